@@ -1,0 +1,110 @@
+/**
+ * Builds the object graph from a parsed configuration: the Focus target (a tenant, or the
+ * built-in simulator), the cached client, lookups, and the Slack app or the console pieces.
+ */
+import type { Config } from './config.js';
+import { portalBase } from './config.js';
+import { makePortalLinks } from './domain/links.js';
+import type { Logger } from './domain/logger.js';
+import { FocusCache } from './focus/cache.js';
+import { FocusClient } from './focus/client.js';
+import { LookupService } from './lookup/service.js';
+import type { FocusSimulator } from './sandbox/index.js';
+import { Answerer } from './slack/answer.js';
+import { type RunningSlackApp, startSlackApp } from './slack/app.js';
+
+export interface FocusTarget {
+  baseUrl: string;
+  credentials: { clientId: number; apiKey: string; username: string };
+  authPath: '/authWithApiKey' | '/authWithAPIKey';
+  simulator?: FocusSimulator;
+}
+
+async function focusTarget(config: Config, logger: Logger): Promise<FocusTarget> {
+  if (config.focus) {
+    const { baseUrl, clientId, apiKey, username, authPath } = config.focus;
+    return { baseUrl, credentials: { clientId, apiKey, username }, authPath };
+  }
+  // Loaded only in sandbox mode: production never loads the simulator.
+  const { startFocusSimulator } = await import('./sandbox/index.js');
+  const simulator = await startFocusSimulator({ now: new Date() });
+  logger.info('sandbox.started', { url: simulator.url });
+  return {
+    baseUrl: simulator.url,
+    credentials: simulator.credentials,
+    authPath: '/authWithApiKey',
+    simulator,
+  };
+}
+
+export function banner(target: FocusTarget, config: Config): string {
+  const lines = [
+    '┌ Focus for Slack',
+    target.simulator
+      ? `│ SANDBOX: no FOCUS_BASE_URL, so lookups go to the built-in Focus simulator at ${target.simulator.url}`
+      : `│ Focus: ${target.baseUrl}`,
+    config.slack.kind === 'console'
+      ? '│ Slack: no SLACK_BOT_TOKEN, so this is the local console (try: /focus +44 7700 900123)'
+      : `│ Slack: ${config.slack.kind === 'http' ? `HTTP mode on port ${config.port}` : 'Socket Mode'}`,
+    '└',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export interface RunningApp {
+  target: FocusTarget;
+  answerer: Answerer;
+  slack: RunningSlackApp | undefined;
+  stop(): Promise<void>;
+}
+
+/** Starts everything but the console; Slack too unless the configuration says console. */
+export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
+  const target = await focusTarget(config, logger);
+  const client = new FocusClient({
+    baseUrl: target.baseUrl,
+    credentials: target.credentials,
+    authPath: target.authPath,
+    logger,
+    maxConcurrency: config.focusMaxConcurrency,
+    deadlineMs: config.focusTimeoutMs,
+  });
+  const lookups = new LookupService({
+    focus: new FocusCache(client),
+    logger,
+    deadlineMs: config.focusTimeoutMs,
+  });
+  const links = makePortalLinks({
+    portal: portalBase(config, target.baseUrl),
+    recordingTemplate: config.recordingUrlTemplate,
+    personTemplate: config.personUrlTemplate,
+  });
+  const answerer = new Answerer({
+    lookups,
+    logger,
+    parse: { defaultRegion: config.defaultRegion, links },
+    render: { links },
+  });
+  let slack: RunningSlackApp | undefined;
+  const stop = async () => {
+    await slack?.stop().catch((error: unknown) => logger.warn('shutdown.slack_failed', { error }));
+    await client.close().catch(() => {});
+    await target.simulator?.close();
+  };
+  if (config.slack.kind !== 'console') {
+    try {
+      slack = await startSlackApp({
+        mode: config.slack,
+        apiUrl: config.slackApiUrl,
+        port: config.port,
+        answerer,
+        logger,
+        ready: () => lookups.checkFocus().then(() => true),
+      });
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  }
+  return { target, answerer, slack, stop };
+}

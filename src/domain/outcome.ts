@@ -1,0 +1,52 @@
+/**
+ * What a lookup produced. Rendering sees only these values, never an exception.
+ */
+import type { Page, Person, PortalUser, Recording, RecordingComment, RetentionGroup } from './focus.js';
+import type { FocusLookupRequest, PhoneNumber } from './request.js';
+
+/** The codes of `FocusError`, plus `internal` for a bug of ours. */
+export type FailureCode =
+  | 'auth_failed'
+  | 'forbidden'
+  | 'not_found'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'timeout'
+  | 'bad_response'
+  | 'internal';
+
+export type LookupResult =
+  | {
+      kind: 'phone';
+      phone: PhoneNumber;
+      /** Owners of the number (one number may belong to several people). */
+      owners: Person[];
+      /** Latest recordings on the number, newest first. */
+      recordings: Page<Recording>;
+    }
+  | { kind: 'person'; person: Person; recordings: Page<Recording> }
+  | {
+      kind: 'recording';
+      recording: Recording;
+      comments: RecordingComment[];
+      names: Record<string, string>;
+    }
+  | { kind: 'user'; users: PortalUser[] }
+  | { kind: 'comments'; recordingId: number; comments: Page<RecordingComment> }
+  | { kind: 'retention'; groups: RetentionGroup[] };
+
+export interface Choice {
+  label: string;
+  request: FocusLookupRequest;
+}
+
+export type LookupOutcome =
+  | { status: 'found'; result: LookupResult }
+  | {
+      status: 'not_found';
+      request: FocusLookupRequest;
+      /** For an unknown number: recordings that mention it anyway (free-text search). */
+      recordings?: Page<Recording>;
+    }
+  | { status: 'ambiguous'; request: FocusLookupRequest; choices: Choice[] }
+  | { status: 'failed'; request: FocusLookupRequest; code: FailureCode; referenceId: string };

@@ -1,0 +1,200 @@
+/**
+ * The only code that sends HTTP to Focus: an undici keep-alive pool, bounded concurrency,
+ * a deadline per call, and retries of the transient failures (every documented call is a
+ * read, so retrying a POST search is safe).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import type { FocusEndpoint } from '../domain/focus.js';
+import type { Logger } from '../domain/logger.js';
+import { codeForStatus, FocusError } from './errors.js';
+import { Limiter } from './limiter.js';
+import {
+  backoffMs,
+  defaultRetryPolicy,
+  isRetriedNetworkError,
+  isRetriedStatus,
+  parseRetryAfter,
+  type RetryPolicy,
+} from './retry.js';
+
+export interface CallEvent {
+  endpoint: FocusEndpoint;
+  /** HTTP status, or `error` for a failure with no response. */
+  status: number | 'error';
+  durationMs: number;
+  attempt: number;
+}
+
+export interface TransportOptions {
+  baseUrl: string;
+  /** Requests in flight to this tenant at once; the rest queue. */
+  maxConcurrency?: number;
+  /** Total time one call may take, queueing and retries included. */
+  deadlineMs?: number;
+  retry?: RetryPolicy;
+  logger: Logger;
+  random?: () => number;
+  now?: () => number;
+  onCall?: (event: CallEvent) => void;
+}
+
+export interface FocusRequest {
+  endpoint: FocusEndpoint;
+  method: 'GET' | 'POST';
+  /** Relative to the base URL, e.g. `/client/recording.search`. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  token?: string;
+  signal?: AbortSignal;
+}
+
+/** A 2xx with its parsed JSON, or a 401 (the caller renews its token). */
+export interface FocusResponse {
+  status: number;
+  json: unknown;
+}
+
+const ERROR_EXCERPT_CHARS = 200;
+
+export class FocusTransport {
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  private readonly limiter: Limiter;
+  private readonly deadlineMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly random: () => number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: TransportOptions) {
+    const url = new URL(options.baseUrl);
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    const maxConcurrency = options.maxConcurrency ?? 8;
+    this.deadlineMs = options.deadlineMs ?? 8_000;
+    this.retry = options.retry ?? defaultRetryPolicy;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+    this.limiter = new Limiter(maxConcurrency);
+    this.pool = new Pool(url.origin, {
+      connections: maxConcurrency,
+      keepAliveTimeout: 30_000,
+      connect: { timeout: Math.min(5_000, this.deadlineMs) },
+      // undici's timers tick about once a second; the AbortSignal below is the real deadline.
+      headersTimeout: this.deadlineMs + 1_000,
+      bodyTimeout: this.deadlineMs + 1_000,
+    });
+  }
+
+  async send(request: FocusRequest): Promise<FocusResponse> {
+    const deadline = AbortSignal.timeout(this.deadlineMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
+    const startedAt = this.now();
+    for (let attempt = 1; ; attempt++) {
+      let outcome:
+        | { response: FocusResponse }
+        | { status: number; retryAfterMs?: number }
+        | { error: unknown };
+      try {
+        outcome = await this.limiter.run(() => this.attempt(request, signal, attempt), signal);
+      } catch (error) {
+        if (signal.aborted) throw this.timeoutError(request.endpoint, startedAt, error);
+        outcome = { error };
+      }
+      if ('response' in outcome) return outcome.response;
+
+      const lastTry = attempt >= this.retry.maxAttempts;
+      const retried =
+        'status' in outcome ? isRetriedStatus(outcome.status) : isRetriedNetworkError(outcome.error);
+      const delay =
+        ('status' in outcome ? outcome.retryAfterMs : undefined) ??
+        backoffMs(this.retry, attempt, this.random);
+      const remaining = this.deadlineMs - (this.now() - startedAt);
+      if (!retried || lastTry || delay >= remaining) throw this.finalError(request.endpoint, outcome);
+      this.options.logger.debug('focus.retry', { endpoint: request.endpoint, attempt, delayMs: delay });
+      try {
+        await sleep(delay, undefined, { signal });
+      } catch (error) {
+        throw this.timeoutError(request.endpoint, startedAt, error);
+      }
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private async attempt(
+    request: FocusRequest,
+    signal: AbortSignal,
+    attempt: number,
+  ): Promise<{ response: FocusResponse } | { status: number; retryAfterMs?: number }> {
+    const started = performance.now();
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+    };
+    if (request.token) headers.authorization = `Bearer ${request.token}`;
+    let status: number | 'error' = 'error';
+    try {
+      const res = await this.pool.request({
+        method: request.method,
+        path: this.basePath + request.path + queryString(request.query),
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal,
+      });
+      status = res.statusCode;
+      const text = await res.body.text();
+      if (status >= 200 && status < 300)
+        return { response: { status, json: parseJson(request.endpoint, text, status) } };
+      if (status === 401) return { response: { status, json: undefined } };
+      this.options.logger.warn('focus.http_error', {
+        endpoint: request.endpoint,
+        status,
+        attempt,
+        body: text.slice(0, ERROR_EXCERPT_CHARS),
+      });
+      return { status, retryAfterMs: parseRetryAfter(res.headers['retry-after'], this.now()) };
+    } finally {
+      this.options.onCall?.({
+        endpoint: request.endpoint,
+        status,
+        durationMs: performance.now() - started,
+        attempt,
+      });
+    }
+  }
+
+  private finalError(endpoint: FocusEndpoint, outcome: { status: number } | { error: unknown }): FocusError {
+    if ('status' in outcome) {
+      return new FocusError(codeForStatus(outcome.status), endpoint, `HTTP ${outcome.status}`, {
+        status: outcome.status,
+      });
+    }
+    if (outcome.error instanceof FocusError) return outcome.error;
+    const code = (outcome.error as { code?: string } | null)?.code ?? 'unknown';
+    return new FocusError('unavailable', endpoint, `connection failed (${code})`, { cause: outcome.error });
+  }
+
+  private timeoutError(endpoint: FocusEndpoint, startedAt: number, cause: unknown): FocusError {
+    return new FocusError('timeout', endpoint, `no answer within ${this.now() - startedAt} ms`, { cause });
+  }
+}
+
+function queryString(query: FocusRequest['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function parseJson(endpoint: FocusEndpoint, text: string, status: number): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new FocusError('bad_response', endpoint, 'response is not JSON', { status, cause });
+  }
+}

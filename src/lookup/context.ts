@@ -1,0 +1,20 @@
+import type { Person } from '../domain/focus.js';
+import type { Logger } from '../domain/logger.js';
+import type { FocusCache } from '../focus/cache.js';
+
+/** What every lookup gets: the cached Focus client and a logger bound to the interaction. */
+export interface LookupContext {
+  focus: FocusCache;
+  logger: Logger;
+  /** Recordings shown on a card. */
+  pageSize: number;
+}
+
+/** A person known only from an endpoint record (people.get did not return them). */
+export function personFromEndpoint(
+  id: number,
+  fullName: string | undefined,
+  personType: string | undefined,
+): Person {
+  return { id, fullName: fullName ?? `Person ${id}`, personType, endpoints: [] };
+}

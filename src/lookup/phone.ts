@@ -1,0 +1,38 @@
+/**
+ * Phone lookup (design §3): endpoint search, then the owners and the latest recordings on
+ * those endpoints in parallel. Two sequential round trips, the fewest the API allows.
+ */
+import type { LookupOutcome } from '../domain/outcome.js';
+import type { PhoneNumber } from '../domain/request.js';
+import { type LookupContext, personFromEndpoint } from './context.js';
+
+export async function lookupPhone(ctx: LookupContext, phone: PhoneNumber, page = 1): Promise<LookupOutcome> {
+  const request = { kind: 'phone', phone } as const;
+  const endpoints = (await ctx.focus.findEndpoints(phone.focus)).filter((e) => e.type === 'phone');
+  if (endpoints.length === 0) {
+    // Unknown to the directory; recordings may still mention it (an external party).
+    const recordings = await ctx.focus
+      .searchRecordings({ freeText: phone.focus, page, pageSize: ctx.pageSize })
+      .catch((error: unknown) => {
+        ctx.logger.warn('lookup.free_text_failed', { error });
+        return undefined;
+      });
+    return { status: 'not_found', request, ...(recordings && { recordings }) };
+  }
+
+  const ownerIds = [
+    ...new Set(endpoints.map((e) => e.personId).filter((id): id is number => id !== undefined)),
+  ];
+  const [people, recordings] = await Promise.all([
+    ctx.focus.getPeople(ownerIds),
+    ctx.focus.searchRecordings({ endpointIds: endpoints.map((e) => e.id), page, pageSize: ctx.pageSize }),
+  ]);
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const owners = ownerIds.map((id) => {
+    const known = byId.get(id);
+    if (known) return known;
+    const record = endpoints.find((e) => e.personId === id);
+    return personFromEndpoint(id, record?.personName, record?.personType);
+  });
+  return { status: 'found', result: { kind: 'phone', phone, owners, recordings } };
+}

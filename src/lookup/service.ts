@@ -1,0 +1,73 @@
+/**
+ * Runs a parsed request against Focus and returns a typed outcome, never an exception:
+ * a Focus failure or a bug becomes `failed` with the reference id the log line carries.
+ */
+import { AppError } from '../domain/errors.js';
+import type { Logger } from '../domain/logger.js';
+import type { FailureCode, LookupOutcome } from '../domain/outcome.js';
+import type { FocusLookupRequest } from '../domain/request.js';
+import type { FocusCache } from '../focus/cache.js';
+import { FocusError } from '../focus/errors.js';
+import type { LookupContext } from './context.js';
+import { lookupPhone } from './phone.js';
+
+export interface LookupServiceOptions {
+  focus: FocusCache;
+  logger: Logger;
+  /** A lookup answers within this, whatever Focus does. */
+  deadlineMs: number;
+  pageSize?: number;
+}
+
+export interface LookupMeta {
+  /** The interaction's id: the reference a user quotes and the log line carries. */
+  requestId: string;
+  logger?: Logger;
+}
+
+export class LookupService {
+  constructor(private readonly options: LookupServiceOptions) {}
+
+  async run(request: FocusLookupRequest, meta: LookupMeta): Promise<LookupOutcome> {
+    const logger = meta.logger ?? this.options.logger;
+    const ctx: LookupContext = { focus: this.options.focus, logger, pageSize: this.options.pageSize ?? 5 };
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new AppError('timeout', `lookup exceeded ${this.options.deadlineMs} ms`)),
+        this.options.deadlineMs,
+      );
+    });
+    try {
+      return await Promise.race([dispatch(ctx, request), deadline]);
+    } catch (error) {
+      const code = failureCode(error);
+      const fields = { requestId: meta.requestId, kind: request.kind, code, error };
+      if (code === 'internal') logger.error('lookup.bug', { ...fields, stack: (error as Error)?.stack });
+      else logger.warn('lookup.failed', fields);
+      return { status: 'failed', request, code, referenceId: meta.requestId };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** For readiness: do the credentials work right now? */
+  async checkFocus(): Promise<void> {
+    await this.options.focus.uncached.authenticate();
+  }
+}
+
+function dispatch(ctx: LookupContext, request: FocusLookupRequest): Promise<LookupOutcome> {
+  switch (request.kind) {
+    case 'phone':
+      return lookupPhone(ctx, request.phone);
+    default:
+      return Promise.reject(new Error(`lookup of kind ${request.kind} is not available yet`));
+  }
+}
+
+function failureCode(error: unknown): FailureCode {
+  if (error instanceof FocusError) return error.code;
+  if (error instanceof AppError && error.code === 'timeout') return 'timeout';
+  return 'internal';
+}

@@ -1,0 +1,58 @@
+/**
+ * The process: parse the environment, start the app, run the console or serve Slack until a
+ * signal. Everything else is built in `app.ts`.
+ */
+
+import { banner, startApp } from './app.js';
+import { loadConfig, secretsOf } from './config.js';
+import { createLogger } from './log.js';
+import { runConsole } from './slack/console.js';
+
+async function main(argv: string[]): Promise<void> {
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) {
+    process.stderr.write(
+      `Focus for Slack cannot start. Fix the configuration:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+    );
+    process.exit(2);
+  }
+  const config = loaded.config;
+  const consoleMode = config.slack.kind === 'console';
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: secretsOf(config),
+    // The console prints cards on stdout; its logs go to stderr.
+    write: consoleMode ? (line) => process.stderr.write(`${line}\n`) : undefined,
+  });
+  const app = await startApp(config, logger);
+  (consoleMode ? process.stderr : process.stdout).write(banner(app.target, config));
+
+  if (consoleMode) {
+    await runConsole({
+      answerer: app.answerer,
+      input: process.stdin,
+      output: process.stdout,
+      json: argv.includes('--json'),
+      interactive: process.stdin.isTTY === true,
+    });
+    logger.info('shutdown', { reason: 'end of input' });
+    await app.stop();
+    return;
+  }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info('shutdown', { reason: signal });
+      app.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(
+    `Focus for Slack stopped: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+/**
+ * The `/focus` grammar: one table, read by the parser (keywords) and by the help renderer
+ * (usage, description, examples). Examples are the text typed after `/focus`.
+ */
+
+export interface CommandSpec {
+  /** Stable name (the parser's handler key). */
+  name: string;
+  /** Words that select this command (case-insensitive); empty when the input is auto-detected. */
+  keywords: readonly string[];
+  /** Usage line as typed after `/focus`. */
+  usage: string;
+  description: string;
+  /** Text typed after `/focus`, each one a working example. */
+  examples: readonly string[];
+}
+
+export const COMMANDS = [
+  {
+    name: 'help',
+    keywords: ['help', '?'],
+    usage: 'help',
+    description: 'Show what Focus can look up.',
+    examples: ['help'],
+  },
+  {
+    name: 'number',
+    keywords: [],
+    usage: '<phone number>',
+    description: 'Look up a phone number in any common format: who owns it and its latest recordings.',
+    examples: ['+44 7897 897897', '07897 897897', '447897897897'],
+  },
+  {
+    name: 'phone',
+    keywords: ['phone'],
+    usage: 'phone <number>',
+    description: 'Look up a phone number.',
+    examples: ['phone +44 20 7946 0958', 'phone 0044 7897 897897'],
+  },
+  {
+    name: 'person',
+    keywords: ['person'],
+    usage: 'person <id | name | email>',
+    description: 'Look up a person by id, name or email address.',
+    examples: ['person 42', 'person "Jane Smith"', 'person jane.smith@example.com'],
+  },
+  {
+    name: 'recording',
+    keywords: ['recording'],
+    usage: 'recording <id>',
+    description: 'Look up a recording by id; `#<id>` or a pasted portal link work too.',
+    examples: ['recording 123', '#123'],
+  },
+  {
+    name: 'user',
+    keywords: ['user'],
+    usage: 'user <name | email>',
+    description: 'Look up a Focus portal user.',
+    examples: ['user alice', 'user alice@example.com'],
+  },
+  {
+    name: 'comments',
+    keywords: ['comments'],
+    usage: 'comments <recording id> [page]',
+    description: 'Show the comments on a recording.',
+    examples: ['comments 123', 'comments #123 2'],
+  },
+  {
+    name: 'retention',
+    keywords: ['retention'],
+    usage: 'retention',
+    description: 'List the retention groups.',
+    examples: ['retention'],
+  },
+] as const satisfies readonly CommandSpec[];
+
+export type CommandName = (typeof COMMANDS)[number]['name'];
+
+/** The command a first word selects, if any. */
+export function commandForKeyword(word: string): CommandName | null {
+  const w = word.toLowerCase().replace(/:$/, '');
+  const spec = COMMANDS.find((c) => (c.keywords as readonly string[]).includes(w));
+  return spec ? spec.name : null;
+}
+
+export function usageOf(name: CommandName): string {
+  const spec = COMMANDS.find((c) => c.name === name);
+  return `/focus ${spec?.usage ?? name}`;
+}

@@ -1,0 +1,10 @@
+/** Pure parsing: Slack text, messages and links -> LookupRequest. No I/O. */
+
+export { linkRequest } from './args.js';
+export { parseCommand } from './command.js';
+export { COMMANDS, type CommandName, type CommandSpec } from './commands.js';
+export type { ParseContext } from './context.js';
+export { lookupKey, MAX_MESSAGE_LOOKUPS, parseMessageText } from './message.js';
+export { type CountryCode, maskPhone, parsePhone } from './phone.js';
+export { findPhones } from './phone-find.js';
+export { normaliseSlackText } from './slack-text.js';

@@ -1,0 +1,45 @@
+/**
+ * Text that came from Focus (or from a user) made safe for Slack mrkdwn: `&`, `<` and `>`
+ * escaped, so no `<!channel>`, `<@U...>` or `<url|label>` can form. Formatting characters
+ * (`*`, `_`, `~`, `` ` ``) are neutralised with lookalikes so a name cannot restyle a card.
+ */
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+const FORMATTING: Record<string, string> = { '*': '∗', _: 'ˍ', '~': '∼', '`': 'ˋ' };
+
+export function escapeMrkdwn(text: string): string {
+  return escapeEntities(text).replace(/[*_~`]/g, (c) => FORMATTING[c] ?? c);
+}
+
+/** Only `&`, `<`, `>`: for our own text that may use formatting on purpose. */
+export function escapeEntities(text: string): string {
+  return text.replace(/[&<>]/g, (c) => ESCAPES[c] ?? c);
+}
+
+/** Shortens to `max` characters (code points), ending with an ellipsis when cut. */
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+}
+
+/** Escaped and shortened: the form every Focus-derived value takes in a card. */
+export function safe(text: string, max = 200): string {
+  return escapeMrkdwn(truncate(text.replace(/\s+/g, ' ').trim(), max));
+}
+
+/** Slack's date token: each reader sees the time in their own zone; the fallback is UTC. */
+export function slackDate(iso: string, format = '{date_short_pretty} {time}'): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return safe(iso, 40);
+  const fallback = `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${Math.floor(ms / 1000)}^${format}|${fallback}>`;
+}
+
+/** `3m 12s`, `1h 02m`, `45s`. */
+export function formatDuration(seconds: number | undefined): string | undefined {
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return undefined;
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}

@@ -1,0 +1,71 @@
+/** Cards for answers that are not data: failures, invalid input, help. */
+import type { FailureCode } from '../domain/outcome.js';
+import { type Block, type Card, context, header, section } from './blocks.js';
+import { finishCard } from './limits.js';
+import { escapeEntities, escapeMrkdwn, safe } from './mrkdwn.js';
+
+const FAILURE_TEXT: Record<FailureCode, string> = {
+  auth_failed:
+    'Focus did not accept this app’s API credentials. An administrator needs to check the Focus API key.',
+  forbidden:
+    'The Focus service user is missing a right this lookup needs (recordings need *Recording.View*). An administrator can grant it in Focus.',
+  not_found: 'Focus could not find that.',
+  rate_limited: 'Focus is busy right now and asked us to slow down. Please try again in a minute.',
+  unavailable: 'Focus is unavailable right now. Please try again shortly.',
+  timeout: 'Focus is slow to answer right now, so this lookup was stopped. Please try again shortly.',
+  bad_response: 'Focus answered in a way this app did not understand. The team has the details.',
+  internal: 'Something went wrong on our side. The team has the details.',
+};
+
+export function failureCard(code: FailureCode, referenceId: string): Card {
+  return finishCard({
+    text: FAILURE_TEXT[code].replace(/\*/g, ''),
+    blocks: [
+      section(`:warning: ${FAILURE_TEXT[code]}`),
+      context(`Reference: \`${escapeMrkdwn(referenceId)}\` · quote it if you ask for help`),
+    ],
+  });
+}
+
+export function invalidCard(message: string): Card {
+  return finishCard({ text: message, blocks: [section(`:grey_question: ${safe(message, 500)}`)] });
+}
+
+export function notFoundCard(what: string): Card {
+  return finishCard({ text: `Not found: ${what}`, blocks: [section(`:mag: ${what}`)] });
+}
+
+export interface HelpEntry {
+  usage: string;
+  description: string;
+  examples: readonly string[];
+}
+
+export function helpCard(
+  entries: readonly HelpEntry[],
+  options: { command?: string; unknown?: string } = {},
+): Card {
+  const command = options.command ?? '/focus';
+  const blocks: Block[] = [];
+  if (options.unknown !== undefined) {
+    blocks.push(
+      section(`:grey_question: Unknown command “${safe(options.unknown, 40)}”. Here is what works:`),
+    );
+  }
+  blocks.push(header('Focus for Slack'));
+  blocks.push(
+    section(
+      entries
+        .map(
+          (e) =>
+            `\`${command} ${escapeEntities(e.usage)}\`\n${escapeEntities(e.description)}` +
+            (e.examples.length > 0
+              ? `  _e.g._ ${e.examples.map((x) => `\`${command} ${escapeEntities(x)}\``).join(', ')}`
+              : ''),
+        )
+        .join('\n'),
+    ),
+  );
+  blocks.push(context('Results are only visible to you until you share them.'));
+  return finishCard({ text: 'Focus for Slack: what you can look up', blocks });
+}

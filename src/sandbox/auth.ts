@@ -1,0 +1,48 @@
+/** Token issuing and bearer checks for the simulator. */
+import { signJwt, verifyJwt } from './jwt.js';
+import type { Credentials } from './routes.js';
+
+export const REFRESH_TOKEN_LIFETIME_SECONDS = 86_400;
+
+export class TokenIssuer {
+  private counter = 0;
+
+  constructor(
+    private readonly secret: string,
+    private readonly credentials: Credentials,
+    private readonly clock: () => number,
+  ) {}
+
+  /** A signed token; `issuedAtMs` lets tests mint tokens that are already expired. */
+  sign(lifetimeSeconds: number, typ: 'access' | 'refresh' = 'access', issuedAtMs = this.clock()): string {
+    const iat = Math.floor(issuedAtMs / 1000);
+    return signJwt(
+      {
+        sub: this.credentials.username,
+        iat,
+        exp: iat + lifetimeSeconds,
+        clientId: this.credentials.clientId,
+        typ,
+        jti: String(++this.counter),
+      },
+      this.secret,
+    );
+  }
+
+  issue(lifetimeSeconds: number): { token: string; refreshToken: string } {
+    return {
+      token: this.sign(lifetimeSeconds),
+      refreshToken: this.sign(REFRESH_TOKEN_LIFETIME_SECONDS, 'refresh'),
+    };
+  }
+
+  /** Null when the `Authorization` header carries a valid, unexpired access token; else why not. */
+  check(header: string | undefined): string | null {
+    const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+    if (!m?.[1]) return 'missing bearer token';
+    const result = verifyJwt(m[1], this.secret, this.clock());
+    if (!result.ok) return result.reason === 'expired' ? 'token expired' : 'invalid token';
+    if (result.payload.typ !== 'access') return 'invalid token';
+    return null;
+  }
+}

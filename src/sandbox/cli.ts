@@ -1,0 +1,61 @@
+/**
+ * `npm run sandbox`: runs the Focus simulator until SIGINT/SIGTERM.
+ * Env: SANDBOX_PORT (default 4010), SANDBOX_SEED (default 42), SANDBOX_LATENCY_MS (default 0).
+ */
+import { FIXTURES } from './fixtures.js';
+import { startFocusSimulator } from './server.js';
+
+function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const sim = await startFocusSimulator({
+    port: intEnv('SANDBOX_PORT', 4010),
+    seed: intEnv('SANDBOX_SEED', FIXTURES.seed),
+    now: new Date(),
+    faults: { latencyMs: intEnv('SANDBOX_LATENCY_MS', 0) },
+  });
+  const d = sim.dataset;
+  const lines = [
+    `Focus simulator listening on ${sim.url}`,
+    `  ${d.people.length} people, ${d.endpoints.length} endpoints, ${d.recordings.length} recordings, ${d.users.length} portal users`,
+    '',
+    'Credentials it accepts:',
+    `FOCUS_BASE_URL=${sim.url}`,
+    `FOCUS_CLIENT_ID=${sim.credentials.clientId}`,
+    `FOCUS_API_KEY=${sim.credentials.apiKey}`,
+    `FOCUS_USERNAME=${sim.credentials.username}`,
+    '',
+    'Numbers to try:',
+    `  ${FIXTURES.jane.phone}  Jane Smith (${FIXTURES.jane.recordingCount} recordings)`,
+    `  ${FIXTURES.sharedNumber.phone}  shared by two people`,
+    `  ${FIXTURES.hostile.phone}  hostile name`,
+    `  ${FIXTURES.unknownNumber}  nobody's number, still on recordings`,
+    `  recording ${FIXTURES.manyComments.recordingId}  has ${FIXTURES.manyComments.commentCount} comments`,
+    '',
+    `Request counts: GET ${sim.url}/__sim/stats   Ctrl-C to stop.`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping the simulator\n`);
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`sandbox failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

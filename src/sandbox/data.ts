@@ -1,0 +1,49 @@
+/**
+ * `generateDataset`: deterministic Focus data for a seed and an instant. Fixtures (stable ids,
+ * see `FIXTURES`) come first; generated records follow.
+ */
+import { generateComments } from './comments.js';
+import { Directory } from './directory.js';
+import { fixtureComments, fixtureRecordings } from './fixture-recordings.js';
+import { addFixturePeople, FIXTURES } from './fixtures.js';
+import { addGeneratedPeople } from './people.js';
+import { createRng } from './random.js';
+import { generateRecordings } from './recordings.js';
+import type { Dataset } from './types.js';
+import { generateUsers, RETENTION_GROUPS } from './users.js';
+
+export interface DatasetOptions {
+  seed?: number;
+  now?: Date;
+}
+
+export function generateDataset(opts: DatasetOptions = {}): Dataset {
+  const seed = opts.seed ?? FIXTURES.seed;
+  const nowMs = (opts.now ?? new Date(FIXTURES.now)).getTime();
+  const rng = createRng(seed);
+  const users = generateUsers(rng);
+  const dir = new Directory();
+  addFixturePeople(dir);
+  const retention = addGeneratedPeople(dir, rng);
+  const generated = generateRecordings(dir, rng, nowMs, retention);
+  const fixtures = fixtureRecordings(dir, nowMs);
+  const usernames = users.filter((u) => u.enabled).map((u) => u.username);
+  const comments = {
+    ...fixtureComments(nowMs, usernames),
+    ...generateComments(rng, generated, usernames, nowMs),
+  };
+  const recordings = [...generated, ...fixtures]
+    .map((r) => ({ r, t: Date.parse(r.startDatetimeUTC) }))
+    .sort((a, b) => b.t - a.t || b.r.interactionId - a.r.interactionId)
+    .map((x) => x.r);
+  return {
+    seed,
+    now: new Date(nowMs).toISOString(),
+    people: dir.people,
+    endpoints: dir.endpoints,
+    recordings,
+    comments,
+    users,
+    retentionGroups: RETENTION_GROUPS.map((g) => structuredClone(g)),
+  };
+}

@@ -1,0 +1,16 @@
+/** Public API of the Focus simulator. */
+
+export { type DatasetOptions, generateDataset } from './data.js';
+export { DEFAULT_FAULTS, type FaultOptions } from './faults.js';
+export { FIXTURES } from './fixtures.js';
+export { type JwtCheck, type JwtPayload, signJwt, verifyJwt } from './jwt.js';
+export { createRng, type Rng } from './random.js';
+export type { AuthPath, Credentials, EndpointSearchShape } from './routes.js';
+export {
+  DEFAULT_CREDENTIALS,
+  type FocusSimulator,
+  type SimulatorOptions,
+  startFocusSimulator,
+} from './server.js';
+export type { SimulatorStats } from './stats.js';
+export type * from './types.js';

@@ -1,0 +1,176 @@
+/** The dataset with precomputed indexes, and the pure queries the routes answer from. */
+import type {
+  Dataset,
+  WireComment,
+  WireEndpoint,
+  WirePerson,
+  WirePortalUser,
+  WireRecording,
+} from './types.js';
+
+export interface IdFilter<T> {
+  include?: T[];
+  exclude?: T[];
+}
+
+export interface RecordingQuery {
+  recordingIds?: IdFilter<number>;
+  thirdPartyIds?: IdFilter<string>;
+  endpointIds?: IdFilter<number>;
+  freeText?: string;
+  fromMs?: number;
+  toMs?: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface Paged<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+function paginate<T>(all: readonly T[], page: number, pageSize: number): Paged<T> {
+  return { items: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, page, pageSize };
+}
+
+const endpointKey = (type: string, value: string): string =>
+  `${type}\u0000${type === 'email' ? value.toLowerCase() : value}`;
+
+export class FocusStore {
+  /** Newest first, with parallel arrays by position. */
+  private readonly recs: WireRecording[];
+  private readonly startMs: number[];
+  private readonly haystack: string[];
+  private readonly posById = new Map<number, number>();
+  private readonly posByThirdParty = new Map<string, number>();
+  private readonly posByEndpointId = new Map<number, number[]>();
+  private readonly endpointsByKey = new Map<string, WireEndpoint[]>();
+  private readonly peopleById = new Map<number, WirePerson>();
+
+  constructor(readonly dataset: Dataset) {
+    const sorted = dataset.recordings
+      .map((r) => ({ r, t: Date.parse(r.startDatetimeUTC) }))
+      .sort((a, b) => b.t - a.t || b.r.interactionId - a.r.interactionId);
+    this.recs = sorted.map((x) => x.r);
+    this.startMs = sorted.map((x) => x.t);
+    this.haystack = this.recs.map((r, i) => {
+      this.posById.set(r.interactionId, i);
+      this.posByThirdParty.set(r.thirdPartyId, i);
+      for (const { endpoint } of r.endpoints) {
+        if (endpoint.id === undefined) continue;
+        const list = this.posByEndpointId.get(endpoint.id) ?? [];
+        if (list[list.length - 1] !== i) list.push(i);
+        this.posByEndpointId.set(endpoint.id, list);
+      }
+      const parts = [
+        ...r.endpoints.map((e) => e.endpoint.endpoint),
+        ...r.people.map((p) => p.fullName),
+        ...r.tags,
+        r.thirdPartyId,
+      ];
+      return parts.join('\u0000').toLowerCase();
+    });
+    for (const ep of dataset.endpoints) {
+      const key = endpointKey(ep.type, ep.endpoint);
+      this.endpointsByKey.set(key, [...(this.endpointsByKey.get(key) ?? []), ep]);
+    }
+    for (const p of dataset.people) this.peopleById.set(p.id, p);
+  }
+
+  searchRecordings(q: RecordingQuery): Paged<WireRecording> {
+    const candidates = this.candidates(q);
+    const from = q.fromMs ?? Number.NEGATIVE_INFINITY;
+    const to = q.toMs ?? Number.POSITIVE_INFINITY;
+    const exIds = new Set(q.recordingIds?.exclude ?? []);
+    const exTp = new Set(q.thirdPartyIds?.exclude ?? []);
+    const exEp = new Set(q.endpointIds?.exclude ?? []);
+    const text = q.freeText?.toLowerCase();
+    const hits: WireRecording[] = [];
+    const visit = (i: number): void => {
+      const r = this.recs[i];
+      const t = this.startMs[i] ?? 0;
+      if (!r || t < from || t > to) return;
+      if (exIds.has(r.interactionId) || exTp.has(r.thirdPartyId)) return;
+      if (exEp.size > 0 && r.endpoints.some((e) => e.endpoint.id !== undefined && exEp.has(e.endpoint.id)))
+        return;
+      if (text && !this.haystack[i]?.includes(text)) return;
+      hits.push(r);
+    };
+    if (candidates) for (const i of candidates) visit(i);
+    else
+      for (let i = this.firstAtOrBefore(to); i < this.recs.length && (this.startMs[i] ?? 0) >= from; i++)
+        visit(i);
+    return paginate(hits, q.page, q.pageSize);
+  }
+
+  /** Positions allowed by the include lists (ascending, i.e. newest first), or null for all. */
+  private candidates(q: RecordingQuery): number[] | null {
+    let set: Set<number> | null = null;
+    const narrow = (positions: Iterable<number>): void => {
+      const next = new Set<number>();
+      for (const p of positions) if (!set || set.has(p)) next.add(p);
+      set = next;
+    };
+    const lookup = <K>(keys: K[], map: Map<K, number>) =>
+      keys.flatMap((k) => (map.has(k) ? [map.get(k) as number] : []));
+    if (q.recordingIds?.include?.length) narrow(lookup(q.recordingIds.include, this.posById));
+    if (q.thirdPartyIds?.include?.length) narrow(lookup(q.thirdPartyIds.include, this.posByThirdParty));
+    if (q.endpointIds?.include?.length) {
+      narrow(q.endpointIds.include.flatMap((id) => this.posByEndpointId.get(id) ?? []));
+    }
+    return set ? [...(set as Set<number>)].sort((a, b) => a - b) : null;
+  }
+
+  /** First position whose start is at or before `toMs` (binary search; starts descend). */
+  private firstAtOrBefore(toMs: number): number {
+    let lo = 0;
+    let hi = this.recs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.startMs[mid] ?? 0) > toMs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  searchEndpoints(
+    type: string,
+    value: string | undefined,
+    page: number,
+    pageSize: number,
+  ): Paged<WireEndpoint> {
+    const all =
+      value === undefined
+        ? this.dataset.endpoints.filter((e) => e.type === type)
+        : (this.endpointsByKey.get(endpointKey(type, value)) ?? []);
+    return paginate(all, page, pageSize);
+  }
+
+  searchUsers(search: string | undefined, page: number, pageSize: number): Paged<WirePortalUser> {
+    const s = search?.toLowerCase();
+    const all = s
+      ? this.dataset.users.filter((u) =>
+          [u.username, u.fullName, u.email].some((f) => f.toLowerCase().includes(s)),
+        )
+      : this.dataset.users;
+    return paginate(all, page, pageSize);
+  }
+
+  hasRecording(id: number): boolean {
+    return this.posById.has(id);
+  }
+
+  comments(recordingId: number): WireComment[] {
+    return this.dataset.comments[recordingId] ?? [];
+  }
+
+  /** People in request order, duplicates and unknown ids dropped. */
+  people(ids: readonly number[]): WirePerson[] {
+    return [...new Set(ids)].flatMap((id) => {
+      const p = this.peopleById.get(id);
+      return p ? [p] : [];
+    });
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The pipeline every surface shares: text -> parse -> lookup -> render, with one audit
+ * line per answer. Surfaces (slash command, console, ...) only deliver the card.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../domain/logger.js';
+import type { LookupOutcome } from '../domain/outcome.js';
+import { isFocusLookup, type LookupRequest } from '../domain/request.js';
+import type { LookupService } from '../lookup/service.js';
+import { COMMANDS, type ParseContext, parseCommand } from '../parse/index.js';
+import type { Card } from '../render/blocks.js';
+import { type RenderContext, renderOutcome } from '../render/outcome.js';
+import { helpCard, invalidCard } from '../render/status.js';
+
+export type Surface = 'command' | 'console' | 'shortcut' | 'unfurl' | 'mention' | 'button';
+
+/** Who asked, where, for the audit line. */
+export interface Asker {
+  surface: Surface;
+  team?: string;
+  user?: string;
+  channel?: string;
+  requestId?: string;
+}
+
+export interface Answer {
+  card: Card;
+  request: LookupRequest;
+  outcome?: LookupOutcome;
+  requestId: string;
+}
+
+export interface AnswererDeps {
+  lookups: LookupService;
+  parse: ParseContext;
+  render: RenderContext;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Letters only, so it reads aloud well and no log scrubber mistakes it for a phone number. */
+const ID_ALPHABET = 'abcdefghjkmnpqrstuvwxyz';
+
+export function newRequestId(): string {
+  return Array.from(randomBytes(10), (b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('');
+}
+
+export class Answerer {
+  constructor(private readonly deps: AnswererDeps) {}
+
+  /** Answers the text of a `/focus` command. Never throws. */
+  async answerCommand(text: string, asker: Asker): Promise<Answer> {
+    const requestId = asker.requestId ?? newRequestId();
+    let request: LookupRequest;
+    try {
+      request = parseCommand(text, this.deps.parse);
+    } catch (error) {
+      this.deps.logger.error('parse.bug', { requestId, error, stack: (error as Error)?.stack });
+      request = { kind: 'invalid', message: 'That could not be read. Try `/focus help`.', input: '' };
+    }
+    return this.answer(request, { ...asker, requestId });
+  }
+
+  /** Answers a parsed request. Never throws. */
+  async answer(request: LookupRequest, asker: Asker & { requestId: string }): Promise<Answer> {
+    const { requestId } = asker;
+    const logger = this.deps.logger.child({ requestId });
+    const now = this.deps.now ?? Date.now;
+    const started = now();
+    if (!isFocusLookup(request)) {
+      const card =
+        request.kind === 'help'
+          ? helpCard(COMMANDS, request.reason === 'unknown' ? { unknown: request.unknown ?? '' } : {})
+          : invalidCard(request.message);
+      logger.info('audit', {
+        ...auditFields(asker),
+        kind: request.kind,
+        outcome: request.kind,
+        results: 0,
+        latencyMs: 0,
+      });
+      return { card, request, requestId };
+    }
+    const outcome = await this.deps.lookups.run(request, { requestId, logger });
+    const card = renderOutcome(outcome, this.deps.render);
+    logger.info('audit', {
+      ...auditFields(asker),
+      kind: request.kind,
+      outcome: outcome.status === 'failed' ? `failed:${outcome.code}` : outcome.status,
+      results: resultCount(outcome),
+      latencyMs: now() - started,
+    });
+    return { card, request, outcome, requestId };
+  }
+}
+
+function auditFields(asker: Asker) {
+  return { surface: asker.surface, team: asker.team, user: asker.user, channel: asker.channel };
+}
+
+function resultCount(outcome: LookupOutcome): number {
+  if (outcome.status === 'ambiguous') return outcome.choices.length;
+  if (outcome.status !== 'found') return 0;
+  const r = outcome.result;
+  switch (r.kind) {
+    case 'phone':
+      return r.owners.length;
+    case 'user':
+      return r.users.length;
+    case 'comments':
+      return r.comments.items.length;
+    case 'retention':
+      return r.groups.length;
+    default:
+      return 1;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * A local fake of the Slack Web API (reached through SLACK_API_URL) that also receives
+ * response_url posts. It records every call, and signs requests the way Slack does.
+ */
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  method: string;
+  body: Record<string, unknown>;
+}
+
+export interface FakeSlack {
+  apiUrl: string;
+  /** A fresh response_url; posts to it land in `responses`. */
+  responseUrl(): string;
+  calls: RecordedCall[];
+  responses: Array<{ path: string; body: Record<string, unknown> }>;
+  /** Resolves with the next response_url post. */
+  nextResponse(timeoutMs?: number): Promise<{ path: string; body: Record<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let text = '';
+  for await (const chunk of req) text += chunk;
+  if (!text) return {};
+  if ((req.headers['content-type'] ?? '').includes('application/json')) return JSON.parse(text);
+  return Object.fromEntries(new URLSearchParams(text));
+}
+
+export async function startFakeSlack(): Promise<FakeSlack> {
+  const calls: RecordedCall[] = [];
+  const responses: FakeSlack['responses'] = [];
+  const waiters: Array<(r: FakeSlack['responses'][number]) => void> = [];
+  let counter = 0;
+  const server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const path = req.url ?? '/';
+    res.setHeader('content-type', 'application/json');
+    if (path.startsWith('/response/')) {
+      const entry = { path, body };
+      const waiter = waiters.shift();
+      if (waiter) waiter(entry);
+      else responses.push(entry);
+      res.end('{"ok":true}');
+      return;
+    }
+    const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
+    calls.push({ method, body });
+    if (method === 'auth.test') {
+      res.end(JSON.stringify({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'focus' }));
+      return;
+    }
+    res.end(JSON.stringify({ ok: true }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    apiUrl: `${base}/api/`,
+    responseUrl: () => `${base}/response/${++counter}`,
+    calls,
+    responses,
+    nextResponse(timeoutMs = 10_000) {
+      const ready = responses.shift();
+      if (ready) return Promise.resolve(ready);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no response_url post arrived')), timeoutMs);
+        waiters.push((r) => {
+          clearTimeout(timer);
+          resolve(r);
+        });
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Slack's v0 request signature over `v0:{timestamp}:{body}`. */
+export function signSlackRequest(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)) {
+  const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  return {
+    'x-slack-signature': signature,
+    'x-slack-request-timestamp': String(timestamp),
+    'content-type': 'application/x-www-form-urlencoded',
+  };
+}
+
+/** A slash command's form body, as Slack sends it. */
+export function slashCommandBody(
+  text: string,
+  responseUrl: string,
+  overrides: Record<string, string> = {},
+): string {
+  return new URLSearchParams({
+    token: 'legacy',
+    team_id: 'T1',
+    team_domain: 'acme',
+    channel_id: 'C1',
+    channel_name: 'compliance',
+    user_id: 'U1',
+    user_name: 'alice',
+    command: '/focus',
+    text,
+    api_app_id: 'A1',
+    response_url: responseUrl,
+    trigger_id: '1.2.3',
+    ...overrides,
+  }).toString();
+}

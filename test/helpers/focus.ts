@@ -1,0 +1,30 @@
+/** Test wiring: a real Focus simulator over HTTP on 127.0.0.1, and a client aimed at it. */
+
+import { silentLogger } from '../../src/domain/logger.js';
+import { FocusClient, type FocusClientOptions } from '../../src/focus/client.js';
+import { generateDataset, type SimulatorOptions, startFocusSimulator } from '../../src/sandbox/index.js';
+
+let dataset: ReturnType<typeof generateDataset> | undefined;
+
+/** One generated dataset per test file (generation takes a few hundred ms). */
+export function sharedDataset() {
+  dataset ??= generateDataset({});
+  return dataset;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}) {
+  return startFocusSimulator({ dataset: sharedDataset(), ...options });
+}
+
+export function clientFor(
+  sim: Awaited<ReturnType<typeof startSimulator>>,
+  options: Partial<FocusClientOptions> = {},
+): FocusClient {
+  return new FocusClient({
+    baseUrl: sim.url,
+    credentials: sim.credentials,
+    logger: silentLogger,
+    retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 50 },
+    ...options,
+  });
+}
