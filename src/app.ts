@@ -8,6 +8,7 @@ import { makePortalLinks } from './domain/links.js';
 import type { Logger } from './domain/logger.js';
 import { FocusCache } from './focus/cache.js';
 import { FocusClient } from './focus/client.js';
+import { PeopleDirectory } from './lookup/directory.js';
 import { LookupService } from './lookup/service.js';
 import type { FocusSimulator } from './sandbox/index.js';
 import { Answerer } from './slack/answer.js';
@@ -69,9 +70,12 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     maxConcurrency: config.focusMaxConcurrency,
     deadlineMs: config.focusTimeoutMs,
   });
+  const directory = new PeopleDirectory({ client, logger });
+  directory.start();
   const lookups = new LookupService({
     focus: new FocusCache(client),
     logger,
+    directory,
     deadlineMs: config.focusTimeoutMs,
   });
   const links = makePortalLinks({
@@ -87,6 +91,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   });
   let slack: RunningSlackApp | undefined;
   const stop = async () => {
+    directory.stop();
     await slack?.stop().catch((error: unknown) => logger.warn('shutdown.slack_failed', { error }));
     await client.close().catch(() => {});
     await target.simulator?.close();
@@ -100,6 +105,8 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         answerer,
         logger,
         ready: () => lookups.checkFocus().then(() => true),
+        unfurlInSharedChannels: config.unfurlInSharedChannels,
+        watchChannelIds: config.watchChannelIds,
       });
     } catch (error) {
       await stop();

@@ -41,6 +41,8 @@ export interface Config {
   requireLinkedUser: boolean;
   watchChannelIds: string[];
   logLevel: LogLevel;
+  /** How long a stopping process waits for in-flight answers (SIGTERM -> exit). */
+  shutdownGraceMs: number;
   production: boolean;
 }
 
@@ -76,20 +78,39 @@ const int = (name: string, fallback: number, min: number, max: number) =>
     .string()
     .optional()
     .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return fallback;
-      const n = Number(v);
-      if (Number.isInteger(n) && n >= min && n <= max) return n;
+      const text = v?.trim() ?? '';
+      if (text === '') return fallback;
+      const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+      if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
       ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}` });
       return fallback;
     });
+const isHttpUrl = (v: string): boolean => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+};
 const url = (name: string) =>
-  optional.refine((v) => v === undefined || /^https?:\/\/[^\s/]+/i.test(v), `${name} must be an http(s) URL`);
+  optional
+    .refine((v) => v === undefined || isHttpUrl(v), `${name} must be an http(s) URL`)
+    .refine(
+      (v) => v === undefined || !isHttpUrl(v) || (new URL(v).username === '' && new URL(v).password === ''),
+      `${name} must not contain a user name or password`,
+    );
 const template = (name: string, fallback: string) =>
   optional
     .transform((v) => v ?? fallback)
-    .refine((v) => v.includes('{id}'), `${name} must contain the {id} placeholder`);
+    .refine((v) => v.split('{id}').length === 2, `${name} must contain the {id} placeholder exactly once`)
+    .refine(
+      (v) => v.startsWith('{portal}') || /^https?:\/\//i.test(v),
+      `${name} must start with {portal} or http(s)://`,
+    );
 
-const schema = z.object({
+/** One schema per variable, parsed one by one so that every problem is reported. */
+const fields = {
   FOCUS_BASE_URL: url('FOCUS_BASE_URL'),
   FOCUS_CLIENT_ID: optional.refine(
     (v) => v === undefined || /^\d+$/.test(v),
@@ -97,7 +118,13 @@ const schema = z.object({
   ),
   FOCUS_API_KEY: optional,
   FOCUS_USERNAME: optional,
-  FOCUS_AUTH_PATH: z.enum(['authWithApiKey', 'authWithAPIKey']).default('authWithApiKey'),
+  FOCUS_AUTH_PATH: optional
+    .transform((v) => v ?? 'authWithApiKey')
+    .pipe(
+      z.enum(['authWithApiKey', 'authWithAPIKey'], {
+        message: 'FOCUS_AUTH_PATH must be authWithApiKey or authWithAPIKey',
+      }),
+    ),
   FOCUS_MAX_CONCURRENCY: int('FOCUS_MAX_CONCURRENCY', 8, 1, 256),
   FOCUS_TIMEOUT_MS: int('FOCUS_TIMEOUT_MS', 8_000, 100, 120_000),
   FOCUS_PORTAL_URL: url('FOCUS_PORTAL_URL'),
@@ -124,60 +151,71 @@ const schema = z.object({
     .pipe(
       z.enum(['debug', 'info', 'warn', 'error'], { message: 'LOG_LEVEL must be debug, info, warn or error' }),
     ),
+  SHUTDOWN_GRACE_MS: int('SHUTDOWN_GRACE_MS', 10_000, 0, 300_000),
   NODE_ENV: optional,
-});
+};
+type Env = { [K in keyof typeof fields]: z.output<(typeof fields)[K]> };
 
-export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((i) => i.message) };
-  }
-  const e = parsed.data;
+/** Each variable on its own: a failure names the variable and never quotes its value. */
+function parseFields(env: Record<string, string | undefined>): { e: Env; problems: string[] } {
+  const values: Record<string, unknown> = {};
   const problems: string[] = [];
-  const production = e.NODE_ENV === 'production';
+  for (const [name, field] of Object.entries(fields)) {
+    const result = field.safeParse(env[name]);
+    if (result.success) values[name] = result.data;
+    else
+      for (const issue of result.error.issues)
+        problems.push(issue.message.startsWith(name) ? issue.message : `${name} is invalid`);
+  }
+  return { e: values as Env, problems };
+}
 
-  let focus: Config['focus'];
-  const focusVars = {
-    FOCUS_CLIENT_ID: e.FOCUS_CLIENT_ID,
-    FOCUS_API_KEY: e.FOCUS_API_KEY,
-    FOCUS_USERNAME: e.FOCUS_USERNAME,
-  };
-  if (e.FOCUS_BASE_URL) {
-    for (const [name, value] of Object.entries(focusVars)) {
-      if (value === undefined) problems.push(`${name} is required with FOCUS_BASE_URL`);
-    }
-    if (e.FOCUS_CLIENT_ID && e.FOCUS_API_KEY && e.FOCUS_USERNAME) {
-      focus = {
-        baseUrl: e.FOCUS_BASE_URL.replace(/\/+$/, ''),
-        clientId: Number(e.FOCUS_CLIENT_ID),
-        apiKey: e.FOCUS_API_KEY,
-        username: e.FOCUS_USERNAME,
-        authPath: `/${e.FOCUS_AUTH_PATH}`,
-      };
-    }
-  } else if (production) {
-    problems.push(
-      'FOCUS_BASE_URL, FOCUS_CLIENT_ID, FOCUS_API_KEY and FOCUS_USERNAME are required in production',
-    );
-  } else if (Object.values(focusVars).some((v) => v !== undefined)) {
+/** Rules between variables; presence is judged on the raw text, so an invalid value still counts as set. */
+function crossFieldProblems(env: Record<string, string | undefined>, production: boolean): string[] {
+  const has = (name: string) => (env[name] ?? '').trim() !== '';
+  const problems: string[] = [];
+  const credentials = ['FOCUS_CLIENT_ID', 'FOCUS_API_KEY', 'FOCUS_USERNAME'];
+  if (has('FOCUS_BASE_URL') || production) {
+    if (!has('FOCUS_BASE_URL'))
+      problems.push('FOCUS_BASE_URL is required in production (the sandbox simulator is for development)');
+    const why = has('FOCUS_BASE_URL') ? 'with FOCUS_BASE_URL' : 'in production';
+    for (const name of credentials) if (!has(name)) problems.push(`${name} is required ${why}`);
+  } else if (credentials.some(has)) {
     problems.push('FOCUS_BASE_URL is required when Focus credentials are set');
   }
-
-  let slack: SlackMode = { kind: 'console' };
-  if (e.SLACK_BOT_TOKEN) {
-    if (e.SLACK_APP_TOKEN)
-      slack = { kind: 'socket', botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN };
-    else if (e.SLACK_SIGNING_SECRET) {
-      slack = { kind: 'http', botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET };
-    } else
+  if (has('SLACK_BOT_TOKEN')) {
+    if (!has('SLACK_APP_TOKEN') && !has('SLACK_SIGNING_SECRET'))
       problems.push(
         'SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) is required with SLACK_BOT_TOKEN',
       );
-  } else if (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
+  } else if (has('SLACK_SIGNING_SECRET') || has('SLACK_APP_TOKEN')) {
     problems.push('SLACK_BOT_TOKEN is required with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN');
   }
+  return problems;
+}
 
+export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  const production = (env.NODE_ENV ?? '').trim() === 'production';
+  const { e, problems: fieldProblems } = parseFields(env);
+  const problems = [...new Set([...fieldProblems, ...crossFieldProblems(env, production)])];
   if (problems.length > 0) return { ok: false, problems };
+
+  const focus: Config['focus'] =
+    e.FOCUS_BASE_URL && e.FOCUS_CLIENT_ID && e.FOCUS_API_KEY && e.FOCUS_USERNAME
+      ? {
+          baseUrl: e.FOCUS_BASE_URL.replace(/\/+$/, ''),
+          clientId: Number(e.FOCUS_CLIENT_ID),
+          apiKey: e.FOCUS_API_KEY,
+          username: e.FOCUS_USERNAME,
+          authPath: `/${e.FOCUS_AUTH_PATH}`,
+        }
+      : undefined;
+  let slack: SlackMode = { kind: 'console' };
+  if (e.SLACK_BOT_TOKEN && e.SLACK_APP_TOKEN)
+    slack = { kind: 'socket', botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN };
+  else if (e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET)
+    slack = { kind: 'http', botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET };
+
   return {
     ok: true,
     config: {
@@ -197,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       requireLinkedUser: e.FOCUS_REQUIRE_LINKED_USER,
       watchChannelIds: e.WATCH_CHANNEL_IDS,
       logLevel: e.LOG_LEVEL,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       production,
     },
   };

@@ -29,9 +29,10 @@ export type LookupResult =
       kind: 'recording';
       recording: Recording;
       comments: RecordingComment[];
+      /** Owner names of the participants' numbers, by Focus-form number, where known. */
       names: Record<string, string>;
     }
-  | { kind: 'user'; users: PortalUser[] }
+  | { kind: 'user'; query: string; users: PortalUser[] }
   | { kind: 'comments'; recordingId: number; comments: Page<RecordingComment> }
   | { kind: 'retention'; groups: RetentionGroup[] };
 
@@ -41,7 +42,7 @@ export interface Choice {
 }
 
 export type LookupOutcome =
-  | { status: 'found'; result: LookupResult }
+  | { status: 'found'; request: FocusLookupRequest; result: LookupResult }
   | {
       status: 'not_found';
       request: FocusLookupRequest;

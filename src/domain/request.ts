@@ -16,8 +16,8 @@ export interface PhoneNumber {
 }
 
 export type LookupRequest =
-  | { kind: 'phone'; phone: PhoneNumber }
-  | { kind: 'person'; id: number }
+  | { kind: 'phone'; phone: PhoneNumber; page?: number }
+  | { kind: 'person'; id: number; page?: number }
   | { kind: 'person'; query: string }
   | { kind: 'recording'; id: number }
   | { kind: 'user'; query: string }

@@ -1,6 +1,7 @@
 import type { Person } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
 import type { FocusCache } from '../focus/cache.js';
+import type { PeopleDirectory } from './directory.js';
 
 /** What every lookup gets: the cached Focus client and a logger bound to the interaction. */
 export interface LookupContext {
@@ -8,6 +9,8 @@ export interface LookupContext {
   logger: Logger;
   /** Recordings shown on a card. */
   pageSize: number;
+  /** Name search; without it, people are found by id and email only. */
+  directory?: PeopleDirectory;
 }
 
 /** A person known only from an endpoint record (people.get did not return them). */

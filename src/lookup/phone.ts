@@ -3,11 +3,15 @@
  * those endpoints in parallel. Two sequential round trips, the fewest the API allows.
  */
 import type { LookupOutcome } from '../domain/outcome.js';
-import type { PhoneNumber } from '../domain/request.js';
+import type { FocusLookupRequest } from '../domain/request.js';
 import { type LookupContext, personFromEndpoint } from './context.js';
 
-export async function lookupPhone(ctx: LookupContext, phone: PhoneNumber, page = 1): Promise<LookupOutcome> {
-  const request = { kind: 'phone', phone } as const;
+export async function lookupPhone(
+  ctx: LookupContext,
+  request: Extract<FocusLookupRequest, { kind: 'phone' }>,
+): Promise<LookupOutcome> {
+  const { phone } = request;
+  const page = request.page ?? 1;
   const endpoints = (await ctx.focus.findEndpoints(phone.focus)).filter((e) => e.type === 'phone');
   if (endpoints.length === 0) {
     // Unknown to the directory; recordings may still mention it (an external party).
@@ -34,5 +38,5 @@ export async function lookupPhone(ctx: LookupContext, phone: PhoneNumber, page =
     const record = endpoints.find((e) => e.personId === id);
     return personFromEndpoint(id, record?.personName, record?.personType);
   });
-  return { status: 'found', result: { kind: 'phone', phone, owners, recordings } };
+  return { status: 'found', request, result: { kind: 'phone', phone, owners, recordings } };
 }

@@ -8,8 +8,12 @@ import type { FailureCode, LookupOutcome } from '../domain/outcome.js';
 import type { FocusLookupRequest } from '../domain/request.js';
 import type { FocusCache } from '../focus/cache.js';
 import { FocusError } from '../focus/errors.js';
+import { lookupRetention, lookupUser } from './admin.js';
 import type { LookupContext } from './context.js';
+import type { PeopleDirectory } from './directory.js';
+import { lookupPersonById, lookupPersonByQuery } from './person.js';
 import { lookupPhone } from './phone.js';
+import { lookupComments, lookupRecording } from './recording.js';
 
 export interface LookupServiceOptions {
   focus: FocusCache;
@@ -17,6 +21,7 @@ export interface LookupServiceOptions {
   /** A lookup answers within this, whatever Focus does. */
   deadlineMs: number;
   pageSize?: number;
+  directory?: PeopleDirectory;
 }
 
 export interface LookupMeta {
@@ -30,7 +35,12 @@ export class LookupService {
 
   async run(request: FocusLookupRequest, meta: LookupMeta): Promise<LookupOutcome> {
     const logger = meta.logger ?? this.options.logger;
-    const ctx: LookupContext = { focus: this.options.focus, logger, pageSize: this.options.pageSize ?? 5 };
+    const ctx: LookupContext = {
+      focus: this.options.focus,
+      logger,
+      pageSize: this.options.pageSize ?? 5,
+      directory: this.options.directory,
+    };
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -60,9 +70,17 @@ export class LookupService {
 function dispatch(ctx: LookupContext, request: FocusLookupRequest): Promise<LookupOutcome> {
   switch (request.kind) {
     case 'phone':
-      return lookupPhone(ctx, request.phone);
-    default:
-      return Promise.reject(new Error(`lookup of kind ${request.kind} is not available yet`));
+      return lookupPhone(ctx, request);
+    case 'person':
+      return 'id' in request ? lookupPersonById(ctx, request) : lookupPersonByQuery(ctx, request);
+    case 'recording':
+      return lookupRecording(ctx, request);
+    case 'comments':
+      return lookupComments(ctx, request);
+    case 'user':
+      return lookupUser(ctx, request);
+    case 'retention':
+      return lookupRetention(ctx, request);
   }
 }
 

@@ -1,45 +1,56 @@
 /** Any lookup outcome to its card. Total: every outcome has a card. */
-import type { PortalLinks } from '../domain/links.js';
 import type { LookupOutcome } from '../domain/outcome.js';
 import type { FocusLookupRequest } from '../domain/request.js';
 import type { Card } from './blocks.js';
+import type { RenderContext } from './context.js';
+import { choicesCard, commentsCard, retentionCard, userCard } from './lists.js';
+import { compactPersonCard, personCard } from './person.js';
 import { phoneCard, unknownPhoneCard } from './phone.js';
+import { compactRecordingCard, recordingCard } from './recording.js';
 import { failureCard, notFoundCard } from './status.js';
 
-export interface RenderContext {
-  links: PortalLinks;
-}
+export type { RenderContext } from './context.js';
 
-export function renderOutcome(outcome: LookupOutcome, ctx: RenderContext): Card {
+export function renderOutcome(outcome: LookupOutcome, ctx: RenderContext, compact = false): Card {
   switch (outcome.status) {
     case 'failed':
       return failureCard(outcome.code, outcome.referenceId);
     case 'not_found':
       return outcome.request.kind === 'phone'
         ? unknownPhoneCard(outcome.request.phone, outcome.recordings)
-        : notFoundCard(describe(outcome.request));
+        : notFoundCard(notFoundText(outcome.request));
     case 'ambiguous':
-      return notFoundCard(`Several matches for ${describe(outcome.request)}; be more specific.`);
-    case 'found':
-      switch (outcome.result.kind) {
+      return choicesCard(outcome.choices, ctx);
+    case 'found': {
+      const { result, request } = outcome;
+      switch (result.kind) {
         case 'phone':
-          return phoneCard(outcome.result, ctx.links);
-        default:
-          return failureCard('internal', 'render');
+          return phoneCard(result, request, ctx);
+        case 'person':
+          return compact ? compactPersonCard(result, ctx) : personCard(result, request, ctx);
+        case 'recording':
+          return compact ? compactRecordingCard(result, ctx) : recordingCard(result, request, ctx);
+        case 'user':
+          return userCard(result, request, ctx);
+        case 'comments':
+          return commentsCard(result, request, ctx);
+        case 'retention':
+          return retentionCard(result, request, ctx);
       }
+    }
   }
 }
 
-function describe(request: FocusLookupRequest): string {
+export function notFoundText(request: FocusLookupRequest): string {
   switch (request.kind) {
     case 'phone':
       return `No one in Focus has ${request.phone.display}.`;
     case 'person':
       return 'id' in request ? `No person ${request.id} in Focus.` : 'No person in Focus matches that.';
     case 'recording':
-      return `Recording ${request.id} is not in Focus (it may have passed its retention period).`;
+      return `Recording ${request.id} is not in Focus (it may have passed its retention period and been deleted).`;
     case 'comments':
-      return `Recording ${request.recordingId} is not in Focus (it may have passed its retention period).`;
+      return `Recording ${request.recordingId} is not in Focus (it may have passed its retention period and been deleted).`;
     case 'user':
       return 'No Focus portal user matches that.';
     case 'retention':

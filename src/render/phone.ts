@@ -1,10 +1,9 @@
-/** The phone card: the number, its owner(s), the latest recordings, Open in Focus. */
-
+/** The phone card: the number, its owner(s), the latest recordings, and its buttons. */
 import type { Page, Person, Recording } from '../domain/focus.js';
-import type { PortalLinks } from '../domain/links.js';
 import type { LookupResult } from '../domain/outcome.js';
-import type { PhoneNumber } from '../domain/request.js';
-import { actions, type Block, type Card, context, header, linkButton, section } from './blocks.js';
+import type { FocusLookupRequest, PhoneNumber } from '../domain/request.js';
+import { actions, type Block, type Button, type Card, context, header, section } from './blocks.js';
+import { interactive, moreButton, openButton, type RenderContext, shareButton } from './context.js';
 import { recordingLine } from './format.js';
 import { finishCard } from './limits.js';
 import { safe } from './mrkdwn.js';
@@ -12,18 +11,19 @@ import { safe } from './mrkdwn.js';
 const MAX_OWNERS = 10;
 const MAX_OWNER_BUTTONS = 3;
 
+export interface Perspective {
+  numbers: ReadonlySet<string>;
+  personIds: ReadonlySet<number>;
+}
+
 export function ownerLine(person: Person): string {
   const details = [person.personType, person.jobTitle, person.department]
-    .filter(Boolean)
-    .map((d) => safe(d as string, 60));
+    .filter((d): d is string => Boolean(d))
+    .map((d) => safe(d, 60));
   return [`*${safe(person.fullName, 120)}*`, ...details].join(' · ');
 }
 
-export function recordingsBlocks(
-  title: string,
-  recordings: Page<Recording>,
-  self: { numbers: ReadonlySet<string>; personIds: ReadonlySet<number> },
-): Block[] {
+export function recordingsBlocks(title: string, recordings: Page<Recording>, self: Perspective): Block[] {
   if (recordings.items.length === 0) return [context('No recordings found.')];
   const lines = recordings.items.map((r) => `• ${recordingLine(r, self)}`);
   const first = (recordings.page - 1) * recordings.pageSize + 1;
@@ -34,7 +34,35 @@ export function recordingsBlocks(
   ];
 }
 
-export function phoneCard(result: Extract<LookupResult, { kind: 'phone' }>, links: PortalLinks): Card {
+export function hasMore(page: Page<unknown>): boolean {
+  return page.page * page.pageSize < page.total;
+}
+
+/** Paging and sharing buttons of an interactive card. */
+export function lookupButtons(
+  request: FocusLookupRequest,
+  page: Page<unknown>,
+  ctx: RenderContext,
+): Button[] {
+  if (!interactive(ctx)) return [];
+  return [
+    ...(hasMore(page) ? [moreButton(request, page.page + 1)] : []),
+    ...shareButton(request, ctx, page.page),
+  ];
+}
+
+export function sharedByBlocks(ctx: RenderContext): Block[] {
+  // A Slack user id (checked), never data: the one mention a card may form.
+  return ctx.mode === 'shared' && ctx.sharedBy && /^[UW][A-Z0-9]+$/.test(ctx.sharedBy)
+    ? [context(`Shared by <@${ctx.sharedBy}>`)]
+    : [];
+}
+
+export function phoneCard(
+  result: Extract<LookupResult, { kind: 'phone' }>,
+  request: FocusLookupRequest,
+  ctx: RenderContext,
+): Card {
   const { phone, owners, recordings } = result;
   const ownerText =
     owners.length === 1
@@ -44,22 +72,22 @@ export function phoneCard(result: Extract<LookupResult, { kind: 'phone' }>, link
           .map((o) => `• ${ownerLine(o)}`)
           .join('\n')}`;
   const self = { numbers: new Set([phone.focus]), personIds: new Set(owners.map((o) => o.id)) };
+  const open = owners
+    .slice(0, MAX_OWNER_BUTTONS)
+    .map((o, i) =>
+      openButton(
+        ctx.links.personUrl(o.id),
+        owners.length === 1 ? 'Open in Focus' : `Open ${o.fullName} in Focus`,
+        i,
+      ),
+    );
   const blocks: Block[] = [
     header(`📞 ${phone.display}`),
     section(ownerText),
     ...unverified(phone),
     ...recordingsBlocks('Latest recordings', recordings, self),
-    actions(
-      owners
-        .slice(0, MAX_OWNER_BUTTONS)
-        .map((o, i) =>
-          linkButton(
-            owners.length === 1 ? 'Open in Focus' : `Open ${o.fullName} in Focus`,
-            links.personUrl(o.id),
-            `open_person_${i}`,
-          ),
-        ),
-    ),
+    actions([...open, ...lookupButtons(request, recordings, ctx)]),
+    ...sharedByBlocks(ctx),
   ];
   const names = owners.map((o) => o.fullName).join(', ');
   return finishCard({ text: `${phone.display}: ${safe(names, 300)}`, blocks });

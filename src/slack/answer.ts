@@ -9,6 +9,7 @@ import { isFocusLookup, type LookupRequest } from '../domain/request.js';
 import type { LookupService } from '../lookup/service.js';
 import { COMMANDS, type ParseContext, parseCommand } from '../parse/index.js';
 import type { Card } from '../render/blocks.js';
+import type { CardMode } from '../render/context.js';
 import { type RenderContext, renderOutcome } from '../render/outcome.js';
 import { helpCard, invalidCard } from '../render/status.js';
 
@@ -30,10 +31,17 @@ export interface Answer {
   requestId: string;
 }
 
+/** How the card will be shown. */
+export interface View {
+  mode: CardMode;
+  compact?: boolean;
+  sharedBy?: string;
+}
+
 export interface AnswererDeps {
   lookups: LookupService;
   parse: ParseContext;
-  render: RenderContext;
+  render: Pick<RenderContext, 'links'>;
   logger: Logger;
   now?: () => number;
 }
@@ -48,8 +56,12 @@ export function newRequestId(): string {
 export class Answerer {
   constructor(private readonly deps: AnswererDeps) {}
 
+  get parseContext(): ParseContext {
+    return this.deps.parse;
+  }
+
   /** Answers the text of a `/focus` command. Never throws. */
-  async answerCommand(text: string, asker: Asker): Promise<Answer> {
+  async answerCommand(text: string, asker: Asker, view: View = { mode: 'ephemeral' }): Promise<Answer> {
     const requestId = asker.requestId ?? newRequestId();
     let request: LookupRequest;
     try {
@@ -58,12 +70,12 @@ export class Answerer {
       this.deps.logger.error('parse.bug', { requestId, error, stack: (error as Error)?.stack });
       request = { kind: 'invalid', message: 'That could not be read. Try `/focus help`.', input: '' };
     }
-    return this.answer(request, { ...asker, requestId });
+    return this.answer(request, { ...asker, requestId }, view);
   }
 
   /** Answers a parsed request. Never throws. */
-  async answer(request: LookupRequest, asker: Asker & { requestId: string }): Promise<Answer> {
-    const { requestId } = asker;
+  async answer(request: LookupRequest, asker: Asker, view: View = { mode: 'ephemeral' }): Promise<Answer> {
+    const requestId = asker.requestId ?? newRequestId();
     const logger = this.deps.logger.child({ requestId });
     const now = this.deps.now ?? Date.now;
     const started = now();
@@ -82,7 +94,11 @@ export class Answerer {
       return { card, request, requestId };
     }
     const outcome = await this.deps.lookups.run(request, { requestId, logger });
-    const card = renderOutcome(outcome, this.deps.render);
+    const card = renderOutcome(
+      outcome,
+      { links: this.deps.render.links, mode: view.mode, askerId: asker.user, sharedBy: view.sharedBy },
+      view.compact,
+    );
     logger.info('audit', {
       ...auditFields(asker),
       kind: request.kind,

@@ -4,11 +4,17 @@
  */
 import type { Server } from 'node:http';
 import { App, type CustomRoute } from '@slack/bolt';
+import { LRUCache } from 'lru-cache';
 import type { SlackMode } from '../config.js';
 import type { Logger } from '../domain/logger.js';
+import { registerActions } from './actions.js';
 import type { Answerer } from './answer.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerCommand } from './command.js';
+import { registerMentions } from './mention.js';
+import { registerShortcut } from './shortcut.js';
+import { type AccessCheck, allowEveryone, type SurfaceDeps } from './surface.js';
+import { registerUnfurls } from './unfurl.js';
 
 export interface SlackAppOptions {
   mode: Exclude<SlackMode, { kind: 'console' }>;
@@ -18,6 +24,9 @@ export interface SlackAppOptions {
   logger: Logger;
   /** Resolves true when Focus authentication works. */
   ready: () => Promise<boolean>;
+  access?: AccessCheck;
+  unfurlInSharedChannels: boolean;
+  watchChannelIds: string[];
 }
 
 export interface RunningSlackApp {
@@ -48,7 +57,25 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   app.error(async (error) => {
     logger.error('slack.listener_error', { error });
   });
-  registerCommand(app, options.answerer, logger);
+  // Slack redelivers an event it thinks was missed (X-Slack-Retry-Num): answer each event once.
+  const seenEvents = new LRUCache<string, true>({ max: 10_000, ttl: 60 * 60_000 });
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string') {
+      if (seenEvents.has(eventId)) {
+        logger.info('slack.duplicate_event', { eventId });
+        return;
+      }
+      seenEvents.set(eventId, true);
+    }
+    await next();
+  });
+  const deps: SurfaceDeps = { answerer: options.answerer, logger, access: options.access ?? allowEveryone };
+  registerCommand(app, deps);
+  registerActions(app, deps);
+  registerShortcut(app, deps);
+  registerUnfurls(app, deps, { unfurlInSharedChannels: options.unfurlInSharedChannels });
+  registerMentions(app, deps, { watchChannelIds: options.watchChannelIds });
 
   await app.init();
   const started = await app.start(options.port);

@@ -16,6 +16,8 @@ const links = makePortalLinks({
 });
 const HOSTILE = '<!channel> *Bob* & <@U123> <https://evil.example|click>';
 const phone = { focus: '447897897897', e164: '+447897897897', display: '+44 7897 897897', valid: true };
+const phoneRequest = { kind: 'phone', phone } as const;
+const ctx = { links, askerId: 'U1' };
 
 function person(id: number, fullName: string, extra: Partial<Person> = {}): Person {
   return { id, fullName, personType: 'subscriber', endpoints: [], ...extra };
@@ -108,7 +110,8 @@ describe('phone card', () => {
         owners: [person(1, 'Jane Smith', { jobTitle: 'Trader' })],
         recordings: page([recording(7, { name: 'Bob Jones' })], 12),
       },
-      links,
+      phoneRequest,
+      ctx,
     );
     const text = cardToText(card);
     expect(text).toContain('+44 7897 897897');
@@ -128,7 +131,8 @@ describe('phone card', () => {
         owners: [person(4, 'Seán Murphy'), person(5, 'Aoife Byrne', { personType: 'contact' })],
         recordings: page([]),
       },
-      links,
+      phoneRequest,
+      ctx,
     );
     const text = cardToText(card);
     expect(text).toContain('Shared by 2 people');
@@ -145,7 +149,7 @@ describe('phone card', () => {
       Array.from({ length: 100 }, (_, i) => recording(i + 1, { name: HOSTILE })),
       5000,
     );
-    const card = phoneCard({ kind: 'phone', phone, owners, recordings }, links);
+    const card = phoneCard({ kind: 'phone', phone, owners, recordings }, phoneRequest, ctx);
     expectWithinLimits(card);
     expectNoDataTokens(card);
     expect(card.text).not.toContain('<!channel>');

@@ -1,0 +1,78 @@
+/**
+ * Person lookups: by id (people.get, then the recordings on their numbers), or by name or
+ * email through the endpoint search and the people directory.
+ */
+import type { Page, Recording } from '../domain/focus.js';
+import type { LookupOutcome } from '../domain/outcome.js';
+import type { FocusLookupRequest } from '../domain/request.js';
+import type { LookupContext } from './context.js';
+
+type PersonById = Extract<FocusLookupRequest, { kind: 'person'; id: number }>;
+type PersonByQuery = Extract<FocusLookupRequest, { kind: 'person'; query: string }>;
+
+const emptyPage = (pageSize: number): Page<Recording> => ({ items: [], total: 0, page: 1, pageSize });
+
+export async function lookupPersonById(ctx: LookupContext, request: PersonById): Promise<LookupOutcome> {
+  const [person] = await ctx.focus.getPeople([request.id]);
+  if (!person) return { status: 'not_found', request };
+  // Every endpoint: calls and SMS are on numbers, Teams meetings and email on addresses.
+  const known = person.endpoints.flatMap((e) => (e.id === undefined ? [] : [e.id]));
+  // Endpoints listed without ids: find them by value (cached), keeping those this person owns.
+  const found = await Promise.all(
+    person.endpoints.filter((e) => e.id === undefined).map((e) => ctx.focus.findEndpoints(e.value)),
+  );
+  const endpointIds = [
+    ...known,
+    ...found
+      .flat()
+      .filter((e) => e.personId === person.id)
+      .map((e) => e.id),
+  ];
+  const recordings =
+    endpointIds.length === 0
+      ? emptyPage(ctx.pageSize)
+      : await ctx.focus.searchRecordings({ endpointIds, page: request.page ?? 1, pageSize: ctx.pageSize });
+  return { status: 'found', request, result: { kind: 'person', person, recordings } };
+}
+
+export async function lookupPersonByQuery(
+  ctx: LookupContext,
+  request: PersonByQuery,
+): Promise<LookupOutcome> {
+  const query = request.query.trim();
+  let ids: number[] = [];
+  if (query.includes('@')) {
+    const endpoints = await ctx.focus.findEndpoints(query.toLowerCase());
+    ids = [...new Set(endpoints.flatMap((e) => (e.personId === undefined ? [] : [e.personId])))];
+  }
+  if (ids.length === 0) {
+    if (!ctx.directory) return { status: 'not_found', request };
+    const matches = await ctx.directory.search(query, 11);
+    if (matches.length > 1) {
+      return {
+        status: 'ambiguous',
+        request,
+        choices: matches.slice(0, 10).map((m) => ({
+          label: [m.fullName, m.personType].filter(Boolean).join(' · '),
+          request: { kind: 'person', id: m.id },
+        })),
+      };
+    }
+    ids = matches.map((m) => m.id);
+  }
+  const [id] = ids;
+  if (id === undefined) return { status: 'not_found', request };
+  if (ids.length > 1) {
+    const people = await ctx.focus.getPeople(ids);
+    return {
+      status: 'ambiguous',
+      request,
+      choices: people.slice(0, 10).map((p) => ({
+        label: [p.fullName, p.personType].filter(Boolean).join(' · '),
+        request: { kind: 'person', id: p.id },
+      })),
+    };
+  }
+  // Answered as the lookup by id, so paging and sharing buttons carry the id.
+  return lookupPersonById(ctx, { kind: 'person', id });
+}

@@ -1,0 +1,114 @@
+/** Cards that list things: portal users, comments, retention groups, a pick list. */
+import type { Choice, LookupResult } from '../domain/outcome.js';
+import type { FocusLookupRequest } from '../domain/request.js';
+import { actions, type Block, type Card, context, header, section } from './blocks.js';
+import {
+  commentsButton,
+  interactive,
+  openButton,
+  pickButton,
+  type RenderContext,
+  shareButton,
+} from './context.js';
+import { finishCard } from './limits.js';
+import { safe } from './mrkdwn.js';
+import { hasMore, sharedByBlocks } from './phone.js';
+import { commentLine } from './recording.js';
+
+const MAX_USERS_SHOWN = 10;
+
+export function userCard(
+  result: Extract<LookupResult, { kind: 'user' }>,
+  request: FocusLookupRequest,
+  ctx: RenderContext,
+): Card {
+  const users = result.users.slice(0, MAX_USERS_SHOWN);
+  const blocks: Block[] = [header(`🔑 Focus portal users: ${result.query}`)];
+  for (const u of users) {
+    const status = u.enabled === false ? ' · _disabled_' : '';
+    const name = u.fullName ? `${safe(u.fullName, 100)} · ` : '';
+    const rights =
+      u.rolesAndRights.length > 0
+        ? u.rolesAndRights.map((r) => safe(r, 60)).join(', ')
+        : 'no roles or rights';
+    blocks.push(section(`*${name}${safe(u.username, 120)}*${status}\n${rights}`));
+  }
+  if (result.users.length > users.length) {
+    blocks.push(context(`${users.length} of ${result.users.length} users; narrow the search to see others.`));
+  }
+  const share = shareButton(request, ctx);
+  if (share.length > 0) blocks.push(actions(share));
+  blocks.push(...sharedByBlocks(ctx));
+  return finishCard({ text: `Focus portal users matching ${safe(result.query, 100)}`, blocks });
+}
+
+export function commentsCard(
+  result: Extract<LookupResult, { kind: 'comments' }>,
+  request: FocusLookupRequest,
+  ctx: RenderContext,
+): Card {
+  const { comments, recordingId } = result;
+  const first = (comments.page - 1) * comments.pageSize + 1;
+  const blocks: Block[] = [header(`💬 Comments on recording ${recordingId}`)];
+  if (comments.items.length === 0)
+    blocks.push(section(comments.total === 0 ? 'No comments.' : 'No more comments.'));
+  else {
+    blocks.push(section(comments.items.map(commentLine).join('\n')));
+    blocks.push(context(`Comments ${first}–${first + comments.items.length - 1} of ${comments.total}`));
+  }
+  const buttons = [
+    openButton(ctx.links.recordingUrl(recordingId), 'Open recording in Focus'),
+    ...(interactive(ctx) && hasMore(comments) ? [commentsButton(recordingId, comments.page + 1)] : []),
+    ...shareButton(request, ctx),
+  ];
+  blocks.push(actions(buttons), ...sharedByBlocks(ctx));
+  return finishCard({ text: `Comments on recording ${recordingId}`, blocks });
+}
+
+export function retentionCard(
+  result: Extract<LookupResult, { kind: 'retention' }>,
+  request: FocusLookupRequest,
+  ctx: RenderContext,
+): Card {
+  const blocks: Block[] = [header('🗄️ Retention groups')];
+  for (const g of result.groups.slice(0, 40)) {
+    const props = Object.entries(g.properties)
+      .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
+      .slice(0, 6)
+      .map(([k, v]) => `${safe(k, 40)}: ${safe(String(v), 60)}`);
+    const periods = Object.entries(g.properties).find(
+      ([, v]) => v !== null && typeof v === 'object' && !Array.isArray(v),
+    );
+    const periodText = periods
+      ? `${props.length > 0 ? ' · ' : ''}${safe(periods[0], 30)}: ${Object.entries(periods[1] as Record<string, unknown>)
+          .slice(0, 6)
+          .map(([k, v]) => `${safe(k, 20)} ${safe(String(v), 20)}`)
+          .join(', ')}`
+      : '';
+    blocks.push(section(`*${safe(g.name, 120)}* (id ${g.id})\n${props.join(' · ')}${periodText}`));
+  }
+  const share = shareButton(request, ctx);
+  if (share.length > 0) blocks.push(actions(share));
+  blocks.push(...sharedByBlocks(ctx));
+  return finishCard({ text: `${result.groups.length} retention groups`, blocks });
+}
+
+export function choicesCard(choices: Choice[], ctx: RenderContext): Card {
+  const blocks: Block[] = [section(`:busts_in_silhouette: ${choices.length} people match. Which one?`)];
+  if (interactive(ctx)) {
+    blocks.push(actions(choices.slice(0, 10).map((c, i) => pickButton(c.label, c.request, i))));
+  } else {
+    blocks.push(
+      section(
+        choices
+          .slice(0, 10)
+          .map(
+            (c) =>
+              `• ${safe(c.label, 120)}${c.request.kind === 'person' && 'id' in c.request ? ` (person ${c.request.id})` : ''}`,
+          )
+          .join('\n'),
+      ),
+    );
+  }
+  return finishCard({ text: `${choices.length} people match`, blocks });
+}

@@ -1,0 +1,67 @@
+/** The person card: who they are, their numbers and emails, their latest recordings. */
+import type { Person } from '../domain/focus.js';
+import type { LookupResult } from '../domain/outcome.js';
+import type { FocusLookupRequest } from '../domain/request.js';
+import { actions, type Block, type Card, context, fields, header, section } from './blocks.js';
+import { openButton, type RenderContext } from './context.js';
+import { displayNumber } from './format.js';
+import { finishCard } from './limits.js';
+import { safe } from './mrkdwn.js';
+import { lookupButtons, recordingsBlocks, sharedByBlocks } from './phone.js';
+
+const MAX_ENDPOINTS_SHOWN = 12;
+
+function endpointList(person: Person, type: 'phone' | 'email'): string {
+  const values = person.endpoints.filter((e) => e.type === type).map((e) => e.value);
+  if (type === 'email' && person.email && !values.includes(person.email)) values.unshift(person.email);
+  if (values.length === 0) return '—';
+  const shown = values
+    .slice(0, MAX_ENDPOINTS_SHOWN)
+    .map((v) => safe(type === 'phone' ? displayNumber(v) : v, 80));
+  const more = values.length - shown.length;
+  return shown.join('\n') + (more > 0 ? `\n…and ${more} more` : '');
+}
+
+export function personCard(
+  result: Extract<LookupResult, { kind: 'person' }>,
+  request: FocusLookupRequest,
+  ctx: RenderContext,
+): Card {
+  const { person, recordings } = result;
+  const details = [person.personType, person.jobTitle, person.department]
+    .filter((d): d is string => Boolean(d))
+    .map((d) => safe(d, 80));
+  const self = {
+    numbers: new Set(person.endpoints.map((e) => e.value)),
+    personIds: new Set([person.id]),
+  };
+  const blocks: Block[] = [
+    header(`👤 ${person.fullName.replace(/\s+/g, ' ')}`),
+    ...(details.length > 0 ? [context(details.join(' · '))] : []),
+    fields([`*Phones*\n${endpointList(person, 'phone')}`, `*Emails*\n${endpointList(person, 'email')}`]),
+    ...recordingsBlocks('Latest recordings', recordings, self),
+    actions([openButton(ctx.links.personUrl(person.id)), ...lookupButtons(request, recordings, ctx)]),
+    ...sharedByBlocks(ctx),
+  ];
+  return finishCard({ text: `${safe(person.fullName, 150)} in Focus`, blocks });
+}
+
+/** A few lines for unfurls and multi-result modals. */
+export function compactPersonCard(
+  result: Extract<LookupResult, { kind: 'person' }>,
+  ctx: RenderContext,
+): Card {
+  const { person, recordings } = result;
+  const details = [person.personType, person.jobTitle]
+    .filter((d): d is string => Boolean(d))
+    .map((d) => safe(d, 60));
+  const phones = person.endpoints.filter((e) => e.type === 'phone').length;
+  const text = [
+    `👤 *${safe(person.fullName, 120)}*${details.length > 0 ? ` · ${details.join(' · ')}` : ''}`,
+    `${phones} phone number${phones === 1 ? '' : 's'} · ${recordings.total} recording${recordings.total === 1 ? '' : 's'}`,
+  ].join('\n');
+  return finishCard({
+    text: `${safe(person.fullName, 150)} in Focus`,
+    blocks: [section(text, openButton(ctx.links.personUrl(person.id)))],
+  });
+}

@@ -1,0 +1,48 @@
+/** What every Slack listener shares: the answerer, the logger, and the access check. */
+import type { Logger } from '../domain/logger.js';
+import type { Answerer, Asker, Surface } from './answer.js';
+
+/** Why someone may not look things up here; undefined when they may. */
+export interface Denial {
+  reason: string;
+  /** A friendly explanation, shown to the user. */
+  message: string;
+}
+
+export type AccessCheck = (who: {
+  surface: Surface;
+  user?: string;
+  channel?: string;
+  team?: string;
+}) => Promise<Denial | undefined>;
+
+export interface SurfaceDeps {
+  answerer: Answerer;
+  logger: Logger;
+  access: AccessCheck;
+  /** Called once per delivered answer (metrics). */
+  onDelivery?: (surface: Surface, result: 'ok' | 'failed') => void;
+}
+
+export const allowEveryone: AccessCheck = async () => undefined;
+
+/** Checks access and logs a denial; returns the denial to show, if any. */
+export async function checkAccess(deps: SurfaceDeps, asker: Asker): Promise<Denial | undefined> {
+  const denial = await deps.access(asker).catch((error: unknown): Denial => {
+    deps.logger.error('access.check_failed', { error, surface: asker.surface });
+    return {
+      reason: 'check_failed',
+      message: 'Access could not be checked just now. Please try again shortly.',
+    };
+  });
+  if (denial) {
+    deps.logger.warn('access.denied', {
+      surface: asker.surface,
+      user: asker.user,
+      channel: asker.channel,
+      team: asker.team,
+      reason: denial.reason,
+    });
+  }
+  return denial;
+}

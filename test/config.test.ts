@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import { type Config, loadConfig, secretsOf } from '../src/config.js';
+
+const FOCUS = {
+  FOCUS_BASE_URL: 'https://uk.focus.example/api/',
+  FOCUS_CLIENT_ID: '42',
+  FOCUS_API_KEY: 'focus-key-SECRET-7f3a9c',
+  FOCUS_USERNAME: 'svc-slack',
+};
+const BOT_TOKEN = 'xoxb-bot-SECRET-1b2c3d';
+const SIGNING_SECRET = 'signing-SECRET-4e5f6a';
+const APP_TOKEN = 'xapp-app-SECRET-7b8c9d';
+const SECRETS = [FOCUS.FOCUS_API_KEY, BOT_TOKEN, SIGNING_SECRET, APP_TOKEN];
+
+function ok(env: Record<string, string | undefined>): Config {
+  const result = loadConfig(env);
+  if (!result.ok) throw new Error(`expected a config, got: ${result.problems.join('; ')}`);
+  return result.config;
+}
+
+function problems(env: Record<string, string | undefined>): string[] {
+  const result = loadConfig(env);
+  if (result.ok) throw new Error('expected problems, got a config');
+  return result.problems;
+}
+
+describe('loadConfig', () => {
+  it('defaults to the sandbox simulator and the local console', () => {
+    const c = ok({});
+    expect(c.focus).toBeUndefined();
+    expect(c.slack).toEqual({ kind: 'console' });
+    expect(c).toMatchObject({
+      focusMaxConcurrency: 8,
+      focusTimeoutMs: 8_000,
+      portalUrl: undefined,
+      recordingUrlTemplate: '{portal}/recordings/{id}',
+      personUrlTemplate: '{portal}/people/{id}',
+      defaultRegion: 'GB',
+      slackApiUrl: 'https://slack.com/api/',
+      port: 3000,
+      allowedUserIds: [],
+      allowedChannelIds: [],
+      unfurlInSharedChannels: false,
+      requireLinkedUser: false,
+      watchChannelIds: [],
+      logLevel: 'info',
+      shutdownGraceMs: 10_000,
+      production: false,
+    });
+  });
+
+  it('reads Focus credentials and strips trailing slashes from base URLs', () => {
+    const c = ok({
+      ...FOCUS,
+      FOCUS_PORTAL_URL: 'https://portal.example//',
+      FOCUS_AUTH_PATH: 'authWithAPIKey',
+      SLACK_API_URL: 'https://slack-gov.example/api',
+    });
+    expect(c.focus).toEqual({
+      baseUrl: 'https://uk.focus.example/api',
+      clientId: 42,
+      apiKey: FOCUS.FOCUS_API_KEY,
+      username: 'svc-slack',
+      authPath: '/authWithAPIKey',
+    });
+    expect(c.portalUrl).toBe('https://portal.example');
+    expect(c.slackApiUrl).toBe('https://slack-gov.example/api/');
+  });
+
+  it('selects HTTP mode with a bot token and a signing secret', () => {
+    const c = ok({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '8080' });
+    expect(c.slack).toEqual({ kind: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET });
+    expect(c.port).toBe(8080);
+  });
+
+  it('selects Socket Mode when an app token is set', () => {
+    const c = ok({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: '' });
+    expect(c.slack).toEqual({ kind: 'socket', botToken: BOT_TOKEN, appToken: APP_TOKEN });
+  });
+
+  it('parses comma lists, flags, numbers and case-insensitive values', () => {
+    const c = ok({
+      ALLOWED_SLACK_USER_IDS: ' U1, U2 ,,U3 ',
+      ALLOWED_SLACK_CHANNEL_IDS: 'C1',
+      WATCH_CHANNEL_IDS: 'C2,C3',
+      UNFURL_IN_SHARED_CHANNELS: 'YES',
+      FOCUS_REQUIRE_LINKED_USER: '1',
+      FOCUS_DEFAULT_REGION: 'us',
+      LOG_LEVEL: 'DEBUG',
+      FOCUS_MAX_CONCURRENCY: '16',
+      FOCUS_TIMEOUT_MS: ' 5000 ',
+      SHUTDOWN_GRACE_MS: '0',
+    });
+    expect(c.allowedUserIds).toEqual(['U1', 'U2', 'U3']);
+    expect(c.allowedChannelIds).toEqual(['C1']);
+    expect(c.watchChannelIds).toEqual(['C2', 'C3']);
+    expect(c.unfurlInSharedChannels).toBe(true);
+    expect(c.requireLinkedUser).toBe(true);
+    expect(c.defaultRegion).toBe('US');
+    expect(c.logLevel).toBe('debug');
+    expect(c.focusMaxConcurrency).toBe(16);
+    expect(c.focusTimeoutMs).toBe(5000);
+    expect(c.shutdownGraceMs).toBe(0);
+  });
+
+  it.each([
+    ['FOCUS_DEFAULT_REGION', 'XX', 'FOCUS_DEFAULT_REGION must be an ISO 3166 country code'],
+    ['FOCUS_RECORDING_URL_TEMPLATE', '{portal}/recordings', 'FOCUS_RECORDING_URL_TEMPLATE must contain'],
+    ['FOCUS_PERSON_URL_TEMPLATE', '{portal}/p/{id}/{id}', 'FOCUS_PERSON_URL_TEMPLATE must contain'],
+    ['FOCUS_RECORDING_URL_TEMPLATE', 'recordings/{id}', 'FOCUS_RECORDING_URL_TEMPLATE must start with'],
+    ['UNFURL_IN_SHARED_CHANNELS', 'maybe', 'UNFURL_IN_SHARED_CHANNELS must be true or false'],
+    ['FOCUS_REQUIRE_LINKED_USER', 'on', 'FOCUS_REQUIRE_LINKED_USER must be true or false'],
+    ['PORT', '70000', 'PORT must be a whole number from 0 to 65535'],
+    ['PORT', '0x10', 'PORT must be a whole number'],
+    ['FOCUS_TIMEOUT_MS', '1e3', 'FOCUS_TIMEOUT_MS must be a whole number'],
+    ['SHUTDOWN_GRACE_MS', '-1', 'SHUTDOWN_GRACE_MS must be a whole number'],
+    ['LOG_LEVEL', 'verbose', 'LOG_LEVEL must be debug, info, warn or error'],
+    ['FOCUS_AUTH_PATH', 'login-v9', 'FOCUS_AUTH_PATH must be authWithApiKey or authWithAPIKey'],
+    ['SLACK_API_URL', 'ftp://slack.example', 'SLACK_API_URL must be an http(s) URL'],
+    ['FOCUS_PORTAL_URL', 'portal.example', 'FOCUS_PORTAL_URL must be an http(s) URL'],
+  ])('rejects %s=%s', (name, value, message) => {
+    const found = problems({ [name]: value });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(message);
+    expect(found[0]).not.toContain(value);
+  });
+
+  it('requires every Focus credential with FOCUS_BASE_URL', () => {
+    expect(problems({ FOCUS_BASE_URL: FOCUS.FOCUS_BASE_URL })).toEqual([
+      'FOCUS_CLIENT_ID is required with FOCUS_BASE_URL',
+      'FOCUS_API_KEY is required with FOCUS_BASE_URL',
+      'FOCUS_USERNAME is required with FOCUS_BASE_URL',
+    ]);
+    expect(problems({ FOCUS_API_KEY: FOCUS.FOCUS_API_KEY })).toEqual([
+      'FOCUS_BASE_URL is required when Focus credentials are set',
+    ]);
+  });
+
+  it('makes missing Focus credentials an error in production, not a silent sandbox', () => {
+    const found = problems({ NODE_ENV: 'production' });
+    expect(found).toContain(
+      'FOCUS_BASE_URL is required in production (the sandbox simulator is for development)',
+    );
+    expect(found).toContain('FOCUS_API_KEY is required in production');
+    expect(ok({ NODE_ENV: 'production', ...FOCUS }).production).toBe(true);
+  });
+
+  it('requires the Slack pieces together', () => {
+    expect(problems({ SLACK_BOT_TOKEN: BOT_TOKEN })).toEqual([
+      'SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) is required with SLACK_BOT_TOKEN',
+    ]);
+    expect(problems({ SLACK_APP_TOKEN: APP_TOKEN })).toEqual([
+      'SLACK_BOT_TOKEN is required with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN',
+    ]);
+  });
+
+  it('lists field and cross-field problems together', () => {
+    const found = problems({ FOCUS_BASE_URL: FOCUS.FOCUS_BASE_URL, PORT: 'eighty', LOG_LEVEL: 'loud' });
+    expect(found).toEqual([
+      'PORT must be a whole number from 0 to 65535',
+      'LOG_LEVEL must be debug, info, warn or error',
+      'FOCUS_CLIENT_ID is required with FOCUS_BASE_URL',
+      'FOCUS_API_KEY is required with FOCUS_BASE_URL',
+      'FOCUS_USERNAME is required with FOCUS_BASE_URL',
+    ]);
+  });
+
+  it('counts an invalid value as set: no misleading "required" problem', () => {
+    const found = problems({ ...FOCUS, FOCUS_BASE_URL: 'not a url', FOCUS_CLIENT_ID: 'abc' });
+    expect(found).toEqual(['FOCUS_BASE_URL must be an http(s) URL', 'FOCUS_CLIENT_ID must be a number']);
+  });
+
+  it('rejects credentials embedded in a URL without echoing them', () => {
+    const found = problems({ ...FOCUS, FOCUS_BASE_URL: 'https://svc:hunter2-SECRET@focus.example/api' });
+    expect(found).toEqual(['FOCUS_BASE_URL must not contain a user name or password']);
+    expect(found.join('\n')).not.toContain('hunter2');
+  });
+
+  it('never echoes a secret value in any problem', () => {
+    const envs: Record<string, string>[] = [
+      { FOCUS_API_KEY: FOCUS.FOCUS_API_KEY, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: 'x' },
+      { SLACK_BOT_TOKEN: BOT_TOKEN, NODE_ENV: 'production', FOCUS_CLIENT_ID: BOT_TOKEN },
+      { SLACK_APP_TOKEN: APP_TOKEN, FOCUS_BASE_URL: SIGNING_SECRET, FOCUS_AUTH_PATH: APP_TOKEN },
+      { ...FOCUS, FOCUS_DEFAULT_REGION: FOCUS.FOCUS_API_KEY, LOG_LEVEL: SIGNING_SECRET, PORT: BOT_TOKEN },
+      { FOCUS_RECORDING_URL_TEMPLATE: APP_TOKEN, UNFURL_IN_SHARED_CHANNELS: BOT_TOKEN },
+    ];
+    for (const env of envs) {
+      const text = problems(env).join('\n');
+      expect(text.length).toBeGreaterThan(0);
+      for (const secret of SECRETS) expect(text).not.toContain(secret);
+      expect(text).not.toContain('SECRET-');
+    }
+  });
+
+  it('secretsOf lists the configured secrets for the log scrubber', () => {
+    const c = ok({ ...FOCUS, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET });
+    expect(secretsOf(c).sort()).toEqual([FOCUS.FOCUS_API_KEY, BOT_TOKEN, SIGNING_SECRET].sort());
+  });
+});
