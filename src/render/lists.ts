@@ -80,7 +80,9 @@ export function retentionCard(
       ([, v]) => v !== null && typeof v === 'object' && !Array.isArray(v),
     );
     const periodText = periods
-      ? `${props.length > 0 ? ' · ' : ''}${safe(periods[0], 30)}: ${Object.entries(periods[1] as Record<string, unknown>)
+      ? `${props.length > 0 ? ' · ' : ''}${safe(periods[0], 30)}: ${Object.entries(
+          periods[1] as Record<string, unknown>,
+        )
           .slice(0, 6)
           .map(([k, v]) => `${safe(k, 20)} ${safe(String(v), 20)}`)
           .join(', ')}`

@@ -11,8 +11,16 @@ export interface RecordedCall {
   body: Record<string, unknown>;
 }
 
+export type MethodHandler = (body: Record<string, unknown>) => Record<string, unknown>;
+
 export interface FakeSlack {
   apiUrl: string;
+  /** Answers `method` with this (merged onto `{ ok: true }`) instead of the default. */
+  on(method: string, handler: MethodHandler): void;
+  /** Calls of one Web API method so far. */
+  callsOf(method: string): RecordedCall[];
+  /** Resolves when `method` has been called `count` times in all. */
+  waitForCalls(method: string, count?: number, timeoutMs?: number): Promise<RecordedCall[]>;
   /** A fresh response_url; posts to it land in `responses`. */
   responseUrl(): string;
   calls: RecordedCall[];
@@ -35,6 +43,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const responses: FakeSlack['responses'] = [];
   const waiters: Array<(r: FakeSlack['responses'][number]) => void> = [];
   let counter = 0;
+  const handlers = new Map<string, MethodHandler>();
+  const callsOf = (method: string) => calls.filter((c) => c.method === method);
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
     const path = req.url ?? '/';
@@ -49,8 +59,17 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     }
     const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
     calls.push({ method, body });
+    const handler = handlers.get(method);
+    if (handler) {
+      res.end(JSON.stringify({ ok: true, ...handler(body) }));
+      return;
+    }
     if (method === 'auth.test') {
       res.end(JSON.stringify({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'focus' }));
+      return;
+    }
+    if (method === 'views.open') {
+      res.end(JSON.stringify({ ok: true, view: { id: `V${calls.length}`, hash: 'h1' } }));
       return;
     }
     res.end(JSON.stringify({ ok: true }));
@@ -63,6 +82,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     responseUrl: () => `${base}/response/${++counter}`,
     calls,
     responses,
+    on: (method, handler) => {
+      handlers.set(method, handler);
+    },
+    callsOf,
+    async waitForCalls(method, count = 1, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (callsOf(method).length < count) {
+        if (Date.now() > deadline)
+          throw new Error(`${method} was called ${callsOf(method).length} times, not ${count}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return callsOf(method);
+    },
     nextResponse(timeoutMs = 10_000) {
       const ready = responses.shift();
       if (ready) return Promise.resolve(ready);

@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SLASH_COMMAND } from '../../src/slack/command.js';
+import { SHORTCUT_CALLBACK_ID } from '../../src/slack/shortcut.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const schema = JSON.parse(readFileSync(`${root}../shared/slack/manifest.schema.1.0.0.json`, 'utf8'));
@@ -22,6 +23,27 @@ describe('manifest.yml', () => {
     const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
     const broken = { ...manifest, display_information: { name: '' }, features: { nonsense: true } };
     expect(ajv.validate(schema, broken)).toBe(false);
+  });
+
+  it('declares the shortcut, events and scopes the listeners need', () => {
+    expect(manifest.features.shortcuts.map((s: { callback_id: string }) => s.callback_id)).toEqual([
+      SHORTCUT_CALLBACK_ID,
+    ]);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(['app_mention', 'link_shared']),
+    );
+    expect(manifest.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining([
+        'chat:write',
+        'links:read',
+        'links:write',
+        'app_mentions:read',
+        'channels:read',
+        'users:read.email',
+      ]),
+    );
+    expect(manifest.features.unfurl_domains.length).toBeGreaterThan(0);
+    expect(manifest.settings.event_subscriptions.request_url).toMatch(/\/slack\/events$/);
   });
 
   it('declares the command the app listens to, interactivity and its scopes', () => {

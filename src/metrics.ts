@@ -1,0 +1,130 @@
+/**
+ * Prometheus metrics for `GET /metrics` (design §6), in a registry of their own (never
+ * prom-client's global one, so tests and several instances do not collide). Labels are bounded
+ * sets only: kinds, outcomes, endpoints, statuses, surfaces, reasons; never users or queries.
+ *
+ * The callback-shaped members are arrow properties, so they can be passed as they are:
+ * `onCall: metrics.focusCall`, `new FocusCache(client, {}, metrics.cacheEvent)`.
+ */
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { LookupOutcome } from './domain/outcome.js';
+import type { LookupKind } from './domain/request.js';
+import type { CacheEvent } from './focus/cache.js';
+import type { CallEvent } from './focus/transport.js';
+import type { DenyReason } from './slack/access.js';
+import type { Surface } from './slack/answer.js';
+
+/** A lookup's result: the outcome's status, `denied` by the access policy, or `answered` (help, invalid). */
+export type LookupOutcomeLabel = LookupOutcome['status'] | 'denied' | 'answered';
+export type DeliveryResult = 'ok' | 'failed';
+
+export interface MetricsOptions {
+  /** Also collect Node's default process metrics (CPU, memory, event loop lag, GC). Default true. */
+  defaultMetrics?: boolean;
+}
+
+/** Lookups take 0.05-10 s (a Focus round trip or three, up to the deadline). */
+const LOOKUP_BUCKETS = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 8, 10];
+/** One Focus HTTP call: faster than a lookup. */
+const CALL_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly lookups: Counter<'kind' | 'outcome'>;
+  private readonly lookupSeconds: Histogram<'kind'>;
+  private readonly focusCalls: Counter<'endpoint' | 'status'>;
+  private readonly focusCallSeconds: Histogram<'endpoint'>;
+  private readonly cacheEvents: Counter<'kind' | 'result'>;
+  private readonly tokenRenewals: Counter;
+  private readonly deliveries: Counter<'surface' | 'result'>;
+  private readonly denials: Counter<'surface' | 'reason'>;
+
+  constructor(options: MetricsOptions = {}) {
+    const registers = [this.registry];
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    this.lookups = new Counter({
+      name: 'focus_slack_lookups_total',
+      help: 'Answers to Slack requests, by request kind and outcome.',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    });
+    this.lookupSeconds = new Histogram({
+      name: 'focus_slack_lookup_duration_seconds',
+      help: 'Time to answer a Slack request, Focus calls included.',
+      labelNames: ['kind'],
+      buckets: LOOKUP_BUCKETS,
+      registers,
+    });
+    this.focusCalls = new Counter({
+      name: 'focus_slack_focus_calls_total',
+      help: 'HTTP attempts to the Focus API, by endpoint and status (`error`: no response).',
+      labelNames: ['endpoint', 'status'],
+      registers,
+    });
+    this.focusCallSeconds = new Histogram({
+      name: 'focus_slack_focus_call_duration_seconds',
+      help: 'Duration of one HTTP attempt to the Focus API.',
+      labelNames: ['endpoint'],
+      buckets: CALL_BUCKETS,
+      registers,
+    });
+    this.cacheEvents = new Counter({
+      name: 'focus_slack_cache_events_total',
+      help: 'Focus cache lookups, by kind and result (hit or miss).',
+      labelNames: ['kind', 'result'],
+      registers,
+    });
+    this.tokenRenewals = new Counter({
+      name: 'focus_slack_token_renewals_total',
+      help: 'Focus bearer tokens obtained with the API key.',
+      registers,
+    });
+    this.deliveries = new Counter({
+      name: 'focus_slack_slack_deliveries_total',
+      help: 'Cards delivered to Slack, by surface and result.',
+      labelNames: ['surface', 'result'],
+      registers,
+    });
+    this.denials = new Counter({
+      name: 'focus_slack_denials_total',
+      help: 'Interactions refused by the access policy, by surface and reason.',
+      labelNames: ['surface', 'reason'],
+      registers,
+    });
+  }
+
+  /** One answered request; `seconds` from receipt to answer. */
+  readonly lookup = (kind: LookupKind, outcome: LookupOutcomeLabel, seconds: number): void => {
+    this.lookups.inc({ kind, outcome });
+    this.lookupSeconds.observe({ kind }, seconds);
+  };
+
+  /** For `FocusClientOptions.onCall`. */
+  readonly focusCall = (event: CallEvent): void => {
+    this.focusCalls.inc({ endpoint: event.endpoint, status: String(event.status) });
+    this.focusCallSeconds.observe({ endpoint: event.endpoint }, event.durationMs / 1000);
+  };
+
+  /** For the third argument of `new FocusCache(...)`. */
+  readonly cacheEvent: CacheEvent = (kind, result) => {
+    this.cacheEvents.inc({ kind, result });
+  };
+
+  /** For `FocusClientOptions.onTokenRenew`. */
+  readonly tokenRenewed = (): void => {
+    this.tokenRenewals.inc();
+  };
+
+  readonly delivery = (surface: Surface, result: DeliveryResult): void => {
+    this.deliveries.inc({ surface, result });
+  };
+
+  readonly denial = (surface: Surface, reason: DenyReason): void => {
+    this.denials.inc({ surface, reason });
+  };
+
+  /** The body and content type of `GET /metrics`. */
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

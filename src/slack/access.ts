@@ -1,0 +1,142 @@
+/**
+ * Who may use the app, and where (README: the Focus API runs as one service user that sees
+ * every recording, so access is decided here). Checks run cheapest first: the user allow list,
+ * the channel allow list, then (optionally) that the Slack user's email is an enabled Focus
+ * portal user. That last answer is cached per Slack user: allowed 10 min, denied 1 min; a
+ * failed check is not cached and denies (fail closed).
+ *
+ * Channel rule: with ALLOWED_SLACK_CHANNEL_IDS set, an interaction without a channel (a surface
+ * that carries none) is denied too; an allow list that a channel-less surface could bypass would
+ * not restrict anything. Direct messages have a channel id (`D…`) and are treated like any other
+ * channel: list it to allow it.
+ *
+ * No Bolt here: Slack and Focus are reached through the two injected functions.
+ */
+import { LRUCache } from 'lru-cache';
+import type { PortalUser } from '../domain/focus.js';
+import type { Logger } from '../domain/logger.js';
+import type { Surface } from './answer.js';
+
+export type DenyReason =
+  | 'user_not_allowed'
+  | 'channel_not_allowed'
+  | 'not_linked'
+  | 'no_email'
+  | 'check_failed';
+
+export type AccessDecision = { allowed: true } | { allowed: false; reason: DenyReason };
+
+/** One interaction: who asked, on which surface, where. */
+export interface Interaction {
+  surface: Surface;
+  userId: string;
+  channelId?: string | undefined;
+  teamId?: string | undefined;
+}
+
+export interface AccessPolicyOptions {
+  /** Empty: every user. */
+  allowedUserIds: readonly string[];
+  /** Empty: every channel. */
+  allowedChannelIds: readonly string[];
+  /** The Slack user's email must belong to an enabled Focus portal user. */
+  requireLinkedUser: boolean;
+  /** The email on a Slack user's profile (`users.info`, scope `users:read.email`). */
+  lookupSlackEmail: (userId: string) => Promise<string | undefined>;
+  /** Focus portal users matching a search text (`FocusCache.searchUsers`). */
+  findPortalUsers: (search: string) => Promise<PortalUser[]>;
+  logger?: Logger;
+  allowTtlMs?: number;
+  denyTtlMs?: number;
+  /** Slack users remembered at most. */
+  maxUsers?: number;
+  now?: () => number;
+}
+
+type Linked = 'linked' | 'not_linked' | 'no_email';
+
+const ALLOW: AccessDecision = { allowed: true };
+const deny = (reason: DenyReason): AccessDecision => ({ allowed: false, reason });
+
+export class AccessPolicy {
+  private readonly users: ReadonlySet<string>;
+  private readonly channels: ReadonlySet<string>;
+  private readonly linked: LRUCache<string, Linked>;
+
+  constructor(private readonly options: AccessPolicyOptions) {
+    this.users = new Set(options.allowedUserIds);
+    this.channels = new Set(options.allowedChannelIds);
+    const allowTtl = options.allowTtlMs ?? 10 * 60_000;
+    const denyTtl = options.denyTtlMs ?? 60_000;
+    this.linked = new LRUCache<string, Linked>({
+      max: options.maxUsers ?? 10_000,
+      ttl: allowTtl,
+      ttlResolution: 0,
+      ...(options.now ? { perf: { now: options.now } } : {}),
+      fetchMethod: async (userId, _stale, { options: entry }) => {
+        const result = await this.linkedStatus(userId);
+        entry.ttl = result === 'linked' ? allowTtl : denyTtl;
+        return result;
+      },
+    });
+  }
+
+  /** Allow, or deny with the reason. Never throws. */
+  async check(interaction: Interaction): Promise<AccessDecision> {
+    if (this.users.size > 0 && !this.users.has(interaction.userId)) return deny('user_not_allowed');
+    if (this.channels.size > 0) {
+      const channel = interaction.channelId;
+      if (channel === undefined || !this.channels.has(channel)) return deny('channel_not_allowed');
+    }
+    if (!this.options.requireLinkedUser) return ALLOW;
+    try {
+      const linked = await this.linked.fetch(interaction.userId);
+      if (linked === 'linked') return ALLOW;
+      return deny(linked ?? 'check_failed');
+    } catch (error) {
+      this.options.logger?.warn('access.check_failed', {
+        surface: interaction.surface,
+        user: interaction.userId,
+        error,
+      });
+      return deny('check_failed');
+    }
+  }
+
+  /** Forgets every cached linked-user answer (e.g. after an administrator's change). */
+  clear(): void {
+    this.linked.clear();
+  }
+
+  private async linkedStatus(userId: string): Promise<Linked> {
+    const email = (await this.options.lookupSlackEmail(userId))?.trim().toLowerCase();
+    if (!email) return 'no_email';
+    const users = await this.options.findPortalUsers(email);
+    const same = (value: string | undefined) => value?.trim().toLowerCase() === email;
+    const match = users.some((u) => u.enabled !== false && (same(u.email) || same(u.username)));
+    return match ? 'linked' : 'not_linked';
+  }
+}
+
+const MESSAGES: Record<DenyReason, string> = {
+  user_not_allowed:
+    'You are not on the list of people who can use Focus for Slack. To get access, ask whoever runs ' +
+    'Focus for Slack in your organisation to add your Slack member ID to ALLOWED_SLACK_USER_IDS.',
+  channel_not_allowed:
+    'Focus for Slack is not enabled in this conversation. Try it in a channel where it is enabled, ' +
+    'or ask whoever runs Focus for Slack to add this channel to ALLOWED_SLACK_CHANNEL_IDS.',
+  not_linked:
+    'Your Slack account is not linked to an enabled Focus portal user. Ask your Focus administrator ' +
+    'to add the email address on your Slack profile as a Focus portal user (or to enable that user), ' +
+    'then try again in a minute.',
+  no_email:
+    'Focus for Slack could not read the email address on your Slack profile, so it cannot match you ' +
+    'to a Focus portal user. Ask your Slack administrator to make sure your profile has an email ' +
+    'address and that the app may read it (scope users:read.email).',
+  check_failed: 'Focus for Slack could not check your access just now. Please try again in a moment.',
+};
+
+/** A friendly explanation of a denial and how to get access. Echoes nothing about the asker. */
+export function denialMessage(reason: DenyReason): string {
+  return MESSAGES[reason];
+}
