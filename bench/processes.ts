@@ -15,11 +15,15 @@ export interface Child {
   origin: string;
   /** Resident memory now, in MB (VmRSS of /proc/<pid>/status). */
   rssMb(): number;
+  /** CPU time used so far (user + system), in seconds. */
+  cpuSeconds(): number;
   /** SIGTERM, then SIGKILL after 5 s; resolves when it has exited. */
   stop(): Promise<void>;
 }
 
 const running = new Set<ChildProcess>();
+/** USER_HZ: /proc times are in these ticks (100 on Linux). */
+const CLOCK_TICKS = 100;
 
 /** Kills every child still running (on error or exit of the bench). */
 export function killAll(): void {
@@ -71,6 +75,11 @@ export async function startChild(
     rssMb: () => {
       const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       return match ? Number(match[1]) / 1024 : Number.NaN;
+    },
+    cpuSeconds: () => {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

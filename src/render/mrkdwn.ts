@@ -15,11 +15,18 @@ export function escapeEntities(text: string): string {
   return text.replace(/[&<>]/g, (c) => ESCAPES[c] ?? c);
 }
 
-/** Shortens to `max` characters (code points), ending with an ellipsis when cut. */
+/**
+ * Shortens to at most `max` UTF-16 units (what Slack and `.length` count, the stricter
+ * reading), never splitting an emoji or other surrogate pair, ending with an ellipsis when cut.
+ */
 export function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+  if (text.length <= max) return text;
+  let out = '';
+  for (const ch of text) {
+    if (out.length + ch.length > max - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
 }
 
 /** Escaped and shortened: the form every Focus-derived value takes in a card. */
