@@ -4,6 +4,9 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { parseMessageText } from '../parse/index.js';
+import type { Card } from '../render/blocks.js';
+import { nothingToLookUpCard } from '../render/modal.js';
 import { cardToText } from '../render/text.js';
 import type { Answerer } from './answer.js';
 import { SLASH_COMMAND } from './command.js';
@@ -18,7 +21,11 @@ export interface ConsoleOptions {
   interactive: boolean;
 }
 
-const HINT = `Type ${SLASH_COMMAND} help, ${SLASH_COMMAND} <phone number>, ... ; exit or Ctrl-D to stop.`;
+const HINT = [
+  `Type ${SLASH_COMMAND} help, ${SLASH_COMMAND} <phone number>, ...`,
+  'shortcut <message text> (the "Look up in Focus" message shortcut), unfurl <portal link>;',
+  'exit or Ctrl-D to stop.',
+].join('\n');
 
 export async function runConsole(options: ConsoleOptions): Promise<void> {
   const { output } = options;
@@ -32,22 +39,41 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     const line = raw.trim();
     if (line === 'exit' || line === 'quit') break;
     if (line !== '') {
-      if (line.startsWith(SLASH_COMMAND) && /^\/focus(\s|$)/.test(line)) {
-        const answer = await options.answerer.answerCommand(line.slice(SLASH_COMMAND.length), {
-          surface: 'console',
-          user: 'console',
-        });
-        output.write(`\n${cardToText(answer.card)}\n`);
+      const cards = await answerLine(options.answerer, line);
+      if (cards.length === 0) output.write(`${HINT}\n`);
+      for (const card of cards) {
+        output.write(`\n${cardToText(card)}\n`);
         if (options.json)
-          output.write(
-            `${JSON.stringify({ text: answer.card.text, blocks: answer.card.blocks }, null, 2)}\n`,
-          );
-        output.write('\n');
-      } else {
-        output.write(`${HINT}\n`);
+          output.write(`${JSON.stringify({ text: card.text, blocks: card.blocks }, null, 2)}\n`);
       }
+      if (cards.length > 0) output.write('\n');
     }
     prompt();
   }
   rl.close();
+}
+
+const asker = { surface: 'console' as const, user: 'console' };
+
+/** The cards for one console line: a command, a shortcut on a message, or an unfurl. */
+async function answerLine(answerer: Answerer, line: string): Promise<Card[]> {
+  const [word = '', ...rest] = line.split(/\s+/);
+  const text = rest.join(' ');
+  if (word === SLASH_COMMAND) return [(await answerer.answerCommand(text, asker)).card];
+  if (word === 'shortcut') {
+    const requests = parseMessageText(text, answerer.parseContext);
+    if (requests.length === 0) return [nothingToLookUpCard()];
+    const view = { mode: 'modal' as const, compact: requests.length > 1 };
+    return Promise.all(requests.map(async (r) => (await answerer.answer(r, asker, view)).card));
+  }
+  if (word === 'unfurl') {
+    const link = answerer.parseContext.links.match(text);
+    if (!link) return [nothingToLookUpCard()];
+    const request =
+      link.kind === 'recording'
+        ? { kind: 'recording' as const, id: link.id }
+        : { kind: 'person' as const, id: link.id };
+    return [(await answerer.answer(request, asker, { mode: 'unfurl' })).card];
+  }
+  return [];
 }

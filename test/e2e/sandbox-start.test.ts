@@ -1,0 +1,63 @@
+/** The README's promise: with no configuration, `npm start` runs the sandbox console. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+function runMain(input: string, args: string[] = [], env: Record<string, string> = {}) {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(FOCUS_|SLACK_|PORT$|NODE_ENV$)/.test(k)),
+  );
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    cwd: root,
+    env: { ...clean, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  child.stdin.end(input);
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm start with no configuration', () => {
+  it('answers piped commands from the simulator and exits at the end of input', async () => {
+    const { code, stdout, stderr } = await runMain(
+      '/focus +44 7700 900123\n/focus help\nshortcut ring 07897 897897 re #500013\n',
+    );
+    expect(code).toBe(0);
+    expect(stderr).toContain('SANDBOX');
+    expect(stdout).toContain('== 📞 +44 7700 900123 ==');
+    expect(stdout).toContain('Owner: Jane Smith');
+    expect(stdout).toContain('/focus person <id | name | email>');
+    expect(stdout).toContain('Recording 500013');
+  });
+
+  it('prints the Block Kit JSON with --json', async () => {
+    const { stdout } = await runMain('/focus 07897 897897\n', ['--json']);
+    expect(stdout).toContain('"type": "header"');
+  });
+
+  it('refuses to start on bad configuration, listing every problem, echoing no secret', async () => {
+    const { code, stderr } = await runMain('', [], {
+      FOCUS_BASE_URL: 'https://uk.focus.example/api',
+      FOCUS_API_KEY: 'super-secret-key-value',
+      SLACK_BOT_TOKEN: 'xoxb-secret-token-value',
+      PORT: 'eighty',
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('FOCUS_CLIENT_ID');
+    expect(stderr).toContain('FOCUS_USERNAME');
+    expect(stderr).toContain('SLACK_SIGNING_SECRET');
+    expect(stderr).not.toContain('super-secret-key-value');
+    expect(stderr).not.toContain('xoxb-secret-token-value');
+  });
+});
