@@ -23,7 +23,7 @@ RUN npm run build
 # Stage 2: production dependencies only (no install scripts: none of them needs one).
 FROM base AS deps
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --ignore-scripts --no-audit --no-fund
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 # Stage 3: the runtime image. Files stay owned by root, so the app cannot rewrite its own code.
 FROM base AS runtime

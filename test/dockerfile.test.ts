@@ -84,7 +84,9 @@ describe('Dockerfile', () => {
   });
 
   it('installs production dependencies only into the runtime image', () => {
-    const deps = stages.find((s) => s.body.some((i) => i.op === 'RUN' && /npm ci\b.*--omit=dev/.test(i.args)));
+    const deps = stages.find((s) =>
+      s.body.some((i) => i.op === 'RUN' && /npm ci\b.*--omit=dev/.test(i.args)),
+    );
     expect(deps, 'a stage runs npm ci --omit=dev').toBeDefined();
     expect(deps).not.toBe(final);
     const modules = final.body.filter((i) => i.op === 'COPY' && /node_modules/.test(i.args));

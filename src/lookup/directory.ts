@@ -35,8 +35,10 @@ export class PeopleDirectory {
 
   /** Builds now and refreshes every `refreshMs` (default 15 minutes). */
   start(): void {
-    this.refresh();
-    this.timer = setInterval(() => this.refresh(), this.options.refreshMs ?? 15 * 60_000);
+    // Failures are logged in refresh(); a lookup that needs the directory retries the build.
+    const refresh = () => void this.refresh().catch(() => {});
+    refresh();
+    this.timer = setInterval(refresh, this.options.refreshMs ?? 15 * 60_000);
     this.timer.unref();
   }
 
