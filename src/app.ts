@@ -8,8 +8,10 @@ import { makePortalLinks } from './domain/links.js';
 import type { Logger } from './domain/logger.js';
 import { FocusCache } from './focus/cache.js';
 import { FocusClient } from './focus/client.js';
+import { InFlight } from './inflight.js';
 import { PeopleDirectory } from './lookup/directory.js';
 import { LookupService } from './lookup/service.js';
+import { Metrics } from './metrics.js';
 import type { FocusSimulator } from './sandbox/index.js';
 import { Answerer } from './slack/answer.js';
 import { type RunningSlackApp, startSlackApp } from './slack/app.js';
@@ -56,12 +58,16 @@ export interface RunningApp {
   target: FocusTarget;
   answerer: Answerer;
   slack: RunningSlackApp | undefined;
+  metrics: Metrics;
+  /** Stops taking work, waits up to SHUTDOWN_GRACE_MS for answers under way, closes pools. */
   stop(): Promise<void>;
 }
 
 /** Starts everything but the console; Slack too unless the configuration says console. */
 export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
   const target = await focusTarget(config, logger);
+  const metrics = new Metrics();
+  const inflight = new InFlight();
   const client = new FocusClient({
     baseUrl: target.baseUrl,
     credentials: target.credentials,
@@ -69,11 +75,14 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     logger,
     maxConcurrency: config.focusMaxConcurrency,
     deadlineMs: config.focusTimeoutMs,
+    onCall: metrics.focusCall,
+    onTokenRenew: metrics.tokenRenewed,
   });
+  const focus = new FocusCache(client, {}, metrics.cacheEvent);
   const directory = new PeopleDirectory({ client, logger });
   directory.start();
   const lookups = new LookupService({
-    focus: new FocusCache(client),
+    focus,
     logger,
     directory,
     deadlineMs: config.focusTimeoutMs,
@@ -88,11 +97,14 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     logger,
     parse: { defaultRegion: config.defaultRegion, links },
     render: { links },
+    onAnswer: metrics.lookup,
   });
   let slack: RunningSlackApp | undefined;
   const stop = async () => {
     directory.stop();
     await slack?.stop().catch((error: unknown) => logger.warn('shutdown.slack_failed', { error }));
+    const drained = await inflight.drain(config.shutdownGraceMs);
+    if (!drained.drained) logger.warn('shutdown.unfinished', { remaining: drained.remaining });
     await client.close().catch(() => {});
     await target.simulator?.close();
   };
@@ -107,11 +119,19 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         ready: () => lookups.checkFocus().then(() => true),
         unfurlInSharedChannels: config.unfurlInSharedChannels,
         watchChannelIds: config.watchChannelIds,
+        access: {
+          allowedUserIds: config.allowedUserIds,
+          allowedChannelIds: config.allowedChannelIds,
+          requireLinkedUser: config.requireLinkedUser,
+          findPortalUsers: (search) => focus.searchUsers(search),
+        },
+        metrics,
+        inflight,
       });
     } catch (error) {
       await stop();
       throw error;
     }
   }
-  return { target, answerer, slack, stop };
+  return { target, answerer, slack, metrics, stop };
 }

@@ -42,6 +42,8 @@ async function main(argv: string[]): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info('shutdown', { reason: signal });
+      // However shutdown goes, the process ends shortly after the grace period.
+      setTimeout(() => process.exit(1), config.shutdownGraceMs + 5_000).unref();
       app.stop().then(
         () => process.exit(0),
         () => process.exit(1),

@@ -31,6 +31,11 @@ export function invalidCard(message: string): Card {
   return finishCard({ text: message, blocks: [section(`:grey_question: ${safe(message, 500)}`)] });
 }
 
+/** Our own message (a denial, a notice): entities escaped, formatting kept. */
+export function noticeCard(message: string): Card {
+  return finishCard({ text: message, blocks: [section(`:lock: ${escapeEntities(message)}`)] });
+}
+
 export function notFoundCard(what: string): Card {
   return finishCard({ text: `Not found: ${what}`, blocks: [section(`:mag: ${what}`)] });
 }

@@ -44,6 +44,12 @@ export interface AnswererDeps {
   render: Pick<RenderContext, 'links'>;
   logger: Logger;
   now?: () => number;
+  /** Called once per answer (metrics); `answered` for help and invalid input. */
+  onAnswer?: (
+    kind: LookupRequest['kind'],
+    outcome: LookupOutcome['status'] | 'answered',
+    seconds: number,
+  ) => void;
 }
 
 /** Letters only, so it reads aloud well and no log scrubber mistakes it for a phone number. */
@@ -91,6 +97,7 @@ export class Answerer {
         results: 0,
         latencyMs: 0,
       });
+      this.deps.onAnswer?.(request.kind, 'answered', 0);
       return { card, request, requestId };
     }
     const outcome = await this.deps.lookups.run(request, { requestId, logger });
@@ -99,13 +106,15 @@ export class Answerer {
       { links: this.deps.render.links, mode: view.mode, askerId: asker.user, sharedBy: view.sharedBy },
       view.compact,
     );
+    const latencyMs = now() - started;
     logger.info('audit', {
       ...auditFields(asker),
       kind: request.kind,
       outcome: outcome.status === 'failed' ? `failed:${outcome.code}` : outcome.status,
       results: resultCount(outcome),
-      latencyMs: now() - started,
+      latencyMs,
     });
+    this.deps.onAnswer?.(request.kind, outcome.status, latencyMs / 1000);
     return { card, request, outcome, requestId };
   }
 }

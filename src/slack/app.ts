@@ -1,19 +1,23 @@
 /**
- * The Bolt app: HTTP mode (signing secret; `POST /slack/events`, `/healthz`, `/readyz`) or
+ * The Bolt app: HTTP mode (signing secret; `POST /slack/events`, `/healthz`, `/readyz`, `/metrics`) or
  * Socket Mode (app token). `deferInitialization` so a bad token fails at boot, clearly.
  */
 import type { Server } from 'node:http';
 import { App, type CustomRoute } from '@slack/bolt';
-import { LRUCache } from 'lru-cache';
 import type { SlackMode } from '../config.js';
+import type { PortalUser } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
+import type { InFlight } from '../inflight.js';
+import type { Metrics } from '../metrics.js';
+import { AccessPolicy, denialMessage } from './access.js';
 import { registerActions } from './actions.js';
 import type { Answerer } from './answer.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerCommand } from './command.js';
+import { DeliveryDeduper } from './dedupe.js';
 import { registerMentions } from './mention.js';
 import { registerShortcut } from './shortcut.js';
-import { type AccessCheck, allowEveryone, type SurfaceDeps } from './surface.js';
+import type { AccessCheck, SurfaceDeps } from './surface.js';
 import { registerUnfurls } from './unfurl.js';
 
 export interface SlackAppOptions {
@@ -24,9 +28,17 @@ export interface SlackAppOptions {
   logger: Logger;
   /** Resolves true when Focus authentication works. */
   ready: () => Promise<boolean>;
-  access?: AccessCheck;
+  access: {
+    allowedUserIds: string[];
+    allowedChannelIds: string[];
+    requireLinkedUser: boolean;
+    findPortalUsers: (search: string) => Promise<PortalUser[]>;
+  };
   unfurlInSharedChannels: boolean;
   watchChannelIds: string[];
+  metrics: Metrics;
+  /** Work in progress, waited for at shutdown. */
+  inflight: InFlight;
 }
 
 export interface RunningSlackApp {
@@ -42,7 +54,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     token: mode.botToken,
     deferInitialization: true,
     logger: boltLogger(logger),
-    customRoutes: healthRoutes(options.ready),
+    customRoutes: healthRoutes(options.ready, options.metrics),
     clientOptions: {
       slackApiUrl: options.apiUrl,
       timeout: 10_000,
@@ -52,25 +64,36 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   const app =
     mode.kind === 'http'
       ? new App({ ...common, signingSecret: mode.signingSecret })
-      : new App({ ...common, socketMode: true, appToken: mode.appToken });
+      : // Socket Mode serves the health routes on installerOptions.port.
+        new App({
+          ...common,
+          socketMode: true,
+          appToken: mode.appToken,
+          installerOptions: { port: options.port },
+        });
 
   app.error(async (error) => {
     logger.error('slack.listener_error', { error });
   });
   // Slack redelivers an event it thinks was missed (X-Slack-Retry-Num): answer each event once.
-  const seenEvents = new LRUCache<string, true>({ max: 10_000, ttl: 60 * 60_000 });
-  app.use(async ({ body, next }) => {
+  // Bolt has acknowledged events before global middleware runs, so dropping one here is safe.
+  const deliveries = new DeliveryDeduper();
+  app.use(async ({ body, context, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string') {
-      if (seenEvents.has(eventId)) {
-        logger.info('slack.duplicate_event', { eventId });
-        return;
-      }
-      seenEvents.set(eventId, true);
+    if (typeof eventId === 'string' && !deliveries.firstTime(eventId)) {
+      logger.info('slack.duplicate_delivery', { eventId, retryNum: context.retryNum });
+      return;
     }
-    await next();
+    // Everything after the ack is tracked, so a shutdown waits for answers under way.
+    await options.inflight.track(next());
   });
-  const deps: SurfaceDeps = { answerer: options.answerer, logger, access: options.access ?? allowEveryone };
+  const deps: SurfaceDeps = {
+    answerer: options.answerer,
+    logger,
+    access: accessCheck(app, options),
+    onDelivery: options.metrics.delivery,
+    onDenial: options.metrics.denial,
+  };
   registerCommand(app, deps);
   registerActions(app, deps);
   registerShortcut(app, deps);
@@ -85,8 +108,44 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   return { app, port, stop: () => app.stop() as Promise<void> };
 }
 
-function healthRoutes(ready: () => Promise<boolean>): CustomRoute[] {
+/** The access policy, reading Slack users' emails through this app's Web API client. */
+function accessCheck(app: App, options: SlackAppOptions): AccessCheck {
+  const policy = new AccessPolicy({
+    ...options.access,
+    logger: options.logger,
+    lookupSlackEmail: async (user) => (await app.client.users.info({ user })).user?.profile?.email,
+  });
+  return async (who) => {
+    const decision = await policy.check({
+      surface: who.surface,
+      userId: who.user ?? '',
+      channelId: who.channel,
+      teamId: who.team,
+    });
+    return decision.allowed
+      ? undefined
+      : { reason: decision.reason, message: denialMessage(decision.reason) };
+  };
+}
+
+function healthRoutes(ready: () => Promise<boolean>, metrics: Metrics): CustomRoute[] {
   return [
+    {
+      path: '/metrics',
+      method: ['GET'],
+      handler: (_req, res) => {
+        metrics.render().then(
+          ({ contentType, body }) => {
+            res.writeHead(200, { 'content-type': contentType });
+            res.end(body);
+          },
+          () => {
+            res.writeHead(500);
+            res.end();
+          },
+        );
+      },
+    },
     {
       path: '/healthz',
       method: ['GET'],

@@ -5,7 +5,7 @@
 import type { App, MessageShortcut } from '@slack/bolt';
 import { parseMessageText } from '../parse/index.js';
 import { loadingCard, modalView, nothingToLookUpCard } from '../render/modal.js';
-import { invalidCard } from '../render/status.js';
+import { noticeCard } from '../render/status.js';
 import { type Asker, newRequestId } from './answer.js';
 import { checkAccess, type SurfaceDeps } from './surface.js';
 
@@ -37,7 +37,7 @@ export function registerShortcut(app: App, deps: SurfaceDeps): void {
     }
     const denial = await checkAccess(deps, asker);
     const requests = denial ? [] : parseMessageText(shortcut.message.text ?? '', deps.answerer.parseContext);
-    let cards = denial ? [invalidCard(denial.message)] : [nothingToLookUpCard()];
+    let cards = denial ? [noticeCard(denial.message)] : [nothingToLookUpCard()];
     if (requests.length > 0) {
       const compact = requests.length > 1;
       const answers = await Promise.all(

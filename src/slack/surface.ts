@@ -1,10 +1,11 @@
 /** What every Slack listener shares: the answerer, the logger, and the access check. */
 import type { Logger } from '../domain/logger.js';
+import { type DenyReason, denialMessage } from './access.js';
 import type { Answerer, Asker, Surface } from './answer.js';
 
 /** Why someone may not look things up here; undefined when they may. */
 export interface Denial {
-  reason: string;
+  reason: DenyReason;
   /** A friendly explanation, shown to the user. */
   message: string;
 }
@@ -22,20 +23,18 @@ export interface SurfaceDeps {
   access: AccessCheck;
   /** Called once per delivered answer (metrics). */
   onDelivery?: (surface: Surface, result: 'ok' | 'failed') => void;
+  /** Called once per denial (metrics). */
+  onDenial?: (surface: Surface, reason: DenyReason) => void;
 }
-
-export const allowEveryone: AccessCheck = async () => undefined;
 
 /** Checks access and logs a denial; returns the denial to show, if any. */
 export async function checkAccess(deps: SurfaceDeps, asker: Asker): Promise<Denial | undefined> {
   const denial = await deps.access(asker).catch((error: unknown): Denial => {
     deps.logger.error('access.check_failed', { error, surface: asker.surface });
-    return {
-      reason: 'check_failed',
-      message: 'Access could not be checked just now. Please try again shortly.',
-    };
+    return { reason: 'check_failed', message: denialMessage('check_failed') };
   });
   if (denial) {
+    deps.onDenial?.(asker.surface, denial.reason);
     deps.logger.warn('access.denied', {
       surface: asker.surface,
       user: asker.user,

@@ -1,0 +1,131 @@
+/** Readiness, metrics, logs and graceful shutdown. */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES } from '../../src/sandbox/index.js';
+import { signSlackRequest, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.js';
+import { startSimulator } from '../helpers/focus.js';
+import { BOT_TOKEN, type Harness, SECRET, startHarness } from '../helpers/harness.js';
+
+describe('readiness and metrics', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('/readyz is 200 with working Focus credentials and /metrics counts what happened', async () => {
+    expect((await fetch(`${h.base}/readyz`)).status).toBe(200);
+    await h.command(`+${FIXTURES.jane.phone2}`);
+    await h.slack.nextResponse();
+    await h.command(`+${FIXTURES.jane.phone2}`);
+    await h.slack.nextResponse();
+    await h.command('help');
+    await h.slack.nextResponse();
+    const res = await fetch(`${h.base}/metrics`);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toMatch(/focus_slack_lookups_total\{kind="phone",outcome="found"\} 2/);
+    expect(text).toMatch(/focus_slack_lookups_total\{kind="help",outcome="answered"\} 1/);
+    expect(text).toMatch(/focus_slack_lookup_duration_seconds_count\{kind="phone"\} 2/);
+    expect(text).toMatch(/focus_slack_focus_calls_total\{endpoint="endpoint.search",status="200"\} [1-9]/);
+    expect(text).toMatch(/focus_slack_cache_events_total\{kind="endpoint",result="hit"\} [1-9]/);
+    expect(text).toMatch(/focus_slack_token_renewals_total [1-9]/);
+    expect(text).toMatch(/focus_slack_slack_deliveries_total\{surface="command",result="ok"\} 3/);
+    expect(text).toContain('process_resident_memory_bytes');
+  });
+});
+
+describe('wrong Focus credentials', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ FOCUS_API_KEY: 'definitely-wrong-key' });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('/readyz is 503 while /healthz stays 200, and lookups get a friendly card', async () => {
+    expect((await fetch(`${h.base}/readyz`)).status).toBe(503);
+    expect((await fetch(`${h.base}/healthz`)).status).toBe(200);
+    await h.command(`+${FIXTURES.jane.phone2}`);
+    const card = JSON.stringify((await h.slack.nextResponse()).body);
+    expect(card).toContain('did not accept this app');
+    expect(card).toMatch(/Reference: `[a-z]+`/);
+    expect(h.logLines.join('\n')).not.toContain('definitely-wrong-key');
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+describe('graceful shutdown', () => {
+  it('SIGTERM during an in-flight lookup still answers it, then exits 0', async () => {
+    const sim = await startSimulator();
+    const slack = await startFakeSlack();
+    const port = await freePort();
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        FOCUS_BASE_URL: sim.url,
+        FOCUS_CLIENT_ID: String(sim.credentials.clientId),
+        FOCUS_API_KEY: sim.credentials.apiKey,
+        FOCUS_USERNAME: sim.credentials.username,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(port),
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    try {
+      for (let i = 0; i < 100; i++) {
+        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      sim.setFaults({ latencyMs: 1_500 });
+      const body = slashCommandBody(`+${FIXTURES.jane.phone2}`, slack.responseUrl());
+      const ack = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+        method: 'POST',
+        body,
+        headers: signSlackRequest(SECRET, body),
+      });
+      expect(ack.status).toBe(200);
+      child.kill('SIGTERM');
+      const card = await slack.nextResponse(15_000);
+      expect(JSON.stringify(card.body.blocks)).toContain('Jane Smith');
+      expect(await exited).toBe(0);
+      expect(output).toContain('"event":"shutdown"');
+      // Logs of a whole run: no secret, no whole phone number.
+      for (const secret of [SECRET, BOT_TOKEN, sim.credentials.apiKey]) expect(output).not.toContain(secret);
+      expect(output).not.toContain(FIXTURES.jane.phone2);
+    } finally {
+      child.kill('SIGKILL');
+      await sim.close();
+      await slack.close();
+    }
+  });
+});
