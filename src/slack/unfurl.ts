@@ -71,11 +71,27 @@ export function registerUnfurls(app: App, deps: SurfaceDeps, options: UnfurlOpti
           { ...asker, requestId: `${requestId}-${i + 1}` },
           { mode: 'unfurl', compact },
         );
-        return { url: l.url, card: answer.outcome?.status === 'found' ? answer.card : undefined };
+        return { url: l.url, answer };
       }),
     );
+    // A preview is only for what was found. When Focus failed, the person who pasted the link
+    // is told privately (with the reference id), rather than the channel getting an error preview.
+    const failed = answers.find((a) => a.answer.outcome?.status === 'failed');
+    if (failed && !fromComposer) {
+      await client.chat
+        .postEphemeral({
+          channel: event.channel,
+          user: event.user,
+          text: failed.answer.card.text,
+          blocks: failed.answer.card.blocks,
+          ...(event.thread_ts && { thread_ts: event.thread_ts }),
+        })
+        .catch((error: unknown) => logger.warn('slack.ephemeral_failed', { error }));
+    }
     const unfurls: Record<string, { blocks: Card['blocks'] }> = {};
-    for (const a of answers) if (a.card) unfurls[a.url] = { blocks: a.card.blocks };
+    for (const a of answers) {
+      if (a.answer.outcome?.status === 'found') unfurls[a.url] = { blocks: a.answer.card.blocks };
+    }
     if (Object.keys(unfurls).length === 0) return;
 
     const target =

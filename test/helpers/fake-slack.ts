@@ -25,6 +25,14 @@ export interface FakeSlack {
   responseUrl(): string;
   calls: RecordedCall[];
   responses: Array<{ path: string; body: Record<string, unknown> }>;
+  /** Resolves with the post to this response_url (taken out of `responses`). */
+  responseAt(url: string, timeoutMs?: number): Promise<{ path: string; body: Record<string, unknown> }>;
+  /** Resolves with the first Web API call of `method` that `match` accepts. */
+  waitForCall(
+    method: string,
+    match: (call: RecordedCall) => boolean,
+    timeoutMs?: number,
+  ): Promise<RecordedCall>;
   /** Resolves with the next response_url post. */
   nextResponse(timeoutMs?: number): Promise<{ path: string; body: Record<string, unknown> }>;
   close(): Promise<void>;
@@ -69,7 +77,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return;
     }
     if (method === 'views.open') {
-      res.end(JSON.stringify({ ok: true, view: { id: `V${calls.length}`, hash: 'h1' } }));
+      res.end(JSON.stringify({ ok: true, view: { id: `V-${body.trigger_id ?? calls.length}`, hash: 'h1' } }));
       return;
     }
     res.end(JSON.stringify({ ok: true }));
@@ -94,6 +102,25 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         await new Promise((r) => setTimeout(r, 10));
       }
       return callsOf(method);
+    },
+    async responseAt(url, timeoutMs = 10_000) {
+      const path = new URL(url).pathname;
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const i = responses.findIndex((r) => r.path === path);
+        if (i >= 0) return responses.splice(i, 1)[0] as (typeof responses)[number];
+        if (Date.now() > deadline) throw new Error(`no post to ${path}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    async waitForCall(method, match, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = callsOf(method).find(match);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no matching ${method} call`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
     },
     nextResponse(timeoutMs = 10_000) {
       const ready = responses.shift();
