@@ -10,6 +10,22 @@ import type { LookupContext } from './context.js';
 type PersonById = Extract<FocusLookupRequest, { kind: 'person'; id: number }>;
 type PersonByQuery = Extract<FocusLookupRequest, { kind: 'person'; query: string }>;
 
+const MAX_CHOICES = 10;
+
+function ambiguous(
+  request: PersonByQuery,
+  people: ReadonlyArray<{ id: number; fullName: string; personType?: string }>,
+): LookupOutcome {
+  return {
+    status: 'ambiguous',
+    request,
+    choices: people.slice(0, MAX_CHOICES).map((p) => ({
+      label: [p.fullName, p.personType].filter(Boolean).join(' · '),
+      request: { kind: 'person', id: p.id },
+    })),
+  };
+}
+
 const emptyPage = (pageSize: number): Page<Recording> => ({ items: [], total: 0, page: 1, pageSize });
 
 export async function lookupPersonById(ctx: LookupContext, request: PersonById): Promise<LookupOutcome> {
@@ -47,32 +63,14 @@ export async function lookupPersonByQuery(
   }
   if (ids.length === 0) {
     if (!ctx.directory) return { status: 'not_found', request };
-    const matches = await ctx.directory.search(query, 11);
-    if (matches.length > 1) {
-      return {
-        status: 'ambiguous',
-        request,
-        choices: matches.slice(0, 10).map((m) => ({
-          label: [m.fullName, m.personType].filter(Boolean).join(' · '),
-          request: { kind: 'person', id: m.id },
-        })),
-      };
-    }
+    const matches = await ctx.directory.search(query, MAX_CHOICES);
+    if (matches.length > 1) return ambiguous(request, matches);
     ids = matches.map((m) => m.id);
   }
   const [id] = ids;
   if (id === undefined) return { status: 'not_found', request };
-  if (ids.length > 1) {
-    const people = await ctx.focus.getPeople(ids);
-    return {
-      status: 'ambiguous',
-      request,
-      choices: people.slice(0, 10).map((p) => ({
-        label: [p.fullName, p.personType].filter(Boolean).join(' · '),
-        request: { kind: 'person', id: p.id },
-      })),
-    };
-  }
+  // One email address on several people.
+  if (ids.length > 1) return ambiguous(request, await ctx.focus.getPeople(ids));
   // Answered as the lookup by id, so paging and sharing buttons carry the id.
   return lookupPersonById(ctx, { kind: 'person', id });
 }
