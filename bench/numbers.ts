@@ -20,16 +20,18 @@ export function knownNumbers(dataset: Dataset, count: number): string[] {
   return picked;
 }
 
-/** `count` distinct valid London numbers from 44 20 7946 0000 up (mostly unknown to Focus), in mixed forms. */
-export function londonNumbers(count: number, offset = 0): string[] {
-  return Array.from({ length: count }, (_, i) => {
-    const n = String(79_460_000 + offset + i);
-    const [a, b] = [n.slice(0, 4), n.slice(4)];
-    return i % 2 === 0 ? `+44 20 ${a} ${b}` : `020 ${a} ${b}`;
-  });
-}
-
-/** `count` distinct Manchester numbers from 44 161 496 0000 up (fictional range, unknown to Focus). */
-export function manchesterNumbers(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `+44 161 496 ${String(i).padStart(4, '0')}`);
+/**
+ * `count` distinct valid London numbers (020 7946 0000 up, or 020 8123 0000 up) that Focus does
+ * not know, alternately written internationally and nationally.
+ */
+export function unknownLondonNumbers(dataset: Dataset, count: number, exchange: '7946' | '8123'): string[] {
+  const known = new Set(dataset.endpoints.map((e) => e.endpoint));
+  const numbers: string[] = [];
+  for (let n = Number(`4420${exchange}0000`); numbers.length < count; n++) {
+    if (known.has(String(n))) continue;
+    const local = String(n).slice(4);
+    const [a, b] = [local.slice(0, 4), local.slice(4)];
+    numbers.push(numbers.length % 2 === 0 ? `+44 20 ${a} ${b}` : `020 ${a} ${b}`);
+  }
+  return numbers;
 }

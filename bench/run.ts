@@ -2,33 +2,54 @@
  * `npm run bench [-- --json] [-- --profile]`: the real app against a floor Bolt app, both as
  * their own processes in HTTP mode, driven with signed slash commands; Focus is the built-in
  * simulator with a fixed 50 ms latency; Slack is a local fake that also times card arrival.
- * `--profile` runs the app with `--cpu-prof` (profiles land in bench/profiles/).
+ * Progress and evidence go to stderr; the table (or with --json one JSON object) to stdout.
+ * `--profile` runs the app with `--cpu-prof` (bench/profiles/; summarise with profile-top.ts).
  */
 import { startFocusSimulator } from '../src/sandbox/index.js';
+import { directRoundTripMs, focusCalls, meanMs, scrapeMetrics, simQuiet } from './diagnostics.js';
 import { startBenchSlack } from './fake-slack.js';
-import { knownNumbers, londonNumbers, manchesterNumbers } from './numbers.js';
+import { knownNumbers, unknownLondonNumbers } from './numbers.js';
 import { burst, maxBurst, runPool, sequentialCards, throughput } from './phases.js';
-import { killAll, startChild } from './processes.js';
+import { type Child, killAll, startChild } from './processes.js';
+import { figures, readableReport } from './report.js';
 import { SlackDriver } from './slack-driver.js';
-import { percentile, ratio, round, type Target, table } from './stats.js';
+import { percentile, round } from './stats.js';
 
 /** The simulator's fixed latency per Focus request. */
 const LATENCY_MS = 50;
 /** Sequential Focus round trips of a cold phone lookup: endpoint.search, then people.get ∥ recording.search. */
 const COLD_PHONE_ROUND_TRIPS = 2;
+/** Auth phase: Focus answers at once but auth takes 500 ms, so 500 cold lookups pile up behind it. */
+const AUTH_PHASE_FAULTS = { latencyMs: 0, forceEndpoints: ['auth' as const], hangMs: 500 };
 const SECRET = 'bench-signing-secret-0123456789';
 const BOT_TOKEN = 'xoxb-bench-bot-token';
 const BURSTS = [250, 500, 1_000, 2_000, 4_000];
+const MEMORY_LOOKUPS = 50_000;
+const ACK_ROUNDS = 3;
 
 const json = process.argv.includes('--json');
 const profile = process.argv.includes('--profile');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const began = performance.now();
+
+/** Runs one phase and logs its wall time and the CPU each process used (100% = one core). */
+async function phase<T>(name: string, procs: Child[], run: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  log(`[${((t0 - began) / 1000).toFixed(1)} s] ${name}`);
+  const cpu0 = procs.map((p) => p.cpuSeconds());
+  const bench0 = process.cpuUsage();
+  const result = await run();
+  const wall = (performance.now() - t0) / 1000;
+  const pct = (s: number) => `${Math.round((100 * s) / wall)}%`;
+  const bench = process.cpuUsage(bench0);
+  const cpu = procs.map((p, i) => `${p.name} ${pct(p.cpuSeconds() - (cpu0[i] as number))}`);
+  log(`    ${wall.toFixed(1)} s; cpu ${cpu.join(', ')}, bench ${pct((bench.user + bench.system) / 1e6)}`);
+  return result;
+}
 
 async function main(): Promise<void> {
-  const began = performance.now();
-  const step = (name: string) => log(`[${((performance.now() - began) / 1000).toFixed(1)} s] ${name}`);
-  const sim = await startFocusSimulator({ faults: { latencyMs: LATENCY_MS, jitterMs: 0 } });
+  const sim = await startFocusSimulator({ faults: AUTH_PHASE_FAULTS });
   const slack = await startBenchSlack();
   const slackEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl };
   const appEnv = {
@@ -40,118 +61,131 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
   };
   const profileFlags = profile ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
+  const authBefore = sim.stats().byEndpoint.auth;
   const [app, floor] = await Promise.all([
     startChild('app', 'src/main.ts', appEnv, profileFlags),
     startChild('floor', 'bench/floor-app.ts', slackEnv),
   ]);
+  const notes: string[] = [`app rss at start ${round(app.rssMb())} MB, floor ${round(floor.rssMb())} MB`];
   const appDriver = new SlackDriver(app.origin, SECRET, slack);
   const floorDriver = new SlackDriver(floor.origin, SECRET, slack);
+  const procs = [app, floor];
   try {
     const known = knownNumbers(sim.dataset, 100);
     const rewarm = () => runPool(appDriver, known, 32).then(() => {});
 
-    // The token manager starts empty (only /healthz was asked): 500 concurrent cold lookups.
-    step('auth: 500 concurrent cold lookups on a fresh app');
-    let before = sim.stats();
-    await burst(appDriver, manchesterNumbers(500));
-    const authCalls = sim.stats().byEndpoint.auth - before.byEndpoint.auth;
+    // A fresh app: every auth it makes from its start through 500 concurrent cold lookups.
+    await phase('auth: 500 concurrent cold lookups on a fresh app (auth delayed 500 ms)', procs, () =>
+      burst(appDriver, unknownLondonNumbers(sim.dataset, 500, '8123')),
+    );
+    const authCalls = sim.stats().byEndpoint.auth - authBefore;
 
-    step(`cold cards: ${known.length} known numbers, one at a time`);
-    before = sim.stats();
-    const cold = await sequentialCards(appDriver, known);
-    const after = sim.stats();
-    const callsPerLookup =
-      (after.total - before.total - (after.byEndpoint.auth - before.byEndpoint.auth)) / known.length;
+    sim.setFaults({ latencyMs: LATENCY_MS, jitterMs: 0, forceEndpoints: undefined, hangMs: undefined });
+    await simQuiet(sim);
+    const direct = await directRoundTripMs(sim);
+    const [before, m0] = [sim.stats(), await scrapeMetrics(app.origin)];
+    const cold = await phase(`cold cards: ${known.length} known numbers, one at a time`, procs, () =>
+      sequentialCards(appDriver, known),
+    );
+    const [after, m1] = [sim.stats(), await scrapeMetrics(app.origin)];
+    const calls = focusCalls(before, after);
+    const callsPerLookup = Object.values(calls).reduce((a, b) => a + b, 0) / known.length;
+    notes.push(
+      `cold phase Focus calls ${JSON.stringify(calls)}; direct Focus round trip from the bench p50 ${round(direct)} ms, so the cold card p50 implies ${Math.floor(percentile(cold, 50) / direct)} sequential round trips`,
+      `app's own means in the cold phase: Focus call ${round(meanMs(m0, m1, 'focus_slack_focus_call_duration_seconds'))} ms, lookup ${round(meanMs(m0, m1, 'focus_slack_lookup_duration_seconds'))} ms`,
+    );
 
-    step('warm cards: the same numbers again; then the floor');
-    const warm = await sequentialCards(appDriver, known);
-    const floorCards = await sequentialCards(floorDriver, known);
+    const warm = await phase('warm cards: the same numbers again', procs, () =>
+      sequentialCards(appDriver, known),
+    );
+    const floorCards = await phase('floor cards: the same sequence', procs, () =>
+      sequentialCards(floorDriver, known),
+    );
 
-    step('ack: a burst of 200 concurrent warm lookups, app then floor');
+    // Three rounds, app and floor taking turns, so one unlucky burst does not decide the p99.
+    const burst200 = known.concat(known).slice(0, 200);
+    const acks: number[] = [];
+    const floorAcks: number[] = [];
+    for (let i = 1; i <= ACK_ROUNDS; i++) {
+      await rewarm();
+      const a = await phase(`ack: a burst of 200 concurrent warm lookups (${i}/${ACK_ROUNDS})`, procs, () =>
+        burst(appDriver, burst200),
+      );
+      const f = await phase('floor ack: the same burst', procs, () => burst(floorDriver, burst200));
+      acks.push(...a.sent.map((x) => (x.status === 200 ? x.ackMs : Number.POSITIVE_INFINITY)));
+      floorAcks.push(...f.sent.map((x) => (x.status === 200 ? x.ackMs : Number.POSITIVE_INFINITY)));
+    }
+
     await rewarm();
-    const acks = (await burst(appDriver, known.concat(known).slice(0, 200))).sent.map((s) => s.ackMs);
-    const floorAcks = (await burst(floorDriver, known.concat(known).slice(0, 200))).sent.map((s) => s.ackMs);
+    const perSecond = await phase('throughput: 32 in flight for 10 s', procs, () =>
+      throughput(appDriver, known, 32, 10),
+    );
+    const floorPerSecond = await phase('floor throughput', procs, () =>
+      throughput(floorDriver, known, 32, 10),
+    );
 
-    step('throughput: 32 in flight for 10 s, app then floor');
-    await rewarm();
-    const perSecond = await throughput(appDriver, known, 32, 10);
-    const floorPerSecond = await throughput(floorDriver, known, 32, 10);
+    const appBurst = await phase(`max burst acked within 3 s (${BURSTS.join(', ')})`, procs, () =>
+      maxBurst(appDriver, BURSTS, known, 3_000, rewarm, log),
+    );
+    const floorBurst = await phase('floor max burst', procs, () =>
+      maxBurst(floorDriver, BURSTS, known, 3_000, async () => {}, log),
+    );
 
-    step(`max burst acked within 3 s (${BURSTS.join(', ')})`);
-    const appBurst = await maxBurst(appDriver, BURSTS, known, 3_000, rewarm, log);
-    const floorBurst = await maxBurst(floorDriver, BURSTS, known, 3_000, async () => {}, log);
-
-    step('memory: 50,000 distinct lookups, 64 in flight (simulator latency 0 for this phase)');
     sim.setFaults({ latencyMs: 0 });
-    const numbers = londonNumbers(50_000);
-    const first = await runPool(appDriver, numbers.slice(0, 25_000), 64);
-    await pause(500);
-    const rss25 = app.rssMb();
-    step(`  25k done (rss ${round(rss25)} MB); next 25k`);
-    const second = await runPool(appDriver, numbers.slice(25_000), 64);
-    await pause(500);
-    const rss50 = app.rssMb();
-    step(`  50k done (rss ${round(rss50)} MB); cards missing ${first.failed + second.failed}`);
-
-    const critical = COLD_PHONE_ROUND_TRIPS * LATENCY_MS;
-    const r = {
-      critical_path_ms: critical,
-      focus_calls_per_phone_lookup: round(callsPerLookup, 2),
-      card_ms_p50: round(percentile(cold, 50)),
-      card_ms_p99: round(percentile(cold, 99)),
-      card_over_limit_ratio: round(ratio(percentile(cold, 50), critical), 3),
-      warm_card_ms_p50: round(percentile(warm, 50)),
-      floor_card_ms_p50: round(percentile(floorCards, 50)),
-      warm_over_floor_ratio: round(ratio(percentile(warm, 50), percentile(floorCards, 50)), 2),
-      ack_ms_p99: round(percentile(acks, 99)),
-      floor_ack_ms_p99: round(percentile(floorAcks, 99)),
-      ack_over_floor_ratio: round(ratio(percentile(acks, 99), percentile(floorAcks, 99)), 2),
-      lookups_per_s_warm: round(perSecond),
-      floor_lookups_per_s: round(floorPerSecond),
-      throughput_vs_floor: round(ratio(perSecond, floorPerSecond), 2),
-      max_burst_acked_in_3s: appBurst,
-      floor_max_burst_acked_in_3s: floorBurst,
-      auth_calls: authCalls,
-      rss_mb_25k: round(rss25),
-      rss_mb_50k: round(rss50),
+    const numbers = unknownLondonNumbers(sim.dataset, MEMORY_LOOKUPS, '7946');
+    const half = MEMORY_LOOKUPS / 2;
+    const memory = async (from: number, to: number) => {
+      const { failed } = await runPool(appDriver, numbers.slice(from, to), 64);
+      await pause(500);
+      const rss = app.rssMb();
+      const m = await scrapeMetrics(app.origin);
+      const mb = (name: string) => round((m.get(name) ?? Number.NaN) / 2 ** 20);
+      const line = `after ${to} lookups: rss ${round(rss)} MB, V8 heap used ${mb('nodejs_heap_size_used_bytes')} of ${mb('nodejs_heap_size_total_bytes')} MB, external ${mb('nodejs_external_memory_bytes')} MB; cards missing ${failed}`;
+      log(`    ${line}`);
+      notes.push(line);
+      return rss;
     };
+    const rss25 = await phase(`memory: ${half} distinct lookups, 64 in flight, Focus latency 0`, procs, () =>
+      memory(0, half),
+    );
+    const rss50 = await phase(`memory: ${half} more`, procs, () => memory(half, MEMORY_LOOKUPS));
+
+    const r = figures({
+      criticalPathMs: COLD_PHONE_ROUND_TRIPS * LATENCY_MS,
+      callsPerLookup,
+      cold,
+      warm,
+      floorCards,
+      acks,
+      floorAcks,
+      perSecond,
+      floorPerSecond,
+      appBurst,
+      floorBurst,
+      authCalls,
+      rss25,
+      rss50,
+    });
     const missing = [cold, warm, floorCards].flat().filter(Number.isNaN).length;
-    const targets: Target[] = [
-      check('card_over_limit_ratio <= 1.10', r.card_over_limit_ratio <= 1.1, r.card_over_limit_ratio),
-      check('warm_over_floor_ratio <= 1.5', r.warm_over_floor_ratio <= 1.5, r.warm_over_floor_ratio),
-      check('ack_over_floor_ratio <= 1.2', r.ack_over_floor_ratio <= 1.2, r.ack_over_floor_ratio),
-      check('throughput_vs_floor >= 0.85', r.throughput_vs_floor >= 0.85, r.throughput_vs_floor),
-      check('max_burst >= 0.9 x floor', appBurst >= 0.9 * floorBurst, `${appBurst} vs ${floorBurst}`),
-      check('auth_calls = 1', authCalls === 1, authCalls),
-      check(
-        'rss_mb_50k <= 200 and <= 1.1 x rss_mb_25k',
-        r.rss_mb_50k <= 200 && r.rss_mb_50k <= 1.1 * r.rss_mb_25k,
-        `${r.rss_mb_50k} vs ${r.rss_mb_25k}`,
-      ),
-    ];
+    notes.push(
+      `cards that never arrived in the one-at-a-time phases: ${missing}; bursts run on pre-opened keep-alive connections`,
+      `Focus latency ${LATENCY_MS} ms fixed, except: auth phase (0 ms, auth 500 ms) and memory phase (0 ms)`,
+      'auth_calls: every auth from the app process start (its people directory signs in at boot) through the 500 concurrent cold lookups',
+    );
+    const seconds = ((performance.now() - began) / 1000).toFixed(0);
+    log(`[${seconds} s] done`);
     if (json) {
       process.stdout.write(`${JSON.stringify(r)}\n`);
+      for (const n of notes) log(`  ${n}`);
     } else {
-      const notes = [
-        `Focus simulator latency ${LATENCY_MS} ms fixed (0 ms in the memory phase); cold phone lookup = ${COLD_PHONE_ROUND_TRIPS} sequential round trips`,
-        `cards that never arrived in the timed phases: ${missing}; bursts run on pre-opened keep-alive connections`,
-      ];
-      process.stdout.write(
-        `\nFocus for Slack benchmark (${((performance.now() - began) / 1000).toFixed(0)} s)\n${table(
-          Object.entries(r),
-        )}\n\nTargets\n${targets.map((t) => `  ${t.ok ? 'met   ' : 'MISSED'}  ${t.name}  (${t.detail})`).join('\n')}\n\n${notes.map((n) => `  ${n}`).join('\n')}\n`,
-      );
+      process.stdout.write(readableReport(r, notes, seconds));
     }
-    if (profile) log('cpu profile written to bench/profiles/ when the app exits');
   } finally {
     await Promise.allSettled([appDriver.close(), floorDriver.close()]);
     await Promise.allSettled([app.stop(), floor.stop()]);
     await Promise.allSettled([slack.close(), sim.close()]);
+    if (profile) log('cpu profile of the app written to bench/profiles/');
   }
-}
-
-function check(name: string, ok: boolean, value: unknown): Target {
-  return { name, ok, detail: String(value) };
 }
 
 process.on('exit', killAll);

@@ -16,12 +16,6 @@ export function round(value: number, digits = 1): number {
 
 export const ratio = (a: number, b: number): number => (b > 0 ? a / b : Number.NaN);
 
-export interface Target {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
-
 /** A fixed-width two-column table. */
 export function table(rows: Array<[string, string | number]>): string {
   const width = Math.max(...rows.map(([k]) => k.length));

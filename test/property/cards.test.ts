@@ -1,0 +1,192 @@
+/**
+ * Every card stays within Block Kit limits and carries no `<...>` token made from data, whatever
+ * Focus sends. To cover a new card builder, add a `cardCase` to CASES.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, parseCommand } from '../../src/parse/index.js';
+import type { Card } from '../../src/render/blocks.js';
+import type { RenderContext } from '../../src/render/context.js';
+import { choicesCard, commentsCard, retentionCard, userCard } from '../../src/render/lists.js';
+import { loadingCard, nothingToLookUpCard } from '../../src/render/modal.js';
+import { slackDate } from '../../src/render/mrkdwn.js';
+import { renderOutcome } from '../../src/render/outcome.js';
+import { compactPersonCard, personCard } from '../../src/render/person.js';
+import { phoneCard, unknownPhoneCard } from '../../src/render/phone.js';
+import { compactRecordingCard, recordingCard } from '../../src/render/recording.js';
+import { failureCard, helpCard, invalidCard } from '../../src/render/status.js';
+import {
+  choice,
+  comment,
+  FAILURE_CODES,
+  hostileText,
+  id,
+  links,
+  outcome,
+  page,
+  person,
+  phoneNumber,
+  phoneResult,
+  portalUser,
+  recording,
+  renderContext,
+  request,
+  retentionGroup,
+} from './arbitraries.js';
+import { ALLOWED_TOKENS, foreignTokens, limitProblems } from './limits.js';
+import { slackText } from './slack-text.js';
+
+const NUM_RUNS = 200;
+
+/** The tokens a card rendered for `ctx` may carry: date tokens, and the sharer's own mention. */
+function allowedFor(ctx?: RenderContext): RegExp[] {
+  return ctx?.mode === 'shared' && ctx.sharedBy
+    ? [...ALLOWED_TOKENS, new RegExp(`^<@${ctx.sharedBy}>$`)]
+    : ALLOWED_TOKENS;
+}
+
+interface Rendered {
+  card: Card;
+  ctx?: RenderContext;
+}
+interface CardCase {
+  name: string;
+  check(): void;
+}
+
+/** `checkText: false` leaves the top-level `text` out of the token check (for a known issue only). */
+function cardCase<T>(
+  name: string,
+  inputs: fc.Arbitrary<T>,
+  render: (input: T) => Rendered,
+  options: { checkText?: boolean } = {},
+): CardCase {
+  return {
+    name,
+    check: () =>
+      fc.assert(
+        fc.property(inputs, (input) => {
+          const { card, ctx } = render(input);
+          const checked = options.checkText === false ? { ...card, text: '' } : card;
+          const problems = [
+            ...limitProblems(card),
+            ...foreignTokens(checked, allowedFor(ctx)).map((t) => `token from data: ${t.slice(0, 80)}`),
+          ];
+          expect(problems).toEqual([]);
+        }),
+        { numRuns: NUM_RUNS },
+      ),
+  };
+}
+
+const foundOf = <K extends string>(kind: K) => request.filter((r) => r.kind === kind);
+
+const CASES: CardCase[] = [
+  cardCase('phoneCard', fc.tuple(phoneResult, foundOf('phone'), renderContext), ([r, q, ctx]) => ({
+    card: phoneCard(r, q, ctx),
+    ctx,
+  })),
+  cardCase(
+    'unknownPhoneCard',
+    fc.tuple(phoneNumber, fc.option(page(recording, 60), { nil: undefined })),
+    ([p, r]) => ({
+      card: unknownPhoneCard(p, r),
+    }),
+  ),
+  cardCase('failureCard', fc.tuple(fc.constantFrom(...FAILURE_CODES), hostileText), ([code, ref]) => ({
+    card: failureCard(code, ref),
+  })),
+  cardCase('helpCard', fc.option(hostileText, { nil: undefined }), (unknown) => ({
+    card: helpCard(COMMANDS, unknown === undefined ? {} : { unknown }),
+  })),
+  cardCase(
+    'personCard / compactPersonCard',
+    fc.tuple(person, page(recording, 60), foundOf('person'), renderContext, fc.boolean()),
+    ([p, recordings, q, ctx, compact]) => {
+      const result = { kind: 'person' as const, person: p, recordings };
+      return { card: compact ? compactPersonCard(result, ctx) : personCard(result, q, ctx), ctx };
+    },
+  ),
+  cardCase(
+    'recordingCard / compactRecordingCard',
+    fc.tuple(
+      recording,
+      fc.array(comment, { maxLength: 30 }),
+      fc.dictionary(hostileText, hostileText, { maxKeys: 8 }),
+      foundOf('recording'),
+      renderContext,
+      fc.boolean(),
+    ),
+    ([r, comments, names, q, ctx, compact]) => {
+      const result = { kind: 'recording' as const, recording: r, comments, names };
+      return { card: compact ? compactRecordingCard(result, ctx) : recordingCard(result, q, ctx), ctx };
+    },
+  ),
+  cardCase(
+    'userCard',
+    fc.tuple(hostileText, fc.array(portalUser, { maxLength: 30 }), foundOf('user'), renderContext),
+    ([query, users, q, ctx]) => ({ card: userCard({ kind: 'user', query, users }, q, ctx), ctx }),
+  ),
+  cardCase(
+    'commentsCard',
+    fc.tuple(id, page(comment, 60), foundOf('comments'), renderContext),
+    ([recordingId, comments, q, ctx]) => ({
+      card: commentsCard({ kind: 'comments', recordingId, comments }, q, ctx),
+      ctx,
+    }),
+  ),
+  cardCase(
+    'retentionCard',
+    fc.tuple(fc.array(retentionGroup, { maxLength: 60 }), foundOf('retention'), renderContext),
+    ([groups, q, ctx]) => ({ card: retentionCard({ kind: 'retention', groups }, q, ctx), ctx }),
+  ),
+  cardCase('choicesCard', fc.tuple(fc.array(choice, { maxLength: 30 }), renderContext), ([choices, ctx]) => ({
+    card: choicesCard(choices, ctx),
+    ctx,
+  })),
+  cardCase('loadingCard, nothingToLookUpCard', fc.boolean(), (loading) => ({
+    card: loading ? loadingCard() : nothingToLookUpCard(),
+  })),
+  cardCase(
+    'renderOutcome (any outcome)',
+    fc.tuple(outcome, renderContext, fc.boolean()),
+    ([o, ctx, compact]) => ({
+      card: renderOutcome(o, ctx, compact),
+      ctx,
+    }),
+  ),
+  // What a user types comes back in the help and "invalid" cards: the answer to any command text.
+  // The top-level text is left out for now: invalidCard puts the message there unescaped (known issue).
+  cardCase(
+    'help / invalid card for any command text',
+    slackText,
+    (text) => {
+      const parsed = parseCommand(text, { defaultRegion: 'GB', links });
+      if (parsed.kind === 'help') {
+        return {
+          card: helpCard(COMMANDS, parsed.reason === 'unknown' ? { unknown: parsed.unknown ?? '' } : {}),
+        };
+      }
+      return { card: invalidCard(parsed.kind === 'invalid' ? parsed.message : 'not a card case') };
+    },
+    { checkText: false },
+  ),
+];
+
+describe('every card, for any data', () => {
+  for (const c of CASES) it(`${c.name}: within Block Kit limits, no token from data`, c.check);
+});
+
+// Found by the properties above and reported; each `it.fails` turns red once fixed: make it `it`
+// then, and drop the matching exclusion (isoOrJunk's filter, `checkText: false`).
+describe('known issues', () => {
+  it.fails('invalidCard keeps user text out of the top-level text as a token', () => {
+    const parsed = parseCommand('phone &lt;!channel&gt;', { defaultRegion: 'GB', links });
+    const card = invalidCard(parsed.kind === 'invalid' ? parsed.message : '');
+    expect(foreignTokens(card)).toEqual([]);
+  });
+
+  it.fails('slackDate makes no date token from a start that is not ISO-8601', () => {
+    expect(slackDate('60')).not.toMatch(/^<!date/);
+  });
+});
