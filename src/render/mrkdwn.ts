@@ -34,9 +34,12 @@ export function safe(text: string, max = 200): string {
   return escapeMrkdwn(truncate(text.replace(/\s+/g, ' ').trim(), max));
 }
 
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
 /** Slack's date token: each reader sees the time in their own zone; the fallback is UTC. */
 export function slackDate(iso: string, format = '{date_short_pretty} {time}'): string {
-  const ms = Date.parse(iso);
+  // Only an ISO-8601 date-time becomes a token: Date.parse also reads "60" or "Tue 12".
+  const ms = ISO_DATE_TIME.test(iso) ? Date.parse(iso) : Number.NaN;
   if (Number.isNaN(ms)) return safe(iso, 40);
   const fallback = `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   return `<!date^${Math.floor(ms / 1000)}^${format}|${fallback}>`;

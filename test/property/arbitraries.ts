@@ -92,11 +92,7 @@ const smallId = fc.integer({ min: 1, max: 10_000_000 });
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 export const digits = fc.integer({ min: 100_000, max: 999_999_999_999_999 }).map(String);
 
-/**
- * Instants from 1971 to 2100 as ISO strings, or text that is not a date at all. Junk that
- * `Date.parse` still reads ("60", "Tue 12", "&#60;") is left out: slackDate turns it into a
- * date token with a made-up time (known issue, reported; see cards.test.ts).
- */
+/** Instants from 1971 to 2100 as ISO strings, or any hostile text (some of which `Date.parse` reads). */
 export const isoOrJunk: fc.Arbitrary<string> = fc.oneof(
   {
     weight: 4,
@@ -104,7 +100,7 @@ export const isoOrJunk: fc.Arbitrary<string> = fc.oneof(
       .integer({ min: 31_536_000_000, max: 4_102_444_800_000 })
       .map((ms) => new Date(ms).toISOString()),
   },
-  { weight: 1, arbitrary: hostileText.filter((s) => Number.isNaN(Date.parse(s))) },
+  { weight: 1, arbitrary: hostileText },
 );
 
 const endpointRef: fc.Arbitrary<EndpointRef> = fc.record({
