@@ -1,15 +1,16 @@
 /** Display forms of Focus values. */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Recording } from '../domain/focus.js';
+import { memoize } from '../domain/memo.js';
 import { formatDuration, safe, slackDate } from './mrkdwn.js';
 
 /** `447897897897` -> `+44 7897 897897`; anything else is shown as it is (escaped). */
-export function displayNumber(value: string): string {
+export const displayNumber = memoize((value: string): string => {
   if (/^\d{6,15}$/.test(value)) {
     return parsePhoneNumberFromString(`+${value}`)?.formatInternational() ?? `+${value}`;
   }
   return value;
-}
+});
 
 const DIRECTION: Record<string, string> = { inbound: '↙ in', outbound: '↗ out', internal: '↔ internal' };
 const MEDIA: Record<string, string> = {

@@ -29,7 +29,10 @@ export function failureCard(code: FailureCode, referenceId: string): Card {
 
 /** The parser's message about bad input: it quotes the user's text, so all of it is escaped. */
 export function invalidCard(message: string): Card {
-  return finishCard({ text: escapeEntities(message), blocks: [section(`:grey_question: ${safe(message, 500)}`)] });
+  return finishCard({
+    text: escapeEntities(message),
+    blocks: [section(`:grey_question: ${safe(message, 500)}`)],
+  });
 }
 
 /** Our own message (a denial, a notice): entities escaped, formatting kept. */

@@ -8,7 +8,7 @@ import { isFocusLookup } from '../domain/request.js';
 import { parseCommand } from '../parse/index.js';
 import { invalidCard } from '../render/status.js';
 import type { Asker, View } from './answer.js';
-import { checkAccess, type SurfaceDeps } from './surface.js';
+import { afterAck, checkAccess, type SurfaceDeps } from './surface.js';
 
 type Kind = 'more' | 'share' | 'comments' | 'pick';
 
@@ -35,6 +35,7 @@ async function handle(
   { ack, body, action, respond }: ActionArgs,
 ): Promise<void> {
   await ack();
+  await afterAck();
   const asker: Asker = {
     surface: 'button',
     user: body.user.id,

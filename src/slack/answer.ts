@@ -2,7 +2,6 @@
  * The pipeline every surface shares: text -> parse -> lookup -> render, with one audit
  * line per answer. Surfaces (slash command, console, ...) only deliver the card.
  */
-import { randomBytes } from 'node:crypto';
 import type { Logger } from '../domain/logger.js';
 import type { LookupOutcome } from '../domain/outcome.js';
 import { isFocusLookup, type LookupRequest } from '../domain/request.js';
@@ -52,11 +51,16 @@ export interface AnswererDeps {
   ) => void;
 }
 
-/** Letters only, so it reads aloud well and no log scrubber mistakes it for a phone number. */
+/**
+ * Letters only, so it reads aloud well and no log scrubber mistakes it for a phone number.
+ * A reference, not a secret: Math.random is enough (and far cheaper than crypto per request).
+ */
 const ID_ALPHABET = 'abcdefghjkmnpqrstuvwxyz';
 
 export function newRequestId(): string {
-  return Array.from(randomBytes(10), (b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('');
+  let id = '';
+  for (let i = 0; i < 10; i++) id += ID_ALPHABET[Math.floor(Math.random() * ID_ALPHABET.length)];
+  return id;
 }
 
 export class Answerer {

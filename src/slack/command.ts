@@ -1,13 +1,14 @@
 /** `/focus`: ack at once, then answer through `respond()` (ephemeral by default). */
 import type { App } from '@slack/bolt';
 import type { Asker } from './answer.js';
-import { checkAccess, type SurfaceDeps } from './surface.js';
+import { afterAck, checkAccess, type SurfaceDeps } from './surface.js';
 
 export const SLASH_COMMAND = '/focus';
 
 export function registerCommand(app: App, deps: SurfaceDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
     await ack();
+    await afterAck();
     const asker: Asker = {
       surface: 'command',
       team: command.team_id,

@@ -7,12 +7,13 @@ import type { LookupRequest } from '../domain/request.js';
 import { findPhones } from '../parse/index.js';
 import type { Card } from '../render/blocks.js';
 import type { Asker } from './answer.js';
-import { checkAccess, type SurfaceDeps } from './surface.js';
+import { afterAck, checkAccess, type SurfaceDeps } from './surface.js';
 
 const MAX_WATCHED_NUMBERS = 3;
 
 export function registerMentions(app: App, deps: SurfaceDeps, options: { watchChannelIds: string[] }): void {
   app.event('app_mention', async ({ event, client, context }) => {
+    await afterAck();
     const asker: Asker = { surface: 'mention', user: event.user, channel: event.channel, team: event.team };
     const thread = event.thread_ts ?? event.ts;
     const denial = await checkAccess(deps, asker);

@@ -1,4 +1,5 @@
 /** What every Slack listener shares: the answerer, the logger, and the access check. */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from '../domain/logger.js';
 import { type DenyReason, denialMessage } from './access.js';
 import type { Answerer, Asker, Surface } from './answer.js';
@@ -44,4 +45,12 @@ export async function checkAccess(deps: SurfaceDeps, asker: Asker): Promise<Deni
     });
   }
   return denial;
+}
+
+/**
+ * Called right after an ack: lets the event loop read the requests already waiting (and send
+ * their acks) before this one's parsing, lookup and rendering, so a burst is acked first.
+ */
+export function afterAck(): Promise<void> {
+  return nextTurn();
 }

@@ -8,7 +8,7 @@ import type { App } from '@slack/bolt';
 import { LRUCache } from 'lru-cache';
 import type { Card } from '../render/blocks.js';
 import { newRequestId } from './answer.js';
-import { checkAccess, type SurfaceDeps } from './surface.js';
+import { afterAck, checkAccess, type SurfaceDeps } from './surface.js';
 
 export interface UnfurlOptions {
   unfurlInSharedChannels: boolean;
@@ -28,6 +28,7 @@ export function registerUnfurls(app: App, deps: SurfaceDeps, options: UnfurlOpti
   const links = deps.answerer.parseContext.links;
 
   app.event('link_shared', async ({ event, client, body }) => {
+    await afterAck();
     const requestId = newRequestId();
     const logger = deps.logger.child({ requestId, surface: 'unfurl' });
     const portal = event.links
