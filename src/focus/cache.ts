@@ -67,8 +67,11 @@ export class FocusCache {
     this.endpoints = new LRUCache({
       max: s.max,
       ttl: s.endpointTtlMs,
-      fetchMethod: async (value, _stale, { options }) => {
-        const page = await client.searchEndpoints({ type: value.includes('@') ? 'email' : 'phone', value });
+      fetchMethod: async (value, _stale, { options, signal }) => {
+        const page = await client.searchEndpoints(
+          { type: value.includes('@') ? 'email' : 'phone', value },
+          signal,
+        );
         if (page.items.length === 0) options.ttl = s.notFoundTtlMs;
         return page.items;
       },
@@ -85,28 +88,30 @@ export class FocusCache {
     this.recordings = new LRUCache({
       max: s.max,
       ttl: s.recordingTtlMs,
-      fetchMethod: (key) => client.searchRecordings(JSON.parse(key) as RecordingQuery),
+      fetchMethod: (key, _stale, { signal }) =>
+        client.searchRecordings(JSON.parse(key) as RecordingQuery, signal),
     });
     this.commentLists = new LRUCache({
       max: s.max,
       ttl: s.commentTtlMs,
-      fetchMethod: (id) => client.comments(id),
+      fetchMethod: (id, _stale, { signal }) => client.comments(id, signal),
     });
     this.users = new LRUCache({
       max: 100,
       ttl: s.userTtlMs,
-      fetchMethod: (search) => client.searchUsers(search === '' ? {} : { search }),
+      fetchMethod: (search, _stale, { signal }) =>
+        client.searchUsers(search === '' ? {} : { search }, signal),
     });
     this.retention = new LRUCache({
       max: 1,
       ttl: s.retentionTtlMs,
-      fetchMethod: () => client.retentionGroups(),
+      fetchMethod: (_key, _stale, { signal }) => client.retentionGroups(signal),
     });
   }
 
   /** Endpoint records for one phone number (Focus form) or email address. */
-  findEndpoints(value: string): Promise<EndpointRecord[]> {
-    return this.fetch('endpoint', this.endpoints, value);
+  findEndpoints(value: string, signal?: AbortSignal): Promise<EndpointRecord[]> {
+    return this.fetch('endpoint', this.endpoints, value, signal);
   }
 
   /** People by id, in the order asked, the unknown left out. */
@@ -115,20 +120,20 @@ export class FocusCache {
     return found.filter((p): p is Person => p !== ABSENT);
   }
 
-  searchRecordings(query: RecordingQuery): Promise<Page<Recording>> {
-    return this.fetch('recording', this.recordings, JSON.stringify(query));
+  searchRecordings(query: RecordingQuery, signal?: AbortSignal): Promise<Page<Recording>> {
+    return this.fetch('recording', this.recordings, JSON.stringify(query), signal);
   }
 
-  comments(recordingId: number): Promise<RecordingComment[]> {
-    return this.fetch('comment', this.commentLists, recordingId);
+  comments(recordingId: number, signal?: AbortSignal): Promise<RecordingComment[]> {
+    return this.fetch('comment', this.commentLists, recordingId, signal);
   }
 
-  searchUsers(search = ''): Promise<PortalUser[]> {
-    return this.fetch('user', this.users, search);
+  searchUsers(search = '', signal?: AbortSignal): Promise<PortalUser[]> {
+    return this.fetch('user', this.users, search, signal);
   }
 
-  retentionGroups(): Promise<RetentionGroup[]> {
-    return this.fetch('retention', this.retention, 'all');
+  retentionGroups(signal?: AbortSignal): Promise<RetentionGroup[]> {
+    return this.fetch('retention', this.retention, 'all', signal);
   }
 
   /** The raw client, for calls that must not be cached (readiness). */
@@ -140,9 +145,11 @@ export class FocusCache {
     kind: CacheKind,
     cache: LRUCache<K, V>,
     key: K,
+    signal?: AbortSignal,
   ): Promise<V> {
     const status: LRUCache.Status<K, V> = {};
-    const value = await cache.fetch(key, { status });
+    // The signal of the lookup that starts a fetch stops its Focus call when that lookup gives up.
+    const value = await cache.fetch(key, { status, ...(signal && { signal }) });
     this.onEvent(
       kind,
       status.fetch === 'hit' || status.fetch === 'inflight' || status.fetch === 'stale' ? 'hit' : 'miss',

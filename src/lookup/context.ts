@@ -9,6 +9,8 @@ export interface LookupContext {
   logger: Logger;
   /** Recordings shown on a card. */
   pageSize: number;
+  /** Aborts when the lookup's deadline passes: its Focus calls still queued or running stop. */
+  signal?: AbortSignal;
   /** Name search; without it, people are found by id and email only. */
   directory?: PeopleDirectory;
 }

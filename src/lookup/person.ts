@@ -35,7 +35,9 @@ export async function lookupPersonById(ctx: LookupContext, request: PersonById):
   const known = person.endpoints.flatMap((e) => (e.id === undefined ? [] : [e.id]));
   // Endpoints listed without ids: find them by value (cached), keeping those this person owns.
   const found = await Promise.all(
-    person.endpoints.filter((e) => e.id === undefined).map((e) => ctx.focus.findEndpoints(e.value)),
+    person.endpoints
+      .filter((e) => e.id === undefined)
+      .map((e) => ctx.focus.findEndpoints(e.value, ctx.signal)),
   );
   const endpointIds = [
     ...known,
@@ -47,7 +49,10 @@ export async function lookupPersonById(ctx: LookupContext, request: PersonById):
   const recordings =
     endpointIds.length === 0
       ? emptyPage(ctx.pageSize)
-      : await ctx.focus.searchRecordings({ endpointIds, page: request.page ?? 1, pageSize: ctx.pageSize });
+      : await ctx.focus.searchRecordings(
+          { endpointIds, page: request.page ?? 1, pageSize: ctx.pageSize },
+          ctx.signal,
+        );
   return { status: 'found', request, result: { kind: 'person', person, recordings } };
 }
 
@@ -58,7 +63,7 @@ export async function lookupPersonByQuery(
   const query = request.query.trim();
   let ids: number[] = [];
   if (query.includes('@')) {
-    const endpoints = await ctx.focus.findEndpoints(query.toLowerCase());
+    const endpoints = await ctx.focus.findEndpoints(query.toLowerCase(), ctx.signal);
     ids = [...new Set(endpoints.flatMap((e) => (e.personId === undefined ? [] : [e.personId])))];
   }
   if (ids.length === 0) {

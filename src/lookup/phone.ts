@@ -12,11 +12,13 @@ export async function lookupPhone(
 ): Promise<LookupOutcome> {
   const { phone } = request;
   const page = request.page ?? 1;
-  const endpoints = (await ctx.focus.findEndpoints(phone.focus)).filter((e) => e.type === 'phone');
+  const endpoints = (await ctx.focus.findEndpoints(phone.focus, ctx.signal)).filter(
+    (e) => e.type === 'phone',
+  );
   if (endpoints.length === 0) {
     // Unknown to the directory; recordings may still mention it (an external party).
     const recordings = await ctx.focus
-      .searchRecordings({ freeText: phone.focus, page, pageSize: ctx.pageSize })
+      .searchRecordings({ freeText: phone.focus, page, pageSize: ctx.pageSize }, ctx.signal)
       .catch((error: unknown) => {
         ctx.logger.warn('lookup.free_text_failed', { error });
         return undefined;
@@ -29,7 +31,10 @@ export async function lookupPhone(
   ];
   const [people, recordings] = await Promise.all([
     ctx.focus.getPeople(ownerIds),
-    ctx.focus.searchRecordings({ endpointIds: endpoints.map((e) => e.id), page, pageSize: ctx.pageSize }),
+    ctx.focus.searchRecordings(
+      { endpointIds: endpoints.map((e) => e.id), page, pageSize: ctx.pageSize },
+      ctx.signal,
+    ),
   ]);
   const byId = new Map(people.map((p) => [p.id, p]));
   const owners = ownerIds.map((id) => {

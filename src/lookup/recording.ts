@@ -13,16 +13,16 @@ export async function lookupRecording(
   ctx: LookupContext,
   request: Extract<FocusLookupRequest, { kind: 'recording' }>,
 ): Promise<LookupOutcome> {
-  const page = await ctx.focus.searchRecordings({ recordingIds: [request.id], pageSize: 1 });
+  const page = await ctx.focus.searchRecordings({ recordingIds: [request.id], pageSize: 1 }, ctx.signal);
   const recording = page.items.find((r) => r.id === request.id);
   if (!recording) return { status: 'not_found', request };
   const numbers = [...new Set(recording.endpoints.filter((e) => e.type === 'phone').map((e) => e.value))];
   const [comments, endpointLists] = await Promise.all([
-    ctx.focus.comments(recording.id).catch((error: unknown) => {
+    ctx.focus.comments(recording.id, ctx.signal).catch((error: unknown) => {
       if (error instanceof FocusError && error.code === 'not_found') return [];
       throw error;
     }),
-    Promise.all(numbers.map((n) => ctx.focus.findEndpoints(n))),
+    Promise.all(numbers.map((n) => ctx.focus.findEndpoints(n, ctx.signal))),
   ]);
   const names: Record<string, string> = {};
   const unnamed = new Map<number, string>();
@@ -45,7 +45,7 @@ export async function lookupComments(
 ): Promise<LookupOutcome> {
   let all: Awaited<ReturnType<typeof ctx.focus.comments>>;
   try {
-    all = await ctx.focus.comments(request.recordingId);
+    all = await ctx.focus.comments(request.recordingId, ctx.signal);
   } catch (error) {
     if (error instanceof FocusError && error.code === 'not_found') return { status: 'not_found', request };
     throw error;

@@ -35,18 +35,22 @@ export class LookupService {
 
   async run(request: FocusLookupRequest, meta: LookupMeta): Promise<LookupOutcome> {
     const logger = meta.logger ?? this.options.logger;
+    // At the deadline the user is answered, and the lookup's Focus calls are called off.
+    const stop = new AbortController();
     const ctx: LookupContext = {
       focus: this.options.focus,
       logger,
       pageSize: this.options.pageSize ?? 5,
       directory: this.options.directory,
+      signal: stop.signal,
     };
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new AppError('timeout', `lookup exceeded ${this.options.deadlineMs} ms`)),
-        this.options.deadlineMs,
-      );
+      timer = setTimeout(() => {
+        const error = new AppError('timeout', `lookup exceeded ${this.options.deadlineMs} ms`);
+        reject(error);
+        stop.abort(error);
+      }, this.options.deadlineMs);
     });
     try {
       return await Promise.race([dispatch(ctx, request), deadline]);

@@ -150,3 +150,30 @@ describe('every card within Block Kit limits with the largest simulator data', (
     }
   });
 });
+
+describe('the lookup deadline', () => {
+  it('answers timeout and calls off the Focus calls still queued', async () => {
+    const slow = await startSimulator({ faults: { latencyMs: 400 } });
+    const slowClient = clientFor(slow, { maxConcurrency: 1 });
+    try {
+      await slowClient.authenticate();
+      const service = new LookupService({
+        focus: new FocusCache(slowClient),
+        logger: silentLogger,
+        deadlineMs: 300,
+      });
+      slow.resetStats();
+      const numbers = slow.dataset.endpoints.filter((e) => e.type === 'phone').slice(0, 6);
+      const outcomes = await Promise.all(
+        numbers.map((e) => service.run(phone(e.endpoint), { requestId: 'deadline' })),
+      );
+      expect(outcomes.map((o) => o.status === 'failed' && o.code)).toEqual(numbers.map(() => 'timeout'));
+      await new Promise((r) => setTimeout(r, 1_500));
+      // One slot: only the calls that got it before the deadline reached Focus, not all six.
+      expect(slow.stats().total).toBeLessThanOrEqual(2);
+    } finally {
+      await slowClient.close();
+      await slow.close();
+    }
+  });
+});
