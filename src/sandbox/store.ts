@@ -43,6 +43,9 @@ export class FocusStore {
   private readonly recs: WireRecording[];
   private readonly startMs: number[];
   private readonly haystack: string[];
+  /** Every haystack joined, and where each starts: one indexOf scan finds free-text hits. */
+  private readonly allText: string;
+  private readonly textStarts: number[] = [];
   private readonly posById = new Map<number, number>();
   private readonly posByThirdParty = new Map<string, number>();
   private readonly posByEndpointId = new Map<number, number[]>();
@@ -72,6 +75,12 @@ export class FocusStore {
       ];
       return parts.join('\u0000').toLowerCase();
     });
+    let offset = 0;
+    for (const text of this.haystack) {
+      this.textStarts.push(offset);
+      offset += text.length + 1;
+    }
+    this.allText = this.haystack.join('\u0001');
     for (const ep of dataset.endpoints) {
       const key = endpointKey(ep.type, ep.endpoint);
       this.endpointsByKey.set(key, [...(this.endpointsByKey.get(key) ?? []), ep]);
@@ -80,13 +89,13 @@ export class FocusStore {
   }
 
   searchRecordings(q: RecordingQuery): Paged<WireRecording> {
-    const candidates = this.candidates(q);
+    const text = q.freeText?.toLowerCase();
+    const candidates = this.candidates(q) ?? (text ? this.textPositions(text) : null);
     const from = q.fromMs ?? Number.NEGATIVE_INFINITY;
     const to = q.toMs ?? Number.POSITIVE_INFINITY;
     const exIds = new Set(q.recordingIds?.exclude ?? []);
     const exTp = new Set(q.thirdPartyIds?.exclude ?? []);
     const exEp = new Set(q.endpointIds?.exclude ?? []);
-    const text = q.freeText?.toLowerCase();
     const hits: WireRecording[] = [];
     const visit = (i: number): void => {
       const r = this.recs[i];
@@ -103,6 +112,25 @@ export class FocusStore {
       for (let i = this.firstAtOrBefore(to); i < this.recs.length && (this.startMs[i] ?? 0) >= from; i++)
         visit(i);
     return paginate(hits, q.page, q.pageSize);
+  }
+
+  /** Positions whose haystack contains `text`, ascending (newest first). */
+  private textPositions(text: string): number[] {
+    const found: number[] = [];
+    for (let at = this.allText.indexOf(text); at !== -1; ) {
+      let lo = 0;
+      let hi = this.textStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((this.textStarts[mid] ?? 0) <= at) lo = mid;
+        else hi = mid - 1;
+      }
+      found.push(lo);
+      const next = this.textStarts[lo + 1];
+      if (next === undefined) break;
+      at = this.allText.indexOf(text, next);
+    }
+    return found;
   }
 
   /** Positions allowed by the include lists (ascending, i.e. newest first), or null for all. */
