@@ -42,17 +42,23 @@ export const defaultCacheSettings: CacheSettings = {
 export type CacheKind = 'endpoint' | 'person' | 'recording' | 'comment' | 'user' | 'retention';
 export type CacheEvent = (kind: CacheKind, result: 'hit' | 'miss') => void;
 
+/**
+ * The signal of the lookup that starts a fetch, handed to the fetch as lru-cache's `context`
+ * (not as its `signal` option: on Node 20 that kept every lookup alive and grew the heap).
+ */
+type Signal = AbortSignal | undefined;
+
 /** lru-cache cannot hold `undefined`: an absent person is this value. */
 const ABSENT = Symbol('absent');
 type Maybe<T> = T | typeof ABSENT;
 
 export class FocusCache {
-  private readonly endpoints: LRUCache<string, EndpointRecord[]>;
-  private readonly people: LRUCache<number, Maybe<Person>>;
-  private readonly recordings: LRUCache<string, Page<Recording>>;
-  private readonly commentLists: LRUCache<number, RecordingComment[]>;
-  private readonly users: LRUCache<string, PortalUser[]>;
-  private readonly retention: LRUCache<string, RetentionGroup[]>;
+  private readonly endpoints: LRUCache<string, EndpointRecord[], Signal>;
+  private readonly people: LRUCache<number, Maybe<Person>, Signal>;
+  private readonly recordings: LRUCache<string, Page<Recording>, Signal>;
+  private readonly commentLists: LRUCache<number, RecordingComment[], Signal>;
+  private readonly users: LRUCache<string, PortalUser[], Signal>;
+  private readonly retention: LRUCache<string, RetentionGroup[], Signal>;
   private readonly peopleBatch: Batcher<number, Person>;
 
   constructor(
@@ -67,7 +73,7 @@ export class FocusCache {
     this.endpoints = new LRUCache({
       max: s.max,
       ttl: s.endpointTtlMs,
-      fetchMethod: async (value, _stale, { options, signal }) => {
+      fetchMethod: async (value, _stale, { options, context: signal }) => {
         const page = await client.searchEndpoints(
           { type: value.includes('@') ? 'email' : 'phone', value },
           signal,
@@ -88,24 +94,24 @@ export class FocusCache {
     this.recordings = new LRUCache({
       max: s.max,
       ttl: s.recordingTtlMs,
-      fetchMethod: (key, _stale, { signal }) =>
+      fetchMethod: (key, _stale, { context: signal }) =>
         client.searchRecordings(JSON.parse(key) as RecordingQuery, signal),
     });
     this.commentLists = new LRUCache({
       max: s.max,
       ttl: s.commentTtlMs,
-      fetchMethod: (id, _stale, { signal }) => client.comments(id, signal),
+      fetchMethod: (id, _stale, { context: signal }) => client.comments(id, signal),
     });
     this.users = new LRUCache({
       max: 100,
       ttl: s.userTtlMs,
-      fetchMethod: (search, _stale, { signal }) =>
+      fetchMethod: (search, _stale, { context: signal }) =>
         client.searchUsers(search === '' ? {} : { search }, signal),
     });
     this.retention = new LRUCache({
       max: 1,
       ttl: s.retentionTtlMs,
-      fetchMethod: (_key, _stale, { signal }) => client.retentionGroups(signal),
+      fetchMethod: (_key, _stale, { context: signal }) => client.retentionGroups(signal),
     });
   }
 
@@ -143,13 +149,13 @@ export class FocusCache {
 
   private async fetch<K extends {}, V extends {}>(
     kind: CacheKind,
-    cache: LRUCache<K, V>,
+    cache: LRUCache<K, V, Signal>,
     key: K,
     signal?: AbortSignal,
   ): Promise<V> {
-    const status: LRUCache.Status<K, V> = {};
+    const status: LRUCache.Status<K, V, Signal> = {};
     // The signal of the lookup that starts a fetch stops its Focus call when that lookup gives up.
-    const value = await cache.fetch(key, { status, ...(signal && { signal }) });
+    const value = await cache.fetch(key, { status, context: signal });
     this.onEvent(
       kind,
       status.fetch === 'hit' || status.fetch === 'inflight' || status.fetch === 'stale' ? 'hit' : 'miss',

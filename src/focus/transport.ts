@@ -87,8 +87,23 @@ export class FocusTransport {
   }
 
   async send(request: FocusRequest): Promise<FocusResponse> {
-    const deadline = AbortSignal.timeout(this.deadlineMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
+    // One controller per call, its timer cleared and its listener removed when the call ends.
+    // (AbortSignal.timeout and AbortSignal.any keep every call's request objects alive until
+    // the timeout fires; under load on Node 20 that grew the heap without bound.)
+    const call = new AbortController();
+    const timer = setTimeout(() => call.abort(new Error('deadline passed')), this.deadlineMs);
+    const cancel = () => call.abort(request.signal?.reason);
+    if (request.signal?.aborted) cancel();
+    else request.signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      return await this.sendWithin(request, call.signal);
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  private async sendWithin(request: FocusRequest, signal: AbortSignal): Promise<FocusResponse> {
     const startedAt = this.now();
     for (let attempt = 1; ; attempt++) {
       let outcome:
