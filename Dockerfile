@@ -36,4 +36,7 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+# --heap-growing-percent=20: V8 collects before the heap grows past 1.2x what is live, instead of
+# letting it grow lazily to several hundred MB under load (the live heap is ~35 MB); unlike a
+# hard --max-old-space-size, a burst cannot make it crash. Same flags as `npm start`.
+CMD ["node", "--heap-growing-percent=20", "--enable-source-maps", "dist/main.js"]

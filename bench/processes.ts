@@ -1,6 +1,7 @@
 /**
- * Child processes of the benchmark: the app exactly as `npm start` runs it (one process:
- * `node --import tsx src/main.ts`, so its pid is the one whose memory we read) and the floor app.
+ * Child processes of the benchmark: the app exactly as `npm start` runs it (the start script's
+ * node arguments, read from package.json; one process, so its pid is the one whose memory we
+ * read) and the floor app (a plain `node --import tsx`: the reference is Bolt with no tuning).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -42,14 +43,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startChild(
-  name: string,
-  script: string,
-  env: Record<string, string>,
-  nodeFlags: string[] = [],
-): Promise<Child> {
+/** The node arguments of `npm start` (`node <args>`), e.g. `['--max-old-space-size=160', '--import', 'tsx', 'src/main.ts']`. */
+export function npmStartArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = pkg.scripts.start.trim().split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start runs ${command}, not node: the bench cannot mirror it`);
+  return args;
+}
+
+/** Starts `node <args>` with `env` on a free PORT and waits for its /healthz. */
+export async function startChild(name: string, args: string[], env: Record<string, string>): Promise<Child> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -10,7 +10,7 @@ import { directRoundTripMs, focusCalls, meanMs, scrapeMetrics, simQuiet } from '
 import { startBenchSlack } from './fake-slack.js';
 import { knownNumbers, unknownLondonNumbers } from './numbers.js';
 import { burst, maxBurst, runPool, sequentialCards, throughput } from './phases.js';
-import { type Child, killAll, startChild } from './processes.js';
+import { type Child, killAll, npmStartArgs, startChild } from './processes.js';
 import { figures, readableReport } from './report.js';
 import { SlackDriver } from './slack-driver.js';
 import { percentile, round } from './stats.js';
@@ -58,13 +58,13 @@ async function main(): Promise<void> {
     FOCUS_CLIENT_ID: String(sim.credentials.clientId),
     FOCUS_API_KEY: sim.credentials.apiKey,
     FOCUS_USERNAME: sim.credentials.username,
-    LOG_LEVEL: 'warn',
   };
   const profileFlags = profile ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
+  const startArgs = npmStartArgs();
   const authBefore = sim.stats().byEndpoint.auth;
   const [app, floor] = await Promise.all([
-    startChild('app', 'src/main.ts', appEnv, profileFlags),
-    startChild('floor', 'bench/floor-app.ts', slackEnv),
+    startChild('app', [...profileFlags, ...startArgs], appEnv),
+    startChild('floor', ['--import', 'tsx', 'bench/floor-app.ts'], slackEnv),
   ]);
   const notes: string[] = [`app rss at start ${round(app.rssMb())} MB, floor ${round(floor.rssMb())} MB`];
   const appDriver = new SlackDriver(app.origin, SECRET, slack);

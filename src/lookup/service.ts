@@ -8,6 +8,7 @@ import type { FailureCode, LookupOutcome } from '../domain/outcome.js';
 import type { FocusLookupRequest } from '../domain/request.js';
 import type { FocusCache } from '../focus/cache.js';
 import { FocusError } from '../focus/errors.js';
+import { Limiter } from '../focus/limiter.js';
 import { lookupRetention, lookupUser } from './admin.js';
 import type { LookupContext } from './context.js';
 import type { PeopleDirectory } from './directory.js';
@@ -22,6 +23,8 @@ export interface LookupServiceOptions {
   deadlineMs: number;
   pageSize?: number;
   directory?: PeopleDirectory;
+  /** Lookups running at once; a burst beyond it waits its turn (within its deadline). */
+  maxConcurrent?: number;
 }
 
 export interface LookupMeta {
@@ -31,7 +34,11 @@ export interface LookupMeta {
 }
 
 export class LookupService {
-  constructor(private readonly options: LookupServiceOptions) {}
+  private readonly gate: Limiter;
+
+  constructor(private readonly options: LookupServiceOptions) {
+    this.gate = new Limiter(options.maxConcurrent ?? 128);
+  }
 
   async run(request: FocusLookupRequest, meta: LookupMeta): Promise<LookupOutcome> {
     const logger = meta.logger ?? this.options.logger;
@@ -53,7 +60,8 @@ export class LookupService {
       }, this.options.deadlineMs);
     });
     try {
-      return await Promise.race([dispatch(ctx, request), deadline]);
+      // A bulkhead: a burst of thousands of lookups holds memory for a few hundred at a time.
+      return await Promise.race([this.gate.run(() => dispatch(ctx, request), stop.signal), deadline]);
     } catch (error) {
       const code = failureCode(error);
       const fields = { requestId: meta.requestId, kind: request.kind, code, error };
