@@ -3,8 +3,8 @@
  * exact form content type, the body as a string), each with its own response_url on the fake
  * Slack, so the ack (HTTP 200) and the card's arrival can both be timed.
  */
-import { createHmac } from 'node:crypto';
 import { Pool } from 'undici';
+import { signSlackRequest, slashCommandBody } from '../test/helpers/fake-slack.js';
 import type { BenchSlack } from './fake-slack.js';
 
 export interface Prepared {
@@ -18,32 +18,6 @@ export interface Sent {
   status: number;
   startedAt: number;
   ackMs: number;
-}
-
-export function signSlackRequest(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)) {
-  const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-  return {
-    'x-slack-signature': signature,
-    'x-slack-request-timestamp': String(timestamp),
-    'content-type': 'application/x-www-form-urlencoded',
-  };
-}
-
-export function slashCommandBody(text: string, responseUrl: string): string {
-  return new URLSearchParams({
-    token: 'legacy',
-    team_id: 'T1',
-    team_domain: 'acme',
-    channel_id: 'C1',
-    channel_name: 'compliance',
-    user_id: 'U1',
-    user_name: 'alice',
-    command: '/focus',
-    text,
-    api_app_id: 'A1',
-    response_url: responseUrl,
-    trigger_id: '1.2.3',
-  }).toString();
 }
 
 export class SlackDriver {
