@@ -7,7 +7,7 @@ import { openButton, type RenderContext } from './context.js';
 import { displayNumber } from './format.js';
 import { finishCard } from './limits.js';
 import { safe } from './mrkdwn.js';
-import { lookupButtons, recordingsBlocks, sharedByBlocks } from './phone.js';
+import { lookupButtons, personDetails, recordingsBlocks, sharedByBlocks } from './phone.js';
 
 const MAX_ENDPOINTS_SHOWN = 12;
 
@@ -28,9 +28,7 @@ export function personCard(
   ctx: RenderContext,
 ): Card {
   const { person, recordings } = result;
-  const details = [person.personType, person.jobTitle, person.department]
-    .filter((d): d is string => Boolean(d))
-    .map((d) => safe(d, 80));
+  const details = personDetails(person);
   const self = {
     numbers: new Set(person.endpoints.map((e) => e.value)),
     personIds: new Set([person.id]),
@@ -52,9 +50,7 @@ export function compactPersonCard(
   ctx: RenderContext,
 ): Card {
   const { person, recordings } = result;
-  const details = [person.personType, person.jobTitle]
-    .filter((d): d is string => Boolean(d))
-    .map((d) => safe(d, 60));
+  const details = personDetails(person, false);
   const phones = person.endpoints.filter((e) => e.type === 'phone').length;
   const text = [
     `👤 *${safe(person.fullName, 120)}*${details.length > 0 ? ` · ${details.join(' · ')}` : ''}`,

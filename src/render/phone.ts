@@ -16,11 +16,14 @@ export interface Perspective {
   personIds: ReadonlySet<number>;
 }
 
+/** Person type, job title and department, as far as Focus has them, escaped. */
+export function personDetails(person: Person, withDepartment = true): string[] {
+  const values = [person.personType, person.jobTitle, withDepartment ? person.department : undefined];
+  return values.filter((d): d is string => Boolean(d)).map((d) => safe(d, 60));
+}
+
 export function ownerLine(person: Person): string {
-  const details = [person.personType, person.jobTitle, person.department]
-    .filter((d): d is string => Boolean(d))
-    .map((d) => safe(d, 60));
-  return [`*${safe(person.fullName, 120)}*`, ...details].join(' · ');
+  return [`*${safe(person.fullName, 120)}*`, ...personDetails(person)].join(' · ');
 }
 
 export function recordingsBlocks(title: string, recordings: Page<Recording>, self: Perspective): Block[] {

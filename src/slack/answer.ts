@@ -6,9 +6,10 @@ import type { Logger } from '../domain/logger.js';
 import type { LookupOutcome } from '../domain/outcome.js';
 import { isFocusLookup, type LookupRequest } from '../domain/request.js';
 import type { LookupService } from '../lookup/service.js';
-import { COMMANDS, type ParseContext, parseCommand } from '../parse/index.js';
+import { COMMANDS, type ParseContext, parseCommand, parseMessageText } from '../parse/index.js';
 import type { Card } from '../render/blocks.js';
 import type { CardMode } from '../render/context.js';
+import { nothingToLookUpCard } from '../render/modal.js';
 import { type RenderContext, renderOutcome } from '../render/outcome.js';
 import { helpCard, invalidCard } from '../render/status.js';
 
@@ -81,6 +82,23 @@ export class Answerer {
       request = { kind: 'invalid', message: 'That could not be read. Try `/focus help`.', input: '' };
     }
     return this.answer(request, { ...asker, requestId }, view);
+  }
+
+  /**
+   * Answers every lookup in a message (the message shortcut): one card per finding, compact
+   * when there are several, or a "nothing to look up" card. Never throws.
+   */
+  async answerMessage(text: string, asker: Asker): Promise<Card[]> {
+    const requests = parseMessageText(text, this.deps.parse);
+    if (requests.length === 0) return [nothingToLookUpCard()];
+    const requestId = asker.requestId ?? newRequestId();
+    const view: View = { mode: 'modal', compact: requests.length > 1 };
+    const answers = await Promise.all(
+      requests.map((request, i) =>
+        this.answer(request, { ...asker, requestId: `${requestId}-${i + 1}` }, view),
+      ),
+    );
+    return answers.map((a) => a.card);
   }
 
   /** Answers a parsed request. Never throws. */

@@ -4,7 +4,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { parseMessageText } from '../parse/index.js';
+import { linkRequest } from '../parse/index.js';
 import type { Card } from '../render/blocks.js';
 import { nothingToLookUpCard } from '../render/modal.js';
 import { cardToText } from '../render/text.js';
@@ -60,20 +60,11 @@ async function answerLine(answerer: Answerer, line: string): Promise<Card[]> {
   const [word = '', ...rest] = line.split(/\s+/);
   const text = rest.join(' ');
   if (word === SLASH_COMMAND) return [(await answerer.answerCommand(text, asker)).card];
-  if (word === 'shortcut') {
-    const requests = parseMessageText(text, answerer.parseContext);
-    if (requests.length === 0) return [nothingToLookUpCard()];
-    const view = { mode: 'modal' as const, compact: requests.length > 1 };
-    return Promise.all(requests.map(async (r) => (await answerer.answer(r, asker, view)).card));
-  }
+  if (word === 'shortcut') return answerer.answerMessage(text, asker);
   if (word === 'unfurl') {
     const link = answerer.parseContext.links.match(text);
     if (!link) return [nothingToLookUpCard()];
-    const request =
-      link.kind === 'recording'
-        ? { kind: 'recording' as const, id: link.id }
-        : { kind: 'person' as const, id: link.id };
-    return [(await answerer.answer(request, asker, { mode: 'unfurl' })).card];
+    return [(await answerer.answer(linkRequest(link), asker, { mode: 'unfurl' })).card];
   }
   return [];
 }

@@ -3,8 +3,7 @@
  * expires in 3 s), then update it with one card per finding in the message.
  */
 import type { App, MessageShortcut } from '@slack/bolt';
-import { parseMessageText } from '../parse/index.js';
-import { loadingCard, modalView, nothingToLookUpCard } from '../render/modal.js';
+import { loadingCard, modalView } from '../render/modal.js';
 import { noticeCard } from '../render/status.js';
 import { type Asker, newRequestId } from './answer.js';
 import { checkAccess, type SurfaceDeps } from './surface.js';
@@ -36,21 +35,9 @@ export function registerShortcut(app: App, deps: SurfaceDeps): void {
       return;
     }
     const denial = await checkAccess(deps, asker);
-    const requests = denial ? [] : parseMessageText(shortcut.message.text ?? '', deps.answerer.parseContext);
-    let cards = denial ? [noticeCard(denial.message)] : [nothingToLookUpCard()];
-    if (requests.length > 0) {
-      const compact = requests.length > 1;
-      const answers = await Promise.all(
-        requests.map((request, i) =>
-          deps.answerer.answer(
-            request,
-            { ...asker, requestId: `${requestId}-${i + 1}` },
-            { mode: 'modal', compact },
-          ),
-        ),
-      );
-      cards = answers.map((a) => a.card);
-    }
+    const cards = denial
+      ? [noticeCard(denial.message)]
+      : await deps.answerer.answerMessage(shortcut.message.text ?? '', asker);
     try {
       await client.views.update({ view_id: viewId, view: modalView(cards) });
       deps.onDelivery?.('shortcut', 'ok');

@@ -6,6 +6,7 @@
  */
 import type { App } from '@slack/bolt';
 import { LRUCache } from 'lru-cache';
+import { linkRequest } from '../parse/index.js';
 import type { Card } from '../render/blocks.js';
 import { newRequestId } from './answer.js';
 import { afterAck, checkAccess, type SurfaceDeps } from './surface.js';
@@ -63,12 +64,8 @@ export function registerUnfurls(app: App, deps: SurfaceDeps, options: UnfurlOpti
     const compact = portal.length > 1;
     const answers = await Promise.all(
       fresh.map(async (l, i) => {
-        const request =
-          l.match.kind === 'recording'
-            ? { kind: 'recording' as const, id: l.match.id }
-            : { kind: 'person' as const, id: l.match.id };
         const answer = await deps.answerer.answer(
-          request,
+          linkRequest(l.match),
           { ...asker, requestId: `${requestId}-${i + 1}` },
           { mode: 'unfurl', compact },
         );
