@@ -8,6 +8,7 @@ import { makePortalLinks } from './domain/links.js';
 import type { Logger } from './domain/logger.js';
 import { FocusCache } from './focus/cache.js';
 import { FocusClient } from './focus/client.js';
+import type { AuthPath, Credentials } from './focus/token.js';
 import { InFlight } from './inflight.js';
 import { PeopleDirectory } from './lookup/directory.js';
 import { LookupService } from './lookup/service.js';
@@ -18,8 +19,8 @@ import { type RunningSlackApp, startSlackApp } from './slack/app.js';
 
 export interface FocusTarget {
   baseUrl: string;
-  credentials: { clientId: number; apiKey: string; username: string };
-  authPath: '/authWithApiKey' | '/authWithAPIKey';
+  credentials: Credentials;
+  authPath?: AuthPath;
   simulator?: FocusSimulator;
 }
 
@@ -35,7 +36,6 @@ async function focusTarget(config: Config, logger: Logger): Promise<FocusTarget>
   return {
     baseUrl: simulator.url,
     credentials: simulator.credentials,
-    authPath: '/authWithApiKey',
     simulator,
   };
 }

@@ -6,6 +6,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { getCountries } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { DEFAULT_PERSON_TEMPLATE, DEFAULT_RECORDING_TEMPLATE } from './domain/links.js';
+import { AUTH_PATHS, type AuthPath, DEFAULT_AUTH_PATH } from './focus/token.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -22,7 +23,7 @@ export interface Config {
         clientId: number;
         apiKey: string;
         username: string;
-        authPath: '/authWithApiKey' | '/authWithAPIKey';
+        authPath: AuthPath;
       }
     | undefined;
   focusMaxConcurrency: number;
@@ -119,10 +120,10 @@ const fields = {
   FOCUS_API_KEY: optional,
   FOCUS_USERNAME: optional,
   FOCUS_AUTH_PATH: optional
-    .transform((v) => v ?? 'authWithApiKey')
+    .transform((v) => `/${(v ?? DEFAULT_AUTH_PATH).replace(/^\/+/, '')}`)
     .pipe(
-      z.enum(['authWithApiKey', 'authWithAPIKey'], {
-        message: 'FOCUS_AUTH_PATH must be authWithApiKey or authWithAPIKey',
+      z.enum(AUTH_PATHS, {
+        message: `FOCUS_AUTH_PATH must be ${AUTH_PATHS.map((p) => p.slice(1)).join(' or ')}`,
       }),
     ),
   FOCUS_MAX_CONCURRENCY: int('FOCUS_MAX_CONCURRENCY', 8, 1, 256),
@@ -207,7 +208,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
           clientId: Number(e.FOCUS_CLIENT_ID),
           apiKey: e.FOCUS_API_KEY,
           username: e.FOCUS_USERNAME,
-          authPath: `/${e.FOCUS_AUTH_PATH}`,
+          authPath: e.FOCUS_AUTH_PATH,
         }
       : undefined;
   let slack: SlackMode = { kind: 'console' };

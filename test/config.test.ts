@@ -67,6 +67,11 @@ describe('loadConfig', () => {
     expect(c.slackApiUrl).toBe('https://slack-gov.example/api/');
   });
 
+  it('defaults the auth path to the integration page spelling, and accepts the other', () => {
+    expect(ok(FOCUS).focus?.authPath).toBe('/authWithAPIKey');
+    expect(ok({ ...FOCUS, FOCUS_AUTH_PATH: 'authWithApiKey' }).focus?.authPath).toBe('/authWithApiKey');
+  });
+
   it('selects HTTP mode with a bot token and a signing secret', () => {
     const c = ok({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '8080' });
     expect(c.slack).toEqual({ kind: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET });
@@ -115,7 +120,7 @@ describe('loadConfig', () => {
     ['FOCUS_TIMEOUT_MS', '1e3', 'FOCUS_TIMEOUT_MS must be a whole number'],
     ['SHUTDOWN_GRACE_MS', '-1', 'SHUTDOWN_GRACE_MS must be a whole number'],
     ['LOG_LEVEL', 'verbose', 'LOG_LEVEL must be debug, info, warn or error'],
-    ['FOCUS_AUTH_PATH', 'login-v9', 'FOCUS_AUTH_PATH must be authWithApiKey or authWithAPIKey'],
+    ['FOCUS_AUTH_PATH', 'login-v9', 'FOCUS_AUTH_PATH must be authWithAPIKey or authWithApiKey'],
     ['SLACK_API_URL', 'ftp://slack.example', 'SLACK_API_URL must be an http(s) URL'],
     ['FOCUS_PORTAL_URL', 'portal.example', 'FOCUS_PORTAL_URL must be an http(s) URL'],
   ])('rejects %s=%s', (name, value, message) => {

@@ -50,4 +50,11 @@ export type LookupOutcome =
       recordings?: Page<Recording>;
     }
   | { status: 'ambiguous'; request: FocusLookupRequest; choices: Choice[] }
-  | { status: 'failed'; request: FocusLookupRequest; code: FailureCode; referenceId: string };
+  | {
+      status: 'failed';
+      request: FocusLookupRequest;
+      code: FailureCode;
+      referenceId: string;
+      /** A sentence for the user beside the failure, when there is a useful one. */
+      hint?: string;
+    };

@@ -15,17 +15,20 @@ export class FocusError extends AppError {
   declare readonly code: FocusErrorCode;
   readonly endpoint: FocusEndpoint;
   readonly status: number | undefined;
+  /** A sentence safe to show the user beside the failure (no secrets), e.g. which paths were tried. */
+  readonly hint: string | undefined;
 
   constructor(
     code: FocusErrorCode,
     endpoint: FocusEndpoint,
     message: string,
-    options: { status?: number; cause?: unknown } = {},
+    options: { status?: number; cause?: unknown; hint?: string } = {},
   ) {
     super(code, `${endpoint}: ${message}`, { cause: options.cause });
     this.name = 'FocusError';
     this.endpoint = endpoint;
     this.status = options.status;
+    this.hint = options.hint;
   }
 }
 

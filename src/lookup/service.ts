@@ -67,7 +67,8 @@ export class LookupService {
       const fields = { requestId: meta.requestId, kind: request.kind, code, error };
       if (code === 'internal') logger.error('lookup.bug', { ...fields, stack: (error as Error)?.stack });
       else logger.warn('lookup.failed', fields);
-      return { status: 'failed', request, code, referenceId: meta.requestId };
+      const hint = error instanceof FocusError ? error.hint : undefined;
+      return { status: 'failed', request, code, referenceId: meta.requestId, ...(hint && { hint }) };
     } finally {
       clearTimeout(timer);
     }

@@ -14,7 +14,7 @@ export type { RenderContext } from './context.js';
 export function renderOutcome(outcome: LookupOutcome, ctx: RenderContext, compact = false): Card {
   switch (outcome.status) {
     case 'failed':
-      return failureCard(outcome.code, outcome.referenceId);
+      return failureCard(outcome.code, outcome.referenceId, outcome.hint);
     case 'not_found':
       return outcome.request.kind === 'phone'
         ? unknownPhoneCard(outcome.request.phone, outcome.recordings)

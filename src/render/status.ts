@@ -17,11 +17,12 @@ const FAILURE_TEXT: Record<FailureCode, string> = {
   internal: 'Something went wrong on our side. The team has the details.',
 };
 
-export function failureCard(code: FailureCode, referenceId: string): Card {
+export function failureCard(code: FailureCode, referenceId: string, hint?: string): Card {
+  const text = hint ? `${FAILURE_TEXT[code]} ${escapeEntities(hint)}` : FAILURE_TEXT[code];
   return finishCard({
-    text: FAILURE_TEXT[code].replace(/\*/g, ''),
+    text: text.replace(/\*/g, ''),
     blocks: [
-      section(`:warning: ${FAILURE_TEXT[code]}`),
+      section(`:warning: ${text}`),
       context(`Reference: \`${escapeMrkdwn(referenceId)}\` · quote it if you ask for help`),
     ],
   });

@@ -94,20 +94,23 @@ describe('Focus client against the simulator', () => {
     expect(sim.stats().byStatus['401']).toBe(1);
   });
 
-  it('surfaces auth_failed for bad credentials, without retrying them', async () => {
+  it('surfaces auth_failed for bad credentials, trying each spelling once', async () => {
     const { sim } = await setup();
     const client = clientFor(sim, { credentials: { ...sim.credentials, apiKey: 'wrong' } });
     open.push(client);
     const error = await failure(client.retentionGroups());
     expect(error.code).toBe('auth_failed');
     expect(error.message).not.toContain('wrong');
-    expect(sim.stats().byEndpoint.auth).toBe(1);
+    expect(sim.stats().byEndpoint.auth).toBe(2);
   });
 
   it('finds the other spelling of the auth path on 404 and remembers it', async () => {
     let now = Date.now();
     const clock = () => now;
-    const { sim, client } = await setup({ authPaths: ['authWithAPIKey'], clock }, { now: clock });
+    const { sim, client } = await setup(
+      { authPaths: ['authWithAPIKey'], clock },
+      { now: clock, authPath: '/authWithApiKey' },
+    );
     await client.retentionGroups();
     expect(sim.stats().byStatus['404']).toBe(1);
     expect(sim.stats().byEndpoint.auth).toBe(1);

@@ -175,6 +175,14 @@ describe('status cards', () => {
     expect(JSON.stringify(card)).not.toMatch(/Error|stack|at /);
   });
 
+  it('adds a failure hint (which auth paths were tried), escaped', () => {
+    const card = failureCard('auth_failed', 'ref1', 'The app tried /authWithAPIKey (401) and <!here>.');
+    const text = JSON.stringify(card);
+    expect(text).toContain('/authWithAPIKey (401)');
+    expect(text).toContain('&lt;!here&gt;');
+    expect(card.text).toContain('did not accept');
+  });
+
   it('builds help from the grammar table, and names an unknown command safely', () => {
     const card = helpCard(COMMANDS, { unknown: '<!here>' });
     const text = JSON.stringify(card.blocks);
