@@ -15,6 +15,14 @@ import type {
   RetentionGroup,
 } from '../domain/focus.js';
 
+/**
+ * Upper bounds on every list in an answer: far above a real page (Focus pages hold at most
+ * 1,000), so only a misbehaving tenant meets them, as a `bad_response` naming the field.
+ */
+export const LIST_LIMITS = { page: 10_000, nested: 1_000 } as const;
+const pageOf = <T extends z.ZodType>(item: T) => z.array(item).max(LIST_LIMITS.page);
+const nestedList = <T extends z.ZodType>(item: T) => z.array(item).max(LIST_LIMITS.nested);
+
 /** Ids are integers; tolerate them arriving as digit strings. */
 const id = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
 const optionalText = z
@@ -27,6 +35,7 @@ const optionalNumber = z
   .transform((v) => v ?? undefined);
 const stringList = z
   .array(z.unknown())
+  .max(LIST_LIMITS.nested)
   .nullish()
   .transform((v) => (v ?? []).filter((x): x is string => typeof x === 'string'));
 
@@ -57,7 +66,7 @@ export const person = z
     email: optionalText,
     jobTitle: optionalText,
     department: optionalText,
-    endpoints: z.array(endpointWrapper).nullish(),
+    endpoints: nestedList(endpointWrapper).nullish(),
   })
   .transform(
     (p): Person => ({
@@ -70,7 +79,7 @@ export const person = z
       endpoints: p.endpoints ?? [],
     }),
   );
-export const peopleResponse = z.array(person);
+export const peopleResponse = pageOf(person);
 
 const endpointRecord = z
   .looseObject({
@@ -93,7 +102,7 @@ const endpointRecord = z
 
 /** Either a bare array or `{ endpoints, total, page, pageSize }`. */
 export const endpointSearchResponse = z.union([
-  z.array(endpointRecord).transform(
+  pageOf(endpointRecord).transform(
     (items): Page<EndpointRecord> => ({
       items,
       total: items.length,
@@ -103,7 +112,7 @@ export const endpointSearchResponse = z.union([
   ),
   z
     .looseObject({
-      endpoints: z.array(endpointRecord),
+      endpoints: pageOf(endpointRecord),
       total: optionalNumber,
       page: optionalNumber,
       pageSize: optionalNumber,
@@ -127,8 +136,8 @@ const recording = z
     durationSeconds: optionalNumber,
     direction: optionalText,
     mediaType: optionalText,
-    endpoints: z.array(endpointWrapper).nullish(),
-    people: z.array(personRef).nullish(),
+    endpoints: nestedList(endpointWrapper).nullish(),
+    people: nestedList(personRef).nullish(),
     thirdPartyId: z.union([z.string(), z.number().transform(String)]).nullish(),
     tags: stringList,
     hasTranscript: z.boolean().nullish(),
@@ -157,7 +166,7 @@ const recording = z
 
 export const recordingSearchResponse = z
   .looseObject({
-    recordings: z.array(recording),
+    recordings: pageOf(recording),
     total: optionalNumber,
     page: optionalNumber,
     pageSize: optionalNumber,
@@ -171,7 +180,7 @@ export const recordingSearchResponse = z
     }),
   );
 
-export const userSearchResponse = z.array(
+export const userSearchResponse = pageOf(
   z
     .looseObject({
       id,
@@ -193,7 +202,7 @@ export const userSearchResponse = z.array(
     ),
 );
 
-export const commentsResponse = z.array(
+export const commentsResponse = pageOf(
   z
     .looseObject({
       id,
@@ -217,7 +226,7 @@ export const commentsResponse = z.array(
     ),
 );
 
-export const retentionGroupsResponse = z.array(
+export const retentionGroupsResponse = pageOf(
   z.looseObject({ id, name: z.string() }).transform((g): RetentionGroup => {
     const { id: groupId, name, ...properties } = g;
     return { id: groupId, name, properties };

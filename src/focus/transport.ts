@@ -4,7 +4,7 @@
  * read, so retrying a POST search is safe).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import type { FocusEndpoint } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
 import { codeForStatus, FocusError } from './errors.js';
@@ -37,6 +37,8 @@ export interface TransportOptions {
   random?: () => number;
   now?: () => number;
   onCall?: (event: CallEvent) => void;
+  /** Largest answer read (default 4 MiB); a larger one is a `bad_response`, never buffered. */
+  maxResponseBytes?: number;
 }
 
 export interface FocusRequest {
@@ -57,6 +59,7 @@ export interface FocusResponse {
 }
 
 const ERROR_EXCERPT_CHARS = 200;
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 export class FocusTransport {
   private readonly pool: Pool;
@@ -160,7 +163,11 @@ export class FocusTransport {
         signal,
       });
       status = res.statusCode;
-      const text = await res.body.text();
+      const text = await readCapped(
+        request.endpoint,
+        res,
+        this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      );
       if (status >= 200 && status < 300)
         return { response: { status, json: parseJson(request.endpoint, text, status) } };
       if (status === 401) return { response: { status, json: undefined } };
@@ -195,6 +202,30 @@ export class FocusTransport {
   private timeoutError(endpoint: FocusEndpoint, startedAt: number, cause: unknown): FocusError {
     return new FocusError('timeout', endpoint, `no answer within ${this.now() - startedAt} ms`, { cause });
   }
+}
+
+/** The body as text, or a `bad_response` as soon as it is known to exceed `max` bytes. */
+async function readCapped(
+  endpoint: FocusEndpoint,
+  res: Dispatcher.ResponseData,
+  max: number,
+): Promise<string> {
+  const tooLarge = () => {
+    res.body.destroy();
+    return new FocusError('bad_response', endpoint, `response larger than ${max} bytes`, {
+      status: res.statusCode,
+    });
+  };
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 function queryString(query: FocusRequest['query']): string {

@@ -6,6 +6,14 @@ import type { LookupOutcome } from '../domain/outcome.js';
 import type { FocusLookupRequest } from '../domain/request.js';
 import { type LookupContext, personFromEndpoint } from './context.js';
 
+/**
+ * A number shared by more people than this gets their details (`people.get`) for the first
+ * ones only; the rest keep what the endpoint record says. Recordings are searched on at most
+ * `MAX_SEARCHED_ENDPOINTS` endpoints. Bounds the work one lookup can cause.
+ */
+export const MAX_OWNER_DETAILS = 20;
+const MAX_SEARCHED_ENDPOINTS = 200;
+
 export async function lookupPhone(
   ctx: LookupContext,
   request: Extract<FocusLookupRequest, { kind: 'phone' }>,
@@ -30,17 +38,22 @@ export async function lookupPhone(
     ...new Set(endpoints.map((e) => e.personId).filter((id): id is number => id !== undefined)),
   ];
   const [people, recordings] = await Promise.all([
-    ctx.focus.getPeople(ownerIds),
+    ctx.focus.getPeople(ownerIds.slice(0, MAX_OWNER_DETAILS)),
     ctx.focus.searchRecordings(
-      { endpointIds: endpoints.map((e) => e.id), page, pageSize: ctx.pageSize },
+      {
+        endpointIds: endpoints.slice(0, MAX_SEARCHED_ENDPOINTS).map((e) => e.id),
+        page,
+        pageSize: ctx.pageSize,
+      },
       ctx.signal,
     ),
   ]);
   const byId = new Map(people.map((p) => [p.id, p]));
+  const records = new Map(endpoints.map((e) => [e.personId, e]));
   const owners = ownerIds.map((id) => {
     const known = byId.get(id);
     if (known) return known;
-    const record = endpoints.find((e) => e.personId === id);
+    const record = records.get(id);
     return personFromEndpoint(id, record?.personName, record?.personType);
   });
   return { status: 'found', request, result: { kind: 'phone', phone, owners, recordings } };
