@@ -43,9 +43,10 @@ async function main(argv: string[]): Promise<void> {
     process.once(signal, () => {
       logger.info('shutdown', { reason: signal });
       // However shutdown goes, the process ends shortly after the grace period.
-      setTimeout(() => process.exit(1), config.shutdownGraceMs + 5_000).unref();
+      setTimeout(() => process.exit(1), config.shutdownGraceMs + 10_000).unref();
+      // Exit 1 when answers under way were cut short, so the supervisor sees it.
       app.stop().then(
-        () => process.exit(0),
+        ({ complete }) => process.exit(complete ? 0 : 1),
         () => process.exit(1),
       );
     });
