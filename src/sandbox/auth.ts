@@ -4,14 +4,23 @@ import type { Credentials } from './routes.js';
 
 export const REFRESH_TOKEN_LIFETIME_SECONDS = 86_400;
 
+export interface TokenIssuerOptions {
+  /** Tokens carry an `exp` claim (default true); without it, `check` expires them by `iat`. */
+  exp?: boolean;
+}
+
 export class TokenIssuer {
   private counter = 0;
+  private readonly withExp: boolean;
 
   constructor(
     private readonly secret: string,
     private readonly credentials: Credentials,
     private readonly clock: () => number,
-  ) {}
+    options: TokenIssuerOptions = {},
+  ) {
+    this.withExp = options.exp ?? true;
+  }
 
   /** A signed token; `issuedAtMs` lets tests mint tokens that are already expired. */
   sign(lifetimeSeconds: number, typ: 'access' | 'refresh' = 'access', issuedAtMs = this.clock()): string {
@@ -20,7 +29,7 @@ export class TokenIssuer {
       {
         sub: this.credentials.username,
         iat,
-        exp: iat + lifetimeSeconds,
+        ...(this.withExp && { exp: iat + lifetimeSeconds }),
         clientId: this.credentials.clientId,
         typ,
         jti: String(++this.counter),
@@ -36,13 +45,19 @@ export class TokenIssuer {
     };
   }
 
-  /** Null when the `Authorization` header carries a valid, unexpired access token; else why not. */
-  check(header: string | undefined): string | null {
+  /**
+   * Null when the `Authorization` header carries a valid, unexpired access token; else why
+   * not. A token without `exp` expires `lifetimeSeconds` after its `iat`.
+   */
+  check(header: string | undefined, lifetimeSeconds: number): string | null {
     const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
     if (!m?.[1]) return 'missing bearer token';
-    const result = verifyJwt(m[1], this.secret, this.clock());
+    const now = this.clock();
+    const result = verifyJwt(m[1], this.secret, now);
     if (!result.ok) return result.reason === 'expired' ? 'token expired' : 'invalid token';
-    if (result.payload.typ !== 'access') return 'invalid token';
+    const { exp, iat, typ } = result.payload;
+    if (typ !== 'access') return 'invalid token';
+    if (exp === undefined && now / 1000 >= iat + lifetimeSeconds) return 'token expired';
     return null;
   }
 }

@@ -1,8 +1,11 @@
 /**
- * `npm run sandbox`: runs the Focus simulator until SIGINT/SIGTERM.
+ * `npm run sandbox [-- --profile NAME]`: runs the Focus simulator until SIGINT/SIGTERM,
+ * behaving like the named tenant profile (default `current`; an unknown name exits 2).
  * Env: SANDBOX_PORT (default 4010), SANDBOX_SEED (default 42), SANDBOX_LATENCY_MS (default 0).
  */
+import { parseSandboxArgs, SANDBOX_USAGE } from './cli-args.js';
 import { FIXTURES } from './fixtures.js';
+import { PROFILES } from './profiles.js';
 import { startFocusSimulator } from './server.js';
 
 function intEnv(name: string, fallback: number): number {
@@ -14,15 +17,23 @@ function intEnv(name: string, fallback: number): number {
 }
 
 async function main(): Promise<void> {
+  const args = parseSandboxArgs(process.argv.slice(2));
+  if (!args.ok) {
+    process.stderr.write(`sandbox: ${args.problem}\n${SANDBOX_USAGE}\n`);
+    process.exit(2);
+  }
+  const latencyMs = process.env.SANDBOX_LATENCY_MS ? intEnv('SANDBOX_LATENCY_MS', 0) : undefined;
   const sim = await startFocusSimulator({
+    profile: args.profile,
     port: intEnv('SANDBOX_PORT', 4010),
     seed: intEnv('SANDBOX_SEED', FIXTURES.seed),
     now: new Date(),
-    faults: { latencyMs: intEnv('SANDBOX_LATENCY_MS', 0) },
+    ...(latencyMs !== undefined && { faults: { latencyMs } }),
   });
   const d = sim.dataset;
   const lines = [
     `Focus simulator listening on ${sim.url}`,
+    `  profile ${sim.profile}: ${PROFILES[sim.profile].summary}`,
     `  ${d.people.length} people, ${d.endpoints.length} endpoints, ${d.recordings.length} recordings, ${d.users.length} portal users`,
     '',
     'Credentials it accepts:',

@@ -1,4 +1,7 @@
-/** The request pipeline: route, delay and faults, auth, rights, body, handler, stats. */
+/**
+ * The request pipeline: (auth, for a tenant that authenticates first), route, delay and
+ * faults, auth, rights, body, handler, response shaping, stats.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FocusEndpoint } from '../domain/focus.js';
 import type { TokenIssuer } from './auth.js';
@@ -11,6 +14,7 @@ import {
   type Reply,
   ROUTES,
 } from './routes.js';
+import { type FieldMasks, shapeBody } from './shape.js';
 import type { StatsLog } from './stats.js';
 import type { FocusStore } from './store.js';
 
@@ -21,7 +25,9 @@ export interface SimState {
   credentials: Credentials;
   tokens: TokenIssuer;
   authPaths: ReadonlySet<string>;
+  authBeforeRouting: boolean;
   shape: EndpointSearchShape;
+  fields: FieldMasks;
   rng: () => number;
   log: StatsLog;
   delays: Delays;
@@ -58,6 +64,10 @@ export function createHandler(s: SimState): (req: IncomingMessage, res: ServerRe
     res.once('close', () => s.log.leave());
     const isAuth = s.authPaths.has(path.slice(1));
     const route = ROUTES.find((r) => r.path === path);
+    if (s.authBeforeRouting && !isAuth) {
+      const denied = s.tokens.check(req.headers.authorization, s.faults().tokenLifetimeSeconds);
+      if (denied) return send(res, route?.endpoint, err(401, denied));
+    }
     if (!isAuth && !route) return send(res, undefined, err(404, `no route ${url.pathname}`));
     const endpoint: FocusEndpoint = route ? route.endpoint : 'auth';
     if (method !== (route?.method ?? 'POST')) return send(res, endpoint, err(405, `${method} not allowed`));
@@ -82,7 +92,7 @@ export function createHandler(s: SimState): (req: IncomingMessage, res: ServerRe
       const body = s.tokens.issue(faults.tokenLifetimeSeconds);
       return send(res, endpoint, { status: 200, body }, decision.malformed);
     }
-    const denied = s.tokens.check(req.headers.authorization);
+    const denied = s.tokens.check(req.headers.authorization, faults.tokenLifetimeSeconds);
     if (denied) return send(res, endpoint, err(401, denied));
     if (faults.withheldRights.includes(route.right)) {
       return send(res, endpoint, err(403, `missing right ${route.right}`));
@@ -94,7 +104,11 @@ export function createHandler(s: SimState): (req: IncomingMessage, res: ServerRe
       query: url.searchParams,
       body: json.value,
     });
-    send(res, endpoint, reply, decision.malformed);
+    const shaped =
+      reply.status === 200
+        ? { ...reply, body: shapeBody(reply.body, s.fields[route.entity], route.envelope) }
+        : reply;
+    send(res, endpoint, shaped, decision.malformed);
   };
 }
 

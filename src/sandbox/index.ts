@@ -4,6 +4,15 @@ export { type DatasetOptions, generateDataset } from './data.js';
 export { DEFAULT_FAULTS, type FaultOptions } from './faults.js';
 export { FIXTURES } from './fixtures.js';
 export { type JwtCheck, type JwtPayload, signJwt, verifyJwt } from './jwt.js';
+export {
+  DEFAULT_PROFILE,
+  isProfileName,
+  PROFILE_NAMES,
+  PROFILES,
+  type Profile,
+  type ProfileName,
+  withProfile,
+} from './profiles.js';
 export { createRng, type Rng } from './random.js';
 export type { AuthPath, Credentials, EndpointSearchShape } from './routes.js';
 export {
@@ -12,5 +21,13 @@ export {
   type SimulatorOptions,
   startFocusSimulator,
 } from './server.js';
+export {
+  DOCUMENTED_FIELDS,
+  type FieldMask,
+  type FieldMasks,
+  project,
+  shapeBody,
+  type WireEntity,
+} from './shape.js';
 export type { SimulatorStats } from './stats.js';
 export type * from './types.js';

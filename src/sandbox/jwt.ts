@@ -5,7 +5,8 @@ export interface JwtPayload {
   sub: string;
   /** Seconds since the epoch. */
   iat: number;
-  exp: number;
+  /** Absent on tokens of tenants that leave it out; the issuer then tracks expiry itself. */
+  exp?: number;
   [claim: string]: unknown;
 }
 
@@ -24,7 +25,7 @@ export function signJwt(payload: JwtPayload, secret: string): string {
   return `${body}.${mac(secret, body).toString('base64url')}`;
 }
 
-/** Checks the signature (HS256 only) and `exp` against `nowMs`. */
+/** Checks the signature (HS256 only) and `exp`, when there is one, against `nowMs`. */
 export function verifyJwt(token: string, secret: string, nowMs: number): JwtCheck {
   const parts = token.split('.');
   if (parts.length !== 3) return { ok: false, reason: 'malformed' };
@@ -43,12 +44,16 @@ export function verifyJwt(token: string, secret: string, nowMs: number): JwtChec
     return { ok: false, reason: 'signature' };
   }
   if (!isPayload(payload)) return { ok: false, reason: 'malformed' };
-  if (nowMs / 1000 >= payload.exp) return { ok: false, reason: 'expired' };
+  if (payload.exp !== undefined && nowMs / 1000 >= payload.exp) return { ok: false, reason: 'expired' };
   return { ok: true, payload };
 }
 
 function isPayload(x: unknown): x is JwtPayload {
   if (typeof x !== 'object' || x === null) return false;
   const p = x as Record<string, unknown>;
-  return typeof p.sub === 'string' && typeof p.iat === 'number' && typeof p.exp === 'number';
+  return (
+    typeof p.sub === 'string' &&
+    typeof p.iat === 'number' &&
+    (p.exp === undefined || typeof p.exp === 'number')
+  );
 }

@@ -1,10 +1,17 @@
 /** Options and handle of the Focus simulator. */
 import type { FaultOptions } from './faults.js';
+import type { ProfileName } from './profiles.js';
 import type { AuthPath, Credentials, EndpointSearchShape } from './routes.js';
+import type { FieldMasks } from './shape.js';
 import type { SimulatorStats } from './stats.js';
 import type { Dataset } from './types.js';
 
 export interface SimulatorOptions {
+  /**
+   * A named tenant behaviour (see `PROFILES`; default `current`). Its options sit under the
+   * explicit ones: what is set here wins, `faults` and `fields` key by key.
+   */
+  profile?: ProfileName;
   /** Default 0 (any free port). */
   port?: number;
   /** Default 127.0.0.1. */
@@ -15,10 +22,24 @@ export interface SimulatorOptions {
   /** A ready dataset (saves regenerating it for every simulator in a test file). */
   dataset?: Dataset;
   credentials?: Partial<Credentials>;
-  /** Auth spellings that exist (default both); the others 404. */
+  /** Auth spellings that exist (default both); the other is an unknown path. */
   authPaths?: AuthPath[];
+  /**
+   * Authenticate before routing, as a gateway in front of the API does: a request without a
+   * valid access token answers 401 whatever its path (an unknown path, the other auth
+   * spelling, a wrong method), and only authenticated requests are routed (an unknown path
+   * then 404s). Default false: unknown paths answer 404 to anyone.
+   */
+  authBeforeRouting?: boolean;
   /** Endpoint search answers `{ endpoints, total, page, pageSize }` (default) or a bare array. */
   endpointSearchShape?: EndpointSearchShape;
+  /** Fields each kind of record keeps on the wire (default: all); see `DOCUMENTED_FIELDS`. */
+  fields?: FieldMasks;
+  /**
+   * Access tokens carry an `exp` claim (default true). Without it they still expire, server
+   * side, `faults.tokenLifetimeSeconds` after their `iat`.
+   */
+  tokenExp?: boolean;
   faults?: Partial<FaultOptions>;
   /** Seed of the fault decisions (default: the data seed). */
   faultSeed?: number;
@@ -33,6 +54,8 @@ export interface FocusSimulator {
   readonly url: string;
   readonly port: number;
   readonly credentials: Credentials;
+  /** The profile it runs (`current` unless one was given). */
+  readonly profile: ProfileName;
   readonly dataset: Dataset;
   /** The current fault knobs. */
   readonly faults: FaultOptions;

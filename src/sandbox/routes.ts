@@ -8,6 +8,7 @@ import {
   parseRecordingQuery,
   parseUserQuery,
 } from './requests.js';
+import type { WireEntity } from './shape.js';
 import type { FocusStore } from './store.js';
 
 export type EndpointSearchShape = 'object' | 'array';
@@ -31,6 +32,9 @@ export interface Route {
   path: string;
   endpoint: FocusEndpoint;
   right: string;
+  /** The kind of record it answers with, and the field holding them when the answer is an object. */
+  entity: WireEntity;
+  envelope?: string;
   handle(ctx: RouteContext): Reply;
 }
 
@@ -46,6 +50,7 @@ export const ROUTES: readonly Route[] = [
     path: '/admin/retentionGroup',
     endpoint: 'retentionGroup',
     right: 'RetentionGroup.View',
+    entity: 'retentionGroup',
     handle: ({ store }) => ({ status: 200, body: store.dataset.retentionGroups }),
   },
   {
@@ -53,6 +58,8 @@ export const ROUTES: readonly Route[] = [
     path: '/client/people/endpoint/search',
     endpoint: 'endpoint.search',
     right: 'People.View',
+    entity: 'endpoint',
+    envelope: 'endpoints',
     handle: ({ store, body, endpointSearchShape }) =>
       answer(parseEndpointQuery(body), (q) => {
         const page = store.searchEndpoints(q.type, q.endpointSearch, q.page, q.pageSize);
@@ -65,6 +72,8 @@ export const ROUTES: readonly Route[] = [
     path: '/client/recording.search',
     endpoint: 'recording.search',
     right: 'Recording.View',
+    entity: 'recording',
+    envelope: 'recordings',
     handle: ({ store, body }) =>
       answer(parseRecordingQuery(body ?? {}), (q) => {
         const page = store.searchRecordings(q);
@@ -76,6 +85,7 @@ export const ROUTES: readonly Route[] = [
     path: '/client/user/search',
     endpoint: 'user.search',
     right: 'User.View',
+    entity: 'user',
     handle: ({ store, body }) =>
       answer(parseUserQuery(body ?? {}), (q) => store.searchUsers(q.search, q.page, q.pageSize).items),
   },
@@ -84,6 +94,7 @@ export const ROUTES: readonly Route[] = [
     path: '/client/recording/comment',
     endpoint: 'recording.comment',
     right: 'Recording.View',
+    entity: 'comment',
     handle: ({ store, query }) => {
       // `bID` and `cIdf` are accepted and ignored (their meaning is undocumented).
       const raw = query.get('recordingId') ?? '';
@@ -98,6 +109,7 @@ export const ROUTES: readonly Route[] = [
     path: '/client/people.get',
     endpoint: 'people.get',
     right: 'People.View',
+    entity: 'person',
     handle: ({ store, body }) => answer(parseIdList(body), (ids) => store.people(ids)),
   },
 ];

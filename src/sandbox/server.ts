@@ -11,6 +11,7 @@ import { DEFAULT_FAULTS, type FaultOptions } from './faults.js';
 import { BASE_PATH, createHandler } from './handler.js';
 import { Delays, sendText } from './http.js';
 import { DEFAULT_CREDENTIALS, type FocusSimulator, type SimulatorOptions } from './options.js';
+import { withProfile } from './profiles.js';
 import { mulberry32 } from './random.js';
 import { AUTH_PATHS, type Credentials } from './routes.js';
 import { StatsLog } from './stats.js';
@@ -18,7 +19,9 @@ import { FocusStore } from './store.js';
 
 export { DEFAULT_CREDENTIALS, type FocusSimulator, type SimulatorOptions } from './options.js';
 
-export async function startFocusSimulator(opts: SimulatorOptions = {}): Promise<FocusSimulator> {
+/** Starts a simulator; `options.profile` names a tenant behaviour the other options refine. */
+export async function startFocusSimulator(options: SimulatorOptions = {}): Promise<FocusSimulator> {
+  const opts = withProfile(options);
   const dataset =
     opts.dataset ??
     generateDataset({
@@ -27,7 +30,9 @@ export async function startFocusSimulator(opts: SimulatorOptions = {}): Promise<
     });
   const credentials: Credentials = { ...DEFAULT_CREDENTIALS, ...opts.credentials };
   const clock = opts.clock ?? Date.now;
-  const tokens = new TokenIssuer(opts.jwtSecret ?? randomBytes(32).toString('hex'), credentials, clock);
+  const tokens = new TokenIssuer(opts.jwtSecret ?? randomBytes(32).toString('hex'), credentials, clock, {
+    exp: opts.tokenExp ?? true,
+  });
   const log = new StatsLog();
   const delays = new Delays();
   let faults: FaultOptions = { ...DEFAULT_FAULTS, ...opts.faults };
@@ -40,7 +45,9 @@ export async function startFocusSimulator(opts: SimulatorOptions = {}): Promise<
     credentials,
     tokens,
     authPaths: new Set<string>(opts.authPaths ?? AUTH_PATHS),
+    authBeforeRouting: opts.authBeforeRouting ?? false,
     shape: opts.endpointSearchShape ?? 'object',
+    fields: opts.fields ?? {},
     rng: mulberry32(opts.faultSeed ?? dataset.seed),
     log,
     delays,
@@ -66,6 +73,7 @@ export async function startFocusSimulator(opts: SimulatorOptions = {}): Promise<
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}${BASE_PATH}`,
     port,
     credentials,
+    profile: opts.profile,
     dataset,
     get faults() {
       return faults;
