@@ -16,6 +16,7 @@ import { boltLogger } from './bolt-logger.js';
 import { registerCommand } from './command.js';
 import { DeliveryDeduper } from './dedupe.js';
 import { registerMentions } from './mention.js';
+import { createReceiver } from './receiver.js';
 import { registerShortcut } from './shortcut.js';
 import type { AccessCheck, SurfaceDeps } from './surface.js';
 import { registerUnfurls } from './unfurl.js';
@@ -50,6 +51,7 @@ export interface RunningSlackApp {
 
 export async function startSlackApp(options: SlackAppOptions): Promise<RunningSlackApp> {
   const { mode, logger } = options;
+  const customRoutes = healthRoutes(options.ready, options.metrics);
   const common = {
     token: mode.botToken,
     deferInitialization: true,
@@ -57,7 +59,6 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     // reads (the bench profile showed it at ~2% of the app's CPU): off.
     convoStore: false as const,
     logger: boltLogger(logger),
-    customRoutes: healthRoutes(options.ready, options.metrics),
     clientOptions: {
       slackApiUrl: options.apiUrl,
       timeout: 10_000,
@@ -66,10 +67,14 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   };
   const app =
     mode.kind === 'http'
-      ? new App({ ...common, signingSecret: mode.signingSecret })
+      ? new App({
+          ...common,
+          receiver: createReceiver({ signingSecret: mode.signingSecret, customRoutes, logger }),
+        })
       : // Socket Mode serves the health routes on installerOptions.port.
         new App({
           ...common,
+          customRoutes,
           socketMode: true,
           appToken: mode.appToken,
           installerOptions: { port: options.port },
