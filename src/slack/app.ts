@@ -16,6 +16,7 @@ import { boltLogger } from './bolt-logger.js';
 import { registerCommand } from './command.js';
 import { DeliveryDeduper } from './dedupe.js';
 import { registerMentions } from './mention.js';
+import { perMethodRateLimits } from './rate-limits.js';
 import { createReceiver } from './receiver.js';
 import { registerShortcut } from './shortcut.js';
 import type { AccessCheck, SurfaceDeps } from './surface.js';
@@ -63,6 +64,9 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       slackApiUrl: options.apiUrl,
       timeout: 10_000,
       retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
+      // One method's 429 pauses that method only, not the client's whole queue.
+      rejectRateLimitedCalls: true,
+      fetch: perMethodRateLimits({ apiUrl: options.apiUrl, logger }),
     },
   };
   const app =

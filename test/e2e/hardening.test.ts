@@ -1,11 +1,12 @@
 /**
  * Hardening of the HTTP receiver and the Web API client: malformed but signed bodies,
- * timestamps out of the window and replayed requests.
+ * timestamps out of the window, replayed requests, and one method's rate limit.
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES } from '../../src/sandbox/index.js';
 import { signSlackRequest, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.js';
 import { startSimulator } from '../helpers/focus.js';
 import { BOT_TOKEN, type Harness, SECRET, startHarness } from '../helpers/harness.js';
@@ -165,6 +166,72 @@ describe('request timestamps and replays', () => {
     expect(h.slack.callsOf('chat.postMessage').filter((c) => c.body.channel === 'CRETRY')).toHaveLength(1);
     const lines = h.logLines.filter((l) => l.includes('EvREPLAYGUARD'));
     expect(lines.some((l) => l.includes('"event":"slack.duplicate_delivery"'))).toBe(true);
+  });
+});
+
+describe('a rate limit on one Slack method', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+  const portal = (id: number) => `https://portal.focus.test/recordings/${id}`;
+  const linkShared = (channel: string, url: string) => ({
+    type: 'link_shared',
+    channel,
+    user: 'U1',
+    message_ts: `${Date.now() / 1000}`,
+    event_ts: '1.1',
+    links: [{ domain: 'portal.focus.test', url }],
+  });
+
+  it('chat.unfurl answering 429 (Retry-After 30) does not hold up views.open or chat.postMessage', async () => {
+    h.slack.rateLimit('chat.unfurl', 30);
+    await h.event(linkShared('CRL1', portal(FIXTURES.jane.recordingIds[1])));
+    await h.slack.waitForCalls('chat.unfurl', 1, 5_000);
+    await sleep(100);
+
+    const shortcutSent = performance.now();
+    await h.action({
+      type: 'message_action',
+      callback_id: 'focus_lookup',
+      trigger_id: 'trigger-during-rate-limit',
+      response_url: h.slack.responseUrl(),
+      team: { id: 'T1', domain: 'acme' },
+      channel: { id: 'C1', name: 'compliance' },
+      user: { id: 'U1', name: 'alice' },
+      message_ts: '1.1',
+      message: { type: 'message', user: 'U2', ts: '1.1', text: `see #${FIXTURES.jane.recordingIds[0]}` },
+    });
+    const open = await h.slack.waitForCall(
+      'views.open',
+      (c) => c.body.trigger_id === 'trigger-during-rate-limit',
+      3_000,
+    );
+    expect(open.at - shortcutSent).toBeLessThan(1_000);
+
+    const mentionSent = performance.now();
+    await h.event({
+      type: 'app_mention',
+      user: 'U1',
+      text: `<@UBOT> who is +${FIXTURES.sharedNumber.phone}?`,
+      ts: '1700000000.000200',
+      channel: 'CRL2',
+      event_ts: '1700000000.000200',
+    });
+    const reply = await h.slack.waitForCall('chat.postMessage', (c) => c.body.channel === 'CRL2', 3_000);
+    expect(reply.at - mentionSent).toBeLessThan(1_000);
+    expect(h.logLines.some((l) => l.includes('"event":"slack.rate_limited"'))).toBe(true);
+  });
+
+  it('while chat.unfurl is paused, another unfurl fails fast locally instead of calling Slack', async () => {
+    const before = h.slack.callsOf('chat.unfurl').length;
+    await h.event(linkShared('CRL3', portal(FIXTURES.jane.recordingIds[2])));
+    await sleep(600);
+    expect(h.slack.callsOf('chat.unfurl')).toHaveLength(before);
+    expect(h.logLines.some((l) => l.includes('"event":"slack.rate_limited_locally"'))).toBe(true);
   });
 });
 

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 export interface RecordedCall {
   method: string;
   body: Record<string, unknown>;
+  /** When the call arrived (performance.now()). */
+  at: number;
 }
 
 export type MethodHandler = (body: Record<string, unknown>) => Record<string, unknown>;
@@ -17,6 +19,12 @@ export interface FakeSlack {
   apiUrl: string;
   /** Answers `method` with this (merged onto `{ ok: true }`) instead of the default. */
   on(method: string, handler: MethodHandler): void;
+  /**
+   * Answers `method` with HTTP 429 and `Retry-After: retryAfterSec` (as Slack rate-limits one
+   * method) until `clearRateLimit(method)`. Other methods are unaffected.
+   */
+  rateLimit(method: string, retryAfterSec: number): void;
+  clearRateLimit(method: string): void;
   /** Calls of one Web API method so far. */
   callsOf(method: string): RecordedCall[];
   /** Resolves when `method` has been called `count` times in all. */
@@ -52,6 +60,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const waiters: Array<(r: FakeSlack['responses'][number]) => void> = [];
   let counter = 0;
   const handlers = new Map<string, MethodHandler>();
+  const rateLimited = new Map<string, number>();
   const callsOf = (method: string) => calls.filter((c) => c.method === method);
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
@@ -66,7 +75,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return;
     }
     const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
-    calls.push({ method, body });
+    calls.push({ method, body, at: performance.now() });
+    const retryAfter = rateLimited.get(method);
+    if (retryAfter !== undefined) {
+      res.writeHead(429, { 'retry-after': String(retryAfter) });
+      res.end('{"ok":false,"error":"ratelimited"}');
+      return;
+    }
     const handler = handlers.get(method);
     if (handler) {
       res.end(JSON.stringify({ ok: true, ...handler(body) }));
@@ -92,6 +107,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     responses,
     on: (method, handler) => {
       handlers.set(method, handler);
+    },
+    rateLimit: (method, retryAfterSec) => {
+      rateLimited.set(method, retryAfterSec);
+    },
+    clearRateLimit: (method) => {
+      rateLimited.delete(method);
     },
     callsOf,
     async waitForCalls(method, count = 1, timeoutMs = 10_000) {
