@@ -59,9 +59,20 @@ export interface RunningApp {
   answerer: Answerer;
   slack: RunningSlackApp | undefined;
   metrics: Metrics;
-  /** Stops taking work, waits up to SHUTDOWN_GRACE_MS for answers under way, closes pools. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking work and waits up to SHUTDOWN_GRACE_MS for answers under way; then tells every
+   * asker still waiting that the app is restarting, and closes the pools.
+   */
+  stop(): Promise<StopResult>;
 }
+
+export interface StopResult {
+  /** False when answers under way had to be cut short (the process should exit non-zero). */
+  complete: boolean;
+}
+
+/** After the grace period, how long the "restarting" answers get to reach Slack. */
+const FAREWELL_MS = 3_000;
 
 /** Starts everything but the console; Slack too unless the configuration says console. */
 export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
@@ -99,14 +110,28 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     render: { links },
     onAnswer: metrics.lookup,
   });
+  if (config.shutdownGraceMs < config.focusTimeoutMs) {
+    logger.warn('config.shutdown_grace_short', {
+      shutdownGraceMs: config.shutdownGraceMs,
+      focusTimeoutMs: config.focusTimeoutMs,
+      effect: 'a lookup under way at shutdown may be cut short (its asker is told to try again)',
+    });
+  }
   let slack: RunningSlackApp | undefined;
-  const stop = async () => {
+  const stop = async (): Promise<StopResult> => {
     directory.stop();
     await slack?.stop().catch((error: unknown) => logger.warn('shutdown.slack_failed', { error }));
-    const drained = await inflight.drain(config.shutdownGraceMs);
-    if (!drained.drained) logger.warn('shutdown.unfinished', { remaining: drained.remaining });
+    let drained = await inflight.drain(config.shutdownGraceMs);
+    const complete = drained.drained;
+    if (!complete) {
+      const cut = lookups.cancelAll();
+      logger.warn('shutdown.cut_short', { remaining: drained.remaining, lookups: cut });
+      drained = await inflight.drain(FAREWELL_MS);
+      if (!drained.drained) logger.error('shutdown.unanswered', { remaining: drained.remaining });
+    }
     await client.close().catch(() => {});
     await target.simulator?.close();
+    return { complete };
   };
   if (config.slack.kind !== 'console') {
     try {

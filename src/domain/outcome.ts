@@ -4,7 +4,7 @@
 import type { Page, Person, PortalUser, Recording, RecordingComment, RetentionGroup } from './focus.js';
 import type { FocusLookupRequest, PhoneNumber } from './request.js';
 
-/** The codes of `FocusError`, plus `internal` for a bug of ours. */
+/** The codes of `FocusError`, plus `restarting` (cut short by a shutdown) and `internal` (a bug of ours). */
 export type FailureCode =
   | 'auth_failed'
   | 'forbidden'
@@ -13,6 +13,7 @@ export type FailureCode =
   | 'unavailable'
   | 'timeout'
   | 'bad_response'
+  | 'restarting'
   | 'internal';
 
 export type LookupResult =

@@ -138,8 +138,12 @@ export class FocusTransport {
     }
   }
 
+  /**
+   * Closes every connection at once. Called at shutdown after answers under way were waited
+   * for, so what is left is background work (a directory build): it is not waited for.
+   */
   close(): Promise<void> {
-    return this.pool.close();
+    return this.pool.destroy();
   }
 
   private async attempt(

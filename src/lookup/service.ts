@@ -35,6 +35,9 @@ export interface LookupMeta {
 
 export class LookupService {
   private readonly gate: Limiter;
+  /** How to cut each lookup under way short (deadline or shutdown). */
+  private readonly running = new Set<(error: AppError) => void>();
+  private closed = false;
 
   constructor(private readonly options: LookupServiceOptions) {
     this.gate = new Limiter(options.maxConcurrent ?? 128);
@@ -42,7 +45,7 @@ export class LookupService {
 
   async run(request: FocusLookupRequest, meta: LookupMeta): Promise<LookupOutcome> {
     const logger = meta.logger ?? this.options.logger;
-    // At the deadline the user is answered, and the lookup's Focus calls are called off.
+    // At the deadline (or shutdown) the user is answered, and the lookup's Focus calls are called off.
     const stop = new AbortController();
     const ctx: LookupContext = {
       focus: this.options.focus,
@@ -51,17 +54,22 @@ export class LookupService {
       directory: this.options.directory,
       signal: stop.signal,
     };
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new AppError('timeout', `lookup exceeded ${this.options.deadlineMs} ms`);
+    let cut: (error: AppError) => void = () => {};
+    const cutShort = new Promise<never>((_, reject) => {
+      cut = (error) => {
         reject(error);
         stop.abort(error);
-      }, this.options.deadlineMs);
+      };
     });
+    const timer = setTimeout(
+      () => cut(new AppError('timeout', `lookup exceeded ${this.options.deadlineMs} ms`)),
+      this.options.deadlineMs,
+    );
+    this.running.add(cut);
+    if (this.closed) cut(restarting());
     try {
       // A bulkhead: a burst of thousands of lookups holds memory for a few hundred at a time.
-      return await Promise.race([this.gate.run(() => dispatch(ctx, request), stop.signal), deadline]);
+      return await Promise.race([this.gate.run(() => dispatch(ctx, request), stop.signal), cutShort]);
     } catch (error) {
       const code = failureCode(error);
       const fields = { requestId: meta.requestId, kind: request.kind, code, error };
@@ -71,7 +79,19 @@ export class LookupService {
       return { status: 'failed', request, code, referenceId: meta.requestId, ...(hint && { hint }) };
     } finally {
       clearTimeout(timer);
+      this.running.delete(cut);
     }
+  }
+
+  /**
+   * Shutdown: every lookup under way (or waiting its turn) answers `restarting` now, and so does
+   * every later one. Returns how many were cut short.
+   */
+  cancelAll(): number {
+    this.closed = true;
+    const cuts = [...this.running];
+    for (const cut of cuts) cut(restarting());
+    return cuts.length;
   }
 
   /** For readiness: do the credentials work right now? */
@@ -97,8 +117,12 @@ function dispatch(ctx: LookupContext, request: FocusLookupRequest): Promise<Look
   }
 }
 
+function restarting(): AppError {
+  return new AppError('restarting', 'the app is shutting down');
+}
+
 function failureCode(error: unknown): FailureCode {
   if (error instanceof FocusError) return error.code;
-  if (error instanceof AppError && error.code === 'timeout') return 'timeout';
+  if (error instanceof AppError && (error.code === 'timeout' || error.code === 'restarting')) return error.code;
   return 'internal';
 }

@@ -14,6 +14,7 @@ const FAILURE_TEXT: Record<FailureCode, string> = {
   unavailable: 'Focus is unavailable right now. Please try again shortly.',
   timeout: 'Focus is slow to answer right now, so this lookup was stopped. Please try again shortly.',
   bad_response: 'Focus answered in a way this app did not understand. The team has the details.',
+  restarting: 'Focus for Slack is restarting, so this lookup was stopped. Please try again in a minute.',
   internal: 'Something went wrong on our side. The team has the details.',
 };
 

@@ -67,65 +67,94 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** The app as its own process (as `npm start` runs it), pointed at a simulator and a fake Slack. */
+async function spawnApp(env: Record<string, string> = {}) {
+  const sim = await startSimulator();
+  const slack = await startFakeSlack();
+  const port = await freePort();
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      FOCUS_BASE_URL: sim.url,
+      FOCUS_CLIENT_ID: String(sim.credentials.clientId),
+      FOCUS_API_KEY: sim.credentials.apiKey,
+      FOCUS_USERNAME: sim.credentials.username,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
+  const exited = new Promise<number | null>((r) => child.on('close', r));
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const command = (text: string) => {
+    const body = slashCommandBody(text, slack.responseUrl());
+    return fetch(`http://127.0.0.1:${port}/slack/events`, {
+      method: 'POST',
+      body,
+      headers: signSlackRequest(SECRET, body),
+    });
+  };
+  const stop = async () => {
+    child.kill('SIGKILL');
+    await sim.close();
+    await slack.close();
+  };
+  return { sim, slack, child, exited, command, output: () => output, stop };
+}
+
 describe('graceful shutdown', () => {
   it('SIGTERM during an in-flight lookup still answers it, then exits 0', async () => {
-    const sim = await startSimulator();
-    const slack = await startFakeSlack();
-    const port = await freePort();
-    const root = fileURLToPath(new URL('../../', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        FOCUS_BASE_URL: sim.url,
-        FOCUS_CLIENT_ID: String(sim.credentials.clientId),
-        FOCUS_API_KEY: sim.credentials.apiKey,
-        FOCUS_USERNAME: sim.credentials.username,
-        SLACK_BOT_TOKEN: BOT_TOKEN,
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        PORT: String(port),
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d) => {
-      output += d;
-    });
-    child.stderr.on('data', (d) => {
-      output += d;
-    });
-    const exited = new Promise<number | null>((r) => child.on('close', r));
+    const app = await spawnApp();
     try {
-      for (let i = 0; i < 100; i++) {
-        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (ok) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      sim.setFaults({ latencyMs: 1_500 });
-      const body = slashCommandBody(`+${FIXTURES.jane.phone2}`, slack.responseUrl());
-      const ack = await fetch(`http://127.0.0.1:${port}/slack/events`, {
-        method: 'POST',
-        body,
-        headers: signSlackRequest(SECRET, body),
-      });
-      expect(ack.status).toBe(200);
-      child.kill('SIGTERM');
-      const card = await slack.nextResponse(15_000);
+      app.sim.setFaults({ latencyMs: 1_500 });
+      expect((await app.command(`+${FIXTURES.jane.phone2}`)).status).toBe(200);
+      app.child.kill('SIGTERM');
+      const card = await app.slack.nextResponse(15_000);
       expect(JSON.stringify(card.body.blocks)).toContain('Jane Smith');
-      expect(await exited).toBe(0);
+      expect(await app.exited).toBe(0);
+      const output = app.output();
       expect(output).toContain('"event":"shutdown"');
       // Logs of a whole run: no secret, no whole phone number.
-      for (const secret of [SECRET, BOT_TOKEN, sim.credentials.apiKey]) expect(output).not.toContain(secret);
+      for (const secret of [SECRET, BOT_TOKEN, app.sim.credentials.apiKey])
+        expect(output).not.toContain(secret);
       expect(output).not.toContain(FIXTURES.jane.phone2);
     } finally {
-      child.kill('SIGKILL');
-      await sim.close();
-      await slack.close();
+      await app.stop();
+    }
+  });
+
+  it('SIGTERM with Focus hanging past the grace: the asker is told to retry, and the exit is 1', async () => {
+    const app = await spawnApp({ SHUTDOWN_GRACE_MS: '500', FOCUS_TIMEOUT_MS: '20000' });
+    try {
+      app.sim.setFaults({ hangMs: 60_000 });
+      expect((await app.command(`+${FIXTURES.jane.phone2}`)).status).toBe(200);
+      app.child.kill('SIGTERM');
+      const card = await app.slack.nextResponse(10_000);
+      expect(String(card.body.text)).toContain('restarting');
+      expect(await app.exited).toBe(1);
+      expect(app.output()).toContain('"event":"config.shutdown_grace_short"');
+    } finally {
+      await app.stop();
     }
   });
 });

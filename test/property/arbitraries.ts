@@ -213,6 +213,7 @@ export const FAILURE_CODES: FailureCode[] = [
   'unavailable',
   'timeout',
   'bad_response',
+  'restarting',
   'internal',
 ];
 
