@@ -5,6 +5,7 @@
 
 import { banner, startApp } from './app.js';
 import { loadConfig, secretsOf } from './config.js';
+import { installLastResortHandlers } from './last-resort.js';
 import { createLogger } from './log.js';
 import { runConsole } from './slack/console.js';
 
@@ -24,6 +25,7 @@ async function main(argv: string[]): Promise<void> {
     // The console prints cards on stdout; its logs go to stderr.
     write: consoleMode ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
+  installLastResortHandlers({ logger });
   const app = await startApp(config, logger);
   (consoleMode ? process.stderr : process.stdout).write(banner(app.target, config));
 
