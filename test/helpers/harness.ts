@@ -6,6 +6,7 @@
 import { type RunningApp, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import type { SimulatorOptions } from '../../src/sandbox/index.js';
 import { type FakeSlack, signSlackRequest, slashCommandBody, startFakeSlack } from './fake-slack.js';
 import { startSimulator } from './focus.js';
 
@@ -32,9 +33,13 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+/** `env` refines the app's configuration; `simulator` picks the Focus tenant (e.g. `{ profile: 'bare' }`). */
+export async function startHarness(
+  env: Record<string, string> = {},
+  simulator: SimulatorOptions = {},
+): Promise<Harness> {
   const slack = await startFakeSlack();
-  const sim = await startSimulator();
+  const sim = await startSimulator(simulator);
   const loaded = loadConfig({
     FOCUS_BASE_URL: sim.url,
     FOCUS_CLIENT_ID: String(sim.credentials.clientId),
