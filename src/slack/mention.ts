@@ -43,28 +43,69 @@ export function registerMentions(app: App, deps: SurfaceDeps, options: { watchCh
   if (options.watchChannelIds.length === 0) return;
   const watched = new Set(options.watchChannelIds);
   app.message(async ({ message, client, context }) => {
-    if (!watched.has(message.channel) || message.subtype !== undefined) return;
-    if (!('user' in message) || !message.user || message.user === context.botUserId) return;
-    const text = 'text' in message && typeof message.text === 'string' ? message.text : '';
+    if (!watched.has(message.channel)) return;
+    const said = typedByPerson(message, context.botUserId);
+    if (!said) return;
     // Mentions are answered by app_mention; don't answer twice.
-    if (context.botUserId && text.includes(`<@${context.botUserId}`)) return;
-    const phones = findPhones(text, deps.answerer.parseContext.defaultRegion).slice(0, MAX_WATCHED_NUMBERS);
+    if (context.botUserId && said.text.includes(`<@${context.botUserId}`)) return;
+    const region = deps.answerer.parseContext.defaultRegion;
+    // An edit answers only for numbers it added.
+    const before = new Set(findPhones(said.previousText ?? '', region).map((p) => p.focus));
+    const phones = findPhones(said.text, region)
+      .filter((p) => !before.has(p.focus))
+      .slice(0, MAX_WATCHED_NUMBERS);
     if (phones.length === 0) return;
-    const asker: Asker = {
-      surface: 'mention',
-      user: message.user,
-      channel: message.channel,
-      team: message.team,
-    };
+    const asker: Asker = { surface: 'mention', user: said.user, channel: message.channel, team: said.team };
     if (await checkAccess(deps, asker)) return;
-    const thread = ('thread_ts' in message && message.thread_ts) || message.ts;
     for (const phone of phones) {
       const request: LookupRequest = { kind: 'phone', phone };
       const answer = await deps.answerer.answer(request, asker, { mode: 'thread' });
       // A number nobody in Focus has is not worth a reply in a watched channel.
-      if (answer.outcome?.status === 'found') await post(deps, client, message.channel, thread, answer.card);
+      if (answer.outcome?.status === 'found')
+        await post(deps, client, message.channel, said.thread, answer.card);
     }
   });
+}
+
+/** Message subtypes that are a person's words, like a plain message. */
+const PEOPLES_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
+
+interface Said {
+  user: string;
+  team: string | undefined;
+  text: string;
+  /** For an edit: the text before it. */
+  previousText?: string;
+  /** Where a reply goes: the message's thread, or a new thread under it. */
+  thread: string;
+}
+
+/**
+ * What a person typed in a watched channel, or undefined: bot messages (ours or another app's,
+ * which could answer us back in a loop), joins, deletions and other system subtypes are ignored;
+ * an edit (`message_changed`) counts with its previous text, so only what it added is answered.
+ */
+export function typedByPerson(message: unknown, botUserId: string | undefined): Said | undefined {
+  const m = message as Record<string, unknown>;
+  const edit = m.subtype === 'message_changed';
+  const inner = (edit ? m.message : m) as Record<string, unknown> | undefined;
+  if (!inner || typeof inner !== 'object') return undefined;
+  if (!edit && !PEOPLES_SUBTYPES.has(m.subtype as string | undefined)) return undefined;
+  if (edit && !PEOPLES_SUBTYPES.has(inner.subtype as string | undefined)) return undefined;
+  if (inner.bot_id !== undefined || inner.subtype === 'bot_message') return undefined;
+  const user = inner.user;
+  if (typeof user !== 'string' || user === '' || user === botUserId) return undefined;
+  const previous = edit ? (m.previous_message as Record<string, unknown> | undefined) : undefined;
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const thread = str(inner.thread_ts) ?? str(inner.ts);
+  if (!thread) return undefined;
+  return {
+    user,
+    team: str(inner.team),
+    text: str(inner.text) ?? '',
+    ...(edit && { previousText: str(previous?.text) ?? '' }),
+    thread,
+  };
 }
 
 async function post(

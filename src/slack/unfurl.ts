@@ -23,6 +23,15 @@ const COMPOSER = 'COMPOSER';
 /** Slack's answers that mean "this link cannot be unfurled": expected, not errors. */
 const QUIET_ERRORS = new Set(['cannot_unfurl_url', 'cannot_find_message', 'cannot_unfurl_message']);
 
+/**
+ * Whether the event happened in a Slack Connect conversation, as the Events API envelope says
+ * (`is_ext_shared_channel`, DMs and group DMs included); undefined when it does not say.
+ */
+export function sharedByEnvelope(body: unknown): boolean | undefined {
+  const flag = (body as { is_ext_shared_channel?: unknown } | null)?.is_ext_shared_channel;
+  return typeof flag === 'boolean' ? flag : undefined;
+}
+
 export function registerUnfurls(app: App, deps: SurfaceDeps, options: UnfurlOptions): void {
   const recent = new LRUCache<string, true>({ max: 10_000, ttl: options.repeatWindowMs ?? 30 * 60_000 });
   const sharedChannel = new LRUCache<string, boolean>({ max: 5_000, ttl: 10 * 60_000 });
@@ -48,7 +57,8 @@ export function registerUnfurls(app: App, deps: SurfaceDeps, options: UnfurlOpti
     if (!options.unfurlInSharedChannels) {
       // A composer preview has no channel to check yet: it is unfurled once the message is posted.
       if (fromComposer) return;
-      if (await isExternallyShared(event.channel)) {
+      const shared = sharedByEnvelope(body) ?? (await isExternallyShared(event.channel));
+      if (shared) {
         logger.info('unfurl.skipped', { reason: 'shared_channel', channel: event.channel });
         return;
       }
@@ -121,8 +131,14 @@ export function registerUnfurls(app: App, deps: SurfaceDeps, options: UnfurlOpti
         sharedChannel.set(channel, shared);
         return shared;
       } catch (error) {
-        // Unknown: treat as shared (previews are data; fail closed).
-        logger.warn('unfurl.channel_info_failed', { channel, error });
+        // Unclassified: treat as shared (previews are data; fail closed), and say why.
+        const code = (error as { data?: { error?: string; needed?: string } }).data;
+        logger.warn('unfurl.channel_unclassified', {
+          channel,
+          reason: code?.error ?? 'conversations.info failed',
+          ...(code?.needed && { needed: code.needed }),
+          error,
+        });
         return true;
       }
     }
