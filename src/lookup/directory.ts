@@ -4,7 +4,7 @@
  * Built at start, refreshed in the background; a lookup never waits for a refresh, only for
  * the very first build.
  */
-import type { Person } from '../domain/focus.js';
+import type { EndpointRef, Person } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
 import type { FocusClient } from '../focus/client.js';
 import { matchRank, nameKey } from './normalise.js';
@@ -14,6 +14,8 @@ export interface DirectoryEntry {
   fullName: string;
   personType?: string;
   emails: string[];
+  /** Every endpoint the endpoint search lists for them, with its id. */
+  endpoints: EndpointRef[];
   key: string;
 }
 
@@ -28,6 +30,7 @@ const PEOPLE_BATCH = 200;
 
 export class PeopleDirectory {
   private entries: DirectoryEntry[] | undefined;
+  private byId = new Map<number, DirectoryEntry>();
   private building: Promise<DirectoryEntry[]> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -69,6 +72,15 @@ export class PeopleDirectory {
       .map((r) => r.entry);
   }
 
+  /**
+   * A person's endpoints as the endpoint search lists them: for tenants whose people.get
+   * leaves them out (they are not documented there). Empty for someone the directory lacks.
+   */
+  async endpointsOf(personId: number): Promise<EndpointRef[]> {
+    if (!this.entries) await this.refresh();
+    return this.byId.get(personId)?.endpoints ?? [];
+  }
+
   /** One build at a time; a failed refresh keeps the previous entries. */
   refresh(): Promise<DirectoryEntry[]> {
     if (!this.building) {
@@ -76,6 +88,7 @@ export class PeopleDirectory {
       this.building = this.build()
         .then((entries) => {
           this.entries = entries;
+          this.byId = new Map(entries.map((e) => [e.id, e]));
           this.options.logger.info('directory.built', { people: entries.length, ms: Date.now() - started });
           return entries;
         })
@@ -92,7 +105,7 @@ export class PeopleDirectory {
   }
 
   private async build(): Promise<DirectoryEntry[]> {
-    const owners = new Map<number, { emails: Set<string> }>();
+    const owners = new Map<number, { emails: Set<string>; endpoints: EndpointRef[] }>();
     for (const type of ['phone', 'email'] as const) {
       for (let page = 1; ; page++) {
         const result = await this.options.client.searchEndpoints({
@@ -102,8 +115,9 @@ export class PeopleDirectory {
         });
         for (const e of result.items) {
           if (e.personId === undefined) continue;
-          const owner = owners.get(e.personId) ?? { emails: new Set<string>() };
+          const owner = owners.get(e.personId) ?? { emails: new Set<string>(), endpoints: [] };
           if (e.type === 'email') owner.emails.add(e.value.toLowerCase());
+          owner.endpoints.push({ id: e.id, value: e.value, type: e.type });
           owners.set(e.personId, owner);
         }
         if (result.items.length === 0 || page * result.pageSize >= result.total) break;
@@ -115,13 +129,15 @@ export class PeopleDirectory {
       people.push(...(await this.options.client.getPeople(ids.slice(i, i + PEOPLE_BATCH))));
     }
     return people.map((p) => {
-      const emails = owners.get(p.id)?.emails ?? new Set<string>();
+      const owner = owners.get(p.id);
+      const emails = owner?.emails ?? new Set<string>();
       if (p.email) emails.add(p.email.toLowerCase());
       return {
         id: p.id,
         fullName: p.fullName,
         personType: p.personType,
         emails: [...emails],
+        endpoints: owner?.endpoints ?? [],
         key: nameKey(p.fullName),
       };
     });

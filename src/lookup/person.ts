@@ -2,7 +2,7 @@
  * Person lookups: by id (people.get, then the recordings on their numbers), or by name or
  * email through the endpoint search and the people directory.
  */
-import type { Page, Recording } from '../domain/focus.js';
+import type { Page, Person, Recording } from '../domain/focus.js';
 import type { LookupOutcome } from '../domain/outcome.js';
 import type { FocusLookupRequest } from '../domain/request.js';
 import type { LookupContext } from './context.js';
@@ -28,9 +28,26 @@ function ambiguous(
 
 const emptyPage = (pageSize: number): Page<Recording> => ({ items: [], total: 0, page: 1, pageSize });
 
+/**
+ * `person` with endpoints: people.get need not list them (the field is not documented), so
+ * when it does not, they come from the endpoint search, through the directory.
+ */
+async function withEndpoints(ctx: LookupContext, person: Person): Promise<Person> {
+  if (person.endpoints.length > 0 || !ctx.directory) return person;
+  try {
+    const endpoints = await ctx.directory.endpointsOf(person.id);
+    return endpoints.length > 0 ? { ...person, endpoints } : person;
+  } catch (error) {
+    // The directory could not be built: answer with the person as Focus gave them.
+    ctx.logger.warn('lookup.person_endpoints_failed', { error });
+    return person;
+  }
+}
+
 export async function lookupPersonById(ctx: LookupContext, request: PersonById): Promise<LookupOutcome> {
-  const [person] = await ctx.focus.getPeople([request.id]);
-  if (!person) return { status: 'not_found', request };
+  const [given] = await ctx.focus.getPeople([request.id]);
+  if (!given) return { status: 'not_found', request };
+  const person = await withEndpoints(ctx, given);
   // Every endpoint: calls and SMS are on numbers, Teams meetings and email on addresses.
   const known = person.endpoints.flatMap((e) => (e.id === undefined ? [] : [e.id]));
   // Endpoints listed without ids: find them by value (cached), keeping those this person owns.
