@@ -115,7 +115,11 @@ export function registerUnfurls(app: App, deps: SurfaceDeps, options: UnfurlOpti
     } catch (error) {
       const code = (error as { data?: { error?: string } }).data?.error;
       if (code && QUIET_ERRORS.has(code)) logger.debug('unfurl.refused', { code });
-      else {
+      else if ((error as { code?: string }).code === 'slack_webapi_rate_limited_error') {
+        // Slack asked unfurls to wait; a preview is not worth retrying later.
+        deps.onDelivery?.('unfurl', 'failed');
+        logger.warn('unfurl.rate_limited', { retryAfterS: (error as { retryAfter?: number }).retryAfter });
+      } else {
         deps.onDelivery?.('unfurl', 'failed');
         logger.error('slack.unfurl_failed', { error });
       }

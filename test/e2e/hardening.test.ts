@@ -232,6 +232,9 @@ describe('a rate limit on one Slack method', () => {
     await sleep(600);
     expect(h.slack.callsOf('chat.unfurl')).toHaveLength(before);
     expect(h.logLines.some((l) => l.includes('"event":"slack.rate_limited_locally"'))).toBe(true);
+    // Expected, not an error: a warning, no error line.
+    expect(h.logLines.some((l) => l.includes('"event":"unfurl.rate_limited"'))).toBe(true);
+    expect(h.logLines.some((l) => l.includes('"event":"slack.unfurl_failed"'))).toBe(false);
   });
 });
 
