@@ -1,5 +1,5 @@
 /**
- * The environment, parsed once with zod (design §5). `loadConfig` returns every problem at
+ * The environment, parsed once with zod (the table in the README). `loadConfig` returns every problem at
  * once; no problem message ever echoes a secret's value.
  */
 import type { CountryCode } from 'libphonenumber-js/max';

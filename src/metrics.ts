@@ -1,5 +1,5 @@
 /**
- * Prometheus metrics for `GET /metrics` (design §6), in a registry of their own (never
+ * Prometheus metrics for `GET /metrics`, in a registry of their own (never
  * prom-client's global one, so tests and several instances do not collide). Labels are bounded
  * sets only: kinds, outcomes, endpoints, statuses, surfaces, reasons; never users or queries.
  *

@@ -1,6 +1,6 @@
 /**
  * Focus data as the app understands it, normalised from the wire shapes of
- * `../shared/focus-api.md` by `focus/schemas.ts`. Optional stays optional: every
+ * the Native Focus REST API by `focus/schemas.ts`. Optional stays optional: every
  * field Focus does not document as always present is optional here too.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Portal links: one template builds a link to a recording or a person, and the same template
- * recognises a pasted link (design §5). Pure: no I/O.
+ * recognises a pasted link. Pure: no I/O.
  */
 
 export type PortalLinkKind = 'recording' | 'person';

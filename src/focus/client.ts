@@ -1,4 +1,4 @@
-/** Typed methods for every documented Focus endpoint (../shared/focus-api.md). */
+/** Typed methods for every documented Focus endpoint of the Native Focus REST API. */
 import type { z } from 'zod';
 import type {
   EndpointRecord,

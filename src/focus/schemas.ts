@@ -1,5 +1,5 @@
 /**
- * zod schemas for Focus responses (../shared/focus-api.md), and their normalisation into
+ * zod schemas for Focus responses (the Native Focus REST API as documented), and their normalisation into
  * domain types. Every [assumed] shape lives here. Objects are loose (unknown fields pass
  * through), optional stays optional, and both documented spellings are accepted.
  */

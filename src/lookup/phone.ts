@@ -1,5 +1,5 @@
 /**
- * Phone lookup (design §3): endpoint search, then the owners and the latest recordings on
+ * Phone lookup: endpoint search, then the owners and the latest recordings on
  * those endpoints in parallel. Two sequential round trips, the fewest the API allows.
  */
 import type { LookupOutcome } from '../domain/outcome.js';

@@ -1,5 +1,5 @@
 /**
- * Wire shapes of the simulated Focus API (see `/work/shared/focus-api.md`): what the
+ * Wire shapes of the simulated Focus API (the Native Focus REST API as documented): what the
  * simulator stores and sends, before any client-side normalisation.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The local console (design §7): `/focus ...` typed at a prompt or piped on stdin, each
+ * The local console: `/focus ...` typed at a prompt or piped on stdin, each
  * answer printed as readable text (and its Block Kit JSON with `--json`). No Slack needed.
  */
 import { createInterface } from 'node:readline';

@@ -1,6 +1,6 @@
 /**
  * Slack retries an Events API delivery it thinks went unanswered (`X-Slack-Retry-Num`, the same
- * `event_id`), and Bolt hands the retry to the listeners again (design §9). This remembers the
+ * `event_id`), and Bolt hands the retry to the listeners again. This remembers the
  * keys it has seen for a bounded time, so each delivery is answered once.
  */
 import { LRUCache } from 'lru-cache';

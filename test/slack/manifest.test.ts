@@ -7,7 +7,7 @@ import { SLASH_COMMAND } from '../../src/slack/command.js';
 import { SHORTCUT_CALLBACK_ID } from '../../src/slack/shortcut.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const schema = JSON.parse(readFileSync(`${root}../shared/slack/manifest.schema.1.0.0.json`, 'utf8'));
+const schema = JSON.parse(readFileSync(`${root}test/fixtures/slack/manifest.schema.1.0.0.json`, 'utf8'));
 const manifest = parse(readFileSync(`${root}manifest.yml`, 'utf8'));
 
 describe('manifest.yml', () => {
