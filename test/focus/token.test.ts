@@ -2,8 +2,11 @@
  * The token manager against the simulator over HTTP, on a clock the test moves: renewal that
  * scales with the token's lifetime, tokens whose `exp` is unusable, and both auth spellings.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/domain/logger.js';
+import { FocusClient } from '../../src/focus/client.js';
 import { FocusError } from '../../src/focus/errors.js';
 import { jwtTimes, renewMargin } from '../../src/focus/token.js';
 import { clientFor, startSimulator } from '../helpers/focus.js';
@@ -97,6 +100,34 @@ describe('tokens whose expiry cannot be used as it stands', () => {
     await steadyTraffic(client, clock, 10_000, 500);
     expect(sim.stats().byEndpoint.auth).toBe(1);
     expect(lines.filter((l) => l.event === 'focus.token_renewed')).toHaveLength(1);
+  });
+
+  it('gives a token whose exp is already past (no iat) the fallback lifetime, warning once', async () => {
+    // A Focus whose tokens say they expired an hour ago, and which accepts them anyway.
+    let auths = 0;
+    const claims = { exp: Math.floor(Date.now() / 1000) - 3600 };
+    const token = `h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.s`;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.url?.startsWith('/api/authWith')) auths++;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(req.url?.startsWith('/api/authWith') ? JSON.stringify({ token }) : '[]');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    open.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    const lines: Array<{ event: string; fields?: Record<string, unknown> }> = [];
+    const client = new FocusClient({
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`,
+      credentials: { clientId: 1, apiKey: 'k', username: 'u' },
+      logger: recordingLogger(lines),
+    });
+    open.push(client);
+    for (let i = 0; i < 10; i++) await client.retentionGroups();
+    expect(auths).toBe(1);
+    expect(lines.filter((l) => l.event === 'focus.token_expiry_unusable')).toHaveLength(1);
+    server.closeAllConnections();
   });
 
   it('reads exp and iat without verifying, ignoring junk', () => {
