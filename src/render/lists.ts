@@ -87,7 +87,8 @@ export function retentionCard(
           .map(([k, v]) => `${safe(k, 20)} ${safe(String(v), 20)}`)
           .join(', ')}`
       : '';
-    blocks.push(section(`*${safe(g.name, 120)}* (id ${g.id})\n${props.join(' · ')}${periodText}`));
+    const detail = `${props.join(' · ')}${periodText}`;
+    blocks.push(section(`*${safe(g.name, 120)}* (id ${g.id})${detail ? `\n${detail}` : ''}`));
   }
   const share = shareButton(request, ctx);
   if (share.length > 0) blocks.push(actions(share));

@@ -11,10 +11,11 @@ import { lookupButtons, personDetails, recordingsBlocks, sharedByBlocks } from '
 
 const MAX_ENDPOINTS_SHOWN = 12;
 
-function endpointList(person: Person, type: 'phone' | 'email'): string {
+/** The person's numbers or email addresses, one a line; undefined when they have none. */
+function endpointList(person: Person, type: 'phone' | 'email'): string | undefined {
   const values = person.endpoints.filter((e) => e.type === type).map((e) => e.value);
   if (type === 'email' && person.email && !values.includes(person.email)) values.unshift(person.email);
-  if (values.length === 0) return '—';
+  if (values.length === 0) return undefined;
   const shown = values
     .slice(0, MAX_ENDPOINTS_SHOWN)
     .map((v) => safe(type === 'phone' ? displayNumber(v) : v, 80));
@@ -33,10 +34,14 @@ export function personCard(
     numbers: new Set(person.endpoints.map((e) => e.value)),
     personIds: new Set([person.id]),
   };
+  const phones = endpointList(person, 'phone');
+  const emails = endpointList(person, 'email');
+  // Only the kinds Focus has for them: no placeholder fields.
+  const known = [...(phones ? [`*Phones*\n${phones}`] : []), ...(emails ? [`*Emails*\n${emails}`] : [])];
   const blocks: Block[] = [
     header(`👤 ${person.fullName.replace(/\s+/g, ' ')}`),
     ...(details.length > 0 ? [context(details.join(' · '))] : []),
-    fields([`*Phones*\n${endpointList(person, 'phone')}`, `*Emails*\n${endpointList(person, 'email')}`]),
+    ...(known.length > 0 ? [fields(known)] : []),
     ...recordingsBlocks('Latest recordings', recordings, self),
     actions([openButton(ctx.links.personUrl(person.id)), ...lookupButtons(request, recordings, ctx)]),
     ...sharedByBlocks(ctx),

@@ -43,14 +43,18 @@ export function recordingCard(
   const others = r.people
     .filter((p) => !Object.values(names).includes(p.fullName))
     .map((p) => safe(p.fullName, 80));
+  const who = [...participants, ...others].join('\n');
+  // A fact Focus did not send is left off, not shown as a placeholder.
+  const fact = (label: string, value: string | undefined): string[] =>
+    value ? [`*${label}*\n${value}`] : [];
   const facts = [
     `*Start*\n${slackDate(r.start)}`,
-    `*Duration*\n${formatDuration(r.durationSeconds) ?? '—'}`,
-    `*Media*\n${mediaIcon(r.mediaType)} ${safe(r.mediaType ?? 'unknown', 20)}`,
-    `*Direction*\n${directionLabel(r.direction) ?? '—'}`,
-    `*Participants*\n${[...participants, ...others].join('\n') || '—'}`,
-    ...(r.thirdPartyId ? [`*Third-party id*\n${safe(r.thirdPartyId, 100)}`] : []),
-    ...(r.tags.length > 0 ? [`*Tags*\n${r.tags.map((t) => safe(t, 40)).join(', ')}`] : []),
+    ...fact('Duration', formatDuration(r.durationSeconds)),
+    ...fact('Media', r.mediaType && `${mediaIcon(r.mediaType)} ${safe(r.mediaType, 20)}`),
+    ...fact('Direction', directionLabel(r.direction)),
+    ...fact('Participants', who),
+    ...fact('Third-party id', r.thirdPartyId && safe(r.thirdPartyId, 100)),
+    ...fact('Tags', r.tags.map((t) => safe(t, 40)).join(', ')),
   ];
   const commentBlocks: Block[] =
     comments.length === 0
