@@ -102,6 +102,29 @@ describe.concurrent.each(PROFILE_NAMES)('every surface against the %s profile', 
     expect(json).toContain('Jane Smith');
   });
 
+  it('two links unfurl as compact cards', async () => {
+    const channel = unique('CCOMPACT');
+    const person = portal('people', FIXTURES.jane.personId);
+    const recording = portal('recordings', FIXTURES.jane.recordingIds[2]);
+    await h.event({
+      type: 'link_shared',
+      channel,
+      user: 'U1',
+      message_ts: `${Date.now() / 1000}`,
+      event_ts: '1.1',
+      links: [person, recording].map((url) => ({ domain: 'portal.focus.test', url })),
+    });
+    const call = await h.slack.waitForCall('chat.unfurl', (c) => c.body.channel === channel, 20_000);
+    const unfurls = parseJson(call.body.unfurls);
+    const personJson = JSON.stringify(unfurls[person].blocks);
+    expectSensible(personJson);
+    expect(personJson).toContain('Jane Smith');
+    expect(personJson).toContain(`2 phone numbers · ${FIXTURES.jane.recordingCount} recordings`);
+    const recordingJson = JSON.stringify(unfurls[recording].blocks);
+    expectSensible(recordingJson);
+    expect(recordingJson).toContain(`Recording ${FIXTURES.jane.recordingIds[2]}`);
+  });
+
   it('message shortcut', async () => {
     const trigger = unique('trigger-');
     const text = `Call +${FIXTURES.jane.phone2} back about #${FIXTURES.manyComments.recordingId}`;
