@@ -1,7 +1,8 @@
 /**
  * `npm run sandbox [-- --profile NAME]`: runs the Focus simulator until SIGINT/SIGTERM,
  * behaving like the named tenant profile (default `current`; an unknown name exits 2).
- * Env: SANDBOX_PORT (default 4010), SANDBOX_SEED (default 42), SANDBOX_LATENCY_MS (default 0).
+ * Env: SANDBOX_PORT (default 4010), SANDBOX_SEED (default 42), SANDBOX_LATENCY_MS (default: the
+ * profile's, 0 for most).
  */
 import { parseSandboxArgs, SANDBOX_USAGE } from './cli-args.js';
 import { FIXTURES } from './fixtures.js';
