@@ -31,8 +31,8 @@ async function focusTarget(config: Config, logger: Logger): Promise<FocusTarget>
   }
   // Loaded only in sandbox mode: production never loads the simulator.
   const { startFocusSimulator } = await import('./sandbox/index.js');
-  const simulator = await startFocusSimulator({ now: new Date() });
-  logger.info('sandbox.started', { url: simulator.url });
+  const simulator = await startFocusSimulator({ now: new Date(), profile: config.sandboxProfile });
+  logger.info('sandbox.started', { url: simulator.url, profile: config.sandboxProfile });
   return {
     baseUrl: simulator.url,
     credentials: simulator.credentials,
@@ -44,7 +44,7 @@ export function banner(target: FocusTarget, config: Config): string {
   const lines = [
     '┌ Focus for Slack',
     target.simulator
-      ? `│ SANDBOX: no FOCUS_BASE_URL, so lookups go to the built-in Focus simulator at ${target.simulator.url}`
+      ? `│ SANDBOX: no FOCUS_BASE_URL, so lookups go to the built-in Focus simulator at ${target.simulator.url} (profile ${config.sandboxProfile})`
       : `│ Focus: ${target.baseUrl}`,
     config.slack.kind === 'console'
       ? '│ Slack: no SLACK_BOT_TOKEN, so this is the local console (try: /focus +44 7700 900123)'

@@ -7,6 +7,7 @@ import { getCountries } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { DEFAULT_PERSON_TEMPLATE, DEFAULT_RECORDING_TEMPLATE } from './domain/links.js';
 import { AUTH_PATHS, type AuthPath, DEFAULT_AUTH_PATH } from './focus/token.js';
+import { DEFAULT_PROFILE, PROFILE_NAMES, type ProfileName } from './sandbox/profiles.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -16,7 +17,7 @@ export type SlackMode =
   | { kind: 'socket'; botToken: string; appToken: string };
 
 export interface Config {
-  /** Undefined: run the built-in Focus simulator (sandbox). */
+  /** Undefined: run the built-in Focus simulator (sandbox), as `sandboxProfile` behaves. */
   focus:
     | {
         baseUrl: string;
@@ -26,6 +27,7 @@ export interface Config {
         authPath: AuthPath;
       }
     | undefined;
+  sandboxProfile: ProfileName;
   focusMaxConcurrency: number;
   focusTimeoutMs: number;
   /** Undefined: derived from the Focus base URL (or the simulator's). */
@@ -126,6 +128,9 @@ const fields = {
         message: `FOCUS_AUTH_PATH must be ${AUTH_PATHS.map((p) => p.slice(1)).join(' or ')}`,
       }),
     ),
+  SANDBOX_PROFILE: optional
+    .transform((v) => v ?? DEFAULT_PROFILE)
+    .pipe(z.enum(PROFILE_NAMES, { message: `SANDBOX_PROFILE must be one of ${PROFILE_NAMES.join(', ')}` })),
   FOCUS_MAX_CONCURRENCY: int('FOCUS_MAX_CONCURRENCY', 8, 1, 256),
   FOCUS_TIMEOUT_MS: int('FOCUS_TIMEOUT_MS', 8_000, 100, 120_000),
   FOCUS_PORTAL_URL: url('FOCUS_PORTAL_URL'),
@@ -221,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     ok: true,
     config: {
       focus,
+      sandboxProfile: e.SANDBOX_PROFILE,
       focusMaxConcurrency: e.FOCUS_MAX_CONCURRENCY,
       focusTimeoutMs: e.FOCUS_TIMEOUT_MS,
       portalUrl: e.FOCUS_PORTAL_URL?.replace(/\/+$/, ''),

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
     expect(c.focus).toBeUndefined();
     expect(c.slack).toEqual({ kind: 'console' });
     expect(c).toMatchObject({
+      sandboxProfile: 'current',
       focusMaxConcurrency: 8,
       focusTimeoutMs: 8_000,
       portalUrl: undefined,
@@ -121,6 +122,7 @@ describe('loadConfig', () => {
     ['SHUTDOWN_GRACE_MS', '-1', 'SHUTDOWN_GRACE_MS must be a whole number'],
     ['LOG_LEVEL', 'verbose', 'LOG_LEVEL must be debug, info, warn or error'],
     ['FOCUS_AUTH_PATH', 'login-v9', 'FOCUS_AUTH_PATH must be authWithAPIKey or authWithApiKey'],
+    ['SANDBOX_PROFILE', 'nonesuch', 'SANDBOX_PROFILE must be one of current, documented, bare'],
     ['SLACK_API_URL', 'ftp://slack.example', 'SLACK_API_URL must be an http(s) URL'],
     ['FOCUS_PORTAL_URL', 'portal.example', 'FOCUS_PORTAL_URL must be an http(s) URL'],
   ])('rejects %s=%s', (name, value, message) => {

@@ -29,6 +29,15 @@ function runMain(input: string, args: string[] = [], env: Record<string, string>
 }
 
 describe('npm start with no configuration', () => {
+  it('runs the simulator as another tenant with SANDBOX_PROFILE (documented: one auth spelling, 15 s tokens)', async () => {
+    const { code, stdout, stderr } = await runMain('/focus +44 7700 900123\n', [], {
+      SANDBOX_PROFILE: 'documented',
+    });
+    expect(code).toBe(0);
+    expect(stderr).toContain('profile documented');
+    expect(stdout).toContain('Owner: Jane Smith');
+  });
+
   it('answers piped commands from the simulator and exits at the end of input', async () => {
     const { code, stdout, stderr } = await runMain(
       '/focus +44 7700 900123\n/focus help\nshortcut ring 07897 897897 re #500013\n',
