@@ -16,6 +16,7 @@ import { Metrics } from './metrics.js';
 import type { FocusSimulator } from './sandbox/index.js';
 import { Answerer } from './slack/answer.js';
 import { type RunningSlackApp, startSlackApp } from './slack/app.js';
+import { MemoryStore } from './state/index.js';
 
 export interface FocusTarget {
   baseUrl: string;
@@ -78,6 +79,8 @@ const FAREWELL_MS = 3_000;
 export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
   const target = await focusTarget(config, logger);
   const metrics = new Metrics();
+  // The embedded default: state of this process only (one replica).
+  const state = new MemoryStore();
   const inflight = new InFlight();
   const client = new FocusClient({
     baseUrl: target.baseUrl,
@@ -151,6 +154,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
           findPortalUsers: (search) => focus.searchUsers(search),
         },
         metrics,
+        state,
         inflight,
       });
     } catch (error) {

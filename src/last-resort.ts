@@ -7,8 +7,9 @@
  *   supervisor restarts it).
  * - An unhandled rejection is one failed promise nobody awaited: log it and keep serving.
  */
+
+import { newRequestId } from './domain/interaction.js';
 import type { Logger } from './domain/logger.js';
-import { newRequestId } from './slack/answer.js';
 
 export interface LastResortOptions {
   logger: Logger;

@@ -2,8 +2,8 @@
  * Who may use the app, and where (README: the Focus API runs as one service user that sees
  * every recording, so access is decided here). Checks run cheapest first: the user allow list,
  * the channel allow list, then (optionally) that the Slack user's email is an enabled Focus
- * portal user. That last answer is cached per Slack user: allowed 10 min, denied 1 min; a
- * failed check is not cached and denies (fail closed).
+ * portal user. That last answer is kept per Slack user in the state store: allowed 10 min,
+ * denied 1 min; a failed check is not kept and denies (fail closed).
  *
  * Channel rule: with ALLOWED_SLACK_CHANNEL_IDS set, an interaction without a channel (a surface
  * that carries none) is denied too; an allow list that a channel-less surface could bypass would
@@ -12,10 +12,10 @@
  *
  * No Bolt here: Slack and Focus are reached through the two injected functions.
  */
-import { LRUCache } from 'lru-cache';
 import type { PortalUser } from '../domain/focus.js';
+import type { Surface } from '../domain/interaction.js';
 import type { Logger } from '../domain/logger.js';
-import type { Surface } from './answer.js';
+import { MemoryStore, type StateStore } from '../state/index.js';
 
 export type DenyReason =
   | 'user_not_allowed'
@@ -48,12 +48,14 @@ export interface AccessPolicyOptions {
   logger?: Logger;
   allowTtlMs?: number;
   denyTtlMs?: number;
-  /** Slack users remembered at most. */
-  maxUsers?: number;
+  /** Where answers are kept (default: this process's memory, 10 000 users at most). */
+  store?: StateStore;
   now?: () => number;
 }
 
-type Linked = 'linked' | 'not_linked' | 'no_email';
+const LINKED = ['linked', 'not_linked', 'no_email'] as const;
+type Linked = (typeof LINKED)[number];
+const isLinked = (v: string | undefined): v is Linked => (LINKED as readonly string[]).includes(v ?? '');
 
 const ALLOW: AccessDecision = { allowed: true };
 const deny = (reason: DenyReason): AccessDecision => ({ allowed: false, reason });
@@ -61,24 +63,15 @@ const deny = (reason: DenyReason): AccessDecision => ({ allowed: false, reason }
 export class AccessPolicy {
   private readonly users: ReadonlySet<string>;
   private readonly channels: ReadonlySet<string>;
-  private readonly linked: LRUCache<string, Linked>;
+  private readonly store: StateStore;
+  /** Checks under way, so concurrent interactions of one user make one check. */
+  private readonly checking = new Map<string, Promise<Linked>>();
 
   constructor(private readonly options: AccessPolicyOptions) {
     this.users = new Set(options.allowedUserIds);
     this.channels = new Set(options.allowedChannelIds);
-    const allowTtl = options.allowTtlMs ?? 10 * 60_000;
-    const denyTtl = options.denyTtlMs ?? 60_000;
-    this.linked = new LRUCache<string, Linked>({
-      max: options.maxUsers ?? 10_000,
-      ttl: allowTtl,
-      ttlResolution: 0,
-      ...(options.now ? { perf: { now: options.now } } : {}),
-      fetchMethod: async (userId, _stale, { options: entry }) => {
-        const result = await this.linkedStatus(userId);
-        entry.ttl = result === 'linked' ? allowTtl : denyTtl;
-        return result;
-      },
-    });
+    this.store =
+      options.store ?? new MemoryStore({ max: 10_000, ...(options.now ? { now: options.now } : {}) });
   }
 
   /** Allow, or deny with the reason. Never throws. */
@@ -90,9 +83,8 @@ export class AccessPolicy {
     }
     if (!this.options.requireLinkedUser) return ALLOW;
     try {
-      const linked = await this.linked.fetch(interaction.userId);
-      if (linked === 'linked') return ALLOW;
-      return deny(linked ?? 'check_failed');
+      const linked = await this.linkedStatusOf(interaction.userId);
+      return linked === 'linked' ? ALLOW : deny(linked);
     } catch (error) {
       this.options.logger?.warn('access.check_failed', {
         surface: interaction.surface,
@@ -103,9 +95,29 @@ export class AccessPolicy {
     }
   }
 
-  /** Forgets every cached linked-user answer (e.g. after an administrator's change). */
-  clear(): void {
-    this.linked.clear();
+  /** Forgets the kept answer for one user (e.g. after an administrator's change). */
+  async forget(userId: string): Promise<void> {
+    await this.store.release(`linked:${userId}`);
+  }
+
+  /** The kept answer for this user, or a fresh check (kept for its TTL). */
+  private async linkedStatusOf(userId: string): Promise<Linked> {
+    const key = `linked:${userId}`;
+    const kept = await this.store.get(key);
+    if (isLinked(kept)) return kept;
+    let checking = this.checking.get(userId);
+    if (!checking) {
+      checking = this.linkedStatus(userId).then(async (result) => {
+        const ttl =
+          result === 'linked' ? (this.options.allowTtlMs ?? 10 * 60_000) : (this.options.denyTtlMs ?? 60_000);
+        await this.store.set(key, result, ttl);
+        return result;
+      });
+      this.checking.set(userId, checking);
+      const forget = () => this.checking.delete(userId);
+      checking.then(forget, forget);
+    }
+    return checking;
   }
 
   private async linkedStatus(userId: string): Promise<Linked> {

@@ -4,22 +4,27 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ACTIONS, decodeAction } from '../domain/actions.js';
+import type { Logger } from '../domain/logger.js';
 import { isFocusLookup } from '../domain/request.js';
 import { parseCommand } from '../parse/index.js';
-import { invalidCard } from '../render/status.js';
-import type { Asker, View } from './answer.js';
-import { afterAck, checkAccess, type SurfaceDeps } from './surface.js';
+import type { Card } from '../render/blocks.js';
+import { invalidCard, noticeCard } from '../render/status.js';
+import type { View } from './answer.js';
+import { afterAck, type SurfaceDeps, serve } from './deliver.js';
+import { actionRequest } from './request.js';
 
 type Kind = 'more' | 'share' | 'comments' | 'pick';
 
-export function registerActions(app: App, deps: SurfaceDeps): void {
+export function registerActions(app: App, deps: SurfaceDeps, logger: Logger): void {
   app.action(new RegExp(`^${ACTIONS.open}`), async ({ ack }) => {
     await ack();
   });
-  app.action<BlockAction<ButtonAction>>(ACTIONS.more, (args) => handle(deps, 'more', args));
-  app.action<BlockAction<ButtonAction>>(ACTIONS.share, (args) => handle(deps, 'share', args));
-  app.action<BlockAction<ButtonAction>>(ACTIONS.comments, (args) => handle(deps, 'comments', args));
-  app.action<BlockAction<ButtonAction>>(new RegExp(`^${ACTIONS.pick}`), (args) => handle(deps, 'pick', args));
+  const on = (kind: Kind, id: string | RegExp) =>
+    app.action<BlockAction<ButtonAction>>(id, (args) => handle(deps, logger, kind, args));
+  on('more', ACTIONS.more);
+  on('share', ACTIONS.share);
+  on('comments', ACTIONS.comments);
+  on('pick', new RegExp(`^${ACTIONS.pick}`));
 }
 
 interface ActionArgs {
@@ -29,58 +34,62 @@ interface ActionArgs {
   respond: (message: Record<string, unknown>) => Promise<unknown>;
 }
 
+/** The card and how it is posted: a new ephemeral message, in place of the original, or in the channel. */
+interface Posted {
+  card: Card;
+  as: 'ephemeral' | 'in_place' | 'in_channel';
+}
+
 async function handle(
   deps: SurfaceDeps,
+  logger: Logger,
   kind: Kind,
   { ack, body, action, respond }: ActionArgs,
 ): Promise<void> {
   await ack();
   await afterAck();
-  const asker: Asker = {
-    surface: 'button',
-    user: body.user.id,
-    channel: body.channel?.id,
-    team: body.team?.id ?? undefined,
-  };
-  const send = async (message: Record<string, unknown>) => {
-    try {
-      await respond(message);
-      deps.onDelivery?.('button', 'ok');
-    } catch (error) {
-      deps.onDelivery?.('button', 'failed');
-      deps.logger.error('slack.respond_failed', { surface: 'button', action: action.action_id, error });
-    }
-  };
-  const denial = await checkAccess(deps, asker);
-  if (denial) {
-    await send({ response_type: 'ephemeral', replace_original: false, text: denial.message });
-    return;
-  }
+  const request = actionRequest(body, logger);
+  await serve<Posted>(deps, request, {
+    answer: () => answerButton(deps, request, kind, body.user.id, action),
+    refusal: (message) => ({ card: noticeCard(message), as: 'ephemeral' }),
+    send: ({ card, as }) =>
+      respond({
+        response_type: as === 'in_channel' ? 'in_channel' : 'ephemeral',
+        replace_original: as === 'in_place',
+        text: card.text,
+        blocks: card.blocks,
+      }),
+  });
+}
+
+async function answerButton(
+  deps: SurfaceDeps,
+  request: ReturnType<typeof actionRequest>,
+  kind: Kind,
+  userId: string,
+  action: ButtonAction,
+): Promise<Posted> {
   const value = decodeAction(action.value);
-  const request = value ? parseCommand(value.c, deps.answerer.parseContext) : undefined;
-  if (!value || !request || !isFocusLookup(request)) {
-    deps.logger.warn('slack.bad_action_value', { action: action.action_id });
-    const card = invalidCard('That button no longer works. Please run the lookup again.');
-    await send({ response_type: 'ephemeral', replace_original: false, ...card });
-    return;
+  const lookup = value ? parseCommand(value.c, deps.answerer.parseContext) : undefined;
+  if (!value || !lookup || !isFocusLookup(lookup)) {
+    request.logger.warn('slack.bad_action_value', { action: action.action_id });
+    return {
+      card: invalidCard('That button no longer works. Please run the lookup again.'),
+      as: 'ephemeral',
+    };
   }
-  if (kind === 'share' && value.u !== body.user.id) {
-    await send({
-      response_type: 'ephemeral',
-      replace_original: false,
-      text: 'Only the person who ran this lookup can share it. Run it yourself to share it.',
-    });
-    return;
+  if (kind === 'share' && value.u !== userId) {
+    return {
+      card: noticeCard('Only the person who ran this lookup can share it. Run it yourself to share it.'),
+      as: 'ephemeral',
+    };
   }
-  const pageable = request.kind === 'phone' || (request.kind === 'person' && 'id' in request);
-  const paged = value.p && pageable ? { ...request, page: value.p } : request;
-  const view: View = kind === 'share' ? { mode: 'shared', sharedBy: body.user.id } : { mode: 'ephemeral' };
-  const answer = await deps.answerer.answer(paged, asker, view);
-  const card = { text: answer.card.text, blocks: answer.card.blocks };
-  if (kind === 'share') await send({ response_type: 'in_channel', replace_original: false, ...card });
-  else {
-    // Paging and picks change the card in place; the first "Show comments" adds a message.
-    const inPlace = kind === 'more' || kind === 'pick' || (request.kind === 'comments' && request.page > 1);
-    await send({ response_type: 'ephemeral', replace_original: inPlace, ...card });
-  }
+  const pageable = lookup.kind === 'phone' || (lookup.kind === 'person' && 'id' in lookup);
+  const paged = value.p && pageable ? { ...lookup, page: value.p } : lookup;
+  const view: View = kind === 'share' ? { mode: 'shared', sharedBy: userId } : { mode: 'ephemeral' };
+  const answer = await deps.answerer.answer(paged, request.asker, view);
+  if (kind === 'share') return { card: answer.card, as: 'in_channel' };
+  // Paging and picks change the card in place; the first "Show comments" adds a message.
+  const inPlace = kind === 'more' || kind === 'pick' || (lookup.kind === 'comments' && lookup.page > 1);
+  return { card: answer.card, as: inPlace ? 'in_place' : 'ephemeral' };
 }

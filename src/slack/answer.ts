@@ -2,6 +2,7 @@
  * The pipeline every surface shares: text -> parse -> lookup -> render, with one audit
  * line per answer. Surfaces (slash command, console, ...) only deliver the card.
  */
+import { type Asker, newRequestId } from '../domain/interaction.js';
 import type { Logger } from '../domain/logger.js';
 import type { LookupOutcome } from '../domain/outcome.js';
 import { isFocusLookup, type LookupRequest } from '../domain/request.js';
@@ -12,17 +13,6 @@ import type { CardMode } from '../render/context.js';
 import { nothingToLookUpCard } from '../render/modal.js';
 import { type RenderContext, renderOutcome } from '../render/outcome.js';
 import { helpCard, invalidCard } from '../render/status.js';
-
-export type Surface = 'command' | 'console' | 'shortcut' | 'unfurl' | 'mention' | 'button';
-
-/** Who asked, where, for the audit line. */
-export interface Asker {
-  surface: Surface;
-  team?: string;
-  user?: string;
-  channel?: string;
-  requestId?: string;
-}
 
 export interface Answer {
   card: Card;
@@ -50,18 +40,6 @@ export interface AnswererDeps {
     outcome: LookupOutcome['status'] | 'answered',
     seconds: number,
   ) => void;
-}
-
-/**
- * Letters only, so it reads aloud well and no log scrubber mistakes it for a phone number.
- * A reference, not a secret: Math.random is enough (and far cheaper than crypto per request).
- */
-const ID_ALPHABET = 'abcdefghjkmnpqrstuvwxyz';
-
-export function newRequestId(): string {
-  let id = '';
-  for (let i = 0; i < 10; i++) id += ID_ALPHABET[Math.floor(Math.random() * ID_ALPHABET.length)];
-  return id;
 }
 
 export class Answerer {

@@ -9,17 +9,18 @@ import type { PortalUser } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
 import type { InFlight } from '../inflight.js';
 import type { Metrics } from '../metrics.js';
+import type { StateStore } from '../state/index.js';
 import { AccessPolicy, denialMessage } from './access.js';
 import { registerActions } from './actions.js';
 import type { Answerer } from './answer.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerCommand } from './command.js';
 import { DeliveryDeduper } from './dedupe.js';
+import type { AccessCheck, SurfaceDeps } from './deliver.js';
 import { registerMentions } from './mention.js';
 import { perMethodRateLimits } from './rate-limits.js';
 import { createReceiver } from './receiver.js';
 import { registerShortcut } from './shortcut.js';
-import type { AccessCheck, SurfaceDeps } from './surface.js';
 import { registerUnfurls } from './unfurl.js';
 
 export interface SlackAppOptions {
@@ -39,6 +40,8 @@ export interface SlackAppOptions {
   unfurlInSharedChannels: boolean;
   watchChannelIds: string[];
   metrics: Metrics;
+  /** Shared state: event dedupe, replayed signatures, unfurl memory, linked-user answers. */
+  state: StateStore;
   /** Work in progress, waited for at shutdown. */
   inflight: InFlight;
 }
@@ -73,7 +76,12 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     mode.kind === 'http'
       ? new App({
           ...common,
-          receiver: createReceiver({ signingSecret: mode.signingSecret, customRoutes, logger }),
+          receiver: createReceiver({
+            signingSecret: mode.signingSecret,
+            customRoutes,
+            logger,
+            state: options.state,
+          }),
         })
       : // Socket Mode serves the health routes on installerOptions.port.
         new App({
@@ -89,10 +97,10 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   });
   // Slack redelivers an event it thinks was missed (X-Slack-Retry-Num): answer each event once.
   // Bolt has acknowledged events before global middleware runs, so dropping one here is safe.
-  const deliveries = new DeliveryDeduper();
+  const deliveries = new DeliveryDeduper({ store: options.state });
   app.use(async ({ body, context, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string' && !deliveries.firstTime(eventId)) {
+    if (typeof eventId === 'string' && !(await deliveries.firstTime(eventId))) {
       logger.info('slack.duplicate_delivery', { eventId, retryNum: context.retryNum });
       return;
     }
@@ -101,16 +109,16 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   });
   const deps: SurfaceDeps = {
     answerer: options.answerer,
-    logger,
     access: accessCheck(app, options),
+    state: options.state,
     onDelivery: options.metrics.delivery,
     onDenial: options.metrics.denial,
   };
-  registerCommand(app, deps);
-  registerActions(app, deps);
-  registerShortcut(app, deps);
-  registerUnfurls(app, deps, { unfurlInSharedChannels: options.unfurlInSharedChannels });
-  registerMentions(app, deps, { watchChannelIds: options.watchChannelIds });
+  registerCommand(app, deps, logger);
+  registerActions(app, deps, logger);
+  registerShortcut(app, deps, logger);
+  registerUnfurls(app, deps, logger, { unfurlInSharedChannels: options.unfurlInSharedChannels });
+  registerMentions(app, deps, logger, { watchChannelIds: options.watchChannelIds });
 
   await app.init();
   const started = await app.start(options.port);
@@ -125,6 +133,7 @@ function accessCheck(app: App, options: SlackAppOptions): AccessCheck {
   const policy = new AccessPolicy({
     ...options.access,
     logger: options.logger,
+    store: options.state,
     lookupSlackEmail: async (user) => (await app.client.users.info({ user })).user?.profile?.email,
   });
   return async (who) => {

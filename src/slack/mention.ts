@@ -3,41 +3,46 @@
  * WATCH_CHANNEL_IDS (opt-in), pasted phone numbers get a threaded card too.
  */
 import type { App } from '@slack/bolt';
-import type { LookupRequest } from '../domain/request.js';
+import type { Logger } from '../domain/logger.js';
 import { findPhones } from '../parse/index.js';
 import type { Card } from '../render/blocks.js';
-import type { Asker } from './answer.js';
-import { afterAck, checkAccess, type SurfaceDeps } from './surface.js';
+import { noticeCard } from '../render/status.js';
+import { afterAck, checkAccess, deliver, type SurfaceDeps, serve } from './deliver.js';
+import { eventRequest, SlackRequest } from './request.js';
 
 const MAX_WATCHED_NUMBERS = 3;
 
-export function registerMentions(app: App, deps: SurfaceDeps, options: { watchChannelIds: string[] }): void {
-  app.event('app_mention', async ({ event, client, context }) => {
+export function registerMentions(
+  app: App,
+  deps: SurfaceDeps,
+  logger: Logger,
+  options: { watchChannelIds: string[] },
+): void {
+  app.event('app_mention', async ({ event, client, context, body }) => {
     await afterAck();
-    const asker: Asker = { surface: 'mention', user: event.user, channel: event.channel, team: event.team };
+    const request = eventRequest('mention', event, body, logger);
     const thread = event.thread_ts ?? event.ts;
-    const denial = await checkAccess(deps, asker);
-    if (denial) {
-      if (event.user) {
-        await client.chat
-          .postEphemeral({
-            channel: event.channel,
-            user: event.user,
-            thread_ts: thread,
-            text: denial.message,
-          })
-          .catch((error: unknown) => deps.logger.warn('slack.ephemeral_failed', { error }));
-      }
-      return;
-    }
     // Drop the mention of the bot itself; the rest is a `/focus` query.
     const bot = context.botUserId;
     const text = (event.text ?? '').replace(
       bot ? new RegExp(`<@${bot}(\\|[^>]*)?>`, 'g') : /^\s*<@[A-Z0-9]+(\|[^>]*)?>/,
       ' ',
     );
-    const answer = await deps.answerer.answerCommand(text, asker, { mode: 'thread' });
-    await post(deps, client, event.channel, thread, answer.card);
+    await serve<Card>(deps, request, {
+      answer: async () => (await deps.answerer.answerCommand(text, request.asker, { mode: 'thread' })).card,
+      // A refusal is for the asker alone; without a user there is nobody to tell.
+      ...(event.user && { refusal: noticeCard }),
+      send: (card, refused) =>
+        refused
+          ? client.chat.postEphemeral({
+              channel: event.channel,
+              user: event.user as string,
+              thread_ts: thread,
+              text: card.text,
+              blocks: card.blocks,
+            })
+          : postInThread(client, event.channel, thread, card),
+    });
   });
 
   if (options.watchChannelIds.length === 0) return;
@@ -55,15 +60,26 @@ export function registerMentions(app: App, deps: SurfaceDeps, options: { watchCh
       .filter((p) => !before.has(p.focus))
       .slice(0, MAX_WATCHED_NUMBERS);
     if (phones.length === 0) return;
-    const asker: Asker = { surface: 'mention', user: said.user, channel: message.channel, team: said.team };
-    if (await checkAccess(deps, asker)) return;
-    for (const phone of phones) {
-      const request: LookupRequest = { kind: 'phone', phone };
-      const answer = await deps.answerer.answer(request, asker, { mode: 'thread' });
+    const request = new SlackRequest('mention', said.user, message.channel, said.team, logger);
+    if (await checkAccess(deps, request)) return;
+    for (const [i, phone] of phones.entries()) {
+      const answer = await deps.answerer.answer({ kind: 'phone', phone }, request.part(i + 1), {
+        mode: 'thread',
+      });
       // A number nobody in Focus has is not worth a reply in a watched channel.
       if (answer.outcome?.status === 'found')
-        await post(deps, client, message.channel, said.thread, answer.card);
+        await deliver(deps, request, () => postInThread(client, message.channel, said.thread, answer.card));
     }
+  });
+}
+
+function postInThread(client: App['client'], channel: string, thread: string, card: Card) {
+  return client.chat.postMessage({
+    channel,
+    thread_ts: thread,
+    text: card.text,
+    blocks: card.blocks,
+    unfurl_links: false,
   });
 }
 
@@ -106,26 +122,4 @@ export function typedByPerson(message: unknown, botUserId: string | undefined): 
     ...(edit && { previousText: str(previous?.text) ?? '' }),
     thread,
   };
-}
-
-async function post(
-  deps: SurfaceDeps,
-  client: App['client'],
-  channel: string,
-  thread: string,
-  card: Card,
-): Promise<void> {
-  try {
-    await client.chat.postMessage({
-      channel,
-      thread_ts: thread,
-      text: card.text,
-      blocks: card.blocks,
-      unfurl_links: false,
-    });
-    deps.onDelivery?.('mention', 'ok');
-  } catch (error) {
-    deps.onDelivery?.('mention', 'failed');
-    deps.logger.error('slack.post_failed', { surface: 'mention', error });
-  }
 }

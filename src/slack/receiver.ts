@@ -26,6 +26,7 @@ import {
   verifySlackRequest,
 } from '@slack/bolt';
 import type { Logger } from '../domain/logger.js';
+import type { StateStore } from '../state/index.js';
 import { boltLogger } from './bolt-logger.js';
 import { SeenSignatures } from './replays.js';
 
@@ -38,6 +39,8 @@ export interface ReceiverOptions {
   signingSecret: string;
   customRoutes: CustomRoute[];
   logger: Logger;
+  /** Where replayed signatures are remembered (default: this process's memory). */
+  state?: StateStore;
   now?: () => number;
 }
 
@@ -57,10 +60,14 @@ type Verdict = { pass: true } | { pass: false; status: number; event: string; re
 /** Wraps Bolt's request listener; see the module comment for what is answered here. */
 export function guardRequests(
   inner: RequestListener,
-  options: Pick<ReceiverOptions, 'signingSecret' | 'logger' | 'now'>,
+  options: Pick<ReceiverOptions, 'signingSecret' | 'logger' | 'now' | 'state'>,
 ): RequestListener {
   const now = options.now ?? Date.now;
-  const seen = new SeenSignatures({ windowMs: TIMESTAMP_WINDOW_MS, now });
+  const seen = new SeenSignatures({
+    windowMs: TIMESTAMP_WINDOW_MS,
+    now,
+    ...(options.state && { store: options.state }),
+  });
   const { logger } = options;
 
   const check = async (req: IncomingMessage): Promise<Verdict> => {
@@ -99,7 +106,7 @@ export function guardRequests(
     const shape = bodyProblem(buffered);
     if (shape) return refuse(400, 'slack.malformed_request', shape);
     // Remembered only once it is known to be a well-formed request from Slack.
-    if (!seen.firstTime(signature, timestampSec)) {
+    if (!(await seen.firstTime(signature, timestampSec))) {
       return refuse(200, 'slack.replay_ignored', 'signature_already_used');
     }
     return { pass: true };

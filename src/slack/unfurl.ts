@@ -1,150 +1,138 @@
 /**
- * Link unfurls: `link_shared` for the portal domain -> `chat.unfurl`. One link gets a full
- * card, two get compact cards, three or more none. A link unfurled in a channel in the last
- * 30 minutes is skipped; a composer preview is not repeated when the message is posted; and
- * nothing is unfurled into a Slack Connect channel unless configured (previews are data).
+ * Link unfurls: `link_shared` for the portal domain -> `chat.unfurl`. What gets a preview is
+ * planned without I/O (`unfurl-plan.ts`); then Slack Connect is ruled out (`connect.ts`), access
+ * checked, and each link claimed in the state store for the repeat window, so a link is
+ * previewed once per conversation however many deliveries race for it. A claim whose preview
+ * was not made is released, so a later paste may try again.
  */
 import type { App } from '@slack/bolt';
-import { LRUCache } from 'lru-cache';
-import { linkRequest } from '../parse/index.js';
+import type { Logger } from '../domain/logger.js';
 import type { Card } from '../render/blocks.js';
-import { newRequestId } from './answer.js';
-import { afterAck, checkAccess, type SurfaceDeps } from './surface.js';
+import type { StateStore } from '../state/index.js';
+import { ConnectChannels } from './connect.js';
+import { afterAck, checkAccess, deliver, type SurfaceDeps } from './deliver.js';
+import { eventRequest } from './request.js';
+import { type PlannedLink, planUnfurls, unfurlers } from './unfurl-plan.js';
 
 export interface UnfurlOptions {
   unfurlInSharedChannels: boolean;
-  /** Same link, same channel: not unfurled again within this (default 30 minutes). */
+  /** Same link, same conversation: not previewed again within this (default 30 minutes). */
   repeatWindowMs?: number;
 }
-
-const MAX_UNFURLED_LINKS = 2;
-const COMPOSER = 'COMPOSER';
 
 /** Slack's answers that mean "this link cannot be unfurled": expected, not errors. */
 const QUIET_ERRORS = new Set(['cannot_unfurl_url', 'cannot_find_message', 'cannot_unfurl_message']);
 
-/**
- * Whether the event happened in a Slack Connect conversation, as the Events API envelope says
- * (`is_ext_shared_channel`, DMs and group DMs included); undefined when it does not say.
- */
-export function sharedByEnvelope(body: unknown): boolean | undefined {
-  const flag = (body as { is_ext_shared_channel?: unknown } | null)?.is_ext_shared_channel;
-  return typeof flag === 'boolean' ? flag : undefined;
-}
-
-export function registerUnfurls(app: App, deps: SurfaceDeps, options: UnfurlOptions): void {
-  const recent = new LRUCache<string, true>({ max: 10_000, ttl: options.repeatWindowMs ?? 30 * 60_000 });
-  const sharedChannel = new LRUCache<string, boolean>({ max: 5_000, ttl: 10 * 60_000 });
-  const links = deps.answerer.parseContext.links;
+export function registerUnfurls(app: App, deps: SurfaceDeps, logger: Logger, options: UnfurlOptions): void {
+  const matchers = unfurlers(deps.answerer.parseContext.links);
+  const connect = new ConnectChannels(app.client);
+  const windowMs = options.repeatWindowMs ?? 30 * 60_000;
 
   app.event('link_shared', async ({ event, client, body }) => {
     await afterAck();
-    const requestId = newRequestId();
-    const logger = deps.logger.child({ requestId, surface: 'unfurl' });
-    const portal = event.links
-      .map((l) => ({ url: l.url, match: links.match(l.url) }))
-      .filter((l): l is { url: string; match: NonNullable<typeof l.match> } => l.match !== null);
-    const fromComposer = event.source === 'composer' || event.channel === COMPOSER;
-    const fresh = portal.filter(
-      (l) =>
-        !recent.has(`${event.user}|${l.url}`) && (fromComposer || !recent.has(`${event.channel}|${l.url}`)),
-    );
-    if (fresh.length === 0) return;
-    if (portal.length > MAX_UNFURLED_LINKS) {
-      logger.info('unfurl.skipped', { reason: 'too_many_links', links: portal.length });
+    const plan = planUnfurls(event, matchers, options);
+    if (!plan.unfurl) {
+      if (plan.reason === 'too_many_links')
+        logger.info('unfurl.skipped', { reason: plan.reason, links: event.links.length });
       return;
     }
-    if (!options.unfurlInSharedChannels) {
-      // A composer preview has no channel to check yet: it is unfurled once the message is posted.
-      if (fromComposer) return;
-      const shared = sharedByEnvelope(body) ?? (await isExternallyShared(event.channel));
-      if (shared) {
-        logger.info('unfurl.skipped', { reason: 'shared_channel', channel: event.channel });
+    const where = plan.fromComposer ? { user: event.user } : { user: event.user, channel: event.channel };
+    const request = eventRequest('unfurl', where, body, logger);
+    if (!plan.fromComposer && !options.unfurlInSharedChannels) {
+      if (await connect.isShared(event.channel, body, request.logger)) {
+        request.logger.info('unfurl.skipped', { reason: 'shared_channel', channel: event.channel });
         return;
       }
     }
-    const asker = {
-      surface: 'unfurl' as const,
-      user: event.user,
-      channel: fromComposer ? undefined : event.channel,
-      team: (body as { team_id?: string }).team_id,
-    };
-    if (await checkAccess(deps, asker)) return;
+    if (await checkAccess(deps, request)) return;
+    const claimed = await claim(deps.state, plan.links, plan.fromComposer, windowMs);
+    if (claimed.length === 0) return;
 
-    const compact = portal.length > 1;
     const answers = await Promise.all(
-      fresh.map(async (l, i) => {
-        const answer = await deps.answerer.answer(
-          linkRequest(l.match),
-          { ...asker, requestId: `${requestId}-${i + 1}` },
-          { mode: 'unfurl', compact },
-        );
-        return { url: l.url, answer };
-      }),
+      claimed.map(async (link, i) => ({
+        link,
+        answer: await deps.answerer.answer(link.request, request.part(i + 1), {
+          mode: 'unfurl',
+          compact: plan.compact,
+        }),
+      })),
     );
     // A preview is only for what was found. When Focus failed, the person who pasted the link
     // is told privately (with the reference id), rather than the channel getting an error preview.
     const failed = answers.find((a) => a.answer.outcome?.status === 'failed');
-    if (failed && !fromComposer) {
-      await client.chat
-        .postEphemeral({
-          channel: event.channel,
-          user: event.user,
-          text: failed.answer.card.text,
-          blocks: failed.answer.card.blocks,
-          ...(event.thread_ts && { thread_ts: event.thread_ts }),
-        })
-        .catch((error: unknown) => logger.warn('slack.ephemeral_failed', { error }));
+    if (failed && !plan.fromComposer) {
+      await deliver(
+        deps,
+        request,
+        () =>
+          client.chat.postEphemeral({
+            channel: event.channel,
+            user: event.user,
+            text: failed.answer.card.text,
+            blocks: failed.answer.card.blocks,
+            ...(event.thread_ts && { thread_ts: event.thread_ts }),
+          }),
+        'failure notice',
+      );
     }
     const unfurls: Record<string, { blocks: Card['blocks'] }> = {};
     for (const a of answers) {
-      if (a.answer.outcome?.status === 'found') unfurls[a.url] = { blocks: a.answer.card.blocks };
+      if (a.answer.outcome?.status === 'found') unfurls[a.link.url] = { blocks: a.answer.card.blocks };
     }
-    if (Object.keys(unfurls).length === 0) return;
-
     const target =
-      fromComposer && event.unfurl_id
+      plan.fromComposer && event.unfurl_id
         ? { unfurl_id: event.unfurl_id, source: event.source ?? 'composer' }
         : { channel: event.channel, ts: event.message_ts };
-    try {
-      await client.chat.unfurl({ ...target, unfurls } as Parameters<typeof client.chat.unfurl>[0]);
-      for (const url of Object.keys(unfurls)) {
-        recent.set(fromComposer ? `${event.user}|${url}` : `${event.channel}|${url}`, true);
-      }
-      deps.onDelivery?.('unfurl', 'ok');
-    } catch (error) {
-      const code = (error as { data?: { error?: string } }).data?.error;
-      if (code && QUIET_ERRORS.has(code)) logger.debug('unfurl.refused', { code });
-      else if ((error as { code?: string }).code === 'slack_webapi_rate_limited_error') {
-        // Slack asked unfurls to wait; a preview is not worth retrying later.
-        deps.onDelivery?.('unfurl', 'failed');
-        logger.warn('unfurl.rate_limited', { retryAfterS: (error as { retryAfter?: number }).retryAfter });
-      } else {
-        deps.onDelivery?.('unfurl', 'failed');
-        logger.error('slack.unfurl_failed', { error });
-      }
-    }
-
-    async function isExternallyShared(channel: string): Promise<boolean> {
-      const known = sharedChannel.get(channel);
-      if (known !== undefined) return known;
-      try {
-        const info = await client.conversations.info({ channel });
-        const c = info.channel as { is_ext_shared?: boolean; is_pending_ext_shared?: boolean } | undefined;
-        const shared = Boolean(c?.is_ext_shared || c?.is_pending_ext_shared);
-        sharedChannel.set(channel, shared);
-        return shared;
-      } catch (error) {
-        // Unclassified: treat as shared (previews are data; fail closed), and say why.
-        const code = (error as { data?: { error?: string; needed?: string } }).data;
-        logger.warn('unfurl.channel_unclassified', {
-          channel,
-          reason: code?.error ?? 'conversations.info failed',
-          ...(code?.needed && { needed: code.needed }),
-          error,
-        });
-        return true;
-      }
-    }
+    const sent =
+      Object.keys(unfurls).length > 0 &&
+      (await sendUnfurls(deps, request.logger, () =>
+        client.chat.unfurl({ ...target, unfurls } as Parameters<typeof client.chat.unfurl>[0]),
+      ));
+    const unsent = claimed.filter((l) => !sent || !(l.url in unfurls));
+    await Promise.all(unsent.map((l) => deps.state.release(l.key)));
   });
+}
+
+/**
+ * Claims each link for the repeat window; returns those this delivery won. A link previewed
+ * while its message was being typed is not previewed again once posted.
+ */
+async function claim(
+  state: StateStore,
+  links: readonly PlannedLink[],
+  fromComposer: boolean,
+  windowMs: number,
+): Promise<PlannedLink[]> {
+  const won = await Promise.all(
+    links.map(async (l) => {
+      if (!fromComposer && (await state.get(l.composerKey)) !== undefined) return false;
+      return state.claim(l.key, windowMs);
+    }),
+  );
+  return links.filter((_, i) => won[i]);
+}
+
+/** `chat.unfurl`, with Slack's expected refusals kept quiet. True when Slack took it. */
+async function sendUnfurls(
+  deps: SurfaceDeps,
+  logger: Logger,
+  send: () => Promise<unknown>,
+): Promise<boolean> {
+  try {
+    await send();
+    deps.onDelivery?.('unfurl', 'ok');
+    return true;
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code && QUIET_ERRORS.has(code)) logger.debug('unfurl.refused', { code });
+    else if ((error as { code?: string }).code === 'slack_webapi_rate_limited_error') {
+      // Slack asked unfurls to wait; a preview is not worth retrying later.
+      deps.onDelivery?.('unfurl', 'failed');
+      logger.warn('unfurl.rate_limited', { retryAfterS: (error as { retryAfter?: number }).retryAfter });
+    } else {
+      deps.onDelivery?.('unfurl', 'failed');
+      logger.error('slack.unfurl_failed', { error });
+    }
+    return false;
+  }
 }

@@ -160,6 +160,15 @@ describe('link unfurls', () => {
     expect(h.slack.callsOf('chat.unfurl')).toHaveLength(before + 1);
   });
 
+  it('two deliveries of one link racing (two events, as from two replicas): one preview', async () => {
+    const url = portal('recordings', FIXTURES.jane.recordingIds[11] as number);
+    const before = h.slack.callsOf('chat.unfurl').length;
+    await Promise.all([h.event(linkShared('C5', [url])), h.event(linkShared('C5', [url]))]);
+    await unfurlsAfter(before + 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.slack.callsOf('chat.unfurl')).toHaveLength(before + 1);
+  });
+
   it('three links or a Slack Connect channel: no unfurl; a retried delivery is answered once', async () => {
     const before = h.slack.callsOf('chat.unfurl').length;
     const urls = [1, 2, 3].map((i) => portal('recordings', FIXTURES.jane.recordingIds[i + 3] as number));

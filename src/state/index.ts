@@ -1,0 +1,2 @@
+export { MemoryStore, type MemoryStoreOptions } from './memory.js';
+export type { StateStore } from './store.js';
