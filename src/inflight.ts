@@ -12,14 +12,8 @@ export interface DrainResult {
 
 export class InFlight {
   private readonly pending = new Set<Promise<unknown>>();
-  private isStopping = false;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
-
-  /** True once `drain` has been called: surfaces may refuse new work. */
-  get stopping(): boolean {
-    return this.isStopping;
-  }
 
   /** Promises tracked and not yet settled. */
   get size(): number {
@@ -40,11 +34,10 @@ export class InFlight {
   }
 
   /**
-   * Marks the tracker stopping and waits until nothing is in flight (including work tracked
+   * Waits until nothing is in flight (including work tracked
    * meanwhile) or `timeoutMs` has passed. Never rejects.
    */
   async drain(timeoutMs: number): Promise<DrainResult> {
-    this.isStopping = true;
     const deadline = this.now() + timeoutMs;
     while (this.pending.size > 0) {
       const left = deadline - this.now();

@@ -7,15 +7,14 @@
  * `onCall: metrics.focusCall`, `new FocusCache(client, {}, metrics.cacheEvent)`.
  */
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import type { Surface } from './domain/interaction.js';
+import type { DenyReason, Surface } from './domain/interaction.js';
 import type { LookupOutcome } from './domain/outcome.js';
 import type { LookupKind } from './domain/request.js';
 import type { CacheEvent } from './focus/cache.js';
 import type { CallEvent } from './focus/transport.js';
-import type { DenyReason } from './slack/access.js';
 
 /** A lookup's result: the outcome's status, `denied` by the access policy, or `answered` (help, invalid). */
-export type LookupOutcomeLabel = LookupOutcome['status'] | 'denied' | 'answered';
+export type LookupOutcomeLabel = LookupOutcome['status'] | 'answered';
 export type DeliveryResult = 'ok' | 'failed';
 
 export interface MetricsOptions {

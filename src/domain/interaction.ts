@@ -2,6 +2,14 @@
 
 export type Surface = 'command' | 'console' | 'shortcut' | 'unfurl' | 'mention' | 'button';
 
+/** Why someone was refused (see `slack/access.ts`). */
+export type DenyReason =
+  | 'user_not_allowed'
+  | 'channel_not_allowed'
+  | 'not_linked'
+  | 'no_email'
+  | 'check_failed';
+
 export interface Asker {
   surface: Surface;
   team?: string | undefined;

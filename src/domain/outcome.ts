@@ -4,17 +4,18 @@
 import type { Page, Person, PortalUser, Recording, RecordingComment, RetentionGroup } from './focus.js';
 import type { FocusLookupRequest, PhoneNumber } from './request.js';
 
-/** The codes of `FocusError`, plus `restarting` (cut short by a shutdown) and `internal` (a bug of ours). */
-export type FailureCode =
+/** How a Focus call failed (the code of a `FocusError`). */
+export type FocusErrorCode =
   | 'auth_failed'
   | 'forbidden'
   | 'not_found'
   | 'rate_limited'
   | 'unavailable'
   | 'timeout'
-  | 'bad_response'
-  | 'restarting'
-  | 'internal';
+  | 'bad_response';
+
+/** Why a lookup failed: Focus's codes, `restarting` (cut short by a shutdown), `internal` (a bug of ours). */
+export type FailureCode = FocusErrorCode | 'restarting' | 'internal';
 
 export type LookupResult =
   | {

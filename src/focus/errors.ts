@@ -1,14 +1,8 @@
 import { AppError } from '../domain/errors.js';
 import type { FocusEndpoint } from '../domain/focus.js';
+import type { FocusErrorCode } from '../domain/outcome.js';
 
-export type FocusErrorCode =
-  | 'auth_failed'
-  | 'forbidden'
-  | 'not_found'
-  | 'rate_limited'
-  | 'unavailable'
-  | 'timeout'
-  | 'bad_response';
+export type { FocusErrorCode };
 
 /** Every failure of a Focus call, typed by `code`, naming the endpoint and the HTTP status. */
 export class FocusError extends AppError {

@@ -4,8 +4,6 @@ import type { FocusLookupRequest } from '../domain/request.js';
 import type { LookupContext } from './context.js';
 import { nameKey } from './normalise.js';
 
-export const MAX_USERS = 10;
-
 export async function lookupUser(
   ctx: LookupContext,
   request: Extract<FocusLookupRequest, { kind: 'user' }>,

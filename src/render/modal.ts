@@ -30,7 +30,7 @@ export function modalView(cards: Card[], title = 'Focus'): ModalView {
     title: plain(title.slice(0, 24)),
     close: plain('Close'),
     blocks: fitted,
-  } as ModalView;
+  };
 }
 
 export function loadingCard(): Card {

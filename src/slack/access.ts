@@ -13,16 +13,11 @@
  * No Bolt here: Slack and Focus are reached through the two injected functions.
  */
 import type { PortalUser } from '../domain/focus.js';
-import type { Surface } from '../domain/interaction.js';
+import type { DenyReason, Surface } from '../domain/interaction.js';
 import type { Logger } from '../domain/logger.js';
 import { MemoryStore, type StateStore } from '../state/index.js';
 
-export type DenyReason =
-  | 'user_not_allowed'
-  | 'channel_not_allowed'
-  | 'not_linked'
-  | 'no_email'
-  | 'check_failed';
+export type { DenyReason };
 
 export type AccessDecision = { allowed: true } | { allowed: false; reason: DenyReason };
 
