@@ -1,0 +1,89 @@
+/**
+ * Imports point one way: slack -> lookup -> focus, slack -> parse | render | state, and
+ * everything -> domain. Only focus/ talks HTTP to Focus (undici); only slack/ knows Bolt; the
+ * simulator (sandbox/) shares nothing with the app but the domain types. A lower folder that
+ * imports a higher one fails here, naming the file and the import.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+
+/** Each folder of src/ and the folders it may import (domain/ may import none). */
+const MAY_IMPORT: Record<string, readonly string[]> = {
+  domain: [],
+  parse: ['domain'],
+  render: ['domain'],
+  focus: ['domain'],
+  state: ['domain'],
+  sandbox: ['domain'],
+  lookup: ['domain', 'focus'],
+  // slack/ is the edge: it may use every layer below it, and the process's own modules.
+  slack: ['domain', 'parse', 'render', 'lookup', 'state', '(root)'],
+};
+
+/** Packages only one folder may import. */
+const OWNED_PACKAGES: Record<string, string> = { undici: 'focus', '@slack/bolt': 'slack' };
+
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** The folder of src/ a path is in; `(root)` for src/*.ts. */
+function folderOf(path: string): string {
+  const rel = relative(SRC, path);
+  return rel.includes('/') ? (rel.split('/')[0] as string) : '(root)';
+}
+
+/** Every import that breaks the rules, as `file: specifier`. */
+function violations(files: ReadonlyArray<{ path: string; text: string }>): string[] {
+  const found: string[] = [];
+  for (const { path, text } of files) {
+    const from = folderOf(path);
+    const allowed = MAY_IMPORT[from];
+    if (!allowed) continue;
+    for (const m of text.matchAll(IMPORT)) {
+      const spec = (m[1] ?? m[2]) as string;
+      const owner = Object.entries(OWNED_PACKAGES).find(
+        ([pkg]) => spec === pkg || spec.startsWith(`${pkg}/`),
+      );
+      if (owner && owner[1] !== from) found.push(`${relative(SRC, path)}: ${spec}`);
+      if (!spec.startsWith('.')) continue;
+      const target = folderOf(join(path, '..', spec));
+      if (target !== from && !allowed.includes(target)) found.push(`${relative(SRC, path)}: ${spec}`);
+    }
+  }
+  return found;
+}
+
+describe('import direction', () => {
+  it('every folder of src/ imports only the layers below it', () => {
+    const files = filesUnder(SRC).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+    expect(files.length).toBeGreaterThan(50);
+    expect(violations(files)).toEqual([]);
+  });
+
+  it('names an import that points up (the check can fail)', () => {
+    const files = [
+      { path: join(SRC, 'focus/x.ts'), text: "import { Answerer } from '../slack/answer.js';" },
+      { path: join(SRC, 'parse/y.ts'), text: "import type { Pool } from 'undici';" },
+      { path: join(SRC, 'render/z.ts'), text: "export { App } from '@slack/bolt';" },
+      { path: join(SRC, 'sandbox/w.ts'), text: "const m = await import('../lookup/service.js');" },
+      { path: join(SRC, 'lookup/ok.ts'), text: "import { FocusCache } from '../focus/cache.js';" },
+    ];
+    expect(violations(files)).toEqual([
+      'focus/x.ts: ../slack/answer.js',
+      'parse/y.ts: undici',
+      'render/z.ts: @slack/bolt',
+      'sandbox/w.ts: ../lookup/service.js',
+    ]);
+  });
+});
