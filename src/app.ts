@@ -132,6 +132,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       drained = await inflight.drain(FAREWELL_MS);
       if (!drained.drained) logger.error('shutdown.unanswered', { remaining: drained.remaining });
     }
+    await slack?.close().catch(() => {});
     await client.close().catch(() => {});
     await target.simulator?.close();
     return { complete };

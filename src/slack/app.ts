@@ -17,6 +17,7 @@ import { boltLogger } from './bolt-logger.js';
 import { registerCommand } from './command.js';
 import { DeliveryDeduper } from './dedupe.js';
 import type { AccessCheck, SurfaceDeps } from './deliver.js';
+import { slackHttp } from './http.js';
 import { registerMentions } from './mention.js';
 import { perMethodRateLimits } from './rate-limits.js';
 import { createReceiver } from './receiver.js';
@@ -50,12 +51,16 @@ export interface RunningSlackApp {
   app: App;
   /** The HTTP port actually bound (PORT=0 picks one). */
   port: number | undefined;
+  /** Stops taking requests (answers under way still go out). */
   stop(): Promise<void>;
+  /** Closes the connections to Slack, once the answers under way are out. */
+  close(): Promise<void>;
 }
 
 export async function startSlackApp(options: SlackAppOptions): Promise<RunningSlackApp> {
   const { mode, logger } = options;
   const customRoutes = healthRoutes(options.ready, options.metrics);
+  const http = slackHttp({ apiUrl: options.apiUrl });
   const common = {
     token: mode.botToken,
     deferInitialization: true,
@@ -69,7 +74,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
       // One method's 429 pauses that method only, not the client's whole queue.
       rejectRateLimitedCalls: true,
-      fetch: perMethodRateLimits({ apiUrl: options.apiUrl, logger }),
+      fetch: perMethodRateLimits({ apiUrl: options.apiUrl, logger, fetch: http.fetch }),
     },
   };
   const app =
@@ -125,7 +130,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   const address = mode.kind === 'http' ? (started as Server).address() : undefined;
   const port = typeof address === 'object' && address ? address.port : undefined;
   logger.info('slack.started', { mode: mode.kind, port });
-  return { app, port, stop: () => app.stop() as Promise<void> };
+  return { app, port, stop: () => app.stop() as Promise<void>, close: () => http.close() };
 }
 
 /** The access policy, reading Slack users' emails through this app's Web API client. */

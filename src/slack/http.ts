@@ -1,0 +1,51 @@
+/**
+ * The app's HTTP to Slack. Answers posted to a `response_url` (every slash-command and button
+ * answer) go through one keep-alive undici agent: the global `fetch` that Bolt's `respond()`
+ * uses builds a web Response and tees every body into a stream, several times the CPU of a
+ * plain pooled request. Web API calls keep the global `fetch`, because the WebClient reads a
+ * whole Response (headers, JSON).
+ */
+import type { webApi } from '@slack/bolt';
+import { Agent } from 'undici';
+
+type FetchInit = Parameters<webApi.FetchFunction>[1];
+type FetchResponse = Awaited<ReturnType<webApi.FetchFunction>>;
+
+export interface SlackHttp {
+  /** A `fetch` for the Bolt app's client options: pooled for response_url posts. */
+  fetch: webApi.FetchFunction;
+  close(): Promise<void>;
+}
+
+export function slackHttp(options: { apiUrl: string; timeoutMs?: number }): SlackHttp {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const agent = new Agent({ keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const api = options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`;
+
+  const pooledPost = async (url: URL, init: FetchInit): Promise<FetchResponse> => {
+    const res = await agent.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: 'POST',
+      headers: init?.headers as Record<string, string>,
+      body: init?.body as string,
+      signal: init?.signal ?? AbortSignal.timeout(timeoutMs),
+    });
+    // Keep-alive needs the body read; Slack answers a response_url post with a short text.
+    await res.body.dump();
+    const ok = res.statusCode >= 200 && res.statusCode < 300;
+    // What `respond()` reads of the answer: ok and status.
+    return { ok, status: res.statusCode, statusText: ok ? 'OK' : 'Error' } as FetchResponse;
+  };
+
+  return {
+    fetch: (input, init) => {
+      const href = String(input);
+      if (init?.method === 'POST' && typeof init.body === 'string' && !href.startsWith(api)) {
+        return pooledPost(new URL(href), init);
+      }
+      return fetch(input, init);
+    },
+    close: () => agent.close(),
+  };
+}
