@@ -20,18 +20,22 @@ export interface LoggerOptions {
 const JWT = /\beyJ[\w-]+\.[\w-]+\.[\w-]*/g;
 const SLACK_TOKEN = /\bx(?:ox[abposr]|app)-[\w-]+/g;
 const BEARER = /\b(Bearer\s+)\S+/gi;
+const HAS_DIGIT = /\d/;
 
 export function createLogger(options: LoggerOptions): Logger {
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const write = options.write ?? bufferedStdout();
   const now = options.now ?? (() => new Date());
   const secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
   const min = LEVELS[options.level];
 
+  // Each pattern runs only on text that could hold it: most fields are ids and enums.
   const scrub = (text: string): string => {
     let out = text;
-    for (const secret of secrets) out = out.split(secret).join('[redacted]');
-    out = out.replace(JWT, '[jwt]').replace(SLACK_TOKEN, '[slack-token]').replace(BEARER, '$1[redacted]');
-    return maskPhone(out);
+    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
+    if (out.includes('eyJ')) out = out.replace(JWT, '[jwt]');
+    if (out.includes('xox') || out.includes('xapp')) out = out.replace(SLACK_TOKEN, '[slack-token]');
+    if (/bearer/i.test(out)) out = out.replace(BEARER, '$1[redacted]');
+    return HAS_DIGIT.test(out) ? maskPhone(out) : out;
   };
   const clean = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return scrub(value);
@@ -58,4 +62,29 @@ export function createLogger(options: LoggerOptions): Logger {
     };
   };
   return make({});
+}
+
+/**
+ * Lines for stdout, written together once per turn of the event loop: a write to a pipe is a
+ * blocking system call on Linux, and under load one per line showed in the profile. Whatever is
+ * buffered is written when the process exits.
+ */
+function bufferedStdout(): (line: string) => void {
+  let lines: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (lines.length === 0) return;
+    const text = `${lines.join('\n')}\n`;
+    lines = [];
+    process.stdout.write(text);
+  };
+  process.on('exit', flush);
+  return (line) => {
+    lines.push(line);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
 }
