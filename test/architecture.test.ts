@@ -1,6 +1,6 @@
 /**
- * Imports point one way: slack -> lookup -> focus, slack -> parse | render | state, and
- * everything -> domain. Only focus/ and slack/ make HTTP requests (undici: to Focus, to Slack);
+ * Imports point one way: slack -> subscriptions -> lookup -> focus, slack -> parse | render |
+ * state, and everything -> domain. Only focus/ and slack/ make HTTP requests (undici: to Focus, to Slack);
  * only slack/ knows Bolt; the simulator (sandbox/) shares nothing with the app but the domain
  * types. A lower folder that imports a higher one fails here, naming the file and the import.
  */
@@ -20,8 +20,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   state: ['domain'],
   sandbox: ['domain'],
   lookup: ['domain', 'focus'],
+  subscriptions: ['domain', 'focus', 'lookup', 'state'],
   // slack/ is the edge: it may use every layer below it, and the process's own modules.
-  slack: ['domain', 'parse', 'render', 'lookup', 'state', '(root)'],
+  slack: ['domain', 'parse', 'render', 'lookup', 'state', 'subscriptions', '(root)'],
 };
 
 /** Packages only some folders may import: HTTP to Focus and to Slack, and Bolt. */

@@ -1,0 +1,32 @@
+/**
+ * A channel subscription: a channel follows a phone number or a person, and each new recording
+ * of it is posted there once (see `state/subscriptions.ts` for how they are kept).
+ */
+
+export type SubscriptionTarget =
+  | { kind: 'phone' /** Focus form: digits with country code, no `+`. */; phone: string; display: string }
+  | { kind: 'person'; personId: number; name: string };
+
+export interface Subscription {
+  /** Assigned by the store, increasing. */
+  id: number;
+  team: string | undefined;
+  channel: string;
+  target: SubscriptionTarget;
+  /** Slack user id of who subscribed. */
+  createdBy: string;
+  /** ISO-8601 UTC. */
+  createdAt: string;
+  /** Set while delivery is stopped (the channel is archived, the app was removed, ...). */
+  paused: { reason: string; at: string } | undefined;
+}
+
+export type NewSubscription = Pick<Subscription, 'team' | 'channel' | 'target' | 'createdBy'>;
+
+/** Where delivery for one subscription has got to. */
+export interface Cursor {
+  /** Start (ISO-8601 UTC) of the newest recording delivered or skipped; undefined before the first poll. */
+  newestStart: string | undefined;
+  /** Recording ids already handled whose start is `newestStart` (ties at the same instant). */
+  idsAtNewest: number[];
+}

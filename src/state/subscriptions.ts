@@ -1,0 +1,44 @@
+/**
+ * Channel subscriptions and what has been delivered for them: the durable state of
+ * `/focus subscribe`. A subscription follows a phone number or a person into one channel; its
+ * cursor (the newest recording start seen, and the recording ids seen at that instant) and its
+ * delivered ids make delivery exactly-once across restarts. The poller never sees how this is
+ * stored: SQLite embedded (one replica), Redis for several.
+ */
+
+import type { Cursor, NewSubscription, Subscription } from '../domain/subscription.js';
+
+export type { Cursor, NewSubscription, Subscription, SubscriptionTarget } from '../domain/subscription.js';
+
+export interface SubscriptionStore {
+  /**
+   * Adds a subscription unless the channel already follows the same target (the same number,
+   * or the same person id): then nothing changes and the existing one is returned.
+   */
+  add(
+    sub: NewSubscription,
+    now: Date,
+  ): Promise<{ added: true; subscription: Subscription } | { added: false; subscription: Subscription }>;
+  /** A channel's subscriptions, oldest first. */
+  list(channel: string): Promise<Subscription[]>;
+  /** Every subscription not paused, oldest first (the poller's work list). */
+  active(): Promise<Subscription[]>;
+  /** Removes these of the channel's subscriptions (by id); returns those removed. */
+  remove(channel: string, ids: readonly number[]): Promise<Subscription[]>;
+  pause(id: number, reason: string, now: Date): Promise<void>;
+  resume(id: number): Promise<void>;
+  cursor(id: number): Promise<Cursor>;
+  /**
+   * Sets the starting point of a new subscription (its first poll): recordings up to here are
+   * history, not news. Does nothing if the cursor is already set.
+   */
+  startAt(id: number, cursor: Cursor): Promise<void>;
+  /** Whether this recording was already posted (or counted in a summary) for this subscription. */
+  delivered(id: number, recordingId: number): Promise<boolean>;
+  /**
+   * Records that a recording was posted (or counted in an "and N more" summary), and moves the
+   * cursor forward to it if it is newer; one atomic step.
+   */
+  markDelivered(id: number, recording: { id: number; start: string }, now: Date): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,259 @@
+/**
+ * The subscriptions poller: one per process (per deployment, once replicas share a lease).
+ * Each poll gathers the endpoint ids of every active subscription, asks `recording.search`
+ * for recent recordings on them in as few calls as the page size allows, fans the answers out
+ * to the subscriptions they match, and hands what is news to the publisher. A recording is
+ * marked delivered only after Slack took its post, so nothing is lost across a restart; a
+ * Focus outage skips the poll, and the backlog comes with the next one (capped per subscription).
+ */
+import type { EndpointRef, Recording } from '../domain/focus.js';
+import type { Logger } from '../domain/logger.js';
+import type { FocusClient } from '../focus/client.js';
+import type { Subscription, SubscriptionStore } from '../state/subscriptions.js';
+import { candidates, capPosts, horizonMs, type Watch } from './news.js';
+import type { Publisher } from './publisher.js';
+
+export interface PollerOptions {
+  store: SubscriptionStore;
+  client: FocusClient;
+  /** Phone endpoints of a number (Focus form) and of a person, as Focus lists them. */
+  endpoints: {
+    ofNumber(phone: string): Promise<EndpointRef[]>;
+    ofPerson(personId: number): Promise<EndpointRef[]>;
+  };
+  publisher: Publisher;
+  logger: Logger;
+  intervalMs: number;
+  /** How long after its start a recording may still appear in Focus and be posted (default 6 h). */
+  lookbackMs?: number;
+  /** Endpoint ids per `recording.search` (default 100). */
+  idsPerSearch?: number;
+  pageSize?: number;
+  /** Pages read per search at most in one poll (a tenant that neither sorts nor filters). */
+  maxPages?: number;
+  now?: () => Date;
+  onPoll?: (poll: PollReport) => void;
+  onPost?: (result: 'ok' | 'failed' | 'stopped', lagSeconds?: number) => void;
+}
+
+export interface PollReport {
+  ok: boolean;
+  subscriptions: number;
+  endpoints: number;
+  focusCalls: number;
+  posted: number;
+  durationMs: number;
+}
+
+export class SubscriptionPoller {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<PollReport> | undefined;
+  private stopped = true;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: PollerOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** No new poll starts; resolves when the one under way (its posts included) has finished. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One poll now (tests, and the timer). Never throws. */
+  poll(): Promise<PollReport> {
+    this.running ??= this.pollOnce().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.poll().finally(() => this.schedule(this.options.intervalMs));
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async pollOnce(): Promise<PollReport> {
+    const started = performance.now();
+    const report: PollReport = {
+      ok: true,
+      subscriptions: 0,
+      endpoints: 0,
+      focusCalls: 0,
+      posted: 0,
+      durationMs: 0,
+    };
+    const { logger } = this.options;
+    try {
+      const watches = await this.watches();
+      report.subscriptions = watches.length;
+      const recordings = await this.search(watches, report);
+      report.posted = await this.publish(watches, recordings);
+    } catch (error) {
+      // Focus (or the store) failed: nothing moved, so the next poll picks up from the same place.
+      report.ok = false;
+      logger.warn('subscriptions.poll_failed', { error });
+    }
+    report.durationMs = performance.now() - started;
+    this.options.onPoll?.(report);
+    if (report.ok && report.subscriptions > 0)
+      logger.debug('subscriptions.polled', { ...report, durationMs: Math.round(report.durationMs) });
+    return report;
+  }
+
+  /** Each active subscription with its cursor and the phone endpoints it follows. */
+  private async watches(): Promise<Watch[]> {
+    const { store, endpoints } = this.options;
+    const subs = await store.active();
+    return Promise.all(
+      subs.map(async (subscription): Promise<Watch> => {
+        const [cursor, refs] = await Promise.all([
+          store.cursor(subscription.id),
+          subscription.target.kind === 'phone'
+            ? endpoints.ofNumber(subscription.target.phone)
+            : endpoints.ofPerson(subscription.target.personId),
+        ]);
+        const phones = refs.filter((e) => e.type === 'phone');
+        const numbers = new Set(phones.map((e) => e.value));
+        if (subscription.target.kind === 'phone') numbers.add(subscription.target.phone);
+        const endpointIds = phones.flatMap((e) => (e.id === undefined ? [] : [e.id]));
+        return { subscription, cursor, numbers, endpointIds };
+      }),
+    );
+  }
+
+  /** Recent recordings on every followed endpoint, by id: ceil(endpoints / ids per search) searches plus their extra pages. */
+  private async search(watches: readonly Watch[], report: PollReport): Promise<Map<number, Recording>> {
+    const lookback = this.options.lookbackMs ?? 6 * 3_600_000;
+    const ids = [...new Set(watches.flatMap((w) => w.endpointIds))].sort((a, b) => a - b);
+    report.endpoints = ids.length;
+    const found = new Map<number, Recording>();
+    if (ids.length === 0) return found;
+    const from = Math.min(
+      ...watches.filter((w) => w.endpointIds.length > 0).map((w) => horizonMs(w, lookback)),
+    );
+    const chunk = this.options.idsPerSearch ?? 100;
+    const pageSize = this.options.pageSize ?? 100;
+    const maxPages = this.options.maxPages ?? 20;
+    const chunks: number[][] = [];
+    for (let i = 0; i < ids.length; i += chunk) chunks.push(ids.slice(i, i + chunk));
+    await Promise.all(
+      chunks.map(async (endpointIds) => {
+        for (let page = 1; page <= maxPages; page++) {
+          report.focusCalls++;
+          const result = await this.options.client.searchRecordings({
+            endpointIds,
+            from: new Date(from).toISOString(),
+            page,
+            pageSize,
+          });
+          let oldest = Number.POSITIVE_INFINITY;
+          let newestFirst = true;
+          let previous = Number.POSITIVE_INFINITY;
+          for (const r of result.items) {
+            const t = Date.parse(r.start);
+            if (t > from) found.set(r.id, r);
+            if (t > previous) newestFirst = false;
+            previous = t;
+            oldest = Math.min(oldest, t);
+          }
+          // A tenant that filters by date answers only recent pages; one that sorts newest first
+          // is past the horizon once a page reaches it; one that does neither is read to maxPages.
+          const last = result.items.length < pageSize || page * result.pageSize >= result.total;
+          if (last || (newestFirst && oldest <= from)) break;
+          if (page === maxPages)
+            this.options.logger.warn('subscriptions.page_limit', { endpoints: endpointIds.length });
+        }
+      }),
+    );
+    return found;
+  }
+
+  /** Hands each subscription its news, channel by channel in parallel, in order within a channel. */
+  private async publish(watches: readonly Watch[], recordings: Map<number, Recording>): Promise<number> {
+    const lookback = this.options.lookbackMs ?? 6 * 3_600_000;
+    const byChannel = new Map<string, Watch[]>();
+    for (const w of watches)
+      byChannel.set(w.subscription.channel, [...(byChannel.get(w.subscription.channel) ?? []), w]);
+    const counts = await Promise.all(
+      [...byChannel.values()].map(async (channelWatches) => {
+        let posted = 0;
+        for (const watch of channelWatches) {
+          const news = await this.undelivered(
+            watch.subscription,
+            candidates(watch, recordings.values(), lookback),
+          );
+          if (news.length > 0) posted += await this.deliver(watch.subscription, news, watch.numbers);
+        }
+        return posted;
+      }),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  private async undelivered(sub: Subscription, list: Recording[]): Promise<Recording[]> {
+    const seen = await Promise.all(list.map((r) => this.options.store.delivered(sub.id, r.id)));
+    return list.filter((_, i) => !seen[i]);
+  }
+
+  /** Posts news in order; stops at the first failure (the rest stays news). Returns posts made. */
+  private async deliver(
+    sub: Subscription,
+    news: Recording[],
+    followed: ReadonlySet<string>,
+  ): Promise<number> {
+    const { store, publisher, logger } = this.options;
+    const { post, summarised } = capPosts(news);
+    let posted = 0;
+    for (const recording of post) {
+      const result = await publisher.recording(sub, recording, followed);
+      if (!result.ok) return this.failed(sub, result, posted);
+      await store.markDelivered(sub.id, recording, this.now());
+      posted++;
+      this.options.onPost?.('ok', (this.now().getTime() - Date.parse(recording.start)) / 1000);
+    }
+    if (summarised.length > 0) {
+      const result = await publisher.summary(sub, summarised.length);
+      if (!result.ok) return this.failed(sub, result, posted);
+      for (const recording of summarised) await store.markDelivered(sub.id, recording, this.now());
+      logger.info('subscriptions.summarised', { subscription: sub.id, more: summarised.length });
+    }
+    return posted;
+  }
+
+  private async failed(
+    sub: Subscription,
+    result: { ok: false; stop: string } | { ok: false; error: string },
+    posted: number,
+  ): Promise<number> {
+    const { store, publisher, logger } = this.options;
+    if ('stop' in result) {
+      this.options.onPost?.('stopped');
+      await store.pause(sub.id, result.stop, this.now());
+      logger.warn('subscriptions.paused', {
+        subscription: sub.id,
+        channel: sub.channel,
+        reason: result.stop,
+      });
+      await publisher.stopped(sub, result.stop);
+    } else {
+      this.options.onPost?.('failed');
+      logger.error('subscriptions.post_failed', {
+        subscription: sub.id,
+        channel: sub.channel,
+        error: result.error,
+      });
+    }
+    return posted;
+  }
+}
