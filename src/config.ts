@@ -46,6 +46,11 @@ export interface Config {
   logLevel: LogLevel;
   /** How long a stopping process waits for in-flight answers (SIGTERM -> exit). */
   shutdownGraceMs: number;
+  /** The embedded state store (SQLite file): subscriptions, cursors, delivered ids. */
+  statePath: string;
+  subscriptionPollSeconds: number;
+  /** Least time between two subscription posts in one channel. */
+  subscriptionPostIntervalMs: number;
   production: boolean;
 }
 
@@ -158,6 +163,9 @@ const fields = {
       z.enum(['debug', 'info', 'warn', 'error'], { message: 'LOG_LEVEL must be debug, info, warn or error' }),
     ),
   SHUTDOWN_GRACE_MS: int('SHUTDOWN_GRACE_MS', 10_000, 0, 300_000),
+  STATE_PATH: optional.transform((v) => v ?? './data/focus-for-slack.sqlite'),
+  SUBSCRIPTION_POLL_SECONDS: int('SUBSCRIPTION_POLL_SECONDS', 60, 1, 86_400),
+  SUBSCRIPTION_POST_INTERVAL_MS: int('SUBSCRIPTION_POST_INTERVAL_MS', 1_000, 0, 60_000),
   NODE_ENV: optional,
 };
 type Env = { [K in keyof typeof fields]: z.output<(typeof fields)[K]> };
@@ -243,6 +251,9 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       watchChannelIds: e.WATCH_CHANNEL_IDS,
       logLevel: e.LOG_LEVEL,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      statePath: e.STATE_PATH,
+      subscriptionPollSeconds: e.SUBSCRIPTION_POLL_SECONDS,
+      subscriptionPostIntervalMs: e.SUBSCRIPTION_POST_INTERVAL_MS,
       production,
     },
   };

@@ -46,6 +46,9 @@ describe('loadConfig', () => {
       watchChannelIds: [],
       logLevel: 'info',
       shutdownGraceMs: 10_000,
+      statePath: './data/focus-for-slack.sqlite',
+      subscriptionPollSeconds: 60,
+      subscriptionPostIntervalMs: 1_000,
       production: false,
     });
   });
