@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/state/index.js';
+import { describeStateStore } from './contract.js';
 
 describe('MemoryStore', () => {
   it('claim: the first caller wins until the TTL passes', async () => {
@@ -39,4 +40,8 @@ describe('MemoryStore', () => {
     expect(await store.get('a')).toBeUndefined();
     expect(await store.get('d')).toBe('1');
   });
+});
+
+describeStateStore('MemoryStore', () => ({ open: (now) => new MemoryStore({ now }), destroy: () => {} }), {
+  durable: false,
 });

@@ -1,0 +1,357 @@
+/**
+ * The behaviour every state backend owes its callers, as reusable suites: a backend's test file
+ * calls `describeStateStore` and/or `describeSubscriptionStore` with a way to make a fresh,
+ * empty place for one test and to open it (more than once, for the restart tests).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StateStore, SubscriptionStore, SubscriptionTarget } from '../../src/state/index.js';
+
+/** One test's storage: opened any number of times (each open sees what earlier ones wrote). */
+export interface Place<T> {
+  open(now: () => number): Promise<T> | T;
+  /** Removes what the place holds (called after the test, once every opened store is closed). */
+  destroy(): Promise<void> | void;
+}
+
+export interface ContractOptions {
+  /** The backend keeps what it holds across a close and a new open (default true). */
+  durable?: boolean;
+  /** The backend keeps time itself (e.g. Redis TTLs): the clock really waits instead of jumping. */
+  realTime?: boolean;
+}
+
+interface Harness<T> {
+  open(): Promise<T>;
+  /** Closes every store this test opened. */
+  closeAll(): Promise<void>;
+  advance(ms: number): Promise<void>;
+}
+
+function harness<T extends { close(): Promise<void> }>(
+  make: () => Promise<Place<T>> | Place<T>,
+  options: ContractOptions,
+): { current(): Harness<T> } {
+  let h: Harness<T> | undefined;
+  let place: Place<T> | undefined;
+  let opened: T[] = [];
+  let fake = 1_750_000_000_000;
+  const now = options.realTime ? Date.now : () => fake;
+  afterEach(async () => {
+    await h?.closeAll();
+    await place?.destroy();
+    h = undefined;
+    place = undefined;
+  });
+  return {
+    current() {
+      h ??= {
+        async open() {
+          place ??= await make();
+          const store = await place.open(now);
+          opened.push(store);
+          return store;
+        },
+        async closeAll() {
+          for (const s of opened) await s.close();
+          opened = [];
+        },
+        async advance(ms) {
+          if (options.realTime) await new Promise((r) => setTimeout(r, ms));
+          else fake += ms;
+        },
+      };
+      return h;
+    },
+  };
+}
+
+export function describeStateStore(
+  name: string,
+  make: () => Promise<Place<StateStore>> | Place<StateStore>,
+  options: ContractOptions = {},
+): void {
+  describe(`${name}: StateStore contract`, () => {
+    const t = harness(make, options);
+
+    it('claim: the first caller wins until the TTL passes, then the next one does', async () => {
+      const h = t.current();
+      const store = await h.open();
+      expect(await store.claim('event:1', 300)).toBe(true);
+      expect(await store.claim('event:1', 300)).toBe(false);
+      await h.advance(200);
+      expect(await store.claim('event:1', 300)).toBe(false);
+      await h.advance(150);
+      expect(await store.claim('event:1', 300, 'again')).toBe(true);
+      expect(await store.get('event:1')).toBe('again');
+    });
+
+    it('claim is atomic for racing callers: exactly one of 50 wins', async () => {
+      const store = await t.current().open();
+      const won = await Promise.all(Array.from({ length: 50 }, () => store.claim('race', 60_000)));
+      expect(won.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('claim keeps its value; a lost claim does not overwrite it', async () => {
+      const store = await t.current().open();
+      expect(await store.claim('unfurl:C1:x', 60_000, 'first')).toBe(true);
+      expect(await store.claim('unfurl:C1:x', 60_000, 'second')).toBe(false);
+      expect(await store.get('unfurl:C1:x')).toBe('first');
+      expect(await store.claim('plain', 60_000)).toBe(true);
+      expect(await store.get('plain')).toBe('1');
+    });
+
+    it('get, set (overwrites value and TTL) and expiry', async () => {
+      const h = t.current();
+      const store = await h.open();
+      expect(await store.get('linked:U1')).toBeUndefined();
+      await store.set('linked:U1', 'yes', 200);
+      expect(await store.get('linked:U1')).toBe('yes');
+      await store.set('linked:U1', 'no', 600);
+      await h.advance(300);
+      expect(await store.get('linked:U1')).toBe('no');
+      await h.advance(400);
+      expect(await store.get('linked:U1')).toBeUndefined();
+    });
+
+    it('set over a claim replaces it; release forgets a key so it can be claimed again', async () => {
+      const store = await t.current().open();
+      expect(await store.claim('sig:abc', 60_000)).toBe(true);
+      await store.set('sig:abc', 'v', 60_000);
+      expect(await store.get('sig:abc')).toBe('v');
+      await store.release('sig:abc');
+      expect(await store.get('sig:abc')).toBeUndefined();
+      expect(await store.claim('sig:abc', 60_000)).toBe(true);
+      await store.release('never-set');
+    });
+
+    it('keys and values are any strings (unicode, quotes, long)', async () => {
+      const store = await t.current().open();
+      const key = `event:${'é\'"%_\u0000'.repeat(3)}${'k'.repeat(500)}`;
+      const value = `{"json":"yes"} ✓ ${'v'.repeat(5_000)}`;
+      await store.set(key, value, 60_000);
+      expect(await store.get(key)).toBe(value);
+      expect(await store.get(key.slice(0, -1))).toBeUndefined();
+    });
+
+    it.runIf(options.durable ?? true)('keys survive a close and a new open, TTLs included', async () => {
+      const h = t.current();
+      const first = await h.open();
+      await first.set('kept', 'v', 500);
+      expect(await first.claim('claimed', 60_000)).toBe(true);
+      await first.close();
+      const second = await h.open();
+      expect(await second.get('kept')).toBe('v');
+      expect(await second.claim('claimed', 60_000)).toBe(false);
+      await h.advance(600);
+      expect(await second.get('kept')).toBeUndefined();
+    });
+  });
+}
+
+const JANE: Extract<SubscriptionTarget, { kind: 'phone' }> = {
+  kind: 'phone',
+  phone: '447700900123',
+  display: '+44 7700 900123',
+};
+const HARRIET: Extract<SubscriptionTarget, { kind: 'person' }> = {
+  kind: 'person',
+  personId: 1002,
+  name: 'Harriet Quill',
+};
+const T0 = new Date('2026-11-28T09:00:00.000Z');
+
+export function describeSubscriptionStore(
+  name: string,
+  make: () => Promise<Place<SubscriptionStore>> | Place<SubscriptionStore>,
+  options: ContractOptions = {},
+): void {
+  describe(`${name}: SubscriptionStore contract`, () => {
+    const t = harness(make, options);
+    const sub = (
+      channel: string,
+      target: SubscriptionTarget,
+      createdBy = 'U1',
+      team: string | undefined = 'T1',
+    ) => ({
+      team,
+      channel,
+      target,
+      createdBy,
+    });
+
+    it('add: a new subscription gets an id, its creator and time; nothing is paused', async () => {
+      const store = await t.current().open();
+      const a = await store.add(sub('C1', JANE), T0);
+      expect(a.added).toBe(true);
+      expect(a.subscription).toEqual({
+        id: expect.any(Number),
+        team: 'T1',
+        channel: 'C1',
+        target: JANE,
+        createdBy: 'U1',
+        createdAt: T0.toISOString(),
+        paused: undefined,
+      });
+      const b = await store.add({ ...sub('C1', HARRIET, 'U2'), team: undefined }, T0);
+      expect(b.subscription.target).toEqual(HARRIET);
+      expect(b.subscription.team).toBeUndefined();
+      expect(b.subscription.id).toBeGreaterThan(a.subscription.id);
+    });
+
+    it('add: the same number or person twice in one channel is a no-op returning the first', async () => {
+      const store = await t.current().open();
+      const first = await store.add(sub('C1', JANE), T0);
+      const again = await store.add(sub('C1', { ...JANE, display: '07700 900123' }, 'U9'), new Date());
+      expect(again).toEqual({ added: false, subscription: first.subscription });
+      const person = await store.add(sub('C1', HARRIET), T0);
+      const renamed = await store.add(sub('C1', { ...HARRIET, name: 'H. Quill' }), T0);
+      expect(renamed).toEqual({ added: false, subscription: person.subscription });
+      // Another channel, or another number, is another subscription.
+      expect((await store.add(sub('C2', JANE), T0)).added).toBe(true);
+      expect((await store.add(sub('C1', { ...JANE, phone: '447700900124' }), T0)).added).toBe(true);
+      expect(await store.list('C1')).toHaveLength(3);
+    });
+
+    it('racing adds of the same target: exactly one is added', async () => {
+      const store = await t.current().open();
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.add(sub('C1', JANE), T0)));
+      expect(results.filter((r) => r.added)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.subscription.id)).size).toBe(1);
+    });
+
+    it('list: one channel, oldest first; active: every channel, paused ones left out', async () => {
+      const store = await t.current().open();
+      const a = (await store.add(sub('C1', JANE), T0)).subscription;
+      const b = (await store.add(sub('C2', JANE), T0)).subscription;
+      const c = (await store.add(sub('C1', HARRIET), T0)).subscription;
+      expect((await store.list('C1')).map((s) => s.id)).toEqual([a.id, c.id]);
+      expect(await store.list('C3')).toEqual([]);
+      expect((await store.active()).map((s) => s.id)).toEqual([a.id, b.id, c.id]);
+
+      const at = new Date('2026-11-28T10:00:00.000Z');
+      await store.pause(b.id, 'channel_not_found', at);
+      expect((await store.active()).map((s) => s.id)).toEqual([a.id, c.id]);
+      expect((await store.list('C2'))[0]?.paused).toEqual({
+        reason: 'channel_not_found',
+        at: at.toISOString(),
+      });
+      await store.resume(b.id);
+      expect((await store.active()).map((s) => s.id)).toEqual([a.id, b.id, c.id]);
+      expect((await store.list('C2'))[0]?.paused).toBeUndefined();
+    });
+
+    it("remove: only the channel's own ids, returning what stopped; ids are never reused", async () => {
+      const store = await t.current().open();
+      const a = (await store.add(sub('C1', JANE), T0)).subscription;
+      const b = (await store.add(sub('C1', HARRIET), T0)).subscription;
+      const other = (await store.add(sub('C2', JANE), T0)).subscription;
+      const removed = await store.remove('C1', [b.id, other.id, 999_999, b.id]);
+      expect(removed).toEqual([b]);
+      expect((await store.list('C1')).map((s) => s.id)).toEqual([a.id]);
+      expect((await store.list('C2')).map((s) => s.id)).toEqual([other.id]);
+      expect(await store.remove('C1', [])).toEqual([]);
+      const readded = (await store.add(sub('C1', HARRIET), T0)).subscription;
+      expect(readded.id).toBeGreaterThan(other.id);
+    });
+
+    it('cursor: empty before the first poll; startAt sets it once', async () => {
+      const store = await t.current().open();
+      const { id } = (await store.add(sub('C1', JANE), T0)).subscription;
+      expect(await store.cursor(id)).toEqual({ newestStart: undefined, idsAtNewest: [] });
+      await store.startAt(id, { newestStart: '2026-11-28T08:00:00Z', idsAtNewest: [7, 8] });
+      expect(await store.cursor(id)).toEqual({ newestStart: '2026-11-28T08:00:00Z', idsAtNewest: [7, 8] });
+      await store.startAt(id, { newestStart: '2026-11-28T08:30:00Z', idsAtNewest: [9] });
+      expect(await store.cursor(id)).toEqual({ newestStart: '2026-11-28T08:00:00Z', idsAtNewest: [7, 8] });
+    });
+
+    it('startAt with nothing seen yet leaves the cursor unset, so a later start still takes', async () => {
+      const store = await t.current().open();
+      const { id } = (await store.add(sub('C1', JANE), T0)).subscription;
+      await store.startAt(id, { newestStart: undefined, idsAtNewest: [] });
+      expect((await store.cursor(id)).newestStart).toBeUndefined();
+      await store.startAt(id, { newestStart: '2026-11-28T08:00:00Z', idsAtNewest: [1] });
+      expect(await store.cursor(id)).toEqual({ newestStart: '2026-11-28T08:00:00Z', idsAtNewest: [1] });
+    });
+
+    it('markDelivered: delivered from then on; the cursor moves to newer, gathers ties, ignores older', async () => {
+      const store = await t.current().open();
+      const { id } = (await store.add(sub('C1', JANE), T0)).subscription;
+      const other = (await store.add(sub('C2', JANE), T0)).subscription;
+      expect(await store.delivered(id, 100)).toBe(false);
+      await store.markDelivered(id, { id: 100, start: '2026-11-28T09:01:00Z' }, T0);
+      expect(await store.delivered(id, 100)).toBe(true);
+      expect(await store.delivered(other.id, 100)).toBe(false);
+      expect(await store.cursor(id)).toEqual({ newestStart: '2026-11-28T09:01:00Z', idsAtNewest: [100] });
+
+      // Same instant, another spelling: a tie.
+      await store.markDelivered(id, { id: 101, start: '2026-11-28T09:01:00.000Z' }, T0);
+      expect(await store.cursor(id)).toEqual({
+        newestStart: '2026-11-28T09:01:00Z',
+        idsAtNewest: [100, 101],
+      });
+      // Again: nothing changes.
+      await store.markDelivered(id, { id: 101, start: '2026-11-28T09:01:00Z' }, T0);
+      expect((await store.cursor(id)).idsAtNewest).toEqual([100, 101]);
+      // Older: delivered, cursor stays.
+      await store.markDelivered(id, { id: 99, start: '2026-11-28T08:59:00Z' }, T0);
+      expect(await store.delivered(id, 99)).toBe(true);
+      expect((await store.cursor(id)).newestStart).toBe('2026-11-28T09:01:00Z');
+      // Newer: the cursor moves and starts a new tie list.
+      await store.markDelivered(id, { id: 102, start: '2026-11-28T09:05:00.1234567Z' }, T0);
+      expect(await store.cursor(id)).toEqual({
+        newestStart: '2026-11-28T09:05:00.1234567Z',
+        idsAtNewest: [102],
+      });
+      expect(await store.delivered(id, 100)).toBe(true);
+    });
+
+    it('markDelivered is atomic: racing marks of one instant all land in the cursor', async () => {
+      const store = await t.current().open();
+      const { id } = (await store.add(sub('C1', JANE), T0)).subscription;
+      const ids = Array.from({ length: 25 }, (_, i) => 500 + i);
+      await Promise.all(
+        ids.map((r) => store.markDelivered(id, { id: r, start: '2026-11-28T09:10:00Z' }, T0)),
+      );
+      expect([...(await store.cursor(id)).idsAtNewest].sort((a, b) => a - b)).toEqual(ids);
+      for (const r of ids) expect(await store.delivered(id, r)).toBe(true);
+    });
+
+    it('a removed subscription takes its cursor and delivered ids with it; marks for it are ignored', async () => {
+      const store = await t.current().open();
+      const { id } = (await store.add(sub('C1', JANE), T0)).subscription;
+      await store.markDelivered(id, { id: 1, start: '2026-11-28T09:01:00Z' }, T0);
+      await store.remove('C1', [id]);
+      await store.markDelivered(id, { id: 2, start: '2026-11-28T09:02:00Z' }, T0);
+      await store.startAt(id, { newestStart: '2026-11-28T09:03:00Z', idsAtNewest: [3] });
+      expect(await store.delivered(id, 1)).toBe(false);
+      expect(await store.delivered(id, 2)).toBe(false);
+      expect(await store.cursor(id)).toEqual({ newestStart: undefined, idsAtNewest: [] });
+      const again = (await store.add(sub('C1', JANE), T0)).subscription;
+      expect(again.id).not.toBe(id);
+      expect(await store.cursor(again.id)).toEqual({ newestStart: undefined, idsAtNewest: [] });
+    });
+
+    it.runIf(options.durable ?? true)('everything survives a close and a new open', async () => {
+      const h = t.current();
+      const first = await h.open();
+      const a = (await first.add(sub('C1', JANE), T0)).subscription;
+      const b = (await first.add(sub('C1', HARRIET), T0)).subscription;
+      const at = new Date('2026-11-28T10:00:00.000Z');
+      await first.pause(b.id, 'is_archived', at);
+      await first.markDelivered(a.id, { id: 42, start: '2026-11-28T09:30:00Z' }, T0);
+      await first.close();
+
+      const second = await h.open();
+      expect(await second.list('C1')).toEqual([
+        a,
+        { ...b, paused: { reason: 'is_archived', at: at.toISOString() } },
+      ]);
+      expect((await second.active()).map((s) => s.id)).toEqual([a.id]);
+      expect(await second.delivered(a.id, 42)).toBe(true);
+      expect(await second.cursor(a.id)).toEqual({ newestStart: '2026-11-28T09:30:00Z', idsAtNewest: [42] });
+      expect((await second.add(sub('C1', JANE), T0)).added).toBe(false);
+      const c = (await second.add(sub('C2', HARRIET), T0)).subscription;
+      expect(c.id).toBeGreaterThan(b.id);
+    });
+  });
+}
