@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # Focus for Slack: compiled TypeScript on the current Node LTS (24), production dependencies
-# only, running as the unprivileged `node` user with read-only application files.
+# only, running as the unprivileged `node` user with read-only application files. The one
+# writable place is the state volume /app/data (subscriptions, their cursors and what has been
+# posted: keep it across upgrades, e.g. `docker run -v focus-state:/app/data ...`).
 # Configuration comes from the environment at run time (`docker run --env-file focus.env`, see
 # README); nothing secret is baked into any layer.
 #
@@ -12,26 +14,40 @@
 FROM node:24-slim AS base
 WORKDIR /app
 
-# Stage 1: compile src/ to dist/ with the dev dependencies.
+# Stage 1: compile src/ to dist/ with the dev dependencies (tsc needs no install script, and
+# the native module is built in the deps stage).
 FROM base AS build
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# Stage 2: production dependencies only (no install scripts: none of them needs one).
+# Stage 2: production dependencies only. Install scripts stay off except for the one native
+# module, better-sqlite3 (the state file): its own script fetches a prebuilt binary or, failing
+# that, compiles it, so this stage (and only this one) has a C++ toolchain.
 FROM base AS deps
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm_config_nodedir=/usr/local npm rebuild better-sqlite3
 
 # Stage 3: the runtime image. Files stay owned by root, so the app cannot rewrite its own code.
+# Only /app/data, the state volume, belongs to `node`.
 FROM base AS runtime
 ENV NODE_ENV=production \
-    PORT=3000
+    PORT=3000 \
+    STATE_PATH=/app/data/focus-for-slack.sqlite
 COPY package.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The native module loads in the image that ships (a build that left it unbuilt fails here).
+RUN node -e "require('better-sqlite3')(':memory:').close()" \
+ && mkdir -p /app/data \
+ && chown node:node /app/data
+VOLUME /app/data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

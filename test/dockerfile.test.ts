@@ -1,7 +1,8 @@
 /**
  * There is no Docker engine in CI: this reads the Dockerfile and .dockerignore and checks the
- * structure the image promises (multi-stage, LTS slim base, production dependencies only,
- * non-root, health check, no secrets baked in).
+ * structure the image promises (multi-stage, LTS slim base, production dependencies only, the
+ * native module built where the toolchain is and loaded in the image that ships, non-root with
+ * one writable state volume, health check, no secrets baked in).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -95,6 +96,59 @@ describe('Dockerfile', () => {
     expect(final.body.some((i) => i.op === 'RUN' && /\bnpm (ci|install|i)\b/.test(i.args))).toBe(false);
   });
 
+  it('builds the native module (better-sqlite3) in the deps stage, the only one with a toolchain', () => {
+    const deps = stages.find((s) =>
+      s.body.some((i) => i.op === 'RUN' && /npm ci\b.*--omit=dev/.test(i.args)),
+    );
+    const runs = (deps?.body ?? []).filter((i) => i.op === 'RUN').map((i) => i.args);
+    const ci = runs.find((r) => /npm ci\b/.test(r)) ?? '';
+    // With install scripts off, better-sqlite3's must be run on its own (npm rebuild runs it).
+    if (/--ignore-scripts/.test(ci)) {
+      expect(runs.some((r) => /\bnpm rebuild better-sqlite3\b/.test(r))).toBe(true);
+    }
+    const toolchain = runs.find((r) => /apt-get install/.test(r)) ?? '';
+    for (const tool of ['python3', 'make', 'g++']) expect(toolchain.split(/\s+/)).toContain(tool);
+    expect(toolchain).toMatch(/--no-install-recommends/);
+    expect(toolchain).toMatch(/rm -rf \/var\/lib\/apt\/lists/);
+    // The runtime does not inherit the toolchain: it starts from the base, not from deps.
+    expect(final.from).not.toBe(deps?.name);
+    expect(final.body.some((i) => i.op === 'RUN' && /apt-get|g\+\+|node-gyp/.test(i.args))).toBe(false);
+  });
+
+  it('loads the native module in the image that ships, during the build', () => {
+    const runs = final.body.filter((i) => i.op === 'RUN').map((i) => i.args);
+    const load = runs.find((r) => /\bnode -e\b/.test(r) && /require\(['"]better-sqlite3['"]\)/.test(r));
+    expect(load, 'a RUN node -e "require(\'better-sqlite3\')..." in the runtime stage').toBeDefined();
+    expect(load).toMatch(/\(['"]:memory:['"]\)/);
+    const ops = final.body.map((i) => i.op);
+    const loadAt = final.body.findIndex((i) => i.args === load);
+    const modulesAt = final.body.findIndex((i) => i.op === 'COPY' && /node_modules/.test(i.args));
+    expect(modulesAt).toBeLessThan(loadAt);
+    expect(loadAt).toBeLessThan(ops.lastIndexOf('CMD'));
+  });
+
+  it('declares the state volume, points STATE_PATH into it, and makes it the only place the app can write', () => {
+    const volumes = final.body.filter((i) => i.op === 'VOLUME');
+    expect(volumes).toHaveLength(1);
+    const volume = volumes[0]?.args.trim() ?? '';
+    const paths = volume.startsWith('[') ? (JSON.parse(volume) as string[]) : volume.split(/\s+/);
+    expect(paths).toEqual(['/app/data']);
+    const env = final.body.filter((i) => i.op === 'ENV').map((i) => i.args);
+    expect(env.join(' ')).toMatch(/(^|\s)STATE_PATH=\/app\/data\/[\w.-]+\.sqlite(\s|$)/);
+    // Created and handed to `node` before it becomes a volume (later changes to it are dropped).
+    const chowns = final.body.filter((i) => i.op === 'RUN' && /\bchown\b/.test(i.args));
+    expect(chowns).toHaveLength(1);
+    expect(chowns[0]?.args).toMatch(/\bmkdir -p \/app\/data\b/);
+    expect(chowns[0]?.args).toMatch(/\bchown (-R )?node(:node)? \/app\/data$/);
+    expect(final.body.indexOf(chowns[0] as Instruction)).toBeLessThan(
+      final.body.indexOf(volumes[0] as Instruction),
+    );
+    // Everything else stays root's: no COPY --chown, no chmod.
+    for (const i of final.body) {
+      expect(i.args).not.toMatch(/--chown|--chmod|\bchmod\b/);
+    }
+  });
+
   it('ships the compiled output, not the sources', () => {
     expect(final.body.some((i) => i.op === 'COPY' && /\/app\/dist\s+\.\/dist$/.test(i.args))).toBe(true);
     for (const copy of final.body.filter((i) => i.op === 'COPY' || i.op === 'ADD')) {
@@ -137,9 +191,12 @@ describe('Dockerfile', () => {
 });
 
 describe('.dockerignore', () => {
-  it.each(['node_modules', '.git', '.env', '.env.*', '*.env', 'dist', 'test'])('excludes %s', (entry) => {
-    expect(dockerignore).toContain(entry);
-  });
+  it.each(['node_modules', '.git', '.env', '.env.*', '*.env', 'dist', 'test', 'data', '*.sqlite'])(
+    'excludes %s',
+    (entry) => {
+      expect(dockerignore).toContain(entry);
+    },
+  );
 
   it('does not exclude what the build copies', () => {
     for (const needed of ['package.json', 'package-lock.json', '.npmrc', 'src', 'tsconfig.json']) {
