@@ -4,8 +4,10 @@
  * read) and the floor app (a plain `node --import tsx`: the reference is Bolt with no tuning).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -56,7 +58,12 @@ export async function startChild(name: string, args: string[], env: Record<strin
   const port = await freePort();
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port) },
+    env: {
+      STATE_PATH: join(mkdtempSync(join(tmpdir(), 'focus-bench-')), 'state.sqlite'),
+      ...process.env,
+      ...env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   running.add(child);

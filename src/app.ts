@@ -2,6 +2,7 @@
  * Builds the object graph from a parsed configuration: the Focus target (a tenant, or the
  * built-in simulator), the cached client, lookups, and the Slack app or the console pieces.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from './config.js';
 import { portalBase } from './config.js';
 import { makePortalLinks } from './domain/links.js';
@@ -16,7 +17,10 @@ import { Metrics } from './metrics.js';
 import type { FocusSimulator } from './sandbox/index.js';
 import { Answerer } from './slack/answer.js';
 import { type RunningSlackApp, startSlackApp } from './slack/app.js';
-import { MemoryStore } from './state/index.js';
+import { ChannelPoster } from './slack/channel-poster.js';
+import { MemoryStore, openSqliteState } from './state/index.js';
+import { SubscriptionPoller } from './subscriptions/poller.js';
+import { SubscriptionService } from './subscriptions/service.js';
 
 export interface FocusTarget {
   baseUrl: string;
@@ -77,9 +81,14 @@ const FAREWELL_MS = 3_000;
 
 /** Starts everything but the console; Slack too unless the configuration says console. */
 export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
-  const target = await focusTarget(config, logger);
+  // First, so a state file that cannot be used stops the start before anything else (exit 2).
+  const durable = openSqliteState(config.statePath);
+  const target = await focusTarget(config, logger).catch((error: unknown) => {
+    void durable.close();
+    throw error;
+  });
   const metrics = new Metrics();
-  // The embedded default: state of this process only (one replica).
+  // Dedupe, replays, unfurl memory and linked-user answers: this process's memory (one replica).
   const state = new MemoryStore();
   const inflight = new InFlight();
   const client = new FocusClient({
@@ -120,10 +129,14 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       effect: 'a lookup under way at shutdown may be cut short (its asker is told to try again)',
     });
   }
+  const subscriptions = new SubscriptionService({ store: durable, focus, directory, logger });
   let slack: RunningSlackApp | undefined;
+  let poller: SubscriptionPoller | undefined;
   const stop = async (): Promise<StopResult> => {
     directory.stop();
     await slack?.stop().catch((error: unknown) => logger.warn('shutdown.slack_failed', { error }));
+    // The poll under way finishes its posts (each marked delivered as Slack takes it), within the grace.
+    await Promise.race([poller?.stop(), sleep(config.shutdownGraceMs, undefined, { ref: false })]);
     let drained = await inflight.drain(config.shutdownGraceMs);
     const complete = drained.drained;
     if (!complete) {
@@ -134,6 +147,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     }
     await slack?.close().catch(() => {});
     await client.close().catch(() => {});
+    await durable.close().catch(() => {});
     await target.simulator?.close();
     return { complete };
   };
@@ -156,8 +170,29 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         },
         metrics,
         state,
+        subscriptions,
         inflight,
       });
+      poller = new SubscriptionPoller({
+        store: durable,
+        client,
+        endpoints: {
+          ofNumber: async (phone) =>
+            (await focus.findEndpoints(phone)).map((e) => ({ id: e.id, value: e.value, type: e.type })),
+          ofPerson: (personId) => directory.endpointsOf(personId),
+        },
+        publisher: new ChannelPoster({
+          client: slack.app.client,
+          links,
+          logger,
+          intervalMs: config.subscriptionPostIntervalMs,
+        }),
+        logger,
+        intervalMs: config.subscriptionPollSeconds * 1000,
+        onPoll: metrics.poll,
+        onPost: metrics.subscriptionPost,
+      });
+      poller.start();
     } catch (error) {
       await stop();
       throw error;

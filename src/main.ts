@@ -8,6 +8,7 @@ import { loadConfig, secretsOf } from './config.js';
 import { installLastResortHandlers } from './last-resort.js';
 import { createLogger } from './log.js';
 import { runConsole } from './slack/console.js';
+import { StateError } from './state/index.js';
 
 async function main(argv: string[]): Promise<void> {
   const loaded = loadConfig(process.env);
@@ -56,6 +57,11 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  // A state file that cannot be used is configuration to fix, like a bad variable: exit 2.
+  if (error instanceof StateError) {
+    process.stderr.write(`Focus for Slack cannot start. Fix the state file:\n  - ${error.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(
     `Focus for Slack stopped: ${error instanceof Error ? error.message : String(error)}\n`,
   );

@@ -6,12 +6,13 @@
  * The callback-shaped members are arrow properties, so they can be passed as they are:
  * `onCall: metrics.focusCall`, `new FocusCache(client, {}, metrics.cacheEvent)`.
  */
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DenyReason, Surface } from './domain/interaction.js';
 import type { LookupOutcome } from './domain/outcome.js';
 import type { LookupKind } from './domain/request.js';
 import type { CacheEvent } from './focus/cache.js';
 import type { CallEvent } from './focus/transport.js';
+import type { PollReport } from './subscriptions/poller.js';
 
 /** A lookup's result: the outcome's status, `denied` by the access policy, or `answered` (help, invalid). */
 export type LookupOutcomeLabel = LookupOutcome['status'] | 'answered';
@@ -37,6 +38,11 @@ export class Metrics {
   private readonly tokenRenewals: Counter;
   private readonly deliveries: Counter<'surface' | 'result'>;
   private readonly denials: Counter<'surface' | 'reason'>;
+  private readonly subscriptionsActive: Gauge;
+  private readonly polls: Counter<'result'>;
+  private readonly pollFocusCalls: Histogram;
+  private readonly subscriptionPosts: Counter<'result'>;
+  private readonly deliveryLag: Histogram;
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -90,7 +96,50 @@ export class Metrics {
       labelNames: ['surface', 'reason'],
       registers,
     });
+    this.subscriptionsActive = new Gauge({
+      name: 'focus_slack_subscriptions',
+      help: 'Channel subscriptions being polled (not paused), as of the last poll.',
+      registers,
+    });
+    this.polls = new Counter({
+      name: 'focus_slack_subscription_polls_total',
+      help: 'Subscription polls, by result (failed: Focus or the state store did not answer).',
+      labelNames: ['result'],
+      registers,
+    });
+    this.pollFocusCalls = new Histogram({
+      name: 'focus_slack_subscription_poll_focus_calls',
+      help: 'Focus calls one subscription poll made.',
+      buckets: [0, 1, 2, 5, 10, 20, 50, 100, 200],
+      registers,
+    });
+    this.subscriptionPosts = new Counter({
+      name: 'focus_slack_subscription_posts_total',
+      help: 'Subscription posts to channels, by result (stopped: the channel takes no more posts).',
+      labelNames: ['result'],
+      registers,
+    });
+    this.deliveryLag = new Histogram({
+      name: 'focus_slack_subscription_delivery_lag_seconds',
+      help: 'From a recording’s start to its post in the channel.',
+      buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 21600],
+      registers,
+    });
   }
+
+  /** For the subscriptions poller's `onPoll`. */
+  readonly poll = (report: PollReport): void => {
+    this.polls.inc({ result: report.ok ? 'ok' : 'failed' });
+    if (!report.ok) return;
+    this.subscriptionsActive.set(report.subscriptions);
+    this.pollFocusCalls.observe(report.focusCalls);
+  };
+
+  /** For the subscriptions poller's `onPost`: a post's outcome, and for one made, recording start to post. */
+  readonly subscriptionPost = (result: 'ok' | 'failed' | 'stopped', lagSeconds?: number): void => {
+    this.subscriptionPosts.inc({ result });
+    if (lagSeconds !== undefined) this.deliveryLag.observe(lagSeconds);
+  };
 
   /** One answered request; `seconds` from receipt to answer. */
   readonly lookup = (kind: LookupKind, outcome: LookupOutcomeLabel, seconds: number): void => {

@@ -30,3 +30,17 @@ export interface Cursor {
   /** Recording ids already handled whose start is `newestStart` (ties at the same instant). */
   idsAtNewest: number[];
 }
+
+/** `/focus subscribe …`, `/focus subscriptions`, `/focus unsubscribe …`, as parsed. */
+export type SubscriptionCommand =
+  | {
+      kind: 'subscribe';
+      target:
+        | { kind: 'phone'; phone: string; display: string }
+        | { kind: 'person'; id: number }
+        | { kind: 'person'; query: string };
+    }
+  | { kind: 'subscriptions' }
+  /** Numbers as `/focus subscriptions` lists them (1-based), or every one. */
+  | { kind: 'unsubscribe'; which: 'all' | number[] }
+  | { kind: 'invalid'; message: string };

@@ -123,6 +123,7 @@ function restarting(): AppError {
 
 function failureCode(error: unknown): FailureCode {
   if (error instanceof FocusError) return error.code;
-  if (error instanceof AppError && (error.code === 'timeout' || error.code === 'restarting')) return error.code;
+  if (error instanceof AppError && (error.code === 'timeout' || error.code === 'restarting'))
+    return error.code;
   return 'internal';
 }

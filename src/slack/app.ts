@@ -10,11 +10,13 @@ import type { Logger } from '../domain/logger.js';
 import type { InFlight } from '../inflight.js';
 import type { Metrics } from '../metrics.js';
 import type { StateStore } from '../state/index.js';
+import type { SubscriptionService } from '../subscriptions/service.js';
 import { AccessPolicy, denialMessage } from './access.js';
 import { registerActions } from './actions.js';
 import type { Answerer } from './answer.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerCommand } from './command.js';
+import { ConnectChannels } from './connect.js';
 import { DeliveryDeduper } from './dedupe.js';
 import type { AccessCheck, SurfaceDeps } from './deliver.js';
 import { slackHttp } from './http.js';
@@ -43,6 +45,8 @@ export interface SlackAppOptions {
   metrics: Metrics;
   /** Shared state: event dedupe, replayed signatures, unfurl memory, linked-user answers. */
   state: StateStore;
+  /** The subscription commands (absent: `/focus subscribe` is not offered). */
+  subscriptions?: SubscriptionService;
   /** Work in progress, waited for at shutdown. */
   inflight: InFlight;
 }
@@ -119,10 +123,16 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     onDelivery: options.metrics.delivery,
     onDenial: options.metrics.denial,
   };
-  registerCommand(app, deps, logger);
+  const connect = new ConnectChannels(app.client);
+  const subscribe = options.subscriptions && {
+    service: options.subscriptions,
+    connect,
+    inSharedChannels: options.unfurlInSharedChannels,
+  };
+  registerCommand(app, deps, logger, subscribe);
   registerActions(app, deps, logger);
   registerShortcut(app, deps, logger);
-  registerUnfurls(app, deps, logger, { unfurlInSharedChannels: options.unfurlInSharedChannels });
+  registerUnfurls(app, deps, logger, connect, { unfurlInSharedChannels: options.unfurlInSharedChannels });
   registerMentions(app, deps, logger, { watchChannelIds: options.watchChannelIds });
 
   await app.init();

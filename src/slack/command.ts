@@ -1,18 +1,32 @@
 /** `/focus`: ack at once, then answer through `respond()` (ephemeral). */
 import type { App } from '@slack/bolt';
 import type { Logger } from '../domain/logger.js';
+import { parseSubscriptionCommand } from '../parse/subscribe.js';
 import type { Card } from '../render/blocks.js';
 import { noticeCard } from '../render/status.js';
 import { afterAck, type SurfaceDeps, serve } from './deliver.js';
 import { commandRequest } from './request.js';
+import { answerSubscription, type SubscribeDeps } from './subscribe.js';
 
 export const SLASH_COMMAND = '/focus';
 
-export function registerCommand(app: App, deps: SurfaceDeps, logger: Logger): void {
+export function registerCommand(app: App, deps: SurfaceDeps, logger: Logger, subs?: SubscribeDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
     await ack();
     await afterAck();
     const request = commandRequest(command, logger);
+    const subscription = subs && parseSubscriptionCommand(command.text ?? '', deps.answerer.parseContext);
+    if (subs && subscription) {
+      await answerSubscription(
+        deps,
+        subs,
+        request,
+        subscription,
+        { channelName: command.channel_name },
+        respond,
+      );
+      return;
+    }
     await serve<Card>(deps, request, {
       answer: async () => (await deps.answerer.answerCommand(command.text ?? '', request.asker)).card,
       refusal: noticeCard,

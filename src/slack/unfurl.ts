@@ -9,7 +9,7 @@ import type { App } from '@slack/bolt';
 import type { Logger } from '../domain/logger.js';
 import type { Card } from '../render/blocks.js';
 import type { StateStore } from '../state/index.js';
-import { ConnectChannels } from './connect.js';
+import type { ConnectChannels } from './connect.js';
 import { afterAck, checkAccess, deliver, type SurfaceDeps } from './deliver.js';
 import { eventRequest } from './request.js';
 import { type PlannedLink, planUnfurls, unfurlers } from './unfurl-plan.js';
@@ -23,9 +23,14 @@ export interface UnfurlOptions {
 /** Slack's answers that mean "this link cannot be unfurled": expected, not errors. */
 const QUIET_ERRORS = new Set(['cannot_unfurl_url', 'cannot_find_message', 'cannot_unfurl_message']);
 
-export function registerUnfurls(app: App, deps: SurfaceDeps, logger: Logger, options: UnfurlOptions): void {
+export function registerUnfurls(
+  app: App,
+  deps: SurfaceDeps,
+  logger: Logger,
+  connect: ConnectChannels,
+  options: UnfurlOptions,
+): void {
   const matchers = unfurlers(deps.answerer.parseContext.links);
-  const connect = new ConnectChannels(app.client);
   const windowMs = options.repeatWindowMs ?? 30 * 60_000;
 
   app.event('link_shared', async ({ event, client, body }) => {

@@ -10,6 +10,7 @@ import { FIXTURES } from '../../src/sandbox/index.js';
 import { signSlackRequest, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.js';
 import { startSimulator } from '../helpers/focus.js';
 import { BOT_TOKEN, type Harness, SECRET, startHarness } from '../helpers/harness.js';
+import { tempStatePath } from '../helpers/state.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
@@ -265,6 +266,7 @@ describe('the process', () => {
         SLACK_API_URL: slack.apiUrl,
         PORT: String(port),
         LOG_LEVEL: 'info',
+        STATE_PATH: tempStatePath().path,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

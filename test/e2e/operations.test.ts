@@ -7,6 +7,7 @@ import { FIXTURES } from '../../src/sandbox/index.js';
 import { signSlackRequest, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.js';
 import { startSimulator } from '../helpers/focus.js';
 import { BOT_TOKEN, type Harness, SECRET, startHarness } from '../helpers/harness.js';
+import { tempStatePath } from '../helpers/state.js';
 
 describe('readiness and metrics', () => {
   let h: Harness;
@@ -86,6 +87,7 @@ async function spawnApp(env: Record<string, string> = {}) {
       SLACK_API_URL: slack.apiUrl,
       PORT: String(port),
       LOG_LEVEL: 'info',
+      STATE_PATH: tempStatePath().path,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { tempStatePath } from '../helpers/state.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -11,7 +12,7 @@ function runMain(input: string, args: string[] = [], env: Record<string, string>
   );
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     cwd: root,
-    env: { ...clean, ...env },
+    env: { STATE_PATH: tempStatePath().path, ...clean, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -9,6 +9,7 @@ import { createLogger } from '../../src/log.js';
 import type { SimulatorOptions } from '../../src/sandbox/index.js';
 import { type FakeSlack, signSlackRequest, slashCommandBody, startFakeSlack } from './fake-slack.js';
 import { startSimulator } from './focus.js';
+import { tempStatePath } from './state.js';
 
 export const SECRET = 'test-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-test-bot-token-abcdef';
@@ -40,7 +41,9 @@ export async function startHarness(
 ): Promise<Harness> {
   const slack = await startFakeSlack();
   const sim = await startSimulator(simulator);
+  const state = tempStatePath();
   const loaded = loadConfig({
+    STATE_PATH: state.path,
     FOCUS_BASE_URL: sim.url,
     FOCUS_CLIENT_ID: String(sim.credentials.clientId),
     FOCUS_API_KEY: sim.credentials.apiKey,
@@ -110,6 +113,7 @@ export async function startHarness(
       await app.stop();
       await sim.close();
       await slack.close();
+      state.remove();
     },
   };
 }

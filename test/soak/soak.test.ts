@@ -15,6 +15,7 @@ import { createLogger } from '../../src/log.js';
 import { createRng } from '../../src/sandbox/index.js';
 import { signSlackRequest, slashCommandBody } from '../helpers/fake-slack.js';
 import { startSimulator } from '../helpers/focus.js';
+import { tempStatePath } from '../helpers/state.js';
 import { type SoakSlack, startSoakSlack } from './responses.js';
 
 const LOOKUPS = Number(process.env.SOAK_LOOKUPS ?? 2_000);
@@ -53,6 +54,7 @@ beforeAll(async () => {
   slack = await startSoakSlack();
   sim = await startSimulator({ faults: FAULTS });
   const loaded = loadConfig({
+    STATE_PATH: tempStatePath().path,
     FOCUS_BASE_URL: sim.url,
     FOCUS_CLIENT_ID: String(sim.credentials.clientId),
     FOCUS_API_KEY: sim.credentials.apiKey,

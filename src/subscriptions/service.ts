@@ -1,0 +1,104 @@
+/**
+ * The subscription commands' work: resolve what a channel wants to follow (a number as typed;
+ * a person by id, name or email, exactly one), add, list and remove subscriptions. Every
+ * change writes one audit line.
+ */
+import type { Logger } from '../domain/logger.js';
+import type { Subscription, SubscriptionCommand, SubscriptionTarget } from '../domain/subscription.js';
+import type { FocusCache } from '../focus/cache.js';
+import type { PeopleDirectory } from '../lookup/directory.js';
+import type { SubscriptionStore } from '../state/subscriptions.js';
+
+export interface Where {
+  channel: string;
+  team: string | undefined;
+  user: string;
+}
+
+export type SubscribeOutcome =
+  | { status: 'subscribed' | 'already'; subscription: Subscription; number: number }
+  | { status: 'refused'; message: string };
+
+/** Names offered when a person search is ambiguous. */
+const CHOICES_SHOWN = 5;
+
+export class SubscriptionService {
+  constructor(
+    private readonly options: {
+      store: SubscriptionStore;
+      focus: FocusCache;
+      directory?: PeopleDirectory;
+      logger: Logger;
+      now?: () => Date;
+    },
+  ) {}
+
+  async subscribe(
+    target: Extract<SubscriptionCommand, { kind: 'subscribe' }>['target'],
+    where: Where,
+    logger: Logger,
+  ): Promise<SubscribeOutcome> {
+    const resolved = await this.resolve(target);
+    if ('message' in resolved) return { status: 'refused', message: resolved.message };
+    const now = this.options.now?.() ?? new Date();
+    const result = await this.options.store.add({ ...where, createdBy: where.user, target: resolved }, now);
+    const list = await this.options.store.list(where.channel);
+    const number = list.findIndex((s) => s.id === result.subscription.id) + 1;
+    logger.info('audit', {
+      kind: 'subscribe',
+      channel: where.channel,
+      user: where.user,
+      team: where.team,
+      subscription: result.subscription.id,
+      target: result.subscription.target.kind,
+      outcome: result.added ? 'subscribed' : 'already',
+    });
+    return { status: result.added ? 'subscribed' : 'already', subscription: result.subscription, number };
+  }
+
+  list(channel: string): Promise<Subscription[]> {
+    return this.options.store.list(channel);
+  }
+
+  /** Removes by the numbers `list` shows (1-based), or all; returns what stopped. */
+  async unsubscribe(which: 'all' | number[], where: Where, logger: Logger): Promise<Subscription[]> {
+    const list = await this.options.store.list(where.channel);
+    const chosen =
+      which === 'all' ? list : which.flatMap((n) => (list[n - 1] ? [list[n - 1] as Subscription] : []));
+    const removed = await this.options.store.remove(
+      where.channel,
+      chosen.map((s) => s.id),
+    );
+    logger.info('audit', {
+      kind: 'unsubscribe',
+      channel: where.channel,
+      user: where.user,
+      team: where.team,
+      subscriptions: removed.map((s) => s.id),
+      outcome: removed.length > 0 ? 'unsubscribed' : 'nothing',
+    });
+    return removed;
+  }
+
+  private async resolve(
+    target: Extract<SubscriptionCommand, { kind: 'subscribe' }>['target'],
+  ): Promise<SubscriptionTarget | { message: string }> {
+    if (target.kind === 'phone') return target;
+    if ('id' in target) {
+      const [person] = await this.options.focus.getPeople([target.id]);
+      return person
+        ? { kind: 'person', personId: person.id, name: person.fullName }
+        : { message: `Focus has no person with id ${target.id}.` };
+    }
+    if (!this.options.directory) return { message: 'Subscribe to a person by id here.' };
+    const found = await this.options.directory.search(target.query, CHOICES_SHOWN + 1);
+    const [only] = found;
+    if (found.length === 1 && only) return { kind: 'person', personId: only.id, name: only.fullName };
+    if (found.length === 0)
+      return { message: 'Nobody in Focus matches that. Try an id, a full name or an email.' };
+    const names = found.slice(0, CHOICES_SHOWN).map((p) => `${p.fullName} (person ${p.id})`);
+    return {
+      message: `Several people match: ${names.join(', ')}${found.length > CHOICES_SHOWN ? ', …' : ''}. Subscribe by id, e.g. \`/focus subscribe person ${found[0]?.id}\`.`,
+    };
+  }
+}
