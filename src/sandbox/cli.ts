@@ -2,7 +2,8 @@
  * `npm run sandbox [-- --profile NAME]`: runs the Focus simulator until SIGINT/SIGTERM,
  * behaving like the named tenant profile (default `current`; an unknown name exits 2).
  * Env: SANDBOX_PORT (default 4010), SANDBOX_SEED (default 42), SANDBOX_LATENCY_MS (default: the
- * profile's, 0 for most).
+ * profile's, 0 for most), SANDBOX_NEW_RECORDING_MS (default 0: off; else a new recording of Jane
+ * Smith's number every so many ms, for subscriptions).
  */
 import { parseSandboxArgs, SANDBOX_USAGE } from './cli-args.js';
 import { FIXTURES } from './fixtures.js';
@@ -24,12 +25,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const latencyMs = process.env.SANDBOX_LATENCY_MS ? intEnv('SANDBOX_LATENCY_MS', 0) : undefined;
+  const newRecordingEveryMs = intEnv('SANDBOX_NEW_RECORDING_MS', 0);
   const sim = await startFocusSimulator({
     profile: args.profile,
     port: intEnv('SANDBOX_PORT', 4010),
     seed: intEnv('SANDBOX_SEED', FIXTURES.seed),
     now: new Date(),
     ...(latencyMs !== undefined && { faults: { latencyMs } }),
+    ...(newRecordingEveryMs > 0 && { newRecordingEveryMs }),
   });
   const d = sim.dataset;
   const lines = [
@@ -50,6 +53,9 @@ async function main(): Promise<void> {
     `  ${FIXTURES.unknownNumber}  nobody's number, still on recordings`,
     `  recording ${FIXTURES.manyComments.recordingId}  has ${FIXTURES.manyComments.commentCount} comments`,
     '',
+    newRecordingEveryMs > 0
+      ? `A new recording of ${FIXTURES.jane.phone} every ${newRecordingEveryMs} ms (SANDBOX_NEW_RECORDING_MS).`
+      : `New recordings: POST ${sim.url}/__sim/recordings {"phone":"${FIXTURES.jane.phone}"}, or set SANDBOX_NEW_RECORDING_MS.`,
     `Request counts: GET ${sim.url}/__sim/stats   Ctrl-C to stop.`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

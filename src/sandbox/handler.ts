@@ -7,6 +7,7 @@ import type { FocusEndpoint } from '../domain/focus.js';
 import type { TokenIssuer } from './auth.js';
 import { decideFaults, type FaultOptions, retryAfterValue, truncateJson } from './faults.js';
 import { type Delays, parseJson, readBody, sendText } from './http.js';
+import { type LiveRecordings, parseNewRecording } from './live.js';
 import {
   type Credentials,
   checkCredentials,
@@ -22,6 +23,7 @@ export const BASE_PATH = '/api';
 
 export interface SimState {
   store: FocusStore;
+  live: LiveRecordings;
   credentials: Credentials;
   tokens: TokenIssuer;
   authPaths: ReadonlySet<string>;
@@ -112,7 +114,10 @@ export function createHandler(s: SimState): (req: IncomingMessage, res: ServerRe
   };
 }
 
-/** `/api/__sim/stats` (GET, DELETE resets) and `/api/__sim/faults` (GET, POST merges): no auth, not counted. */
+/**
+ * `/api/__sim/stats` (GET, DELETE resets), `/api/__sim/faults` (GET, POST merges) and
+ * `/api/__sim/recordings` (POST adds one, answers 201 with it): no auth, not counted.
+ */
 async function simControl(
   s: SimState,
   req: IncomingMessage,
@@ -134,7 +139,17 @@ async function simControl(
     }
     return json(200, s.setFaults(body.value as Partial<FaultOptions>));
   }
-  if (path === '/__sim/stats' || path === '/__sim/faults')
+  if (path === '/__sim/recordings' && method === 'POST') {
+    const body = parseJson((await readBody(req)) ?? '');
+    const spec = body.ok ? parseNewRecording(body.value) : { ok: false as const, error: 'invalid JSON body' };
+    if (!spec.ok) return json(400, { error: spec.error });
+    try {
+      return json(201, s.live.add(spec.value));
+    } catch (e) {
+      return json(400, { error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  if (path === '/__sim/stats' || path === '/__sim/faults' || path === '/__sim/recordings')
     return json(405, { error: `${method} not allowed` });
   json(404, { error: `no route ${path}` });
 }

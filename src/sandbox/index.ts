@@ -4,6 +4,7 @@ export { type DatasetOptions, generateDataset } from './data.js';
 export { DEFAULT_FAULTS, type FaultOptions } from './faults.js';
 export { FIXTURES } from './fixtures.js';
 export { type JwtCheck, type JwtPayload, signJwt, verifyJwt } from './jwt.js';
+export type { NewRecording } from './live.js';
 export {
   DEFAULT_PROFILE,
   isProfileName,

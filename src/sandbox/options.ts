@@ -1,10 +1,11 @@
 /** Options and handle of the Focus simulator. */
 import type { FaultOptions } from './faults.js';
+import type { NewRecording } from './live.js';
 import type { ProfileName } from './profiles.js';
 import type { AuthPath, Credentials, EndpointSearchShape } from './routes.js';
 import type { FieldMasks } from './shape.js';
 import type { SimulatorStats } from './stats.js';
-import type { Dataset } from './types.js';
+import type { Dataset, WireRecording } from './types.js';
 
 export interface SimulatorOptions {
   /**
@@ -47,6 +48,13 @@ export interface SimulatorOptions {
   jwtSecret?: string;
   /** Milliseconds since the epoch, for token issue and expiry (default `Date.now`). */
   clock?: () => number;
+  /**
+   * Adds a recording of `newRecordingPhone` every this many ms while running (default: none),
+   * so channel subscriptions have news.
+   */
+  newRecordingEveryMs?: number;
+  /** Default Jane Smith's `FIXTURES.jane.phone` (447700900123). */
+  newRecordingPhone?: string;
 }
 
 export interface FocusSimulator {
@@ -56,12 +64,19 @@ export interface FocusSimulator {
   readonly credentials: Credentials;
   /** The profile it runs (`current` unless one was given). */
   readonly profile: ProfileName;
+  /** As generated (or given): recordings added while running are not in it. */
   readonly dataset: Dataset;
   /** The current fault knobs. */
   readonly faults: FaultOptions;
   /** Merges knobs into the current ones (a key set to undefined clears an optional knob). */
   setFaults(partial: Partial<FaultOptions>): FaultOptions;
   stats(): SimulatorStats;
+  /**
+   * Adds a recording while running and returns it as the wire has it; with the default start
+   * (now) it is the newest, first in every search that matches it. Throws on an unknown
+   * endpoint id, a malformed number or date, or no party at all.
+   */
+  addRecording(spec: NewRecording): WireRecording;
   resetStats(): void;
   /** Mints an access token; `issuedAtMs` in the past gives an expired one. */
   signToken(opts?: { lifetimeSeconds?: number; issuedAtMs?: number }): string;

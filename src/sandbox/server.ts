@@ -8,8 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { TokenIssuer } from './auth.js';
 import { generateDataset } from './data.js';
 import { DEFAULT_FAULTS, type FaultOptions } from './faults.js';
+import { FIXTURES } from './fixtures.js';
 import { BASE_PATH, createHandler } from './handler.js';
 import { Delays, sendText } from './http.js';
+import { feedRecordings, LiveRecordings } from './live.js';
 import { DEFAULT_CREDENTIALS, type FocusSimulator, type SimulatorOptions } from './options.js';
 import { withProfile } from './profiles.js';
 import { mulberry32 } from './random.js';
@@ -40,8 +42,14 @@ export async function startFocusSimulator(options: SimulatorOptions = {}): Promi
     faults = { ...faults, ...partial };
     return faults;
   };
+  const store = new FocusStore(dataset);
+  const live = new LiveRecordings(store, clock);
+  const stopFeed = opts.newRecordingEveryMs
+    ? feedRecordings(live, opts.newRecordingEveryMs, opts.newRecordingPhone ?? FIXTURES.jane.phone)
+    : () => {};
   const handle = createHandler({
-    store: new FocusStore(dataset),
+    store,
+    live,
     credentials,
     tokens,
     authPaths: new Set<string>(opts.authPaths ?? AUTH_PATHS),
@@ -80,11 +88,13 @@ export async function startFocusSimulator(options: SimulatorOptions = {}): Promi
     },
     setFaults,
     stats: () => log.snapshot(),
+    addRecording: (spec) => live.add(spec),
     resetStats: () => log.reset(),
     signToken: (o = {}) =>
       tokens.sign(o.lifetimeSeconds ?? faults.tokenLifetimeSeconds, 'access', o.issuedAtMs),
     close: () =>
       new Promise<void>((resolve) => {
+        stopFeed();
         delays.cancelAll();
         server.close(() => resolve());
         server.closeAllConnections();

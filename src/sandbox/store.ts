@@ -38,13 +38,24 @@ function paginate<T>(all: readonly T[], page: number, pageSize: number): Paged<T
 const endpointKey = (type: string, value: string): string =>
   `${type}\u0000${type === 'email' ? value.toLowerCase() : value}`;
 
+/** What free text is matched against: numbers, names, tags and the third-party id. */
+function haystackOf(r: WireRecording): string {
+  const parts = [
+    ...r.endpoints.map((e) => e.endpoint.endpoint),
+    ...r.people.map((p) => p.fullName),
+    ...r.tags,
+    r.thirdPartyId,
+  ];
+  return parts.join('\u0000').toLowerCase();
+}
+
 export class FocusStore {
   /** Newest first, with parallel arrays by position. */
   private readonly recs: WireRecording[];
   private readonly startMs: number[];
   private readonly haystack: string[];
   /** Every haystack joined, and where each starts: one indexOf scan finds free-text hits. */
-  private readonly allText: string;
+  private allText: string;
   private readonly textStarts: number[] = [];
   private readonly posById = new Map<number, number>();
   private readonly posByThirdParty = new Map<string, number>();
@@ -67,25 +78,59 @@ export class FocusStore {
         if (list[list.length - 1] !== i) list.push(i);
         this.posByEndpointId.set(endpoint.id, list);
       }
-      const parts = [
-        ...r.endpoints.map((e) => e.endpoint.endpoint),
-        ...r.people.map((p) => p.fullName),
-        ...r.tags,
-        r.thirdPartyId,
-      ];
-      return parts.join('\u0000').toLowerCase();
+      return haystackOf(r);
     });
-    let offset = 0;
-    for (const text of this.haystack) {
-      this.textStarts.push(offset);
-      offset += text.length + 1;
-    }
-    this.allText = this.haystack.join('\u0001');
+    this.allText = '';
+    this.indexText();
     for (const ep of dataset.endpoints) {
       const key = endpointKey(ep.type, ep.endpoint);
       this.endpointsByKey.set(key, [...(this.endpointsByKey.get(key) ?? []), ep]);
     }
     for (const p of dataset.people) this.peopleById.set(p.id, p);
+  }
+
+  /**
+   * Adds a recording in its place (newest first; at the front when it is the newest), moving
+   * every index on by one position behind it: O(n), for recordings added while running.
+   */
+  insertRecording(r: WireRecording): void {
+    if (this.posById.has(r.interactionId)) throw new Error(`recording ${r.interactionId} exists`);
+    if (this.posByThirdParty.has(r.thirdPartyId)) throw new Error(`thirdPartyId ${r.thirdPartyId} exists`);
+    const t = Date.parse(r.startDatetimeUTC);
+    if (!Number.isFinite(t)) throw new Error(`startDatetimeUTC ${r.startDatetimeUTC} is not a date`);
+    // First position that sorts after r (older, or as old with a smaller id).
+    let lo = 0;
+    let hi = this.recs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const m = this.startMs[mid] ?? 0;
+      if (m > t || (m === t && (this.recs[mid]?.interactionId ?? 0) > r.interactionId)) lo = mid + 1;
+      else hi = mid;
+    }
+    const at = lo;
+    const shift = <K>(map: Map<K, number>) => {
+      for (const [k, p] of map) if (p >= at) map.set(k, p + 1);
+    };
+    shift(this.posById);
+    shift(this.posByThirdParty);
+    for (const list of this.posByEndpointId.values()) {
+      for (let i = list.length - 1; i >= 0 && (list[i] ?? 0) >= at; i--) list[i] = (list[i] ?? 0) + 1;
+    }
+    this.recs.splice(at, 0, r);
+    this.startMs.splice(at, 0, t);
+    this.haystack.splice(at, 0, haystackOf(r));
+    this.posById.set(r.interactionId, at);
+    this.posByThirdParty.set(r.thirdPartyId, at);
+    for (const id of new Set(
+      r.endpoints.flatMap((e) => (e.endpoint.id === undefined ? [] : [e.endpoint.id])),
+    )) {
+      const list = this.posByEndpointId.get(id) ?? [];
+      let i = list.length;
+      while (i > 0 && (list[i - 1] ?? 0) > at) i--;
+      list.splice(i, 0, at);
+      this.posByEndpointId.set(id, list);
+    }
+    this.indexText();
   }
 
   searchRecordings(q: RecordingQuery): Paged<WireRecording> {
@@ -112,6 +157,17 @@ export class FocusStore {
       for (let i = this.firstAtOrBefore(to); i < this.recs.length && (this.startMs[i] ?? 0) >= from; i++)
         visit(i);
     return paginate(hits, q.page, q.pageSize);
+  }
+
+  /** Joins the haystacks into one text and notes where each starts. */
+  private indexText(): void {
+    this.textStarts.length = 0;
+    let offset = 0;
+    for (const text of this.haystack) {
+      this.textStarts.push(offset);
+      offset += text.length + 1;
+    }
+    this.allText = this.haystack.join('\u0001');
   }
 
   /** Positions whose haystack contains `text`, ascending (newest first). */

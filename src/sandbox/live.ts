@@ -1,0 +1,184 @@
+/**
+ * Recordings that arrive while the simulator runs, so channel subscriptions have news: one at a
+ * time (`addRecording`, `POST /api/__sim/recordings`) or one every few seconds for a known
+ * number (`newRecordingEveryMs`). Each is built like the generated ones and indexed by the
+ * store in its place: with the default start (now), the newest.
+ */
+import { makeRecording, type Party } from './build.js';
+import { FIXTURES } from './fixtures.js';
+import { isObject, type Parsed } from './requests.js';
+import type { FocusStore } from './store.js';
+import type { Direction, MediaType, WireEndpoint, WireRecording } from './types.js';
+
+export interface NewRecording {
+  /** The parties by endpoint id (known endpoints; their owners are on the recording). */
+  endpointIds?: number[];
+  /** Or by number (Focus form, digits with country code): a known one is its endpoint, another a bare number. */
+  phone?: string | string[];
+  /** ISO-8601, a Date or ms since the epoch; default now (the simulator's clock). */
+  startsAt?: string | Date | number;
+  /** Default `inbound`: the counterparty called. */
+  direction?: Direction;
+  /** Default `call`. */
+  mediaType?: MediaType;
+  /** Default 60 (0 for an SMS). */
+  durationSeconds?: number;
+  /** With one party given, the other side (default: the fixture number nobody owns). */
+  counterparty?: string;
+  tags?: string[];
+  hasTranscript?: boolean;
+  retentionGroupId?: number;
+}
+
+const DIRECTIONS: readonly Direction[] = ['inbound', 'outbound', 'internal'];
+const MEDIA: readonly MediaType[] = ['call', 'sms', 'teams'];
+
+export class LiveRecordings {
+  private nextId: number;
+  private readonly endpointsById = new Map<number, WireEndpoint>();
+  private added = 0;
+
+  constructor(
+    private readonly store: FocusStore,
+    private readonly clock: () => number,
+  ) {
+    let max: number = FIXTURES.firstGeneratedRecordingId;
+    for (const r of store.dataset.recordings) max = Math.max(max, r.interactionId);
+    this.nextId = max + 1;
+    for (const e of store.dataset.endpoints) this.endpointsById.set(e.id, e);
+  }
+
+  /** Recordings added so far. */
+  get count(): number {
+    return this.added;
+  }
+
+  /** Builds the recording, adds it, and returns it as the wire has it. Throws on a bad spec. */
+  add(spec: NewRecording): WireRecording {
+    const given = this.parties(spec);
+    if (given.length === 0) throw new Error('give endpointIds or phone: the recording needs a party');
+    const direction = spec.direction ?? 'inbound';
+    const mediaType = spec.mediaType ?? 'call';
+    const startMs = this.startOf(spec.startsAt);
+    let parties = given;
+    if (given.length === 1) {
+      const other = this.byPhone(spec.counterparty ?? FIXTURES.unknownNumber);
+      parties = direction === 'inbound' ? [other, ...given] : [...given, other];
+    }
+    const id = this.nextId++;
+    const recording = makeRecording({
+      id,
+      startMs,
+      durationSeconds: spec.durationSeconds ?? (mediaType === 'sms' ? 0 : 60),
+      direction,
+      mediaType,
+      parties,
+      tags: spec.tags ?? [],
+      thirdPartyId: `SIM-LIVE-${id}`,
+      hasTranscript: spec.hasTranscript ?? false,
+      retentionGroupId: spec.retentionGroupId ?? FIXTURES.retentionGroups.defaultId,
+      style: 'millis',
+    });
+    this.store.insertRecording(recording);
+    this.added++;
+    return recording;
+  }
+
+  private parties(spec: NewRecording): Party[] {
+    const byId = (spec.endpointIds ?? []).map((id) => {
+      const e = this.endpointsById.get(id);
+      if (!e) throw new Error(`no endpoint ${id}`);
+      return party(e);
+    });
+    const phones = spec.phone === undefined ? [] : Array.isArray(spec.phone) ? spec.phone : [spec.phone];
+    return [...byId, ...phones.map((p) => this.byPhone(p))];
+  }
+
+  private byPhone(phone: string): Party {
+    const digits = phone.replace(/^\+/, '');
+    if (!/^\d{4,17}$/.test(digits)) throw new Error(`phone ${JSON.stringify(phone)} is not digits`);
+    const known = this.store.searchEndpoints('phone', digits, 1, 1).items[0];
+    return known ? party(known) : { ref: { endpoint: digits, type: 'phone' } };
+  }
+
+  private startOf(startsAt: NewRecording['startsAt']): number {
+    if (startsAt === undefined) return this.clock();
+    const ms =
+      startsAt instanceof Date
+        ? startsAt.getTime()
+        : typeof startsAt === 'number'
+          ? startsAt
+          : Date.parse(startsAt);
+    if (!Number.isFinite(ms)) throw new Error(`startsAt ${JSON.stringify(startsAt)} is not a date`);
+    return ms;
+  }
+}
+
+const party = (e: WireEndpoint): Party => ({
+  ref: { id: e.id, endpoint: e.endpoint, type: e.type },
+  person: { id: e.person.id, fullName: e.person.fullName },
+});
+
+/**
+ * Adds one recording of `phone` every `everyMs`, alternating inbound and outbound, until
+ * stopped. The timer does not keep the process alive.
+ */
+export function feedRecordings(live: LiveRecordings, everyMs: number, phone: string): () => void {
+  if (!/^\d{4,17}$/.test(phone)) throw new Error(`newRecordingPhone ${JSON.stringify(phone)} is not digits`);
+  if (!(everyMs > 0)) throw new Error(`newRecordingEveryMs must be positive, got ${everyMs}`);
+  let n = 0;
+  const timer = setInterval(() => {
+    const direction: Direction = n % 2 === 0 ? 'inbound' : 'outbound';
+    live.add({ phone, direction, durationSeconds: 30 + ((n * 47) % 600) });
+    n++;
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** The body of `POST /api/__sim/recordings`: a `NewRecording` in JSON. */
+export function parseNewRecording(body: unknown): Parsed<NewRecording> {
+  const bad = (error: string): Parsed<never> => ({ ok: false, error });
+  if (!isObject(body)) return bad('body must be a JSON object describing the recording');
+  const { endpointIds, phone, startsAt, direction, mediaType, durationSeconds, counterparty, tags } = body;
+  const out: NewRecording = {};
+  if (endpointIds !== undefined) {
+    if (!Array.isArray(endpointIds) || !endpointIds.every(Number.isInteger))
+      return bad('endpointIds must be an array of integers');
+    out.endpointIds = endpointIds as number[];
+  }
+  if (phone !== undefined) {
+    const list = Array.isArray(phone) ? phone : [phone];
+    if (!list.every((p) => typeof p === 'string'))
+      return bad('phone must be a string or an array of strings');
+    out.phone = list as string[];
+  }
+  if (startsAt !== undefined) {
+    if (typeof startsAt !== 'string' && typeof startsAt !== 'number')
+      return bad('startsAt must be an ISO-8601 string or ms since the epoch');
+    out.startsAt = startsAt;
+  }
+  if (direction !== undefined) {
+    if (!DIRECTIONS.includes(direction as Direction))
+      return bad(`direction must be one of ${DIRECTIONS.join(', ')}`);
+    out.direction = direction as Direction;
+  }
+  if (mediaType !== undefined) {
+    if (!MEDIA.includes(mediaType as MediaType)) return bad(`mediaType must be one of ${MEDIA.join(', ')}`);
+    out.mediaType = mediaType as MediaType;
+  }
+  if (durationSeconds !== undefined) {
+    if (!Number.isInteger(durationSeconds) || (durationSeconds as number) < 0)
+      return bad('durationSeconds must be a non-negative integer');
+    out.durationSeconds = durationSeconds as number;
+  }
+  if (counterparty !== undefined) {
+    if (typeof counterparty !== 'string') return bad('counterparty must be a string');
+    out.counterparty = counterparty;
+  }
+  if (tags !== undefined) {
+    if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) return bad('tags must be strings');
+    out.tags = tags as string[];
+  }
+  return { ok: true, value: out };
+}
