@@ -152,8 +152,8 @@ export class SqliteState implements StateStore, SubscriptionStore {
   }
 
   /** Deletes up to one batch of expired keys when the last purge is old enough; returns how many. */
-  purge(now = this.now(), force = false): number {
-    if (!force && now - this.lastPurge < this.purgeEveryMs) return 0;
+  purge(now = this.now()): number {
+    if (now - this.lastPurge < this.purgeEveryMs) return 0;
     const { changes } = this.s.purge.run(now);
     // A full batch means more may be waiting: the next write purges again.
     if (changes < this.s.purgeBatch) this.lastPurge = now;

@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/domain/errors.js';
@@ -303,5 +305,53 @@ describe('SqliteState', () => {
         holder.close();
       }
     });
+  });
+});
+
+describe('SqliteState under SIGKILL', () => {
+  it('a process killed mid-burst loses no committed mark: a new process sees every one it reported', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'focus-state-kill-'));
+    const file = join(dir, 'state.sqlite');
+    try {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', fileURLToPath(new URL('./kill-child.ts', import.meta.url)), file],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      const reported: number[] = [];
+      let sub = 0;
+      let buffer = '';
+      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.once('exit', (_, signal) => resolve(signal)),
+      );
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        const lines = buffer.split('\n');
+        buffer = lines.pop() ?? '';
+        for (const line of lines) {
+          if (line.startsWith('sub ')) sub = Number(line.slice(4));
+          else reported.push(Number(line));
+        }
+        if (reported.length >= 300 && !child.killed) child.kill('SIGKILL');
+      });
+      expect(await exited).toBe('SIGKILL');
+      const last = reported.at(-1) ?? 0;
+      expect(last).toBeGreaterThanOrEqual(300);
+
+      const store = openSqliteState(file);
+      try {
+        for (const id of reported) expect(await store.delivered(sub, id)).toBe(true);
+        const cursor = await store.cursor(sub);
+        // The cursor is the newest mark that committed: the last reported, or the one after it.
+        const newest = cursor.idsAtNewest[0] ?? 0;
+        expect([last, last + 1]).toContain(newest);
+        expect(store.deliveredCount(sub)).toBe(newest);
+        expect(await store.claim(`event:${last}`, 1_000)).toBe(false);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
