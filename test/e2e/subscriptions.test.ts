@@ -1,0 +1,132 @@
+/**
+ * Channel subscriptions end to end: signed slash commands into the real receiver, the real
+ * poller against the simulator (which adds recordings as the test asks), posts to the fake
+ * Slack Web API, state in a real SQLite file.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES } from '../../src/sandbox/index.js';
+import { type Harness, startHarness } from '../helpers/harness.js';
+
+const JANE = FIXTURES.jane.phone;
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({
+    SUBSCRIPTION_POLL_SECONDS: '1',
+    SUBSCRIPTION_POST_INTERVAL_MS: '0',
+    ALLOWED_SLACK_USER_IDS: 'U1,U2',
+  });
+  h.slack.on('conversations.info', (body) => ({
+    channel: { id: body.channel, is_ext_shared: body.channel === 'CSHARED' },
+  }));
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const postsIn = (channel: string) =>
+  h.slack.callsOf('chat.postMessage').filter((c) => c.body.channel === channel);
+const textsIn = (channel: string) => postsIn(channel).map((c) => String(c.body.text));
+async function command(text: string, channel: string, user = 'U1') {
+  const { responseUrl } = await h.command(text, { channel_id: channel, user_id: user });
+  return (await h.slack.responseAt(responseUrl)).body;
+}
+/** Waits until `channel` has `count` posts (or the time runs out), then a little more for doubles. */
+async function postsAfter(channel: string, count: number, timeoutMs = 10_000) {
+  const until = Date.now() + timeoutMs;
+  while (postsIn(channel).length < count && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 1_500)); // one more poll: nothing may come twice
+  return textsIn(channel);
+}
+
+describe('subscribe, deliver, unsubscribe', () => {
+  it('posts each new recording of a followed number once, then stops after unsubscribe', async () => {
+    const reply = await command(`subscribe +${JANE}`, 'CSUB1');
+    expect(reply.response_type).toBe('in_channel');
+    expect(String(reply.text)).toContain('Subscribed to +44 7700 900123');
+    expect(JSON.stringify(reply.blocks)).toContain('<@U1> subscribed this channel');
+
+    const again = await command(`subscribe 07700 900123`, 'CSUB1');
+    expect(again.response_type).toBe('ephemeral');
+    expect(String(again.text)).toContain('Already subscribed');
+
+    const a = h.sim.addRecording({ phone: JANE });
+    const b = h.sim.addRecording({ phone: JANE, direction: 'outbound' });
+    const texts = await postsAfter('CSUB1', 2);
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toContain(`New recording ${a.interactionId}`);
+    expect(texts[1]).toContain(`New recording ${b.interactionId}`);
+
+    const list = await command('subscriptions', 'CSUB1');
+    expect(JSON.stringify(list.blocks)).toMatch(/1\. \+44 7700 900123 · by <@U1>/);
+
+    const stopped = await command('unsubscribe 1', 'CSUB1');
+    expect(stopped.response_type).toBe('in_channel');
+    expect(JSON.stringify(stopped.blocks)).toContain('unsubscribed this channel from +44 7700 900123');
+    h.sim.addRecording({ phone: JANE });
+    expect(await postsAfter('CSUB1', 3, 2_000)).toHaveLength(2);
+  });
+
+  it('follows a person: recordings on any of their numbers', async () => {
+    const reply = await command(`subscribe person ${FIXTURES.jane.personId}`, 'CSUB2');
+    expect(String(reply.text)).toContain('Subscribed to Jane Smith');
+    const r = h.sim.addRecording({ phone: FIXTURES.jane.phone2 });
+    const texts = await postsAfter('CSUB2', 1);
+    expect(texts).toEqual([expect.stringContaining(`New recording ${r.interactionId} of Jane Smith`)]);
+    await command('unsubscribe all', 'CSUB2');
+  });
+
+  it('after a Focus outage, delivers the backlog: the 10 newest and one "and N more" line', async () => {
+    await command(`subscribe +${JANE}`, 'CSUB3');
+    h.sim.setFaults({ forceStatus: 503, forceEndpoints: ['recording.search'] });
+    const since = Date.now();
+    await new Promise((r) => setTimeout(r, 200));
+    const added = Array.from({ length: 13 }, (_, i) =>
+      h.sim.addRecording({ phone: JANE, startsAt: since + 10 * (i + 1) }),
+    );
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(postsIn('CSUB3')).toHaveLength(0);
+    h.sim.setFaults({ forceStatus: undefined, forceEndpoints: undefined });
+    const texts = await postsAfter('CSUB3', 11);
+    expect(texts).toHaveLength(11);
+    for (const r of added.slice(3))
+      expect(texts.some((t) => t.includes(`New recording ${r.interactionId}`))).toBe(true);
+    expect(texts.at(-1)).toContain('and 3 more new recordings');
+    await command('unsubscribe all', 'CSUB3');
+  });
+
+  it('a Slack 429 on chat.postMessage delays posts but loses none', async () => {
+    await command(`subscribe +${JANE}`, 'CSUB4');
+    h.slack.rateLimit('chat.postMessage', 2);
+    const r = h.sim.addRecording({ phone: JANE });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    h.slack.clearRateLimit('chat.postMessage');
+    const texts = await postsAfter('CSUB4', 2);
+    // Refused once (429), then taken: the same post, tried again after Retry-After.
+    expect(texts.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(texts)).toEqual(new Set([expect.stringContaining(`New recording ${r.interactionId}`)]));
+    expect(h.logLines.some((l) => l.includes('"event":"subscriptions.post_rate_limited"'))).toBe(true);
+    await command('unsubscribe all', 'CSUB4');
+  });
+});
+
+describe('who and where may subscribe', () => {
+  it.each([
+    ['a DM', `subscribe +${JANE}`, 'D0123DM', 'U1', 'Subscriptions are for channels'],
+    ['a Slack Connect channel', `subscribe +${JANE}`, 'CSHARED', 'U1', 'shared with another organisation'],
+    ['a user the policy refuses', `subscribe +${JANE}`, 'CSUB5', 'UNOTALLOWED', 'not on the list'],
+    [
+      'a target that is not a number or person',
+      'subscribe retention',
+      'CSUB5',
+      'U1',
+      'phone number or a person',
+    ],
+  ])('refuses in %s, privately', async (_, text, channel, user, message) => {
+    const reply = await command(text, channel, user);
+    expect(reply.response_type).toBe('ephemeral');
+    expect(String(reply.text)).toContain(message);
+    expect(await command('subscriptions', channel === 'D0123DM' ? 'CSUB5' : channel, 'U2')).toMatchObject({
+      text: expect.stringMatching(/No subscriptions|not on the list|shared with another/),
+    });
+  });
+});
