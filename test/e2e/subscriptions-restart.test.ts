@@ -1,0 +1,166 @@
+/**
+ * Subscriptions across restarts: the state file is the memory. A restart between polls loses
+ * and doubles nothing; a process killed (SIGKILL) in the middle of a burst of posts, started
+ * again on the same file, posts everything, at most the one post in flight twice.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type RunningApp, startApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { FIXTURES } from '../../src/sandbox/index.js';
+import { type FakeSlack, signSlackRequest, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.js';
+import { startSimulator } from '../helpers/focus.js';
+import { BOT_TOKEN, SECRET } from '../helpers/harness.js';
+import { tempStatePath } from '../helpers/state.js';
+
+const JANE = FIXTURES.jane.phone;
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+function envFor(
+  sim: Awaited<ReturnType<typeof startSimulator>>,
+  slack: FakeSlack,
+  statePath: string,
+  port: number,
+) {
+  return {
+    FOCUS_BASE_URL: sim.url,
+    FOCUS_CLIENT_ID: String(sim.credentials.clientId),
+    FOCUS_API_KEY: sim.credentials.apiKey,
+    FOCUS_USERNAME: sim.credentials.username,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: String(port),
+    STATE_PATH: statePath,
+    SUBSCRIPTION_POLL_SECONDS: '1',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+async function subscribe(port: number, slack: FakeSlack, channel: string) {
+  const body = slashCommandBody(`subscribe +${JANE}`, slack.responseUrl(), { channel_id: channel });
+  const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+    method: 'POST',
+    body,
+    headers: signSlackRequest(SECRET, body),
+  });
+  expect(res.status).toBe(200);
+  const reply = await slack.nextResponse();
+  expect(String(reply.body.text)).toContain('Subscribed');
+}
+
+const postedIds = (slack: FakeSlack, channel: string) =>
+  slack
+    .callsOf('chat.postMessage')
+    .filter((c) => c.body.channel === channel)
+    .map((c) => Number(/New recording (\d+)/.exec(String(c.body.text))?.[1]));
+
+async function until(check: () => boolean, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
+
+describe('subscriptions across restarts', () => {
+  it('a restart between polls loses and doubles nothing (the file is the memory)', async () => {
+    const sim = await startSimulator();
+    const slack = await startFakeSlack();
+    const state = tempStatePath();
+    cleanups.push(
+      () => sim.close(),
+      () => slack.close(),
+      () => state.remove(),
+    );
+    const start = async () => {
+      const loaded = loadConfig(envFor(sim, slack, state.path, 0));
+      if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+      const app: RunningApp = await startApp(
+        loaded.config,
+        createLogger({ level: 'error', write: () => {} }),
+      );
+      return app;
+    };
+    const first = await start();
+    await subscribe(first.slack?.port as number, slack, 'CRESTART');
+    const a = sim.addRecording({ phone: JANE });
+    await until(() => postedIds(slack, 'CRESTART').length >= 1, 10_000);
+    await first.stop();
+
+    // While the app is down: two more.
+    const b = sim.addRecording({ phone: JANE });
+    const c = sim.addRecording({ phone: JANE });
+    const second = await start();
+    cleanups.push(() => second.stop().then(() => undefined));
+    await until(() => postedIds(slack, 'CRESTART').length >= 3, 10_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(postedIds(slack, 'CRESTART')).toEqual([a.interactionId, b.interactionId, c.interactionId]);
+  });
+
+  it('SIGKILL in the middle of a burst, then a restart: every recording posted, at most one twice', async () => {
+    const sim = await startSimulator();
+    const slack = await startFakeSlack();
+    const state = tempStatePath();
+    cleanups.push(
+      () => sim.close(),
+      () => slack.close(),
+      () => state.remove(),
+    );
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const spawnApp = async (): Promise<{ child: ChildProcess; port: number }> => {
+      const port = await freePort();
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH,
+          ...envFor(sim, slack, state.path, port),
+          SUBSCRIPTION_POST_INTERVAL_MS: '150',
+        },
+        stdio: 'ignore',
+      });
+      cleanups.push(() => {
+        child.kill('SIGKILL');
+      });
+      for (let i = 0; i < 100; i++) {
+        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return { child, port };
+    };
+    const first = await spawnApp();
+    await subscribe(first.port, slack, 'CKILL');
+    const since = Date.now();
+    await new Promise((r) => setTimeout(r, 50));
+    const added = Array.from({ length: 8 }, (_, i) =>
+      sim.addRecording({ phone: JANE, startsAt: since + 5 * (i + 1) }),
+    );
+    await until(() => postedIds(slack, 'CKILL').length >= 3, 15_000);
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('close', r));
+    const before = postedIds(slack, 'CKILL').length;
+    expect(before).toBeLessThan(8);
+
+    await spawnApp();
+    await until(() => new Set(postedIds(slack, 'CKILL')).size >= 8, 20_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const posted = postedIds(slack, 'CKILL');
+    expect(new Set(posted)).toEqual(new Set(added.map((r) => r.interactionId)));
+    expect(posted.length - new Set(posted).size).toBeLessThanOrEqual(1);
+  }, 60_000);
+});
