@@ -20,6 +20,7 @@ import { type RunningSlackApp, startSlackApp } from './slack/app.js';
 import { ChannelPoster } from './slack/channel-poster.js';
 import { MemoryStore, openSqliteState } from './state/index.js';
 import { SubscriptionPoller } from './subscriptions/poller.js';
+import type { Publisher } from './subscriptions/publisher.js';
 import { SubscriptionService } from './subscriptions/service.js';
 
 export interface FocusTarget {
@@ -36,7 +37,12 @@ async function focusTarget(config: Config, logger: Logger): Promise<FocusTarget>
   }
   // Loaded only in sandbox mode: production never loads the simulator.
   const { startFocusSimulator } = await import('./sandbox/index.js');
-  const simulator = await startFocusSimulator({ now: new Date(), profile: config.sandboxProfile });
+  // A new recording of Jane Smith's number every 20 s, so a sandbox subscription has news.
+  const simulator = await startFocusSimulator({
+    now: new Date(),
+    profile: config.sandboxProfile,
+    newRecordingEveryMs: 20_000,
+  });
   logger.info('sandbox.started', { url: simulator.url, profile: config.sandboxProfile });
   return {
     baseUrl: simulator.url,
@@ -64,6 +70,10 @@ export interface RunningApp {
   answerer: Answerer;
   slack: RunningSlackApp | undefined;
   metrics: Metrics;
+  /** The subscription commands (the console's `subscribe` line). */
+  subscriptions: SubscriptionService;
+  /** Starts the subscriptions poller with this publisher (Slack mode starts it with the channel poster). */
+  startPolling(publisher: Publisher): void;
   /**
    * Stops taking work and waits up to SHUTDOWN_GRACE_MS for answers under way; then tells every
    * asker still waiting that the app is restarting, and closes the pools.
@@ -132,6 +142,24 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   const subscriptions = new SubscriptionService({ store: durable, focus, directory, logger });
   let slack: RunningSlackApp | undefined;
   let poller: SubscriptionPoller | undefined;
+  /** One poller per process, posting through `publisher` (Slack channels, or the console). */
+  const startPolling = (publisher: Publisher) => {
+    poller = new SubscriptionPoller({
+      store: durable,
+      client,
+      endpoints: {
+        ofNumber: async (phone) =>
+          (await focus.findEndpoints(phone)).map((e) => ({ id: e.id, value: e.value, type: e.type })),
+        ofPerson: (personId) => directory.endpointsOf(personId),
+      },
+      publisher,
+      logger,
+      intervalMs: config.subscriptionPollSeconds * 1000,
+      onPoll: metrics.poll,
+      onPost: metrics.subscriptionPost,
+    });
+    poller.start();
+  };
   const stop = async (): Promise<StopResult> => {
     directory.stop();
     await slack?.stop().catch((error: unknown) => logger.warn('shutdown.slack_failed', { error }));
@@ -173,30 +201,18 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         subscriptions,
         inflight,
       });
-      poller = new SubscriptionPoller({
-        store: durable,
-        client,
-        endpoints: {
-          ofNumber: async (phone) =>
-            (await focus.findEndpoints(phone)).map((e) => ({ id: e.id, value: e.value, type: e.type })),
-          ofPerson: (personId) => directory.endpointsOf(personId),
-        },
-        publisher: new ChannelPoster({
+      startPolling(
+        new ChannelPoster({
           client: slack.app.client,
           links,
           logger,
           intervalMs: config.subscriptionPostIntervalMs,
         }),
-        logger,
-        intervalMs: config.subscriptionPollSeconds * 1000,
-        onPoll: metrics.poll,
-        onPost: metrics.subscriptionPost,
-      });
-      poller.start();
+      );
     } catch (error) {
       await stop();
       throw error;
     }
   }
-  return { target, answerer, slack, metrics, stop };
+  return { target, answerer, slack, metrics, subscriptions, startPolling, stop };
 }

@@ -7,7 +7,7 @@ import { banner, startApp } from './app.js';
 import { loadConfig, secretsOf } from './config.js';
 import { installLastResortHandlers } from './last-resort.js';
 import { createLogger } from './log.js';
-import { runConsole } from './slack/console.js';
+import { ConsolePublisher, runConsole } from './slack/console.js';
 import { StateError } from './state/index.js';
 
 async function main(argv: string[]): Promise<void> {
@@ -31,8 +31,12 @@ async function main(argv: string[]): Promise<void> {
   (consoleMode ? process.stderr : process.stdout).write(banner(app.target, config));
 
   if (consoleMode) {
+    app.startPolling(
+      new ConsolePublisher(process.stdout, app.answerer.parseContext.links, argv.includes('--json')),
+    );
     await runConsole({
       answerer: app.answerer,
+      subscriptions: app.subscriptions,
       input: process.stdin,
       output: process.stdout,
       json: argv.includes('--json'),

@@ -22,7 +22,12 @@ export function newRecordingCard(
   followed: ReadonlySet<string>,
   links: PortalLinks,
 ): Card {
-  const line = recordingLine(recording, { numbers: followed, personIds: new Set() });
+  // Who else was on it: for a person, everyone but them; for a number, the other numbers.
+  const self =
+    sub.target.kind === 'person'
+      ? new Set([sub.target.personId])
+      : new Set(recording.people.map((p) => p.id));
+  const line = recordingLine(recording, { numbers: followed, personIds: self });
   return finishCard({
     text: `New recording ${recording.id} of ${plainTarget(sub.target)}`,
     blocks: [

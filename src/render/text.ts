@@ -15,6 +15,8 @@ export function mrkdwnToPlain(text: string): string {
     .replace(/:grey_question:/g, '?')
     .replace(/:mag:/g, '🔍')
     .replace(/:radio:/g, '•')
+    .replace(/:bell:/g, '🔔')
+    .replace(/:no_bell:/g, '🔕')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');

@@ -4,10 +4,24 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import type { Recording } from '../domain/focus.js';
+import type { PortalLinks } from '../domain/links.js';
+import { silentLogger } from '../domain/logger.js';
+import type { Subscription } from '../domain/subscription.js';
 import { linkRequest } from '../parse/index.js';
+import { parseSubscriptionCommand } from '../parse/subscribe.js';
 import type { Card } from '../render/blocks.js';
 import { nothingToLookUpCard } from '../render/modal.js';
+import { invalidCard, noticeCard } from '../render/status.js';
+import {
+  deliveryStoppedCard,
+  moreRecordingsCard,
+  newRecordingCard,
+  subscribedCard,
+} from '../render/subscription.js';
 import { cardToText } from '../render/text.js';
+import type { PostResult, Publisher } from '../subscriptions/publisher.js';
+import type { SubscriptionService } from '../subscriptions/service.js';
 import type { Answerer } from './answer.js';
 import { SLASH_COMMAND } from './command.js';
 
@@ -19,11 +33,17 @@ export interface ConsoleOptions {
   json: boolean;
   /** Show a prompt (stdin is a terminal). */
   interactive: boolean;
+  /** `subscribe <number | person …>`: the console follows it; deliveries print as they come. */
+  subscriptions?: SubscriptionService;
 }
+
+/** The console's own channel: what it subscribes to is printed here. */
+export const CONSOLE_CHANNEL = 'console';
 
 const HINT = [
   `Type ${SLASH_COMMAND} help, ${SLASH_COMMAND} <phone number>, ...`,
-  'shortcut <message text> (the "Look up in Focus" message shortcut), unfurl <portal link>;',
+  'shortcut <message text> (the "Look up in Focus" message shortcut), unfurl <portal link>,',
+  'subscribe <phone number | person …> (new recordings print here as they arrive);',
   'exit or Ctrl-D to stop.',
 ].join('\n');
 
@@ -39,13 +59,9 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     const line = raw.trim();
     if (line === 'exit' || line === 'quit') break;
     if (line !== '') {
-      const cards = await answerLine(options.answerer, line);
+      const cards = await answerLine(options, line);
       if (cards.length === 0) output.write(`${HINT}\n`);
-      for (const card of cards) {
-        output.write(`\n${cardToText(card)}\n`);
-        if (options.json)
-          output.write(`${JSON.stringify({ text: card.text, blocks: card.blocks }, null, 2)}\n`);
-      }
+      for (const card of cards) printCard(output, card, options.json);
       if (cards.length > 0) output.write('\n');
     }
     prompt();
@@ -55,10 +71,44 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
 
 const asker = { surface: 'console' as const, user: 'console' };
 
-/** The cards for one console line: a command, a shortcut on a message, or an unfurl. */
-async function answerLine(answerer: Answerer, line: string): Promise<Card[]> {
+function printCard(output: Writable, card: Card, json: boolean): void {
+  output.write(`\n${cardToText(card)}\n`);
+  if (json) output.write(`${JSON.stringify({ text: card.text, blocks: card.blocks }, null, 2)}\n`);
+}
+
+/** Subscription news printed on the console as it arrives. */
+export class ConsolePublisher implements Publisher {
+  constructor(
+    private readonly output: Writable,
+    private readonly links: PortalLinks,
+    private readonly json = false,
+  ) {}
+
+  async recording(
+    sub: Subscription,
+    recording: Recording,
+    followed: ReadonlySet<string>,
+  ): Promise<PostResult> {
+    printCard(this.output, newRecordingCard(sub, recording, followed, this.links), this.json);
+    return { ok: true };
+  }
+
+  async summary(sub: Subscription, more: number): Promise<PostResult> {
+    printCard(this.output, moreRecordingsCard(sub, more), this.json);
+    return { ok: true };
+  }
+
+  async stopped(sub: Subscription, reason: string): Promise<void> {
+    printCard(this.output, deliveryStoppedCard(sub, reason), this.json);
+  }
+}
+
+/** The cards for one console line: a command, a shortcut on a message, an unfurl, a subscription. */
+async function answerLine(options: ConsoleOptions, line: string): Promise<Card[]> {
+  const { answerer } = options;
   const [word = '', ...rest] = line.split(/\s+/);
   const text = rest.join(' ');
+  if (word === 'subscribe') return [await subscribe(options, text)];
   if (word === SLASH_COMMAND) return [(await answerer.answerCommand(text, asker)).card];
   if (word === 'shortcut') return answerer.answerMessage(text, asker);
   if (word === 'unfurl') {
@@ -67,4 +117,17 @@ async function answerLine(answerer: Answerer, line: string): Promise<Card[]> {
     return [(await answerer.answer(linkRequest(link), asker, { mode: 'unfurl' })).card];
   }
   return [];
+}
+
+async function subscribe(options: ConsoleOptions, text: string): Promise<Card> {
+  if (!options.subscriptions) return noticeCard('Subscriptions are not available here.');
+  const command = parseSubscriptionCommand(`subscribe ${text}`, options.answerer.parseContext);
+  if (command?.kind !== 'subscribe')
+    return invalidCard(
+      command?.kind === 'invalid' ? command.message : 'Subscribe to a phone number or a person.',
+    );
+  const where = { channel: CONSOLE_CHANNEL, team: undefined, user: 'console' };
+  const outcome = await options.subscriptions.subscribe(command.target, where, silentLogger);
+  if (outcome.status === 'refused') return noticeCard(outcome.message);
+  return subscribedCard(outcome.subscription, outcome.status === 'subscribed', outcome.number);
 }
