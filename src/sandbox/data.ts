@@ -2,6 +2,7 @@
  * `generateDataset`: deterministic Focus data for a seed and an instant. Fixtures (stable ids,
  * see `FIXTURES`) come first; generated records follow.
  */
+import { addBulkPeople } from './bulk-people.js';
 import { generateComments } from './comments.js';
 import { Directory } from './directory.js';
 import { fixtureComments, fixtureRecordings } from './fixture-recordings.js';
@@ -15,7 +16,15 @@ import { generateUsers, RETENTION_GROUPS } from './users.js';
 export interface DatasetOptions {
   seed?: number;
   now?: Date;
+  /**
+   * People in all (default: the regular ~300). More are added as bulk people after the
+   * regular dataset (two numbers and an email address each, no recordings): a large tenant.
+   */
+  people?: number;
 }
+
+/** The bulk people's random stream, apart from the regular one so the rest never shifts. */
+const BULK_SEED_OFFSET = 0x5eed;
 
 export function generateDataset(opts: DatasetOptions = {}): Dataset {
   const seed = opts.seed ?? FIXTURES.seed;
@@ -27,6 +36,7 @@ export function generateDataset(opts: DatasetOptions = {}): Dataset {
   const retention = addGeneratedPeople(dir, rng);
   const generated = generateRecordings(dir, rng, nowMs, retention);
   const fixtures = fixtureRecordings(dir, nowMs);
+  if (opts.people !== undefined) addBulkPeople(dir, createRng(seed + BULK_SEED_OFFSET), opts.people);
   const usernames = users.filter((u) => u.enabled).map((u) => u.username);
   const comments = {
     ...fixtureComments(nowMs, usernames),

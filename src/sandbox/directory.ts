@@ -22,6 +22,8 @@ export class Directory {
   readonly usedNumbers = new Set<string>();
   private nextPersonId = 1;
   private nextEndpointId = FIRST_ENDPOINT_ID;
+  /** The owner as every endpoint record of a person shows it: one object per person, shared. */
+  private readonly owners = new Map<number, WireEndpoint['person']>();
 
   addPerson(spec: PersonSpec, endpoints: { endpoint: string; type: EndpointType }[]): WirePerson {
     const { fullName, personType, ...rest } = spec;
@@ -32,12 +34,17 @@ export class Directory {
   }
 
   addEndpoint(person: WirePerson, value: string, type: EndpointType): WireEndpoint {
+    let owner = this.owners.get(person.id);
+    if (!owner) {
+      owner = { id: person.id, fullName: person.fullName, personType: person.personType };
+      this.owners.set(person.id, owner);
+    }
     const record: WireEndpoint = {
       id: this.nextEndpointId++,
       endpoint: value,
       type,
       personId: person.id,
-      person: { id: person.id, fullName: person.fullName, personType: person.personType },
+      person: owner,
     };
     if (type === 'phone') this.usedNumbers.add(value);
     this.endpoints.push(record);

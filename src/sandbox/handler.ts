@@ -45,6 +45,8 @@ const err = (status: number, message: string, headers?: Record<string, string>):
 });
 
 export function createHandler(s: SimState): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  /** When each request under way arrived, for the request log. */
+  const received = new WeakMap<ServerResponse, number>();
   const send = (
     res: ServerResponse,
     endpoint: FocusEndpoint | undefined,
@@ -53,7 +55,7 @@ export function createHandler(s: SimState): (req: IncomingMessage, res: ServerRe
   ) => {
     let text = JSON.stringify(reply.body);
     if (malformed && reply.status === 200) text = truncateJson(text);
-    s.log.record(endpoint, reply.status);
+    s.log.record(endpoint, reply.status, received.get(res));
     sendText(res, reply.status, text, reply.headers);
   };
 
@@ -62,7 +64,7 @@ export function createHandler(s: SimState): (req: IncomingMessage, res: ServerRe
     const method = req.method ?? 'GET';
     const path = url.pathname.startsWith(`${BASE_PATH}/`) ? url.pathname.slice(BASE_PATH.length) : '';
     if (path.startsWith('/__sim/')) return simControl(s, req, res, path, method);
-    s.log.enter();
+    received.set(res, s.log.enter());
     res.once('close', () => s.log.leave());
     const isAuth = s.authPaths.has(path.slice(1));
     const route = ROUTES.find((r) => r.path === path);

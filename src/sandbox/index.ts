@@ -30,5 +30,5 @@ export {
   shapeBody,
   type WireEntity,
 } from './shape.js';
-export type { SimulatorStats } from './stats.js';
+export type { RequestRecord, SimulatorStats } from './stats.js';
 export type * from './types.js';

@@ -4,7 +4,7 @@ import type { NewRecording } from './live.js';
 import type { ProfileName } from './profiles.js';
 import type { AuthPath, Credentials, EndpointSearchShape } from './routes.js';
 import type { FieldMasks } from './shape.js';
-import type { SimulatorStats } from './stats.js';
+import type { RequestRecord, SimulatorStats } from './stats.js';
 import type { Dataset, WireRecording } from './types.js';
 
 export interface SimulatorOptions {
@@ -20,6 +20,11 @@ export interface SimulatorOptions {
   /** Data seed (default 42) and instant (default `FIXTURES.now`); ignored when `dataset` is given. */
   seed?: number;
   now?: Date;
+  /**
+   * People in all (default: the regular ~300); more makes a large tenant of bulk people (two
+   * numbers and an email each, no recordings). Ignored when `dataset` is given.
+   */
+  people?: number;
   /** A ready dataset (saves regenerating it for every simulator in a test file). */
   dataset?: Dataset;
   credentials?: Partial<Credentials>;
@@ -71,6 +76,8 @@ export interface FocusSimulator {
   /** Merges knobs into the current ones (a key set to undefined clears an optional knob). */
   setFaults(partial: Partial<FaultOptions>): FaultOptions;
   stats(): SimulatorStats;
+  /** The latest requests, oldest first, with when each arrived and was answered (reset with the stats). */
+  requests(): RequestRecord[];
   /**
    * Adds a recording while running and returns it as the wire has it; with the default start
    * (now) it is the newest, first in every search that matches it. Throws on an unknown

@@ -29,6 +29,7 @@ export async function startFocusSimulator(options: SimulatorOptions = {}): Promi
     generateDataset({
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.people !== undefined ? { people: opts.people } : {}),
     });
   const credentials: Credentials = { ...DEFAULT_CREDENTIALS, ...opts.credentials };
   const clock = opts.clock ?? Date.now;
@@ -88,6 +89,7 @@ export async function startFocusSimulator(options: SimulatorOptions = {}): Promi
     },
     setFaults,
     stats: () => log.snapshot(),
+    requests: () => log.requests(),
     addRecording: (spec) => live.add(spec),
     resetStats: () => log.reset(),
     signToken: (o = {}) =>

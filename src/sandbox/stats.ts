@@ -1,5 +1,21 @@
-/** Request counts per endpoint and per status, and a gauge of requests in flight. */
+/**
+ * Request counts per endpoint and per status, a gauge of requests in flight, and a log of the
+ * latest requests with when each arrived and was answered (to check what reached Focus when).
+ */
 import { FOCUS_ENDPOINTS, type FocusEndpoint } from '../domain/focus.js';
+
+/** One Focus request as the simulator saw it; times are `Date.now()` milliseconds. */
+export interface RequestRecord {
+  /** Undefined for an unknown path. */
+  endpoint: FocusEndpoint | undefined;
+  status: number;
+  /** When the request arrived, before any simulated latency. */
+  receivedAt: number;
+  answeredAt: number;
+}
+
+/** Requests the log keeps (the oldest are dropped first). */
+export const REQUEST_LOG_SIZE = 20_000;
 
 export interface SimulatorStats {
   total: number;
@@ -15,6 +31,7 @@ export class StatsLog {
   private counts = StatsLog.empty();
   private inFlight = 0;
   private peak = 0;
+  private log: RequestRecord[] = [];
 
   static empty(): Pick<SimulatorStats, 'total' | 'byEndpoint' | 'byStatus'> {
     const byEndpoint = Object.fromEntries(FOCUS_ENDPOINTS.map((e) => [e, 0])) as Record<
@@ -25,16 +42,20 @@ export class StatsLog {
   }
 
   /** `endpoint` is undefined for unknown paths (counted in total and by status only). */
-  record(endpoint: FocusEndpoint | undefined, status: number): void {
+  record(endpoint: FocusEndpoint | undefined, status: number, receivedAt = Date.now()): void {
+    if (this.log.length >= REQUEST_LOG_SIZE) this.log.splice(0, REQUEST_LOG_SIZE / 2);
+    this.log.push({ endpoint, status, receivedAt, answeredAt: Date.now() });
     this.counts.total++;
     if (endpoint) this.counts.byEndpoint[endpoint]++;
     const key = String(status);
     this.counts.byStatus[key] = (this.counts.byStatus[key] ?? 0) + 1;
   }
 
-  enter(): void {
+  /** A request arrived; returns when (for `record`). */
+  enter(): number {
     this.inFlight++;
     this.peak = Math.max(this.peak, this.inFlight);
+    return Date.now();
   }
 
   leave(): void {
@@ -45,7 +66,13 @@ export class StatsLog {
     return { ...structuredClone(this.counts), inFlight: this.inFlight, peakInFlight: this.peak };
   }
 
+  /** The latest requests (at most `REQUEST_LOG_SIZE`), oldest first. */
+  requests(): RequestRecord[] {
+    return [...this.log];
+  }
+
   reset(): void {
+    this.log = [];
     this.counts = StatsLog.empty();
     this.peak = this.inFlight;
   }

@@ -61,6 +61,8 @@ export class FocusStore {
   private readonly posByThirdParty = new Map<string, number>();
   private readonly posByEndpointId = new Map<number, number[]>();
   private readonly endpointsByKey = new Map<string, WireEndpoint[]>();
+  /** Every endpoint of each type, in id order: a page of the full listing is one slice. */
+  private readonly endpointsByType = new Map<string, WireEndpoint[]>();
   private readonly peopleById = new Map<number, WirePerson>();
 
   constructor(readonly dataset: Dataset) {
@@ -84,7 +86,12 @@ export class FocusStore {
     this.indexText();
     for (const ep of dataset.endpoints) {
       const key = endpointKey(ep.type, ep.endpoint);
-      this.endpointsByKey.set(key, [...(this.endpointsByKey.get(key) ?? []), ep]);
+      const same = this.endpointsByKey.get(key);
+      if (same) same.push(ep);
+      else this.endpointsByKey.set(key, [ep]);
+      const ofType = this.endpointsByType.get(ep.type);
+      if (ofType) ofType.push(ep);
+      else this.endpointsByType.set(ep.type, [ep]);
     }
     for (const p of dataset.people) this.peopleById.set(p.id, p);
   }
@@ -227,7 +234,7 @@ export class FocusStore {
   ): Paged<WireEndpoint> {
     const all =
       value === undefined
-        ? this.dataset.endpoints.filter((e) => e.type === type)
+        ? (this.endpointsByType.get(type) ?? [])
         : (this.endpointsByKey.get(endpointKey(type, value)) ?? []);
     return paginate(all, page, pageSize);
   }
