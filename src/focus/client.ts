@@ -38,6 +38,8 @@ export interface FocusClientOptions {
   now?: () => number;
   onCall?: (event: CallEvent) => void;
   onTokenRenew?: () => void;
+  /** Focus asked every call to wait until `untilMs` (ms since the epoch); see `FocusTransport`. */
+  onPause?: (untilMs: number) => void;
 }
 
 /** Filters of `recording.search`; each narrows the result. */
@@ -75,6 +77,7 @@ export class FocusClient {
       random: options.random,
       now: options.now,
       onCall: options.onCall,
+      onPause: options.onPause,
     });
     this.tokens = new TokenManager({
       credentials: options.credentials,
@@ -163,6 +166,11 @@ export class FocusClient {
       { endpoint: 'people.get', method: 'POST', path: '/client/people.get', body: ids, signal },
       peopleResponse,
     );
+  }
+
+  /** When the tenant's current (or last) pause ends, in ms since the epoch; 0 if there was none. */
+  pausedUntil(): number {
+    return this.transport.pausedUntil();
   }
 
   close(): Promise<void> {

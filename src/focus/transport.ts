@@ -1,7 +1,8 @@
 /**
  * The only code that sends HTTP to Focus: an undici keep-alive pool, bounded concurrency,
- * a deadline per call, and retries of the transient failures (every documented call is a
- * read, so retrying a POST search is safe).
+ * a deadline per call, retries of the transient failures (every documented call is a read,
+ * so retrying a POST search is safe), and one pause for the tenant: a 429 (or a 503 with
+ * `Retry-After`) holds back every call of the process until the time Focus gave.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, Pool } from 'undici';
@@ -9,6 +10,7 @@ import type { FocusEndpoint } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
 import { codeForStatus, FocusError } from './errors.js';
 import { Limiter } from './limiter.js';
+import { MAX_PAUSE_MS, slowDownHint, TenantPause } from './pause.js';
 import {
   backoffMs,
   defaultRetryPolicy,
@@ -39,6 +41,12 @@ export interface TransportOptions {
   onCall?: (event: CallEvent) => void;
   /** Largest answer read (default 4 MiB); a larger one is a `bad_response`, never buffered. */
   maxResponseBytes?: number;
+  /**
+   * Focus asked for a pause (429, or 503 with `Retry-After`): every call waits until
+   * `untilMs` (ms since the epoch, at most 60 s ahead). Called when a pause starts or is
+   * extended.
+   */
+  onPause?: (untilMs: number) => void;
 }
 
 export interface FocusRequest {
@@ -59,6 +67,9 @@ export interface FocusResponse {
 }
 
 const ERROR_EXCERPT_CHARS = 200;
+/** Sent at once instead of sending, when a pause began while a call waited for a connection. */
+const PAUSED = Symbol('paused');
+type Outcome = { response: FocusResponse } | { status: number; retryAfterMs?: number } | { error: unknown };
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 export class FocusTransport {
@@ -69,6 +80,12 @@ export class FocusTransport {
   private readonly retry: RetryPolicy;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly pause: TenantPause;
+  /**
+   * A call that would still be waiting for a pause this close to its deadline fails at once
+   * with the pause's end: the lookup it serves started earlier and needs time to answer.
+   */
+  private readonly pauseMarginMs: number;
 
   constructor(private readonly options: TransportOptions) {
     const url = new URL(options.baseUrl);
@@ -79,6 +96,8 @@ export class FocusTransport {
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
     this.limiter = new Limiter(maxConcurrency);
+    this.pause = new TenantPause(Date.now, options.onPause);
+    this.pauseMarginMs = Math.min(1_000, this.deadlineMs / 4);
     this.pool = new Pool(url.origin, {
       connections: maxConcurrency,
       keepAliveTimeout: 30_000,
@@ -106,35 +125,66 @@ export class FocusTransport {
     }
   }
 
+  /** When the tenant's current (or last) pause ends, in ms since the epoch; 0 if there was none. */
+  pausedUntil(): number {
+    return this.pause.pausedUntil();
+  }
+
   private async sendWithin(request: FocusRequest, signal: AbortSignal): Promise<FocusResponse> {
     const startedAt = this.now();
-    for (let attempt = 1; ; attempt++) {
-      let outcome:
-        | { response: FocusResponse }
-        | { status: number; retryAfterMs?: number }
-        | { error: unknown };
+    for (let attempt = 1; ; ) {
+      await this.waitOutPause(request.endpoint, startedAt, signal);
+      let outcome: Outcome | typeof PAUSED;
       try {
-        outcome = await this.limiter.run(() => this.attempt(request, signal, attempt), signal);
+        // A pause may have begun while this call waited for a connection: then it waits again.
+        outcome = await this.limiter.run<Outcome | typeof PAUSED>(
+          () =>
+            this.pause.remainingMs() > 0 ? Promise.resolve(PAUSED) : this.attempt(request, signal, attempt),
+          signal,
+        );
       } catch (error) {
         if (signal.aborted) throw this.timeoutError(request.endpoint, startedAt, error);
         outcome = { error };
       }
+      if (outcome === PAUSED) continue;
       if ('response' in outcome) return outcome.response;
 
       const lastTry = attempt >= this.retry.maxAttempts;
       const retried =
         'status' in outcome ? isRetriedStatus(outcome.status) : isRetriedNetworkError(outcome.error);
-      const delay =
-        ('status' in outcome ? outcome.retryAfterMs : undefined) ??
-        backoffMs(this.retry, attempt, this.random);
+      // After a 429 (or a 503 with Retry-After) the tenant's pause is the wait; else backoff.
+      const paused = this.pause.remainingMs();
+      const delay = paused > 0 ? paused : backoffMs(this.retry, attempt, this.random);
       const remaining = this.deadlineMs - (this.now() - startedAt);
       if (!retried || lastTry || delay >= remaining) throw this.finalError(request.endpoint, outcome);
       this.options.logger.debug('focus.retry', { endpoint: request.endpoint, attempt, delayMs: delay });
+      attempt++;
+      if (paused > 0) continue;
       try {
         await sleep(delay, undefined, { signal });
       } catch (error) {
         throw this.timeoutError(request.endpoint, startedAt, error);
       }
+    }
+  }
+
+  /**
+   * Waits while the tenant is paused. A call whose deadline (less a margin) falls inside the
+   * pause fails now, as `rate_limited`, telling the user when to try again.
+   */
+  private async waitOutPause(endpoint: FocusEndpoint, startedAt: number, signal: AbortSignal): Promise<void> {
+    const left = this.pause.remainingMs();
+    if (left <= 0) return;
+    const remaining = this.deadlineMs - (this.now() - startedAt);
+    if (left >= remaining - this.pauseMarginMs) {
+      throw new FocusError('rate_limited', endpoint, `Focus paused calls for ${left} ms more`, {
+        hint: slowDownHint(left),
+      });
+    }
+    try {
+      await this.pause.wait(signal);
+    } catch (error) {
+      throw this.timeoutError(endpoint, startedAt, error);
     }
   }
 
@@ -181,7 +231,9 @@ export class FocusTransport {
         attempt,
         body: text.slice(0, ERROR_EXCERPT_CHARS),
       });
-      return { status, retryAfterMs: parseRetryAfter(res.headers['retry-after'], this.now()) };
+      const retryAfterMs = parseRetryAfter(res.headers['retry-after'], this.now());
+      this.pauseAfter(request.endpoint, status, retryAfterMs, attempt);
+      return { status, retryAfterMs };
     } finally {
       this.options.onCall?.({
         endpoint: request.endpoint,
@@ -192,10 +244,39 @@ export class FocusTransport {
     }
   }
 
+  /**
+   * A 429 pauses every call for its `Retry-After` (or, without one, the backoff this attempt
+   * would wait); a 503 does only when it says how long. At most `MAX_PAUSE_MS`.
+   */
+  private pauseAfter(
+    endpoint: FocusEndpoint,
+    status: number,
+    retryAfterMs: number | undefined,
+    attempt: number,
+  ) {
+    const ms =
+      status === 429
+        ? (retryAfterMs ?? backoffMs(this.retry, attempt, this.random))
+        : status === 503
+          ? retryAfterMs
+          : undefined;
+    if (ms === undefined) return;
+    const until = this.pause.pauseFor(ms);
+    this.options.logger.warn('focus.paused', {
+      endpoint,
+      status,
+      pauseMs: Math.min(ms, MAX_PAUSE_MS),
+      untilMs: until,
+    });
+  }
+
   private finalError(endpoint: FocusEndpoint, outcome: { status: number } | { error: unknown }): FocusError {
     if ('status' in outcome) {
-      return new FocusError(codeForStatus(outcome.status), endpoint, `HTTP ${outcome.status}`, {
+      const code = codeForStatus(outcome.status);
+      const paused = this.pause.remainingMs();
+      return new FocusError(code, endpoint, `HTTP ${outcome.status}`, {
         status: outcome.status,
+        ...(code === 'rate_limited' && { hint: slowDownHint(paused) }),
       });
     }
     if (outcome.error instanceof FocusError) return outcome.error;
