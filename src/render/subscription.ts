@@ -70,7 +70,7 @@ export function subscriptionsCard(subs: readonly Subscription[]): Card {
     });
   }
   const lines = subs.map((s, i) => {
-    const paused = s.paused ? ` · _paused: ${safe(s.paused.reason, 60)}_` : '';
+    const paused = s.paused ? ` · _paused: ${reasonText(s.paused.reason)}_` : '';
     return `${i + 1}. ${targetLabel(s.target)} · by <@${s.createdBy}> · ${slackDate(s.createdAt, '{date_short_pretty}')}${paused}`;
   });
   return finishCard({
@@ -96,7 +96,7 @@ export function unsubscribedCard(removed: readonly Subscription[], by: string): 
 
 /** Said once when delivery stops (the channel was archived, the app removed, ...). */
 export function deliveryStoppedCard(sub: Subscription, reason: string): Card {
-  const text = `:warning: Focus for Slack stopped posting new recordings of ${targetLabel(sub.target)} to <#${sub.channel}> (${safe(reason, 60)}). Fix that, then subscribe again.`;
+  const text = `:warning: Focus for Slack stopped posting new recordings of ${targetLabel(sub.target)} to <#${sub.channel}> (${reasonText(reason)}). Fix that, then subscribe again.`;
   return finishCard({ text: 'Subscription paused', blocks: [section(text)] });
 }
 
@@ -105,4 +105,9 @@ function plainTarget(target: SubscriptionTarget): string {
   return escapeEntities(
     target.kind === 'phone' ? target.display || displayNumber(target.phone) : target.name,
   );
+}
+
+/** Slack's error code as words: `channel_not_found` -> `channel not found`. */
+function reasonText(code: string): string {
+  return safe(code.replace(/_/g, ' '), 60);
 }

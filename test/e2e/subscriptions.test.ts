@@ -109,6 +109,30 @@ describe('subscribe, deliver, unsubscribe', () => {
   });
 });
 
+describe('a channel that takes no more posts', () => {
+  it('pauses the subscription, tells the subscriber once, and shows it in the list and /metrics', async () => {
+    h.slack.on('chat.postMessage', (body) =>
+      body.channel === 'CGONE' ? { ok: false, error: 'channel_not_found' } : { ts: '1.1' },
+    );
+    await command(`subscribe +${JANE}`, 'CGONE');
+    h.sim.addRecording({ phone: JANE });
+    const notice = await h.slack.waitForCall('chat.postMessage', (c) => c.body.channel === 'U1', 10_000);
+    expect(String(notice.body.text)).toBe('Subscription paused');
+    expect(JSON.stringify(notice.body.blocks)).toContain('stopped posting new recordings of +44 7700 900123');
+    h.sim.addRecording({ phone: JANE });
+    await new Promise((r) => setTimeout(r, 2_500));
+    // Paused: no further attempts in that channel, no second notice.
+    expect(postsIn('CGONE').length).toBeLessThanOrEqual(2);
+    expect(postsIn('U1')).toHaveLength(1);
+    const list = await command('subscriptions', 'CGONE');
+    expect(JSON.stringify(list.blocks)).toContain('paused: channel not found');
+    const metrics = await (await fetch(`${h.base}/metrics`)).text();
+    expect(metrics).toMatch(/focus_slack_subscription_posts_total\{result="stopped"\} [1-9]/);
+    expect(metrics).toMatch(/focus_slack_subscription_polls_total\{result="ok"\} [1-9]/);
+    expect(metrics).toContain('focus_slack_subscription_delivery_lag_seconds_bucket');
+  });
+});
+
 describe('who and where may subscribe', () => {
   it.each([
     ['a DM', `subscribe +${JANE}`, 'D0123DM', 'U1', 'Subscriptions are for channels'],
