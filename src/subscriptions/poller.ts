@@ -31,6 +31,12 @@ export interface PollerOptions {
   pageSize?: number;
   /** Pages read per search at most in one poll (a tenant that neither sorts nor filters). */
   maxPages?: number;
+  /**
+   * Every this many polls, the whole look-back window is read again (default 10): a recording
+   * that appears late (a long call, uploaded when it ends) sorts below ones already seen, and the
+   * polls in between stop at the first page with nothing unseen.
+   */
+  sweepEveryPolls?: number;
   now?: () => Date;
   onPoll?: (poll: PollReport) => void;
   onPost?: (result: 'ok' | 'failed' | 'stopped', lagSeconds?: number) => void;
@@ -47,6 +53,9 @@ export interface PollReport {
 
 export class SubscriptionPoller {
   private timer: NodeJS.Timeout | undefined;
+  /** Recordings already read in the look-back window (id -> start ms), so a poll can stop early. */
+  private readonly seen = new Map<number, number>();
+  private polls = 0;
   private running: Promise<PollReport> | undefined;
   private stopped = true;
   private readonly now: () => Date;
@@ -142,6 +151,7 @@ export class SubscriptionPoller {
     const from = Math.min(
       ...watches.filter((w) => w.endpointIds.length > 0).map((w) => horizonMs(w, lookback)),
     );
+    const sweep = this.polls++ % (this.options.sweepEveryPolls ?? 10) === 0;
     const chunk = this.options.idsPerSearch ?? 100;
     const pageSize = this.options.pageSize ?? 100;
     const maxPages = this.options.maxPages ?? 20;
@@ -157,25 +167,32 @@ export class SubscriptionPoller {
             page,
             pageSize,
           });
+          let unseen = 0;
           let oldest = Number.POSITIVE_INFINITY;
           let newestFirst = true;
           let previous = Number.POSITIVE_INFINITY;
           for (const r of result.items) {
             const t = Date.parse(r.start);
-            if (t > from) found.set(r.id, r);
+            if (t > from) {
+              found.set(r.id, r);
+              if (!this.seen.has(r.id)) unseen++;
+            }
             if (t > previous) newestFirst = false;
             previous = t;
             oldest = Math.min(oldest, t);
           }
           // A tenant that filters by date answers only recent pages; one that sorts newest first
           // is past the horizon once a page reaches it; one that does neither is read to maxPages.
+          // Between sweeps, a page with nothing unseen ends the search too.
           const last = result.items.length < pageSize || page * result.pageSize >= result.total;
-          if (last || (newestFirst && oldest <= from)) break;
+          if (last || (newestFirst && oldest <= from) || (!sweep && unseen === 0)) break;
           if (page === maxPages)
             this.options.logger.warn('subscriptions.page_limit', { endpoints: endpointIds.length });
         }
       }),
     );
+    for (const [id, t] of this.seen) if (t <= from) this.seen.delete(id);
+    for (const r of found.values()) this.seen.set(r.id, Date.parse(r.start));
     return found;
   }
 
