@@ -24,7 +24,8 @@ export async function lookupRecording(
     }),
     Promise.all(numbers.map((n) => ctx.focus.findEndpoints(n, ctx.signal))),
   ]);
-  const names: Record<string, string> = {};
+  // No prototype: endpoint values come from Focus, and `__proto__` or `valueOf` must be plain keys.
+  const names: Record<string, string> = Object.create(null);
   const unnamed = new Map<number, string>();
   for (const e of endpointLists.flat()) {
     if (e.personName) names[e.value] ??= e.personName;

@@ -11,6 +11,11 @@ import { sharedByBlocks } from './phone.js';
 
 export const COMMENTS_ON_CARD = 5;
 
+/** The owner name of a number: own keys only (a number Focus sent as `valueOf` is no key of ours). */
+function ownName(names: Readonly<Record<string, string>>, value: string): string | undefined {
+  return Object.hasOwn(names, value) ? names[value] : undefined;
+}
+
 /** `01:05`, `1:02:03`: an offset into the recording. */
 export function formatOffset(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
@@ -36,7 +41,7 @@ export function recordingCard(
 ): Card {
   const { recording: r, comments, names } = result;
   const participants = r.endpoints.map((e) => {
-    const name = names[e.value];
+    const name = ownName(names, e.value);
     const shown = safe(e.type === 'phone' ? displayNumber(e.value) : e.value, 60);
     return name ? `${shown} (${safe(name, 80)})` : shown;
   });
@@ -85,7 +90,7 @@ export function compactRecordingCard(
   ctx: RenderContext,
 ): Card {
   const { recording: r, names } = result;
-  const who = r.endpoints.map((e) => safe(names[e.value] ?? displayNumber(e.value), 60)).join(' ↔ ');
+  const who = r.endpoints.map((e) => safe(ownName(names, e.value) ?? displayNumber(e.value), 60)).join(' ↔ ');
   const text = [
     `${mediaIcon(r.mediaType)} *Recording ${r.id}* · ${slackDate(r.start)}`,
     [directionLabel(r.direction), formatDuration(r.durationSeconds), who].filter(Boolean).join(' · '),

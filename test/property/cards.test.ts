@@ -36,7 +36,7 @@ import {
 import { ALLOWED_TOKENS, foreignTokens, limitProblems } from './limits.js';
 import { slackText } from './slack-text.js';
 
-const NUM_RUNS = 200;
+const NUM_RUNS = Number(process.env.FC_RUNS ?? 0) || 200;
 
 /** The tokens a card rendered for `ctx` may carry: date tokens, and the sharer's own mention. */
 function allowedFor(ctx?: RenderContext): RegExp[] {
