@@ -50,8 +50,16 @@ export type LookupOutcome =
       request: FocusLookupRequest;
       /** For an unknown number: recordings that mention it anyway (free-text search). */
       recordings?: Page<Recording>;
+      /** A name search while the people directory is still loading: no one matched yet. */
+      directoryLoading?: boolean;
     }
-  | { status: 'ambiguous'; request: FocusLookupRequest; choices: Choice[] }
+  | {
+      status: 'ambiguous';
+      request: FocusLookupRequest;
+      choices: Choice[];
+      /** The matches so far: the people directory is still loading, so more may match. */
+      directoryLoading?: boolean;
+    }
   | {
       status: 'failed';
       request: FocusLookupRequest;

@@ -15,6 +15,7 @@ const MAX_CHOICES = 10;
 function ambiguous(
   request: PersonByQuery,
   people: ReadonlyArray<{ id: number; fullName: string; personType?: string }>,
+  directoryLoading = false,
 ): LookupOutcome {
   return {
     status: 'ambiguous',
@@ -23,6 +24,7 @@ function ambiguous(
       label: [p.fullName, p.personType].filter(Boolean).join(' · '),
       request: { kind: 'person', id: p.id },
     })),
+    ...(directoryLoading && { directoryLoading }),
   };
 }
 
@@ -35,9 +37,10 @@ const emptyPage = (pageSize: number): Page<Recording> => ({ items: [], total: 0,
 async function withEndpoints(ctx: LookupContext, person: Person): Promise<Person> {
   if (person.endpoints.length > 0 || !ctx.directory) return person;
   try {
-    const endpoints = await ctx.directory.endpointsOf(person.id);
+    const endpoints = await ctx.directory.endpointsOf(person.id, ctx.signal);
     return endpoints.length > 0 ? { ...person, endpoints } : person;
   } catch (error) {
+    ctx.signal?.throwIfAborted();
     // The directory could not be built: answer with the person as Focus gave them.
     ctx.logger.warn('lookup.person_endpoints_failed', { error });
     return person;
@@ -45,6 +48,8 @@ async function withEndpoints(ctx: LookupContext, person: Person): Promise<Person
 }
 
 export async function lookupPersonById(ctx: LookupContext, request: PersonById): Promise<LookupOutcome> {
+  // people.get is batched across lookups and takes no signal: a lookup that gave up sends none.
+  ctx.signal?.throwIfAborted();
   const [given] = await ctx.focus.getPeople([request.id]);
   if (!given) return { status: 'not_found', request };
   const person = await withEndpoints(ctx, given);
@@ -85,13 +90,20 @@ export async function lookupPersonByQuery(
   }
   if (ids.length === 0) {
     if (!ctx.directory) return { status: 'not_found', request };
-    const matches = await ctx.directory.search(query, MAX_CHOICES);
+    const { matches, complete } = await ctx.directory.find(query, MAX_CHOICES, ctx.signal);
+    // Still loading: the matches so far, as choices (one of them too: another may yet load).
+    if (!complete) {
+      return matches.length > 0
+        ? ambiguous(request, matches, true)
+        : { status: 'not_found', request, directoryLoading: true };
+    }
     if (matches.length > 1) return ambiguous(request, matches);
     ids = matches.map((m) => m.id);
   }
   const [id] = ids;
   if (id === undefined) return { status: 'not_found', request };
   // One email address on several people.
+  ctx.signal?.throwIfAborted();
   if (ids.length > 1) return ambiguous(request, await ctx.focus.getPeople(ids));
   // Answered as the lookup by id, so paging and sharing buttons carry the id.
   return lookupPersonById(ctx, { kind: 'person', id });

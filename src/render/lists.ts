@@ -96,8 +96,14 @@ export function retentionCard(
   return finishCard({ text: `${result.groups.length} retention groups`, blocks });
 }
 
-export function choicesCard(choices: Choice[], ctx: RenderContext): Card {
-  const blocks: Block[] = [section(`:busts_in_silhouette: ${choices.length} people match. Which one?`)];
+/** Said under the choices found while the people directory is still loading. */
+export const DIRECTORY_LOADING_NOTE =
+  'The people directory is still loading, so more people may match. Try again in a minute for the full list.';
+
+/** `directoryLoading`: the choices are the matches so far. */
+export function choicesCard(choices: Choice[], ctx: RenderContext, directoryLoading = false): Card {
+  const count = `${choices.length} ${choices.length === 1 ? 'person matches' : 'people match'}${directoryLoading ? ' so far' : ''}`;
+  const blocks: Block[] = [section(`:busts_in_silhouette: ${count}. Which one?`)];
   if (interactive(ctx)) {
     blocks.push(actions(choices.slice(0, 10).map((c, i) => pickButton(c.label, c.request, i))));
   } else {
@@ -113,5 +119,13 @@ export function choicesCard(choices: Choice[], ctx: RenderContext): Card {
       ),
     );
   }
-  return finishCard({ text: `${choices.length} people match`, blocks });
+  if (directoryLoading) blocks.push(context(`:hourglass_flowing_sand: ${DIRECTORY_LOADING_NOTE}`));
+  return finishCard({ text: count, blocks });
+}
+
+/** A name search that found no one while the people directory is still loading. */
+export function directoryLoadingCard(): Card {
+  const text =
+    'The people directory is still loading, so no one matches that name yet. Try again in a minute, or look the person up by id, email or phone number.';
+  return finishCard({ text, blocks: [section(`:hourglass_flowing_sand: ${text}`)] });
 }

@@ -3,7 +3,7 @@ import type { LookupOutcome } from '../domain/outcome.js';
 import type { FocusLookupRequest } from '../domain/request.js';
 import type { Card } from './blocks.js';
 import type { RenderContext } from './context.js';
-import { choicesCard, commentsCard, retentionCard, userCard } from './lists.js';
+import { choicesCard, commentsCard, directoryLoadingCard, retentionCard, userCard } from './lists.js';
 import { compactPersonCard, personCard } from './person.js';
 import { phoneCard, unknownPhoneCard } from './phone.js';
 import { compactRecordingCard, recordingCard } from './recording.js';
@@ -16,11 +16,11 @@ export function renderOutcome(outcome: LookupOutcome, ctx: RenderContext, compac
     case 'failed':
       return failureCard(outcome.code, outcome.referenceId, outcome.hint);
     case 'not_found':
-      return outcome.request.kind === 'phone'
-        ? unknownPhoneCard(outcome.request.phone, outcome.recordings)
-        : notFoundCard(notFoundText(outcome.request));
+      if (outcome.request.kind === 'phone')
+        return unknownPhoneCard(outcome.request.phone, outcome.recordings);
+      return outcome.directoryLoading ? directoryLoadingCard() : notFoundCard(notFoundText(outcome.request));
     case 'ambiguous':
-      return choicesCard(outcome.choices, ctx);
+      return choicesCard(outcome.choices, ctx, outcome.directoryLoading);
     case 'found': {
       const { result, request } = outcome;
       switch (result.kind) {
