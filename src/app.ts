@@ -112,7 +112,14 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     onTokenRenew: metrics.tokenRenewed,
   });
   const focus = new FocusCache(client, {}, metrics.cacheEvent);
-  const directory = new PeopleDirectory({ client, logger });
+  const directory = new PeopleDirectory({
+    client,
+    logger,
+    refreshMs: config.directoryRefreshMinutes * 60_000,
+    focusConcurrency: config.focusMaxConcurrency,
+    // A name search during the first build answers with what is loaded, well within its deadline.
+    loadingWaitMs: Math.min(2_000, Math.floor(config.focusTimeoutMs / 4)),
+  });
   directory.start();
   const lookups = new LookupService({
     focus,

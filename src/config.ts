@@ -30,6 +30,8 @@ export interface Config {
   sandboxProfile: ProfileName;
   focusMaxConcurrency: number;
   focusTimeoutMs: number;
+  /** Between rebuilds of the people directory (name search). */
+  directoryRefreshMinutes: number;
   /** Undefined: derived from the Focus base URL (or the simulator's). */
   portalUrl: string | undefined;
   recordingUrlTemplate: string;
@@ -138,6 +140,7 @@ const fields = {
     .pipe(z.enum(PROFILE_NAMES, { message: `SANDBOX_PROFILE must be one of ${PROFILE_NAMES.join(', ')}` })),
   FOCUS_MAX_CONCURRENCY: int('FOCUS_MAX_CONCURRENCY', 8, 1, 256),
   FOCUS_TIMEOUT_MS: int('FOCUS_TIMEOUT_MS', 8_000, 100, 120_000),
+  DIRECTORY_REFRESH_MINUTES: int('DIRECTORY_REFRESH_MINUTES', 15, 1, 1_440),
   FOCUS_PORTAL_URL: url('FOCUS_PORTAL_URL'),
   FOCUS_RECORDING_URL_TEMPLATE: template('FOCUS_RECORDING_URL_TEMPLATE', DEFAULT_RECORDING_TEMPLATE),
   FOCUS_PERSON_URL_TEMPLATE: template('FOCUS_PERSON_URL_TEMPLATE', DEFAULT_PERSON_TEMPLATE),
@@ -237,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       sandboxProfile: e.SANDBOX_PROFILE,
       focusMaxConcurrency: e.FOCUS_MAX_CONCURRENCY,
       focusTimeoutMs: e.FOCUS_TIMEOUT_MS,
+      directoryRefreshMinutes: e.DIRECTORY_REFRESH_MINUTES,
       portalUrl: e.FOCUS_PORTAL_URL?.replace(/\/+$/, ''),
       recordingUrlTemplate: e.FOCUS_RECORDING_URL_TEMPLATE,
       personUrlTemplate: e.FOCUS_PERSON_URL_TEMPLATE,
