@@ -5,7 +5,17 @@
 import { getExampleNumber } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
 import type { LookupRequest } from '../domain/request.js';
-import { EMAIL, echo, invalid, linkRequest, MAX_INPUT, MAX_QUERY, readId, trimUrl, unquote } from './args.js';
+import {
+  EMAIL,
+  echo,
+  invalid,
+  limitInput,
+  linkRequest,
+  MAX_QUERY,
+  readId,
+  trimUrl,
+  unquote,
+} from './args.js';
 import { type CommandName, commandForKeyword, usageOf } from './commands.js';
 import type { ParseContext } from './context.js';
 import { lookupsInPlainText } from './message.js';
@@ -106,9 +116,13 @@ const HANDLERS: Record<CommandName, Handler> = {
 
 const PHONE_SHAPED = /^(?:tel:)?[+(]?[\d\s().+-]+$/i;
 
-/** Parses the text of `/focus`. Never throws; unknown or empty input asks for help. */
+/**
+ * Parses the text of `/focus` (and of an `@Focus` mention). Never throws; unknown or empty input
+ * asks for help. Phone numbers are read as asked for (`explicit`), also inside a sentence. Only
+ * the first MAX_INPUT characters are read.
+ */
 export function parseCommand(text: string, ctx: ParseContext): LookupRequest {
-  const plain = normaliseSlackText(text.slice(0, MAX_INPUT)).replace(/\s+/g, ' ');
+  const plain = normaliseSlackText(limitInput(text)).replace(/\s+/g, ' ');
   if (!plain) return { kind: 'help', reason: 'empty' };
   const space = plain.indexOf(' ');
   const first = space === -1 ? plain : plain.slice(0, space);
@@ -122,6 +136,6 @@ export function parseCommand(text: string, ctx: ParseContext): LookupRequest {
   if (PHONE_SHAPED.test(plain) && plain.replace(/\D/g, '').length >= 5) {
     return notAPhone(plain, ctx.defaultRegion);
   }
-  const [found] = lookupsInPlainText(plain, ctx);
+  const [found] = lookupsInPlainText(plain, ctx, 'explicit');
   return found ?? { kind: 'help', reason: 'unknown', unknown: echo(first, 40) };
 }

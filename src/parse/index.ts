@@ -5,6 +5,6 @@ export { parseCommand } from './command.js';
 export { COMMANDS, type CommandName, type CommandSpec } from './commands.js';
 export type { ParseContext } from './context.js';
 export { lookupKey, MAX_MESSAGE_LOOKUPS, parseMessageText } from './message.js';
-export { type CountryCode, maskPhone, parsePhone } from './phone.js';
+export { type CountryCode, maskPhone, type ParsePhoneOptions, type PhoneMode, parsePhone } from './phone.js';
 export { findPhones } from './phone-find.js';
 export { normaliseSlackText } from './slack-text.js';

@@ -3,14 +3,15 @@
  * links, emails, `#id` recording refs and phone numbers, in order of appearance.
  */
 import type { LookupRequest } from '../domain/request.js';
-import { linkRequest, MAX_INPUT, readId, trimUrl, URL_IN_TEXT } from './args.js';
+import { limitInput, linkRequest, readId, trimUrl, URL_IN_TEXT } from './args.js';
 import type { ParseContext } from './context.js';
-import { blank, findPhoneMatches } from './phone-find.js';
+import type { PhoneMode } from './phone.js';
+import { findPhoneMatches } from './phone-find.js';
 import { normaliseSlackText } from './slack-text.js';
+import { blank, blankSpans, emailSpans, type Span } from './spans.js';
 
 export const MAX_MESSAGE_LOOKUPS = 10;
 
-const EMAIL_IN_TEXT = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const HASH_ID = /(?<![\w&#/])#\d+(?![\w])/g;
 
 interface Found {
@@ -41,10 +42,10 @@ function links(text: string, ctx: ParseContext): Found[] {
   return found;
 }
 
-function emails(text: string): Found[] {
-  return [...text.matchAll(EMAIL_IN_TEXT)].map((m) => ({
-    index: m.index,
-    request: { kind: 'person', query: m[0] },
+function emails(text: string, spans: readonly Span[]): Found[] {
+  return spans.map(({ start, end }) => ({
+    index: start,
+    request: { kind: 'person', query: text.slice(start, end) },
   }));
 }
 
@@ -57,15 +58,19 @@ function recordingRefs(text: string): Found[] {
   return found;
 }
 
-/** Lookups in plain (already normalised) text, deduplicated, in order, at most 10. */
-export function lookupsInPlainText(plain: string, ctx: ParseContext): LookupRequest[] {
+/**
+ * Lookups in plain (already normalised) text, deduplicated, in order, at most 10. `phones` is how
+ * written-out numbers are read: `free-text` in a message, `explicit` in an `@Focus` query.
+ */
+export function lookupsInPlainText(plain: string, ctx: ParseContext, phones: PhoneMode): LookupRequest[] {
   const found = links(plain, ctx);
   let rest = blank(plain, URL_IN_TEXT);
-  found.push(...emails(rest));
-  rest = blank(rest, EMAIL_IN_TEXT);
+  const mails = emailSpans(rest);
+  found.push(...emails(rest, mails));
+  rest = blankSpans(rest, mails);
   found.push(...recordingRefs(rest));
   rest = blank(rest, HASH_ID);
-  for (const m of findPhoneMatches(rest, ctx.defaultRegion)) {
+  for (const m of findPhoneMatches(rest, ctx.defaultRegion, phones)) {
     found.push({ index: m.index, request: { kind: 'phone', phone: m.phone } });
   }
   found.sort((a, b) => a.index - b.index);
@@ -82,7 +87,10 @@ export function lookupsInPlainText(plain: string, ctx: ParseContext): LookupRequ
   return requests;
 }
 
-/** Every lookup in a Slack message (markup understood), deduplicated, in order, at most 10. */
+/**
+ * Every lookup in a Slack message (markup understood), deduplicated, in order, at most 10. Only
+ * the first MAX_INPUT characters are read.
+ */
 export function parseMessageText(text: string, ctx: ParseContext): LookupRequest[] {
-  return lookupsInPlainText(normaliseSlackText(text.slice(0, MAX_INPUT)), ctx);
+  return lookupsInPlainText(normaliseSlackText(limitInput(text)), ctx, 'free-text');
 }

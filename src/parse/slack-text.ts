@@ -1,6 +1,7 @@
 /**
  * Slack message markup -> plain text. Slack sends `<tel:...|label>`, `<mailto:...|label>`,
  * `<https://...|label>`, mentions (`<@U1>`, `<#C1|name>`, `<!here>`) and escapes `& < >`.
+ * Links become their target (`tel:+44…`, the address, the URL); labels are dropped.
  */
 
 const TOKEN = /<([^<>\n]*)>/g;
@@ -19,7 +20,8 @@ function replaceToken(_whole: string, inner: string): string {
   const bar = inner.indexOf('|');
   const target = bar === -1 ? inner : inner.slice(0, bar);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1]?.toLowerCase();
-  if (scheme === 'tel') return target.slice(4);
+  // A tel: link stays a `tel:` URI: the finder reads its number as one its author meant.
+  if (scheme === 'tel') return `tel:${target.slice(4)}`;
   if (scheme === 'mailto') return target.slice(7).split('?')[0] ?? '';
   if (scheme !== undefined) return target;
   // Not a Slack token (should not happen: Slack escapes a typed `<`): keep the text.

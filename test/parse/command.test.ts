@@ -5,6 +5,7 @@ import { GB, invalid, links, PORTAL, phone, US } from './fixtures.js';
 const UK_MOBILE = '447897897897';
 const LONDON = '442079460958';
 const SF = '14155550100';
+const DRAMA = '447700900461';
 const NOT_A_PHONE = /doesn’t look like a phone number\. Try \+44 7400 123456 or 07400 123456\./;
 
 const gbCases: Array<[string, unknown]> = [
@@ -52,10 +53,29 @@ const gbCases: Array<[string, unknown]> = [
   ['phone 12ab', invalid(/^“12ab” doesn’t look like a phone number/)],
   ['phone 12ab', invalid(NOT_A_PHONE)],
   ['phone', invalid(/Usage: \/focus phone <number>/)],
-  ['phone 07700 900123', invalid(NOT_A_PHONE)],
   ['phone 1234567890123456789012', invalid(NOT_A_PHONE)],
-  ['07700 900123', invalid(NOT_A_PHONE)],
   ['12345', invalid(NOT_A_PHONE)],
+  ['9999999', invalid(NOT_A_PHONE)],
+  ['7700 900461', invalid(NOT_A_PHONE)],
+  ['(415) 555-0100', invalid(NOT_A_PHONE)],
+  // possible but not known to be assigned (drama range, test lines): looked up as written, any form
+  ['07700 900461', phone(DRAMA, false)],
+  ['07700900461', phone(DRAMA, false)],
+  ['(0)7700 900461', phone(DRAMA, false)],
+  ['+44 7700 900461', phone(DRAMA, false)],
+  ['+44 (0) 7700 900461', phone(DRAMA, false)],
+  ['phone 07700 900461', phone(DRAMA, false)],
+  ['phone "07700 900461"', phone(DRAMA, false)],
+  ['<tel:07700900461|07700 900461>', phone(DRAMA, false)],
+  // an @Focus query: the mention text is parsed as a command
+  ['<@U0FOCUS> who is 07700 900461?', phone(DRAMA, false)],
+  [' who is 07700 900461?', phone(DRAMA, false)],
+  ['<@U0FOCUS> who is 020 7946 0958?', phone(LONDON)],
+  ['<@U0FOCUS> who is +44 (0) 20 7946 0958?', phone(LONDON)],
+  ['<@U0FOCUS> who is (0)20 7946 0958', phone(LONDON)],
+  ['<@U0FOCUS> can you check 07700 900461 please', phone(DRAMA, false)],
+  ['<@U0FOCUS> who is <tel:07700900461|07700 900461>?', phone(DRAMA, false)],
+  ['<@U0FOCUS> who is 7700 900461?', { kind: 'help', reason: 'unknown', unknown: 'who' }],
   // person
   ['person 42', { kind: 'person', id: 42 }],
   ['Person #42', { kind: 'person', id: 42 }],
@@ -140,6 +160,8 @@ const usCases: Array<[string, unknown]> = [
     invalid(/doesn’t look like a phone number\. Try \+1 201 555 0123 or \(201\) 555-0123\./),
   ],
   ['555-0100', invalid(/doesn’t look like a phone number/)],
+  ['(555) 555-0100', phone('15555550100', false)],
+  ['who is (555) 555-0100?', phone('15555550100', false)],
 ];
 
 describe('parseCommand (default region GB)', () => {
@@ -151,6 +173,26 @@ describe('parseCommand (default region GB)', () => {
 describe('parseCommand (default region US)', () => {
   it.each(usCases)('%j', (input, expected) => {
     expect(parseCommand(input, US)).toEqual(expected);
+  });
+});
+
+describe('national numbers as people type them, wherever a number is asked for', () => {
+  const forms: Array<[string, string, boolean]> = [
+    ['07700 900461', DRAMA, false],
+    ['020 7946 0958', LONDON, true],
+    ['(0)20 7946 0958', LONDON, true],
+    ['+44 (0) 20 7946 0958', LONDON, true],
+  ];
+  const asked = [
+    (n: string) => n, // `/focus <number>`
+    (n: string) => `phone ${n}`,
+    (n: string) => `<@U0FOCUS> who is ${n}?`, // `@Focus who is …?`: the mention text
+    (n: string) => `who is ${n}?`,
+    (n: string) => `<@U0FOCUS> can you check ${n} please`,
+  ];
+  const rows = forms.flatMap(([n, focus, valid]) => asked.map((ask) => [ask(n), focus, valid] as const));
+  it.each(rows)('%j -> %s', (input, focus, valid) => {
+    expect(parseCommand(input, GB)).toEqual(phone(focus, valid));
   });
 });
 

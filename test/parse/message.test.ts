@@ -39,6 +39,16 @@ describe('parseMessageText', () => {
     ]);
   });
 
+  it('reads a national number in a message only when it is a known number, a tel: link always', () => {
+    expect(parseMessageText('call 07700 900461', GB)).toEqual([]);
+    expect(parseMessageText('call <tel:07700900461|07700 900461>', GB)).toEqual([
+      phone('447700900461', false),
+    ]);
+    expect(parseMessageText('call <tel:+447700900461|+44 7700 900461>', GB)).toEqual([
+      phone('447700900461', false),
+    ]);
+  });
+
   it('uses the default region', () => {
     expect(parseMessageText('call (415) 555-0100', US)).toEqual([phone('14155550100')]);
   });

@@ -3,7 +3,8 @@ import { normaliseSlackText } from '../../src/parse/index.js';
 
 describe('normaliseSlackText', () => {
   it.each([
-    ['<tel:+447897897897|+44 7897 897897>', '+447897897897'],
+    ['<tel:+447897897897|+44 7897 897897>', 'tel:+447897897897'],
+    ['<tel:07700900461>', 'tel:07700900461'],
     ['<mailto:a@b.com|a@b.com>', 'a@b.com'],
     ['<mailto:a@b.com?subject=hi|a@b.com>', 'a@b.com'],
     ['<https://x.example/y|label>', 'https://x.example/y'],
