@@ -2,9 +2,12 @@
  * Phone numbers -> the Focus form (digits with country code, no `+`). Pure, libphonenumber `max`
  * metadata. See design §3 and §9.
  */
-
-import type { PhoneNumber as Parsed } from 'libphonenumber-js/max';
-import { type CountryCode, getExampleNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import {
+  type CountryCode,
+  getExampleNumber,
+  type PhoneNumber as Parsed,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
 import { memoize } from '../domain/memo.js';
 import type { PhoneNumber } from '../domain/request.js';
@@ -27,7 +30,7 @@ export interface ParsePhoneOptions {
   mode?: PhoneMode;
 }
 
-/** Longer text is not a phone number; the cap also bounds every regex below. */
+/** Longer text is not a phone number (and not worth libphonenumber's time). */
 const MAX_TEXT = 200;
 const MAX_DIGITS = 20;
 const DASHES = /[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]/g;
@@ -136,8 +139,9 @@ function parseUncached(input: string, region: CountryCode, mode: PhoneMode): Pho
   // Possible but not known to be assigned: looked up as written, when the writing is clear enough.
   if (intl?.marked) return international?.isPossible() ? toPhone(international, false) : null;
   if (mode === 'free-text') return null;
-  if (asWritten?.isPossible() && writtenNationally(digits, asWritten, region))
+  if (asWritten?.isPossible() && writtenNationally(digits, asWritten, region)) {
     return toPhone(asWritten, false);
+  }
   return international?.isPossible() ? toPhone(international, false) : null;
 }
 
