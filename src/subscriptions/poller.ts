@@ -47,7 +47,8 @@ export interface PollReport {
   subscriptions: number;
   endpoints: number;
   focusCalls: number;
-  posted: number;
+  /** Recordings handed to delivery by this poll. */
+  queued: number;
   durationMs: number;
 }
 
@@ -56,6 +57,17 @@ export class SubscriptionPoller {
   /** Recordings already read in the look-back window (id -> start ms), so a poll can stop early. */
   private readonly seen = new Map<number, number>();
   private polls = 0;
+  /**
+   * Deliveries run behind the polls, one chain per subscription (in order), so a channel's
+   * pace never delays the next poll; what is queued is not queued again.
+   */
+  private readonly chains = new Map<number, Promise<void>>();
+  private readonly queued = new Map<number, Set<number>>();
+  /**
+   * Subscriptions paused by a delivery (id -> when): batches already queued for them are dropped.
+   * Forgotten once the store shows the subscription active again well after (it was resumed).
+   */
+  private readonly halted = new Map<number, number>();
   private running: Promise<PollReport> | undefined;
   private stopped = true;
   private readonly now: () => Date;
@@ -74,6 +86,7 @@ export class SubscriptionPoller {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
+    await Promise.all(this.chains.values());
   }
 
   /** One poll now (tests, and the timer). Never throws. */
@@ -87,7 +100,11 @@ export class SubscriptionPoller {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      void this.poll().finally(() => this.schedule(this.options.intervalMs));
+      const started = Date.now();
+      // Polls start every intervalMs (or right after a poll that took longer).
+      void this.poll().finally(() =>
+        this.schedule(Math.max(0, this.options.intervalMs - (Date.now() - started))),
+      );
     }, delayMs);
     this.timer.unref();
   }
@@ -99,7 +116,7 @@ export class SubscriptionPoller {
       subscriptions: 0,
       endpoints: 0,
       focusCalls: 0,
-      posted: 0,
+      queued: 0,
       durationMs: 0,
     };
     const { logger } = this.options;
@@ -107,7 +124,7 @@ export class SubscriptionPoller {
       const watches = await this.watches();
       report.subscriptions = watches.length;
       const recordings = await this.search(watches, report);
-      report.posted = await this.publish(watches, recordings);
+      report.queued = await this.publish(watches, recordings);
     } catch (error) {
       // Focus (or the store) failed: nothing moved, so the next poll picks up from the same place.
       report.ok = false;
@@ -183,9 +200,10 @@ export class SubscriptionPoller {
           }
           // A tenant that filters by date answers only recent pages; one that sorts newest first
           // is past the horizon once a page reaches it; one that does neither is read to maxPages.
-          // Between sweeps, a page with nothing unseen ends the search too.
+          // Between sweeps, reaching what earlier polls read ends the search too.
           const last = result.items.length < pageSize || page * result.pageSize >= result.total;
-          if (last || (newestFirst && oldest <= from) || (!sweep && unseen === 0)) break;
+          const reachedSeen = unseen === 0 || (newestFirst && unseen < result.items.length);
+          if (last || (newestFirst && oldest <= from) || (!sweep && reachedSeen)) break;
           if (page === maxPages)
             this.options.logger.warn('subscriptions.page_limit', { endpoints: endpointIds.length });
         }
@@ -196,26 +214,44 @@ export class SubscriptionPoller {
     return found;
   }
 
-  /** Hands each subscription its news, channel by channel in parallel, in order within a channel. */
+  /** Queues each subscription's news behind its earlier deliveries; returns how many were queued. */
   private async publish(watches: readonly Watch[], recordings: Map<number, Recording>): Promise<number> {
     const lookback = this.options.lookbackMs ?? 6 * 3_600_000;
-    const byChannel = new Map<string, Watch[]>();
-    for (const w of watches)
-      byChannel.set(w.subscription.channel, [...(byChannel.get(w.subscription.channel) ?? []), w]);
+    const resumedBefore = Date.now() - 2 * this.options.intervalMs;
     const counts = await Promise.all(
-      [...byChannel.values()].map(async (channelWatches) => {
-        let posted = 0;
-        for (const watch of channelWatches) {
-          const news = await this.undelivered(
-            watch.subscription,
-            candidates(watch, recordings.values(), lookback),
-          );
-          if (news.length > 0) posted += await this.deliver(watch.subscription, news, watch.numbers);
-        }
-        return posted;
+      watches.map(async (watch) => {
+        const sub = watch.subscription;
+        const halted = this.halted.get(sub.id);
+        if (halted !== undefined && halted < resumedBefore) this.halted.delete(sub.id);
+        const queued = this.queued.get(sub.id);
+        const fresh = candidates(watch, recordings.values(), lookback).filter((r) => !queued?.has(r.id));
+        const news = await this.undelivered(sub, fresh);
+        if (news.length > 0) this.enqueue(sub, news, watch.numbers);
+        return news.length;
       }),
     );
     return counts.reduce((a, b) => a + b, 0);
+  }
+
+  private enqueue(sub: Subscription, news: Recording[], followed: ReadonlySet<string>): void {
+    const ids = this.queued.get(sub.id) ?? new Set<number>();
+    this.queued.set(sub.id, ids);
+    for (const r of news) ids.add(r.id);
+    const chain: Promise<void> = (this.chains.get(sub.id) ?? Promise.resolve())
+      .then(async () => {
+        if (!this.halted.has(sub.id)) await this.deliver(sub, news, followed);
+      })
+      .catch((error: unknown) =>
+        this.options.logger.error('subscriptions.delivery_failed', { subscription: sub.id, error }),
+      )
+      .finally(() => {
+        for (const r of news) ids.delete(r.id);
+        if (this.chains.get(sub.id) === chain) {
+          this.chains.delete(sub.id);
+          this.queued.delete(sub.id);
+        }
+      });
+    this.chains.set(sub.id, chain);
   }
 
   private async undelivered(sub: Subscription, list: Recording[]): Promise<Recording[]> {
@@ -255,6 +291,7 @@ export class SubscriptionPoller {
   ): Promise<number> {
     const { store, publisher, logger } = this.options;
     if ('stop' in result) {
+      this.halted.set(sub.id, Date.now());
       this.options.onPost?.('stopped');
       await store.pause(sub.id, result.stop, this.now());
       logger.warn('subscriptions.paused', {

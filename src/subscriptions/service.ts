@@ -42,6 +42,9 @@ export class SubscriptionService {
     if ('message' in resolved) return { status: 'refused', message: resolved.message };
     const now = this.options.now?.() ?? new Date();
     const result = await this.options.store.add({ ...where, createdBy: where.user, target: resolved }, now);
+    // Subscribing again to a paused one (the channel was fixed) resumes it.
+    const resumed = !result.added && result.subscription.paused !== undefined;
+    if (resumed) await this.options.store.resume(result.subscription.id);
     const list = await this.options.store.list(where.channel);
     const number = list.findIndex((s) => s.id === result.subscription.id) + 1;
     logger.info('audit', {
@@ -51,9 +54,10 @@ export class SubscriptionService {
       team: where.team,
       subscription: result.subscription.id,
       target: result.subscription.target.kind,
-      outcome: result.added ? 'subscribed' : 'already',
+      outcome: result.added ? 'subscribed' : resumed ? 'resumed' : 'already',
     });
-    return { status: result.added ? 'subscribed' : 'already', subscription: result.subscription, number };
+    const subscription = resumed ? { ...result.subscription, paused: undefined } : result.subscription;
+    return { status: result.added || resumed ? 'subscribed' : 'already', subscription, number };
   }
 
   list(channel: string): Promise<Subscription[]> {
