@@ -65,7 +65,17 @@ function detect(text: string, ctx: ParseContext): LookupRequest | null {
   return phone ? { kind: 'phone', phone } : null;
 }
 
+/** The subscription commands are read by `subscribe.ts` where they can run (a slash command in a channel). */
+const onlyAsSlashCommand: Handler = () =>
+  invalid(
+    'Channel subscriptions are managed with the slash command in that channel: `/focus subscribe …`.',
+    '',
+  );
+
 const HANDLERS: Record<CommandName, Handler> = {
+  subscribe: onlyAsSlashCommand,
+  subscriptions: onlyAsSlashCommand,
+  unsubscribe: onlyAsSlashCommand,
   help: () => ({ kind: 'help', reason: 'asked' }),
   number: (arg, ctx) => detect(arg, ctx) ?? notAPhone(arg, ctx.defaultRegion),
   phone(arg, ctx) {

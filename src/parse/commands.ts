@@ -72,6 +72,27 @@ export const COMMANDS = [
     description: 'List the retention groups.',
     examples: ['retention'],
   },
+  {
+    name: 'subscribe',
+    keywords: ['subscribe'],
+    usage: 'subscribe <phone number | person <id | name | email>>',
+    description: 'In a channel: post each new recording of a number or a person here.',
+    examples: ['subscribe +44 20 7946 0958', 'subscribe person 42'],
+  },
+  {
+    name: 'subscriptions',
+    keywords: ['subscriptions'],
+    usage: 'subscriptions',
+    description: 'What this channel follows, numbered.',
+    examples: ['subscriptions'],
+  },
+  {
+    name: 'unsubscribe',
+    keywords: ['unsubscribe'],
+    usage: 'unsubscribe <n | all>',
+    description: 'Stop one of this channel’s subscriptions (by its number), or all.',
+    examples: ['unsubscribe 2', 'unsubscribe all'],
+  },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMANDS)[number]['name'];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, parseCommand } from '../../src/parse/index.js';
+import { parseSubscriptionCommand } from '../../src/parse/subscribe.js';
 import { GB, invalid, links, PORTAL, phone, US } from './fixtures.js';
 
 const UK_MOBILE = '447897897897';
@@ -233,12 +234,23 @@ describe('COMMANDS grammar table', () => {
       'user',
       'comments',
       'retention',
+      'subscribe',
+      'subscriptions',
+      'unsubscribe',
     ]);
   });
+
+  const SUBSCRIPTION_COMMANDS = new Set(['subscribe', 'subscriptions', 'unsubscribe']);
 
   const expectedKind: Record<string, string> = { number: 'phone', comments: 'comments' };
   const rows = COMMANDS.flatMap((c) => c.examples.map((e) => [c.name, e] as const));
   it.each(rows)('%s example %j parses to that command', (name, example) => {
+    if (SUBSCRIPTION_COMMANDS.has(name)) {
+      expect(parseSubscriptionCommand(example, GB)?.kind).toBe(name);
+      // Elsewhere than a slash command (a mention), it says where it works.
+      expect(parseCommand(example, GB)).toEqual(invalid(/slash command in that channel/));
+      return;
+    }
     const result = parseCommand(example, GB);
     expect(result.kind).toBe(expectedKind[name] ?? (name === 'help' ? 'help' : name));
     if (result.kind === 'help') expect(result.reason).toBe('asked');
@@ -248,6 +260,12 @@ describe('COMMANDS grammar table', () => {
     (c.keywords as readonly string[]).map((k) => [c.name, k] as const),
   );
   it.each(keywords)('%s keyword %j alone', (name, keyword) => {
+    if (SUBSCRIPTION_COMMANDS.has(name)) {
+      const sub = parseSubscriptionCommand(keyword.toUpperCase(), GB);
+      if (name === 'subscriptions') expect(sub).toEqual({ kind: 'subscriptions' });
+      else expect(sub).toEqual({ kind: 'invalid', message: expect.stringMatching(`Usage: /focus ${name} `) });
+      return;
+    }
     const result = parseCommand(keyword.toUpperCase(), GB);
     if (name === 'help') expect(result).toEqual({ kind: 'help', reason: 'asked' });
     else if (name === 'retention') expect(result).toEqual({ kind: 'retention' });
