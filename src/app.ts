@@ -31,19 +31,16 @@ export interface FocusTarget {
 }
 
 async function focusTarget(config: Config, logger: Logger): Promise<FocusTarget> {
-  if (config.focus) {
-    const { baseUrl, clientId, apiKey, username, authPath } = config.focus;
-    return { baseUrl, credentials: { clientId, apiKey, username }, authPath };
-  }
+  if (config.focus.tenant) return config.focus.tenant;
   // Loaded only in sandbox mode: production never loads the simulator.
   const { startFocusSimulator } = await import('./sandbox/index.js');
   // A new recording of Jane Smith's number every 20 s, so a sandbox subscription has news.
   const simulator = await startFocusSimulator({
     now: new Date(),
-    profile: config.sandboxProfile,
+    profile: config.focus.sandboxProfile,
     newRecordingEveryMs: 20_000,
   });
-  logger.info('sandbox.started', { url: simulator.url, profile: config.sandboxProfile });
+  logger.info('sandbox.started', { url: simulator.url, profile: config.focus.sandboxProfile });
   return {
     baseUrl: simulator.url,
     credentials: simulator.credentials,
@@ -55,11 +52,11 @@ export function banner(target: FocusTarget, config: Config): string {
   const lines = [
     '┌ Focus for Slack',
     target.simulator
-      ? `│ SANDBOX: no FOCUS_BASE_URL, so lookups go to the built-in Focus simulator at ${target.simulator.url} (profile ${config.sandboxProfile})`
+      ? `│ SANDBOX: no FOCUS_BASE_URL, so lookups go to the built-in Focus simulator at ${target.simulator.url} (profile ${config.focus.sandboxProfile})`
       : `│ Focus: ${target.baseUrl}`,
-    config.slack.kind === 'console'
+    config.slack.mode.kind === 'console'
       ? '│ Slack: no SLACK_BOT_TOKEN, so this is the local console (try: /focus +44 7700 900123)'
-      : `│ Slack: ${config.slack.kind === 'http' ? `HTTP mode on port ${config.port}` : 'Socket Mode'}`,
+      : `│ Slack: ${config.slack.mode.kind === 'http' ? `HTTP mode on port ${config.slack.port}` : 'Socket Mode'}`,
     '└',
   ];
   return `${lines.join('\n')}\n`;
@@ -92,7 +89,7 @@ const FAREWELL_MS = 3_000;
 /** Starts everything but the console; Slack too unless the configuration says console. */
 export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
   // First, so a state file that cannot be used stops the start before anything else (exit 2).
-  const durable = openSqliteState(config.statePath);
+  const durable = openSqliteState(config.state.path);
   const target = await focusTarget(config, logger).catch((error: unknown) => {
     void durable.close();
     throw error;
@@ -106,8 +103,8 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     credentials: target.credentials,
     authPath: target.authPath,
     logger,
-    maxConcurrency: config.focusMaxConcurrency,
-    deadlineMs: config.focusTimeoutMs,
+    maxConcurrency: config.focus.maxConcurrency,
+    deadlineMs: config.focus.timeoutMs,
     onCall: metrics.focusCall,
     onTokenRenew: metrics.tokenRenewed,
   });
@@ -115,34 +112,34 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   const directory = new PeopleDirectory({
     client,
     logger,
-    refreshMs: config.directoryRefreshMinutes * 60_000,
-    focusConcurrency: config.focusMaxConcurrency,
+    refreshMs: config.directory.refreshMinutes * 60_000,
+    focusConcurrency: config.focus.maxConcurrency,
     // A name search during the first build answers with what is loaded, well within its deadline.
-    loadingWaitMs: Math.min(2_000, Math.floor(config.focusTimeoutMs / 4)),
+    loadingWaitMs: Math.min(2_000, Math.floor(config.focus.timeoutMs / 4)),
   });
   directory.start();
   const lookups = new LookupService({
     focus,
     logger,
     directory,
-    deadlineMs: config.focusTimeoutMs,
+    deadlineMs: config.focus.timeoutMs,
   });
   const links = makePortalLinks({
-    portal: portalBase(config, target.baseUrl),
-    recordingTemplate: config.recordingUrlTemplate,
-    personTemplate: config.personUrlTemplate,
+    portal: portalBase(config.portal, target.baseUrl),
+    recordingTemplate: config.portal.recordingTemplate,
+    personTemplate: config.portal.personTemplate,
   });
   const answerer = new Answerer({
     lookups,
     logger,
-    parse: { defaultRegion: config.defaultRegion, links },
+    parse: { defaultRegion: config.parse.defaultRegion, links },
     render: { links },
     onAnswer: metrics.lookup,
   });
-  if (config.shutdownGraceMs < config.focusTimeoutMs) {
+  if (config.shutdownGraceMs < config.focus.timeoutMs) {
     logger.warn('config.shutdown_grace_short', {
       shutdownGraceMs: config.shutdownGraceMs,
-      focusTimeoutMs: config.focusTimeoutMs,
+      focusTimeoutMs: config.focus.timeoutMs,
       effect: 'a lookup under way at shutdown may be cut short (its asker is told to try again)',
     });
   }
@@ -161,7 +158,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       },
       publisher,
       logger,
-      intervalMs: config.subscriptionPollSeconds * 1000,
+      intervalMs: config.subscriptions.pollSeconds * 1000,
       onPoll: metrics.poll,
       onPost: metrics.subscriptionPost,
     });
@@ -186,23 +183,18 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     await target.simulator?.close();
     return { complete };
   };
-  if (config.slack.kind !== 'console') {
+  const mode = config.slack.mode;
+  if (mode.kind !== 'console') {
     try {
       slack = await startSlackApp({
-        mode: config.slack,
-        apiUrl: config.slackApiUrl,
-        port: config.port,
+        mode,
+        apiUrl: config.slack.apiUrl,
+        port: config.slack.port,
         answerer,
         logger,
         ready: () => lookups.checkFocus().then(() => true),
-        unfurlInSharedChannels: config.unfurlInSharedChannels,
-        watchChannelIds: config.watchChannelIds,
-        access: {
-          allowedUserIds: config.allowedUserIds,
-          allowedChannelIds: config.allowedChannelIds,
-          requireLinkedUser: config.requireLinkedUser,
-          findPortalUsers: (search) => focus.searchUsers(search),
-        },
+        ...config.surfaces,
+        access: { ...config.access, findPortalUsers: (search) => focus.searchUsers(search) },
         metrics,
         state,
         subscriptions,
@@ -213,7 +205,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
           client: slack.app.client,
           links,
           logger,
-          intervalMs: config.subscriptionPostIntervalMs,
+          intervalMs: config.subscriptions.postIntervalMs,
         }),
       );
     } catch (error) {

@@ -6,7 +6,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { getCountries } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { DEFAULT_PERSON_TEMPLATE, DEFAULT_RECORDING_TEMPLATE } from './domain/links.js';
-import { AUTH_PATHS, type AuthPath, DEFAULT_AUTH_PATH } from './focus/token.js';
+import { AUTH_PATHS, type AuthPath, type Credentials, DEFAULT_AUTH_PATH } from './focus/token.js';
 import { DEFAULT_PROFILE, PROFILE_NAMES, type ProfileName } from './sandbox/profiles.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -16,43 +16,45 @@ export type SlackMode =
   | { kind: 'http'; botToken: string; signingSecret: string }
   | { kind: 'socket'; botToken: string; appToken: string };
 
+/** The Focus tenant the app talks to. */
+export interface Tenant {
+  baseUrl: string;
+  credentials: Credentials;
+  authPath: AuthPath;
+}
+
+/** The configuration, grouped by the part of the app that reads it; each gets its own slice. */
 export interface Config {
-  /** Undefined: run the built-in Focus simulator (sandbox), as `sandboxProfile` behaves. */
-  focus:
-    | {
-        baseUrl: string;
-        clientId: number;
-        apiKey: string;
-        username: string;
-        authPath: AuthPath;
-      }
-    | undefined;
-  sandboxProfile: ProfileName;
-  focusMaxConcurrency: number;
-  focusTimeoutMs: number;
-  /** Between rebuilds of the people directory (name search). */
-  directoryRefreshMinutes: number;
-  /** Undefined: derived from the Focus base URL (or the simulator's). */
-  portalUrl: string | undefined;
-  recordingUrlTemplate: string;
-  personUrlTemplate: string;
-  defaultRegion: CountryCode;
-  slack: SlackMode;
-  slackApiUrl: string;
-  port: number;
-  allowedUserIds: string[];
-  allowedChannelIds: string[];
-  unfurlInSharedChannels: boolean;
-  requireLinkedUser: boolean;
-  watchChannelIds: string[];
+  focus: {
+    /** Undefined: run the built-in Focus simulator (sandbox), behaving as `sandboxProfile`. */
+    tenant: Tenant | undefined;
+    sandboxProfile: ProfileName;
+    maxConcurrency: number;
+    /** A lookup's deadline, retries included. */
+    timeoutMs: number;
+  };
+  portal: {
+    /** Undefined: derived from the Focus base URL (or the simulator's). */
+    url: string | undefined;
+    recordingTemplate: string;
+    personTemplate: string;
+  };
+  /** The people directory (name search). */
+  directory: { refreshMinutes: number };
+  parse: { defaultRegion: CountryCode };
+  slack: { mode: SlackMode; apiUrl: string; port: number };
+  access: { allowedUserIds: string[]; allowedChannelIds: string[]; requireLinkedUser: boolean };
+  surfaces: { unfurlInSharedChannels: boolean; watchChannelIds: string[] };
+  subscriptions: {
+    pollSeconds: number;
+    /** Least time between two subscription posts in one channel. */
+    postIntervalMs: number;
+  };
+  /** The embedded state store (SQLite file): subscriptions, cursors, delivered ids. */
+  state: { path: string };
   logLevel: LogLevel;
   /** How long a stopping process waits for in-flight answers (SIGTERM -> exit). */
   shutdownGraceMs: number;
-  /** The embedded state store (SQLite file): subscriptions, cursors, delivered ids. */
-  statePath: string;
-  subscriptionPollSeconds: number;
-  /** Least time between two subscription posts in one channel. */
-  subscriptionPostIntervalMs: number;
   production: boolean;
 }
 
@@ -217,62 +219,74 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   const problems = [...new Set([...fieldProblems, ...crossFieldProblems(env, production)])];
   if (problems.length > 0) return { ok: false, problems };
 
-  const focus: Config['focus'] =
+  const tenant: Tenant | undefined =
     e.FOCUS_BASE_URL && e.FOCUS_CLIENT_ID && e.FOCUS_API_KEY && e.FOCUS_USERNAME
       ? {
           baseUrl: e.FOCUS_BASE_URL.replace(/\/+$/, ''),
-          clientId: Number(e.FOCUS_CLIENT_ID),
-          apiKey: e.FOCUS_API_KEY,
-          username: e.FOCUS_USERNAME,
+          credentials: {
+            clientId: Number(e.FOCUS_CLIENT_ID),
+            apiKey: e.FOCUS_API_KEY,
+            username: e.FOCUS_USERNAME,
+          },
           authPath: e.FOCUS_AUTH_PATH,
         }
       : undefined;
-  let slack: SlackMode = { kind: 'console' };
+  let mode: SlackMode = { kind: 'console' };
   if (e.SLACK_BOT_TOKEN && e.SLACK_APP_TOKEN)
-    slack = { kind: 'socket', botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN };
+    mode = { kind: 'socket', botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN };
   else if (e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET)
-    slack = { kind: 'http', botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET };
+    mode = { kind: 'http', botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET };
 
   return {
     ok: true,
     config: {
-      focus,
-      sandboxProfile: e.SANDBOX_PROFILE,
-      focusMaxConcurrency: e.FOCUS_MAX_CONCURRENCY,
-      focusTimeoutMs: e.FOCUS_TIMEOUT_MS,
-      directoryRefreshMinutes: e.DIRECTORY_REFRESH_MINUTES,
-      portalUrl: e.FOCUS_PORTAL_URL?.replace(/\/+$/, ''),
-      recordingUrlTemplate: e.FOCUS_RECORDING_URL_TEMPLATE,
-      personUrlTemplate: e.FOCUS_PERSON_URL_TEMPLATE,
-      defaultRegion: e.FOCUS_DEFAULT_REGION as CountryCode,
-      slack,
-      slackApiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
-      port: e.PORT,
-      allowedUserIds: e.ALLOWED_SLACK_USER_IDS,
-      allowedChannelIds: e.ALLOWED_SLACK_CHANNEL_IDS,
-      unfurlInSharedChannels: e.UNFURL_IN_SHARED_CHANNELS,
-      requireLinkedUser: e.FOCUS_REQUIRE_LINKED_USER,
-      watchChannelIds: e.WATCH_CHANNEL_IDS,
+      focus: {
+        tenant,
+        sandboxProfile: e.SANDBOX_PROFILE,
+        maxConcurrency: e.FOCUS_MAX_CONCURRENCY,
+        timeoutMs: e.FOCUS_TIMEOUT_MS,
+      },
+      portal: {
+        url: e.FOCUS_PORTAL_URL?.replace(/\/+$/, ''),
+        recordingTemplate: e.FOCUS_RECORDING_URL_TEMPLATE,
+        personTemplate: e.FOCUS_PERSON_URL_TEMPLATE,
+      },
+      directory: { refreshMinutes: e.DIRECTORY_REFRESH_MINUTES },
+      parse: { defaultRegion: e.FOCUS_DEFAULT_REGION as CountryCode },
+      slack: {
+        mode,
+        apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+        port: e.PORT,
+      },
+      access: {
+        allowedUserIds: e.ALLOWED_SLACK_USER_IDS,
+        allowedChannelIds: e.ALLOWED_SLACK_CHANNEL_IDS,
+        requireLinkedUser: e.FOCUS_REQUIRE_LINKED_USER,
+      },
+      surfaces: { unfurlInSharedChannels: e.UNFURL_IN_SHARED_CHANNELS, watchChannelIds: e.WATCH_CHANNEL_IDS },
+      subscriptions: {
+        pollSeconds: e.SUBSCRIPTION_POLL_SECONDS,
+        postIntervalMs: e.SUBSCRIPTION_POST_INTERVAL_MS,
+      },
+      state: { path: e.STATE_PATH },
       logLevel: e.LOG_LEVEL,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
-      statePath: e.STATE_PATH,
-      subscriptionPollSeconds: e.SUBSCRIPTION_POLL_SECONDS,
-      subscriptionPostIntervalMs: e.SUBSCRIPTION_POST_INTERVAL_MS,
       production,
     },
   };
 }
 
 /** The portal base: configured, or the API base without its `/api` suffix. */
-export function portalBase(config: Config, focusBaseUrl: string): string {
-  return config.portalUrl ?? focusBaseUrl.replace(/\/api\/?$/, '');
+export function portalBase(portal: Config['portal'], focusBaseUrl: string): string {
+  return portal.url ?? focusBaseUrl.replace(/\/api\/?$/, '');
 }
 
 /** Values that must never reach a log line. */
 export function secretsOf(config: Config): string[] {
-  const secrets = [config.focus?.apiKey];
-  if (config.slack.kind !== 'console') secrets.push(config.slack.botToken);
-  if (config.slack.kind === 'http') secrets.push(config.slack.signingSecret);
-  if (config.slack.kind === 'socket') secrets.push(config.slack.appToken);
+  const mode = config.slack.mode;
+  const secrets = [config.focus.tenant?.credentials.apiKey];
+  if (mode.kind !== 'console') secrets.push(mode.botToken);
+  if (mode.kind === 'http') secrets.push(mode.signingSecret);
+  if (mode.kind === 'socket') secrets.push(mode.appToken);
   return secrets.filter((s): s is string => s !== undefined && s.length >= 4);
 }

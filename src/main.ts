@@ -19,7 +19,7 @@ async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   const config = loaded.config;
-  const consoleMode = config.slack.kind === 'console';
+  const consoleMode = config.slack.mode.kind === 'console';
   const logger = createLogger({
     level: config.logLevel,
     secrets: secretsOf(config),

@@ -27,29 +27,24 @@ function problems(env: Record<string, string | undefined>): string[] {
 describe('loadConfig', () => {
   it('defaults to the sandbox simulator and the local console', () => {
     const c = ok({});
-    expect(c.focus).toBeUndefined();
-    expect(c.slack).toEqual({ kind: 'console' });
+    expect(c.focus.tenant).toBeUndefined();
+    expect(c.slack.mode).toEqual({ kind: 'console' });
     expect(c).toMatchObject({
-      sandboxProfile: 'current',
-      focusMaxConcurrency: 8,
-      focusTimeoutMs: 8_000,
-      directoryRefreshMinutes: 15,
-      portalUrl: undefined,
-      recordingUrlTemplate: '{portal}/recordings/{id}',
-      personUrlTemplate: '{portal}/people/{id}',
-      defaultRegion: 'GB',
-      slackApiUrl: 'https://slack.com/api/',
-      port: 3000,
-      allowedUserIds: [],
-      allowedChannelIds: [],
-      unfurlInSharedChannels: false,
-      requireLinkedUser: false,
-      watchChannelIds: [],
+      focus: { sandboxProfile: 'current', maxConcurrency: 8, timeoutMs: 8_000 },
+      directory: { refreshMinutes: 15 },
+      portal: {
+        url: undefined,
+        recordingTemplate: '{portal}/recordings/{id}',
+        personTemplate: '{portal}/people/{id}',
+      },
+      parse: { defaultRegion: 'GB' },
+      slack: { apiUrl: 'https://slack.com/api/', port: 3000 },
+      access: { allowedUserIds: [], allowedChannelIds: [], requireLinkedUser: false },
+      surfaces: { unfurlInSharedChannels: false, watchChannelIds: [] },
       logLevel: 'info',
       shutdownGraceMs: 10_000,
-      statePath: './data/focus-for-slack.sqlite',
-      subscriptionPollSeconds: 60,
-      subscriptionPostIntervalMs: 1_000,
+      state: { path: './data/focus-for-slack.sqlite' },
+      subscriptions: { pollSeconds: 60, postIntervalMs: 1_000 },
       production: false,
     });
   });
@@ -61,31 +56,31 @@ describe('loadConfig', () => {
       FOCUS_AUTH_PATH: 'authWithAPIKey',
       SLACK_API_URL: 'https://slack-gov.example/api',
     });
-    expect(c.focus).toEqual({
+    expect(c.focus.tenant).toEqual({
       baseUrl: 'https://uk.focus.example/api',
-      clientId: 42,
-      apiKey: FOCUS.FOCUS_API_KEY,
-      username: 'svc-slack',
+      credentials: { clientId: 42, apiKey: FOCUS.FOCUS_API_KEY, username: 'svc-slack' },
       authPath: '/authWithAPIKey',
     });
-    expect(c.portalUrl).toBe('https://portal.example');
-    expect(c.slackApiUrl).toBe('https://slack-gov.example/api/');
+    expect(c.portal.url).toBe('https://portal.example');
+    expect(c.slack.apiUrl).toBe('https://slack-gov.example/api/');
   });
 
   it('defaults the auth path to the integration page spelling, and accepts the other', () => {
-    expect(ok(FOCUS).focus?.authPath).toBe('/authWithAPIKey');
-    expect(ok({ ...FOCUS, FOCUS_AUTH_PATH: 'authWithApiKey' }).focus?.authPath).toBe('/authWithApiKey');
+    expect(ok(FOCUS).focus.tenant?.authPath).toBe('/authWithAPIKey');
+    expect(ok({ ...FOCUS, FOCUS_AUTH_PATH: 'authWithApiKey' }).focus.tenant?.authPath).toBe(
+      '/authWithApiKey',
+    );
   });
 
   it('selects HTTP mode with a bot token and a signing secret', () => {
     const c = ok({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '8080' });
-    expect(c.slack).toEqual({ kind: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET });
-    expect(c.port).toBe(8080);
+    expect(c.slack.mode).toEqual({ kind: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET });
+    expect(c.slack.port).toBe(8080);
   });
 
   it('selects Socket Mode when an app token is set', () => {
     const c = ok({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: '' });
-    expect(c.slack).toEqual({ kind: 'socket', botToken: BOT_TOKEN, appToken: APP_TOKEN });
+    expect(c.slack.mode).toEqual({ kind: 'socket', botToken: BOT_TOKEN, appToken: APP_TOKEN });
   });
 
   it('parses comma lists, flags, numbers and case-insensitive values', () => {
@@ -101,15 +96,15 @@ describe('loadConfig', () => {
       FOCUS_TIMEOUT_MS: ' 5000 ',
       SHUTDOWN_GRACE_MS: '0',
     });
-    expect(c.allowedUserIds).toEqual(['U1', 'U2', 'U3']);
-    expect(c.allowedChannelIds).toEqual(['C1']);
-    expect(c.watchChannelIds).toEqual(['C2', 'C3']);
-    expect(c.unfurlInSharedChannels).toBe(true);
-    expect(c.requireLinkedUser).toBe(true);
-    expect(c.defaultRegion).toBe('US');
+    expect(c.access.allowedUserIds).toEqual(['U1', 'U2', 'U3']);
+    expect(c.access.allowedChannelIds).toEqual(['C1']);
+    expect(c.surfaces.watchChannelIds).toEqual(['C2', 'C3']);
+    expect(c.surfaces.unfurlInSharedChannels).toBe(true);
+    expect(c.access.requireLinkedUser).toBe(true);
+    expect(c.parse.defaultRegion).toBe('US');
     expect(c.logLevel).toBe('debug');
-    expect(c.focusMaxConcurrency).toBe(16);
-    expect(c.focusTimeoutMs).toBe(5000);
+    expect(c.focus.maxConcurrency).toBe(16);
+    expect(c.focus.timeoutMs).toBe(5000);
     expect(c.shutdownGraceMs).toBe(0);
   });
 
