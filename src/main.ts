@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<void> {
 
   if (consoleMode) {
     app.startPolling(
-      new ConsolePublisher(process.stdout, app.answerer.parseContext.links, argv.includes('--json')),
+      new ConsolePublisher(process.stdout, app.answerer.parseSettings.links, argv.includes('--json')),
     );
     await runConsole({
       answerer: app.answerer,

@@ -17,12 +17,12 @@ import {
   unquote,
 } from './args.js';
 import { type CommandName, commandForKeyword, usageOf } from './commands.js';
-import type { ParseContext } from './context.js';
+import type { ParseSettings } from './settings.js';
 import { lookupsInPlainText } from './message.js';
 import { type CountryCode, parsePhone } from './phone.js';
 import { normaliseSlackText } from './slack-text.js';
 
-type Handler = (arg: string, ctx: ParseContext) => LookupRequest;
+type Handler = (arg: string, ctx: ParseSettings) => LookupRequest;
 
 function missing(name: CommandName, what: string): LookupRequest {
   return invalid(`Tell me which ${what}. Usage: ${usageOf(name)}`, name);
@@ -46,7 +46,7 @@ function query(kind: 'person' | 'user', text: string): LookupRequest {
 }
 
 /** A recording id as `123`, `#123` or a portal recording link. */
-function recordingId(token: string, ctx: ParseContext): { id: number } | { error: string } {
+function recordingId(token: string, ctx: ParseSettings): { id: number } | { error: string } {
   const read = readId(token, 'recording');
   if (read) return read;
   const link = ctx.links.match(trimUrl(token));
@@ -55,7 +55,7 @@ function recordingId(token: string, ctx: ParseContext): { id: number } | { error
 }
 
 /** Whole input without a keyword: `#id`, a portal link, an email or a phone number. */
-function detect(text: string, ctx: ParseContext): LookupRequest | null {
+function detect(text: string, ctx: ParseSettings): LookupRequest | null {
   const hash = readId(text, 'recording', true);
   if (hash) return 'id' in hash ? { kind: 'recording', id: hash.id } : invalid(hash.error, text);
   const link = ctx.links.match(trimUrl(text));
@@ -131,7 +131,7 @@ const PHONE_SHAPED = /^(?:tel:)?[+(]?[\d\s().+-]+$/i;
  * asks for help. Phone numbers are read as asked for (`explicit`), also inside a sentence. Only
  * the first MAX_INPUT characters are read.
  */
-export function parseCommand(text: string, ctx: ParseContext): LookupRequest {
+export function parseCommand(text: string, ctx: ParseSettings): LookupRequest {
   const plain = normaliseSlackText(limitInput(text)).replace(/\s+/g, ' ');
   if (!plain) return { kind: 'help', reason: 'empty' };
   const space = plain.indexOf(' ');

@@ -4,7 +4,7 @@
  */
 import type { LookupRequest } from '../domain/request.js';
 import { limitInput, linkRequest, readId, trimUrl, URL_IN_TEXT } from './args.js';
-import type { ParseContext } from './context.js';
+import type { ParseSettings } from './settings.js';
 import type { PhoneMode } from './phone.js';
 import { findPhoneMatches } from './phone-find.js';
 import { normaliseSlackText } from './slack-text.js';
@@ -33,7 +33,7 @@ export function lookupKey(r: LookupRequest): string {
   }
 }
 
-function links(text: string, ctx: ParseContext): Found[] {
+function links(text: string, ctx: ParseSettings): Found[] {
   const found: Found[] = [];
   for (const m of text.matchAll(URL_IN_TEXT)) {
     const link = ctx.links.match(trimUrl(m[0]));
@@ -62,7 +62,7 @@ function recordingRefs(text: string): Found[] {
  * Lookups in plain (already normalised) text, deduplicated, in order, at most 10. `phones` is how
  * written-out numbers are read: `free-text` in a message, `explicit` in an `@Focus` query.
  */
-export function lookupsInPlainText(plain: string, ctx: ParseContext, phones: PhoneMode): LookupRequest[] {
+export function lookupsInPlainText(plain: string, ctx: ParseSettings, phones: PhoneMode): LookupRequest[] {
   const found = links(plain, ctx);
   let rest = blank(plain, URL_IN_TEXT);
   const mails = emailSpans(rest);
@@ -91,6 +91,6 @@ export function lookupsInPlainText(plain: string, ctx: ParseContext, phones: Pho
  * Every lookup in a Slack message (markup understood), deduplicated, in order, at most 10. Only
  * the first MAX_INPUT characters are read.
  */
-export function parseMessageText(text: string, ctx: ParseContext): LookupRequest[] {
+export function parseMessageText(text: string, ctx: ParseSettings): LookupRequest[] {
   return lookupsInPlainText(normaliseSlackText(limitInput(text)), ctx, 'free-text');
 }

@@ -6,14 +6,14 @@
 import type { SubscriptionCommand } from '../domain/subscription.js';
 import { echo, limitInput } from './args.js';
 import { parseCommand } from './command.js';
-import type { ParseContext } from './context.js';
+import type { ParseSettings } from './settings.js';
 import { normaliseSlackText } from './slack-text.js';
 
 const SUBSCRIBE_USAGE = '/focus subscribe <phone number | person <id | name | email>>';
 const UNSUBSCRIBE_USAGE = '/focus unsubscribe <n | all>';
 
 /** A subscription command, or null when the text is not one (it is then a lookup). */
-export function parseSubscriptionCommand(text: string, ctx: ParseContext): SubscriptionCommand | null {
+export function parseSubscriptionCommand(text: string, ctx: ParseSettings): SubscriptionCommand | null {
   const plain = normaliseSlackText(limitInput(text)).trim();
   const space = plain.search(/\s/);
   const word = (space < 0 ? plain : plain.slice(0, space)).toLowerCase();
@@ -24,7 +24,7 @@ export function parseSubscriptionCommand(text: string, ctx: ParseContext): Subsc
   return null;
 }
 
-function subscribe(rest: string, ctx: ParseContext): SubscriptionCommand {
+function subscribe(rest: string, ctx: ParseSettings): SubscriptionCommand {
   if (rest === '') return { kind: 'invalid', message: `Tell me what to follow. Usage: ${SUBSCRIBE_USAGE}` };
   const request = parseCommand(rest, ctx);
   switch (request.kind) {

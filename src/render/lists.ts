@@ -2,25 +2,19 @@
 import type { Choice, LookupResult } from '../domain/outcome.js';
 import type { FocusLookupRequest } from '../domain/request.js';
 import { actions, type Block, type Card, context, header, section } from './blocks.js';
-import {
-  commentsButton,
-  interactive,
-  openButton,
-  pickButton,
-  type RenderContext,
-  shareButton,
-} from './context.js';
+import { commentsButton, openButton, pickButton, shareButton } from './buttons.js';
+import { hasMore, sharedByBlocks } from './kit.js';
 import { finishCard } from './limits.js';
 import { safe } from './mrkdwn.js';
-import { hasMore, sharedByBlocks } from './phone.js';
 import { commentLine } from './recording.js';
+import { type CardView, interactive } from './view.js';
 
 const MAX_USERS_SHOWN = 10;
 
 export function userCard(
   result: Extract<LookupResult, { kind: 'user' }>,
   request: FocusLookupRequest,
-  ctx: RenderContext,
+  ctx: CardView,
 ): Card {
   const users = result.users.slice(0, MAX_USERS_SHOWN);
   const blocks: Block[] = [header(`🔑 Focus portal users: ${result.query}`)];
@@ -45,7 +39,7 @@ export function userCard(
 export function commentsCard(
   result: Extract<LookupResult, { kind: 'comments' }>,
   request: FocusLookupRequest,
-  ctx: RenderContext,
+  ctx: CardView,
 ): Card {
   const { comments, recordingId } = result;
   const first = (comments.page - 1) * comments.pageSize + 1;
@@ -68,7 +62,7 @@ export function commentsCard(
 export function retentionCard(
   result: Extract<LookupResult, { kind: 'retention' }>,
   request: FocusLookupRequest,
-  ctx: RenderContext,
+  ctx: CardView,
 ): Card {
   const blocks: Block[] = [header('🗄️ Retention groups')];
   for (const g of result.groups.slice(0, 40)) {
@@ -101,7 +95,7 @@ export const DIRECTORY_LOADING_NOTE =
   'The people directory is still loading, so more people may match. Try again in a minute for the full list.';
 
 /** `directoryLoading`: the choices are the matches so far. */
-export function choicesCard(choices: Choice[], ctx: RenderContext, directoryLoading = false): Card {
+export function choicesCard(choices: Choice[], ctx: CardView, directoryLoading = false): Card {
   const count = `${choices.length} ${choices.length === 1 ? 'person matches' : 'people match'}${directoryLoading ? ' so far' : ''}`;
   const blocks: Block[] = [section(`:busts_in_silhouette: ${count}. Which one?`)];
   if (interactive(ctx)) {

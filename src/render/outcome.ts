@@ -2,16 +2,16 @@
 import type { LookupOutcome } from '../domain/outcome.js';
 import type { FocusLookupRequest } from '../domain/request.js';
 import type { Card } from './blocks.js';
-import type { RenderContext } from './context.js';
 import { choicesCard, commentsCard, directoryLoadingCard, retentionCard, userCard } from './lists.js';
 import { compactPersonCard, personCard } from './person.js';
 import { phoneCard, unknownPhoneCard } from './phone.js';
 import { compactRecordingCard, recordingCard } from './recording.js';
 import { failureCard, notFoundCard } from './status.js';
+import type { CardView } from './view.js';
 
-export type { RenderContext } from './context.js';
+export type { CardView } from './view.js';
 
-export function renderOutcome(outcome: LookupOutcome, ctx: RenderContext, compact = false): Card {
+export function renderOutcome(outcome: LookupOutcome, ctx: CardView, compact = false): Card {
   switch (outcome.status) {
     case 'failed':
       return failureCard(outcome.code, outcome.referenceId, outcome.hint);

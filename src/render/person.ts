@@ -3,11 +3,12 @@ import type { Person } from '../domain/focus.js';
 import type { LookupResult } from '../domain/outcome.js';
 import type { FocusLookupRequest } from '../domain/request.js';
 import { actions, type Block, type Card, context, fields, header, section } from './blocks.js';
-import { openButton, type RenderContext } from './context.js';
+import { openButton } from './buttons.js';
 import { displayNumber } from './format.js';
+import { lookupButtons, personDetails, recordingsBlocks, sharedByBlocks } from './kit.js';
 import { finishCard } from './limits.js';
 import { safe } from './mrkdwn.js';
-import { lookupButtons, personDetails, recordingsBlocks, sharedByBlocks } from './phone.js';
+import type { CardView } from './view.js';
 
 const MAX_ENDPOINTS_SHOWN = 12;
 
@@ -26,7 +27,7 @@ function endpointList(person: Person, type: 'phone' | 'email'): string | undefin
 export function personCard(
   result: Extract<LookupResult, { kind: 'person' }>,
   request: FocusLookupRequest,
-  ctx: RenderContext,
+  ctx: CardView,
 ): Card {
   const { person, recordings } = result;
   const details = personDetails(person);
@@ -50,10 +51,7 @@ export function personCard(
 }
 
 /** A few lines for unfurls and multi-result modals. */
-export function compactPersonCard(
-  result: Extract<LookupResult, { kind: 'person' }>,
-  ctx: RenderContext,
-): Card {
+export function compactPersonCard(result: Extract<LookupResult, { kind: 'person' }>, ctx: CardView): Card {
   const { person, recordings } = result;
   const details = personDetails(person, false);
   const phones = person.endpoints.filter((e) => e.type === 'phone').length;

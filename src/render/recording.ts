@@ -3,11 +3,12 @@ import type { RecordingComment } from '../domain/focus.js';
 import type { LookupResult } from '../domain/outcome.js';
 import type { FocusLookupRequest } from '../domain/request.js';
 import { actions, type Block, type Card, context, fields, header, section } from './blocks.js';
-import { commentsButton, interactive, openButton, type RenderContext, shareButton } from './context.js';
+import { commentsButton, openButton, shareButton } from './buttons.js';
 import { directionLabel, displayNumber, mediaIcon } from './format.js';
+import { sharedByBlocks } from './kit.js';
 import { finishCard } from './limits.js';
 import { formatDuration, safe, slackDate } from './mrkdwn.js';
-import { sharedByBlocks } from './phone.js';
+import { type CardView, interactive } from './view.js';
 
 export const COMMENTS_ON_CARD = 5;
 
@@ -37,7 +38,7 @@ export function commentLine(c: RecordingComment): string {
 export function recordingCard(
   result: Extract<LookupResult, { kind: 'recording' }>,
   request: FocusLookupRequest,
-  ctx: RenderContext,
+  ctx: CardView,
 ): Card {
   const { recording: r, comments, names } = result;
   const participants = r.endpoints.map((e) => {
@@ -87,7 +88,7 @@ export function recordingCard(
 
 export function compactRecordingCard(
   result: Extract<LookupResult, { kind: 'recording' }>,
-  ctx: RenderContext,
+  ctx: CardView,
 ): Card {
   const { recording: r, names } = result;
   const who = r.endpoints.map((e) => safe(ownName(names, e.value) ?? displayNumber(e.value), 60)).join(' ↔ ');

@@ -3,7 +3,7 @@ import type { Recording } from '../domain/focus.js';
 import type { PortalLinks } from '../domain/links.js';
 import type { Subscription, SubscriptionTarget } from '../domain/subscription.js';
 import { type Card, context, section } from './blocks.js';
-import { openButton } from './context.js';
+import { openButton } from './buttons.js';
 import { displayNumber, recordingLine } from './format.js';
 import { finishCard } from './limits.js';
 import { escapeEntities, safe, slackDate } from './mrkdwn.js';

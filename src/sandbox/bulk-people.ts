@@ -5,7 +5,7 @@
  * address and no recordings. Numbers come from ranges nothing else uses (447451…, 447452…),
  * numbered by person, so generation is linear and never retries.
  */
-import type { Directory } from './directory.js';
+import type { Roster } from './roster.js';
 import { FIRST_NAMES, LAST_NAMES } from './names.js';
 import type { Rng } from './random.js';
 
@@ -22,7 +22,7 @@ const slug = (s: string): string =>
     .replace(/[^a-z0-9]+/g, '');
 
 /** Adds people until the directory holds `total` of them (none when it already does). */
-export function addBulkPeople(dir: Directory, rng: Rng, total: number): void {
+export function addBulkPeople(dir: Roster, rng: Rng, total: number): void {
   if (!Number.isInteger(total) || total < 0 || total > MAX_PEOPLE) {
     throw new RangeError(`people must be a whole number from 0 to ${MAX_PEOPLE}, got ${total}`);
   }

@@ -4,7 +4,7 @@
  */
 import { addBulkPeople } from './bulk-people.js';
 import { generateComments } from './comments.js';
-import { Directory } from './directory.js';
+import { Roster } from './roster.js';
 import { fixtureComments, fixtureRecordings } from './fixture-recordings.js';
 import { addFixturePeople, FIXTURES } from './fixtures.js';
 import { addGeneratedPeople } from './people.js';
@@ -31,7 +31,7 @@ export function generateDataset(opts: DatasetOptions = {}): Dataset {
   const nowMs = (opts.now ?? new Date(FIXTURES.now)).getTime();
   const rng = createRng(seed);
   const users = generateUsers(rng);
-  const dir = new Directory();
+  const dir = new Roster();
   addFixturePeople(dir);
   const retention = addGeneratedPeople(dir, rng);
   const generated = generateRecordings(dir, rng, nowMs, retention);

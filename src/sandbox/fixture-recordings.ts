@@ -1,6 +1,6 @@
 /** Fixture recordings (ids 500001-500014) and their comments, at fixed offsets before `now`. */
 import { makeComment, makeRecording, type Party, type TimeStyle } from './build.js';
-import type { Directory } from './directory.js';
+import type { Roster } from './roster.js';
 import { FIXTURES as F } from './fixtures.js';
 import { COMMENT_TAGS, COMMENT_TEXTS } from './names.js';
 import type { Direction, MediaType, WireComment, WireRecording } from './types.js';
@@ -28,7 +28,7 @@ const ROWS: Row[] = [
 
 const STYLES: TimeStyle[] = ['seconds', 'millis', 'ticks'];
 
-function party(dir: Directory, value: string): Party {
+function party(dir: Roster, value: string): Party {
   const ep = dir.endpoints.find((e) => e.endpoint === value);
   if (!ep) return { ref: { endpoint: value, type: value.includes('@') ? 'email' : 'phone' } };
   return {
@@ -37,7 +37,7 @@ function party(dir: Directory, value: string): Party {
   };
 }
 
-export function fixtureRecordings(dir: Directory, nowMs: number): WireRecording[] {
+export function fixtureRecordings(dir: Roster, nowMs: number): WireRecording[] {
   const hour = 3_600_000;
   return ROWS.map(([hoursAgo, mediaType, direction, from, to, durationSeconds], i) =>
     makeRecording({

@@ -2,7 +2,7 @@
  * Hand-made records with stable ids (the same for every seed), for tests and docs.
  * Ids: people 1-9, endpoints 10001-10031, recordings 500001-500014, comments 1-62.
  */
-import type { Directory } from './directory.js';
+import type { Roster } from './roster.js';
 import type { EndpointType } from './types.js';
 
 const HOSTILE_NAME = '<!channel> *Bob* & <@U123> <https://evil.example|click>';
@@ -57,7 +57,7 @@ export const FIXTURES = {
 const F = FIXTURES;
 
 /** Adds fixture people 1-9 (and their endpoints) to an empty directory. */
-export function addFixturePeople(dir: Directory): void {
+export function addFixturePeople(dir: Roster): void {
   const phone = (endpoint: string) => ({ endpoint, type: 'phone' as const });
   const email = (endpoint: string) => ({ endpoint, type: 'email' as const });
   const staff = { personType: 'subscriber' as const };

@@ -1,5 +1,5 @@
 /** Generated staff (subscribers), contacts and user-type people, after the fixtures. */
-import { type Directory, randomMobileKind } from './directory.js';
+import { type Roster, randomMobileKind } from './roster.js';
 import { COMPANIES, CONTACT_DOMAINS, DEPARTMENTS, FIRST_NAMES, JOB_TITLES, LAST_NAMES } from './names.js';
 import type { Rng } from './random.js';
 import type { EndpointType } from './types.js';
@@ -17,7 +17,7 @@ const slug = (s: string): string =>
     .replace(/[^a-z0-9]+/g, '');
 
 /** Adds generated people; returns the retention group of each generated subscriber. */
-export function addGeneratedPeople(dir: Directory, rng: Rng): Map<number, number> {
+export function addGeneratedPeople(dir: Roster, rng: Rng): Map<number, number> {
   const retention = new Map<number, number>();
   const emails = new Set<string>();
   const uniqueEmail = (local: string, domain: string): string => {

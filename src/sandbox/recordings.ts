@@ -1,6 +1,6 @@
 /** Generated recordings: calls, SMS and Teams meetings over the 90 days before `now`. */
 import { makeRecording, type Party, type TimeStyle } from './build.js';
-import type { Directory } from './directory.js';
+import type { Roster } from './roster.js';
 import { FIXTURES as F } from './fixtures.js';
 import { RECORDING_TAGS } from './names.js';
 import type { Rng } from './random.js';
@@ -19,7 +19,7 @@ interface Pools {
 }
 
 /** Endpoints of generated people only, so fixture recording counts stay exact. */
-function pools(dir: Directory, rng: Rng): Pools {
+function pools(dir: Roster, rng: Rng): Pools {
   const gen = dir.endpoints.filter((e) => e.person.id >= F.firstGeneratedPersonId);
   const of = (type: string, personType: string) =>
     gen.filter((e) => e.type === type && e.person.personType === personType);
@@ -61,7 +61,7 @@ function duration(rng: Rng, media: MediaType): number {
 }
 
 export function generateRecordings(
-  dir: Directory,
+  dir: Roster,
   rng: Rng,
   nowMs: number,
   retention: Map<number, number>,

@@ -70,7 +70,7 @@ async function answerButton(
   action: ButtonAction,
 ): Promise<Posted> {
   const value = decodeAction(action.value);
-  const lookup = value ? parseCommand(value.c, deps.answerer.parseContext) : undefined;
+  const lookup = value ? parseCommand(value.c, deps.answerer.parseSettings) : undefined;
   if (!value || !lookup || !isFocusLookup(lookup)) {
     request.logger.warn('slack.bad_action_value', { action: action.action_id });
     return {

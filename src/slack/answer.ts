@@ -7,12 +7,12 @@ import type { Logger } from '../domain/logger.js';
 import type { LookupOutcome } from '../domain/outcome.js';
 import { isFocusLookup, type LookupRequest } from '../domain/request.js';
 import type { LookupService } from '../lookup/service.js';
-import { COMMANDS, type ParseContext, parseCommand, parseMessageText } from '../parse/index.js';
+import { COMMANDS, type ParseSettings, parseCommand, parseMessageText } from '../parse/index.js';
 import type { Card } from '../render/blocks.js';
-import type { CardMode } from '../render/context.js';
 import { nothingToLookUpCard } from '../render/modal.js';
-import { type RenderContext, renderOutcome } from '../render/outcome.js';
+import { type CardView, renderOutcome } from '../render/outcome.js';
 import { helpCard, invalidCard } from '../render/status.js';
+import type { CardMode } from '../render/view.js';
 
 export interface Answer {
   card: Card;
@@ -30,8 +30,8 @@ export interface View {
 
 export interface AnswererDeps {
   lookups: LookupService;
-  parse: ParseContext;
-  render: Pick<RenderContext, 'links'>;
+  parse: ParseSettings;
+  render: Pick<CardView, 'links'>;
   logger: Logger;
   now?: () => number;
   /** Called once per answer (metrics); `answered` for help and invalid input. */
@@ -45,7 +45,7 @@ export interface AnswererDeps {
 export class Answerer {
   constructor(private readonly deps: AnswererDeps) {}
 
-  get parseContext(): ParseContext {
+  get parseSettings(): ParseSettings {
     return this.deps.parse;
   }
 

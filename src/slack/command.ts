@@ -15,7 +15,7 @@ export function registerCommand(app: App, deps: SurfaceDeps, logger: Logger, sub
     await ack();
     await afterAck();
     const request = commandRequest(command, logger);
-    const subscription = subs && parseSubscriptionCommand(command.text ?? '', deps.answerer.parseContext);
+    const subscription = subs && parseSubscriptionCommand(command.text ?? '', deps.answerer.parseSettings);
     if (subs && subscription) {
       await answerSubscription(
         deps,

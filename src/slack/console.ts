@@ -112,7 +112,7 @@ async function answerLine(options: ConsoleOptions, line: string): Promise<Card[]
   if (word === SLASH_COMMAND) return [(await answerer.answerCommand(text, asker)).card];
   if (word === 'shortcut') return answerer.answerMessage(text, asker);
   if (word === 'unfurl') {
-    const link = answerer.parseContext.links.match(text);
+    const link = answerer.parseSettings.links.match(text);
     if (!link) return [nothingToLookUpCard()];
     return [(await answerer.answer(linkRequest(link), asker, { mode: 'unfurl' })).card];
   }
@@ -121,7 +121,7 @@ async function answerLine(options: ConsoleOptions, line: string): Promise<Card[]
 
 async function subscribe(options: ConsoleOptions, text: string): Promise<Card> {
   if (!options.subscriptions) return noticeCard('Subscriptions are not available here.');
-  const command = parseSubscriptionCommand(`subscribe ${text}`, options.answerer.parseContext);
+  const command = parseSubscriptionCommand(`subscribe ${text}`, options.answerer.parseSettings);
   if (command?.kind !== 'subscribe')
     return invalidCard(
       command?.kind === 'invalid' ? command.message : 'Subscribe to a phone number or a person.',

@@ -53,7 +53,7 @@ export function registerMentions(
     if (!said) return;
     // Mentions are answered by app_mention; don't answer twice.
     if (context.botUserId && said.text.includes(`<@${context.botUserId}`)) return;
-    const region = deps.answerer.parseContext.defaultRegion;
+    const region = deps.answerer.parseSettings.defaultRegion;
     // An edit answers only for numbers it added.
     const before = new Set(findPhones(said.previousText ?? '', region).map((p) => p.focus));
     const phones = findPhones(said.text, region)

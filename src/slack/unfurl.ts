@@ -30,7 +30,7 @@ export function registerUnfurls(
   connect: ConnectChannels,
   options: UnfurlOptions,
 ): void {
-  const matchers = unfurlers(deps.answerer.parseContext.links);
+  const matchers = unfurlers(deps.answerer.parseSettings.links);
   const windowMs = options.repeatWindowMs ?? 30 * 60_000;
 
   app.event('link_shared', async ({ event, client, body }) => {

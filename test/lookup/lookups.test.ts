@@ -13,9 +13,9 @@ import { PeopleDirectory } from '../../src/lookup/directory.js';
 import { LookupService } from '../../src/lookup/service.js';
 import { parsePhone } from '../../src/parse/index.js';
 import type { Card } from '../../src/render/blocks.js';
-import type { CardMode } from '../../src/render/context.js';
 import { LIMITS } from '../../src/render/limits.js';
 import { renderOutcome } from '../../src/render/outcome.js';
+import type { CardMode } from '../../src/render/view.js';
 import { FIXTURES } from '../../src/sandbox/index.js';
 import { clientFor, startSimulator } from '../helpers/focus.js';
 

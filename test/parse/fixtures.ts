@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { makePortalLinks } from '../../src/domain/links.js';
-import type { ParseContext } from '../../src/parse/index.js';
+import type { ParseSettings } from '../../src/parse/index.js';
 
 export const PORTAL = 'https://uk.focus.subphonic.ai';
 
@@ -10,8 +10,8 @@ export const links = makePortalLinks({
   personTemplate: '{portal}/people/{id}',
 });
 
-export const GB: ParseContext = { defaultRegion: 'GB', links };
-export const US: ParseContext = { defaultRegion: 'US', links };
+export const GB: ParseSettings = { defaultRegion: 'GB', links };
+export const US: ParseSettings = { defaultRegion: 'US', links };
 
 /** Expected phone lookup, by Focus form. */
 export function phone(focus: string, valid = true) {

@@ -13,7 +13,7 @@ import type {
 import { makePortalLinks } from '../../src/domain/links.js';
 import type { Choice, FailureCode, LookupOutcome, LookupResult } from '../../src/domain/outcome.js';
 import type { FocusLookupRequest, PhoneNumber } from '../../src/domain/request.js';
-import type { RenderContext } from '../../src/render/context.js';
+import type { CardView } from '../../src/render/view.js';
 
 export const links = makePortalLinks({
   portal: 'https://uk.focus.example',
@@ -261,7 +261,7 @@ export const outcome: fc.Arbitrary<LookupOutcome> = fc.oneof(
 );
 
 const slackUserId = fc.stringMatching(/^U[A-Z0-9]{2,10}$/);
-export const renderContext: fc.Arbitrary<RenderContext> = fc.record({
+export const renderContext: fc.Arbitrary<CardView> = fc.record({
   links: fc.constant(links),
   mode: opt(
     fc.constantFrom(

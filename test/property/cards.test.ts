@@ -6,7 +6,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, parseCommand } from '../../src/parse/index.js';
 import type { Card } from '../../src/render/blocks.js';
-import type { RenderContext } from '../../src/render/context.js';
 import { choicesCard, commentsCard, retentionCard, userCard } from '../../src/render/lists.js';
 import { loadingCard, nothingToLookUpCard } from '../../src/render/modal.js';
 import { slackDate } from '../../src/render/mrkdwn.js';
@@ -15,6 +14,7 @@ import { compactPersonCard, personCard } from '../../src/render/person.js';
 import { phoneCard, unknownPhoneCard } from '../../src/render/phone.js';
 import { compactRecordingCard, recordingCard } from '../../src/render/recording.js';
 import { failureCard, helpCard, invalidCard } from '../../src/render/status.js';
+import type { CardView } from '../../src/render/view.js';
 import {
   choice,
   comment,
@@ -39,7 +39,7 @@ import { slackText } from './slack-text.js';
 const NUM_RUNS = Number(process.env.FC_RUNS ?? 0) || 200;
 
 /** The tokens a card rendered for `ctx` may carry: date tokens, and the sharer's own mention. */
-function allowedFor(ctx?: RenderContext): RegExp[] {
+function allowedFor(ctx?: CardView): RegExp[] {
   return ctx?.mode === 'shared' && ctx.sharedBy
     ? [...ALLOWED_TOKENS, new RegExp(`^<@${ctx.sharedBy}>$`)]
     : ALLOWED_TOKENS;
@@ -47,7 +47,7 @@ function allowedFor(ctx?: RenderContext): RegExp[] {
 
 interface Rendered {
   card: Card;
-  ctx?: RenderContext;
+  ctx?: CardView;
 }
 interface CardCase {
   name: string;

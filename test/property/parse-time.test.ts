@@ -10,13 +10,13 @@ import { makePortalLinks } from '../../src/domain/links.js';
 import {
   findPhones,
   maskPhone,
-  type ParseContext,
+  type ParseSettings,
   parseCommand,
   parseMessageText,
 } from '../../src/parse/index.js';
 import { cpuMs } from '../parse/timing.js';
 
-const ctx: ParseContext = {
+const ctx: ParseSettings = {
   defaultRegion: 'GB',
   links: makePortalLinks({
     portal: 'https://uk.focus.example',

@@ -6,13 +6,13 @@ import type { LookupRequest } from '../../src/domain/request.js';
 import {
   lookupKey,
   MAX_MESSAGE_LOOKUPS,
-  type ParseContext,
+  type ParseSettings,
   parseCommand,
   parseMessageText,
 } from '../../src/parse/index.js';
 import { anyText, slackText } from './slack-text.js';
 
-const ctx: ParseContext = {
+const ctx: ParseSettings = {
   defaultRegion: 'GB',
   links: makePortalLinks({
     portal: 'https://uk.focus.example',

@@ -15,7 +15,7 @@ export interface PersonSpec {
   department?: string;
 }
 
-export class Directory {
+export class Roster {
   readonly people: WirePerson[] = [];
   readonly endpoints: WireEndpoint[] = [];
   /** Phone numbers already handed out, so generated ones never collide with fixtures. */

@@ -1,26 +1,8 @@
-/** How a card will be shown decides its buttons. */
+/** The buttons cards carry: Open in Focus, More recordings, Share in channel, comments, picks. */
 import { ACTIONS, commandText, encodeAction } from '../domain/actions.js';
-import type { PortalLinks } from '../domain/links.js';
 import type { FocusLookupRequest } from '../domain/request.js';
 import { type Button, linkButton, valueButton } from './blocks.js';
-
-/**
- * `ephemeral`: only the asker sees it (paging, share, comments buttons);
- * `shared`: posted in a channel by its asker; `thread`: a reply to a mention;
- * `modal` and `unfurl`: links only.
- */
-export type CardMode = 'ephemeral' | 'shared' | 'thread' | 'modal' | 'unfurl';
-
-export interface RenderContext {
-  links: PortalLinks;
-  mode?: CardMode;
-  /** The Slack user who asked (for Share in channel). */
-  askerId?: string;
-  /** The Slack user who shared the card into the channel. */
-  sharedBy?: string;
-}
-
-export const interactive = (ctx: RenderContext): boolean => (ctx.mode ?? 'ephemeral') === 'ephemeral';
+import { type CardView, interactive } from './view.js';
 
 /** A link button; `index` keeps action ids unique within one actions block. */
 export function openButton(url: string, label = 'Open in Focus', index = 0): Button {
@@ -31,7 +13,7 @@ export function moreButton(request: FocusLookupRequest, page: number, label = 'M
   return valueButton(label, ACTIONS.more, encodeAction({ c: commandText(request), p: page }));
 }
 
-export function shareButton(request: FocusLookupRequest, ctx: RenderContext, page?: number): Button[] {
+export function shareButton(request: FocusLookupRequest, ctx: CardView, page?: number): Button[] {
   if (!interactive(ctx) || !ctx.askerId) return [];
   return [
     valueButton(
