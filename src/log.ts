@@ -4,7 +4,7 @@
  * and phone numbers keep only their last 3 digits.
  */
 import type { LogFields, Logger } from './domain/logger.js';
-import { maskPhone } from './parse/phone.js';
+import { maskPhone } from './domain/mask.js';
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 export type Level = keyof typeof LEVELS;

@@ -76,6 +76,12 @@ describe('import direction', () => {
     expect(violations(files)).toEqual([]);
   });
 
+  it('the logger needs nothing but the domain (no parser, no phone metadata)', () => {
+    const text = readFileSync(join(SRC, 'log.ts'), 'utf8');
+    const specs = [...text.matchAll(IMPORT)].map((m) => (m[1] ?? m[2]) as string);
+    expect(specs.filter((spec) => spec.startsWith('.') && !spec.startsWith('./domain/'))).toEqual([]);
+  });
+
   it('names an import that points up (the check can fail)', () => {
     const files = [
       { path: join(SRC, 'focus/x.ts'), text: "import { Answerer } from '../slack/answer.js';" },
