@@ -9,7 +9,7 @@ import { type Dispatcher, Pool } from 'undici';
 import type { FocusEndpoint } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
 import { codeForStatus, FocusError } from './errors.js';
-import { Limiter } from './limiter.js';
+import { Limiter } from '../domain/limiter.js';
 import { MAX_PAUSE_MS, slowDownHint, TenantPause } from './pause.js';
 import {
   backoffMs,

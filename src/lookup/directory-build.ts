@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EndpointRecord, Page, Person } from '../domain/focus.js';
 import type { EndpointQuery } from '../focus/client.js';
 import { FocusError } from '../focus/errors.js';
-import { Limiter } from '../focus/limiter.js';
+import { Limiter } from '../domain/limiter.js';
 import type { DirectorySnapshot, PersonFacts } from './directory-snapshot.js';
 
 /** The Focus calls a build makes. */

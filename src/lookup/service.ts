@@ -8,7 +8,7 @@ import type { FailureCode, LookupOutcome } from '../domain/outcome.js';
 import type { FocusLookupRequest } from '../domain/request.js';
 import type { FocusCache } from '../focus/cache.js';
 import { FocusError } from '../focus/errors.js';
-import { Limiter } from '../focus/limiter.js';
+import { Limiter } from '../domain/limiter.js';
 import { lookupRetention, lookupUser } from './admin.js';
 import type { LookupContext } from './context.js';
 import type { PeopleDirectory } from './directory.js';
