@@ -7,9 +7,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, Pool } from 'undici';
 import type { FocusEndpoint } from '../domain/focus.js';
+import { Limiter } from '../domain/limiter.js';
 import type { Logger } from '../domain/logger.js';
 import { codeForStatus, FocusError } from './errors.js';
-import { Limiter } from '../domain/limiter.js';
 import { MAX_PAUSE_MS, slowDownHint, TenantPause } from './pause.js';
 import {
   backoffMs,

@@ -11,9 +11,9 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EndpointRecord, Page, Person } from '../domain/focus.js';
+import { Limiter } from '../domain/limiter.js';
 import type { EndpointQuery } from '../focus/client.js';
 import { FocusError } from '../focus/errors.js';
-import { Limiter } from '../domain/limiter.js';
 import type { DirectorySnapshot, PersonFacts } from './directory-snapshot.js';
 
 /** The Focus calls a build makes. */

@@ -3,12 +3,12 @@
  * a Focus failure or a bug becomes `failed` with the reference id the log line carries.
  */
 import { AppError } from '../domain/errors.js';
+import { Limiter } from '../domain/limiter.js';
 import type { Logger } from '../domain/logger.js';
 import type { FailureCode, LookupOutcome } from '../domain/outcome.js';
 import type { FocusLookupRequest } from '../domain/request.js';
 import type { FocusCache } from '../focus/cache.js';
 import { FocusError } from '../focus/errors.js';
-import { Limiter } from '../domain/limiter.js';
 import { lookupRetention, lookupUser } from './admin.js';
 import type { LookupContext } from './context.js';
 import type { PeopleDirectory } from './directory.js';
