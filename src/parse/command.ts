@@ -17,9 +17,9 @@ import {
   unquote,
 } from './args.js';
 import { type CommandName, commandForKeyword, usageOf } from './commands.js';
-import type { ParseSettings } from './settings.js';
 import { lookupsInPlainText } from './message.js';
 import { type CountryCode, parsePhone } from './phone.js';
+import type { ParseSettings } from './settings.js';
 import { normaliseSlackText } from './slack-text.js';
 
 type Handler = (arg: string, ctx: ParseSettings) => LookupRequest;

@@ -4,9 +4,9 @@
  */
 import type { LookupRequest } from '../domain/request.js';
 import { limitInput, linkRequest, readId, trimUrl, URL_IN_TEXT } from './args.js';
-import type { ParseSettings } from './settings.js';
 import type { PhoneMode } from './phone.js';
 import { findPhoneMatches } from './phone-find.js';
+import type { ParseSettings } from './settings.js';
 import { normaliseSlackText } from './slack-text.js';
 import { blank, blankSpans, emailSpans, type Span } from './spans.js';
 

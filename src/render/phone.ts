@@ -2,13 +2,12 @@
 import type { Page, Person, Recording } from '../domain/focus.js';
 import type { LookupResult } from '../domain/outcome.js';
 import type { FocusLookupRequest, PhoneNumber } from '../domain/request.js';
-import { actions, type Block, type Button, type Card, context, header, section } from './blocks.js';
+import { actions, type Block, type Card, context, header, section } from './blocks.js';
 import { openButton } from './buttons.js';
-import { recordingLine } from './format.js';
 import { lookupButtons, ownerLine, recordingsBlocks, sharedByBlocks } from './kit.js';
 import { finishCard } from './limits.js';
 import { safe } from './mrkdwn.js';
-import { type CardView, interactive } from './view.js';
+import type { CardView } from './view.js';
 
 const MAX_OWNERS = 10;
 const MAX_OWNER_BUTTONS = 3;

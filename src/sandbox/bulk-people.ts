@@ -5,9 +5,10 @@
  * address and no recordings. Numbers come from ranges nothing else uses (447451…, 447452…),
  * numbered by person, so generation is linear and never retries.
  */
-import type { Roster } from './roster.js';
+
 import { FIRST_NAMES, LAST_NAMES } from './names.js';
 import type { Rng } from './random.js';
+import type { Roster } from './roster.js';
 
 /** Most people a dataset holds: the bulk number ranges have a million numbers each. */
 export const MAX_PEOPLE = 1_000_000;

@@ -4,12 +4,12 @@
  */
 import { addBulkPeople } from './bulk-people.js';
 import { generateComments } from './comments.js';
-import { Roster } from './roster.js';
 import { fixtureComments, fixtureRecordings } from './fixture-recordings.js';
 import { addFixturePeople, FIXTURES } from './fixtures.js';
 import { addGeneratedPeople } from './people.js';
 import { createRng } from './random.js';
 import { generateRecordings } from './recordings.js';
+import { Roster } from './roster.js';
 import type { Dataset } from './types.js';
 import { generateUsers, RETENTION_GROUPS } from './users.js';
 

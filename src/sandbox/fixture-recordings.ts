@@ -1,8 +1,8 @@
 /** Fixture recordings (ids 500001-500014) and their comments, at fixed offsets before `now`. */
 import { makeComment, makeRecording, type Party, type TimeStyle } from './build.js';
-import type { Roster } from './roster.js';
 import { FIXTURES as F } from './fixtures.js';
 import { COMMENT_TAGS, COMMENT_TEXTS } from './names.js';
+import type { Roster } from './roster.js';
 import type { Direction, MediaType, WireComment, WireRecording } from './types.js';
 
 type Row = [hoursAgo: number, media: MediaType, dir: Direction, from: string, to: string, secs: number];

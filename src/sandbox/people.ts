@@ -1,7 +1,8 @@
 /** Generated staff (subscribers), contacts and user-type people, after the fixtures. */
-import { type Roster, randomMobileKind } from './roster.js';
+
 import { COMPANIES, CONTACT_DOMAINS, DEPARTMENTS, FIRST_NAMES, JOB_TITLES, LAST_NAMES } from './names.js';
 import type { Rng } from './random.js';
+import { type Roster, randomMobileKind } from './roster.js';
 import type { EndpointType } from './types.js';
 import { pickRetentionGroup } from './users.js';
 

@@ -1,9 +1,9 @@
 /** Generated recordings: calls, SMS and Teams meetings over the 90 days before `now`. */
 import { makeRecording, type Party, type TimeStyle } from './build.js';
-import type { Roster } from './roster.js';
 import { FIXTURES as F } from './fixtures.js';
 import { RECORDING_TAGS } from './names.js';
 import type { Rng } from './random.js';
+import type { Roster } from './roster.js';
 import type { Direction, MediaType, WireEndpoint, WireRecording } from './types.js';
 
 export const GENERATED_RECORDINGS = 5400;
