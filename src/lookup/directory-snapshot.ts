@@ -27,7 +27,8 @@ export class DirectorySnapshot {
   private readonly names = new NameIndex<DirectoryEntry>();
   private readonly people = new Map<number, DirectoryEntry>();
   private readonly endpointsByOwner = new Map<number, EndpointRef[]>();
-  private readonly ownersByEmail = new Map<string, number[]>();
+  /** Email address (lower case) -> its owner, or owners when several share it. */
+  private readonly ownersByEmail = new Map<string, number | number[]>();
   /** One string per distinct type or person type (`phone`, `subscriber`...), not one per record. */
   private readonly words = new Map<string, string>();
   private endpoints = 0;
@@ -84,13 +85,28 @@ export class DirectorySnapshot {
   }
 
   /**
+   * Once the snapshot is complete: readies the name index (sorting), so no search pays for it,
+   * and trims each endpoint list to its length (a list grown by pushes keeps spare room).
+   */
+  prepare(): void {
+    this.names.prepare();
+    for (const [owner, list] of this.endpointsByOwner) {
+      const exact = list.slice();
+      this.endpointsByOwner.set(owner, exact);
+      const entry = this.people.get(owner);
+      if (entry) entry.endpoints = exact;
+    }
+  }
+
+  /**
    * Best matches first, at most `limit`: an email address matches exactly (case ignored);
    * anything else is a name (see `NameIndex`).
    */
   search(query: string, limit: number): DirectoryEntry[] {
     const text = query.trim();
     if (!text.includes('@')) return this.names.search(nameKey(text), limit);
-    const owners = this.ownersByEmail.get(text.toLowerCase()) ?? [];
+    const found = this.ownersByEmail.get(text.toLowerCase()) ?? [];
+    const owners = typeof found === 'number' ? [found] : found;
     return owners
       .flatMap((id) => this.people.get(id) ?? [])
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id - b.id))
@@ -100,8 +116,10 @@ export class DirectorySnapshot {
   private addEmail(address: string, ownerId: number): void {
     const key = address.toLowerCase();
     const owners = this.ownersByEmail.get(key);
-    if (!owners) this.ownersByEmail.set(key, [ownerId]);
-    else if (!owners.includes(ownerId)) owners.push(ownerId);
+    if (owners === undefined) this.ownersByEmail.set(key, ownerId);
+    else if (typeof owners === 'number') {
+      if (owners !== ownerId) this.ownersByEmail.set(key, [owners, ownerId]);
+    } else if (!owners.includes(ownerId)) owners.push(ownerId);
   }
 
   private word(text: string): string {

@@ -148,6 +148,7 @@ export class PeopleDirectory {
         ...(!readAllNames && previous && { knownName: (id: number) => previous.get(id) }),
         signal: stop.signal,
       });
+      snapshot.prepare();
       this.current = snapshot;
       this.options.logger.info('directory.built', {
         people: snapshot.size,

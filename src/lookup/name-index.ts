@@ -1,19 +1,23 @@
 /**
  * An index of name keys (see `nameKey`) so a name search looks at the people a query could
- * match, not at everyone. Each word of every key points at the names holding it; the distinct
- * words are kept sorted, so the words a query word starts are one contiguous run.
+ * match, not at everyone, and ranks them exactly as `rankName` over every name would (tested
+ * against a full scan). Results come best rank first, then in the order of the key (accents and
+ * case folded), the name as written, the id.
  *
- * The index only chooses candidates: each is ranked by `rankName`, so the ranking is exactly
- * the one a full scan gives. Candidates for ranks 0-2 (exact, prefix, every query word starts
- * a name word) are the names under the query word whose run holds the fewest names. Rank 3
- * (the query inside a name) only shows when fewer than `limit` names rank better, so only then
- * are its candidates looked at: for one word, the words containing it (through trigrams of
- * the distinct words); for several, the names with a word that the last query word starts.
+ * - Ranks 0 and 1 (the name is, or starts with, the query) are one run of the names sorted by
+ *   key: a binary search. An exact match hides looser ones.
+ * - Rank 2 (every query word starts a name word) is looked for only when that run holds fewer
+ *   than `limit`: each word of every key points at the names holding it, and the distinct
+ *   words are sorted, so the words a query word starts are one run; the candidates are the
+ *   names under the query word whose run holds the fewest.
+ * - Rank 3 (the query inside a name) only when fewer than `limit` rank better: for one word,
+ *   the words containing it (trigrams of the distinct words); for several, the names with a
+ *   word that the last query word starts.
  *
- * Names can be added at any time (the directory adds them as they load); the sorted words and
- * trigrams are rebuilt on the next search after a new word.
+ * Names can be added at any time (the directory adds them as they load); new names are sorted
+ * and merged in, and the words and trigrams rebuilt, on the next search (or `prepare`).
  */
-import { type CompiledQuery, compileQuery, keyWords, rankName } from './normalise.js';
+import { compileQuery, keyWords, rankName } from './normalise.js';
 
 export interface Named {
   id: number;
@@ -22,31 +26,42 @@ export interface Named {
   key: string;
 }
 
-interface Ranked<T> {
-  rank: number;
-  item: T;
-}
+/** Best first: rank, then place in the sorted order. Both are small integers. */
+/** The best few positions offered: by rank, then place in the sorted order (small integers). */
+class Best {
+  private readonly ranks: number[] = [];
+  private readonly places: number[] = [];
+  readonly positions: number[] = [];
 
-/** Best first: rank, then the key (accents and case folded), then the name as written, then id. */
-function before<T extends Named>(a: Ranked<T>, b: Ranked<T>): boolean {
-  if (a.rank !== b.rank) return a.rank < b.rank;
-  if (a.item.key !== b.item.key) return a.item.key < b.item.key;
-  if (a.item.fullName !== b.item.fullName) return a.item.fullName < b.item.fullName;
-  return a.item.id < b.item.id;
-}
-
-/** The `limit` best of what it is offered, in order. */
-class Best<T extends Named> {
-  readonly items: Ranked<T>[] = [];
   constructor(private readonly limit: number) {}
 
-  offer(entry: Ranked<T>): void {
-    const items = this.items;
-    if (items.length === this.limit && !before(entry, items[items.length - 1] as Ranked<T>)) return;
-    let at = items.length;
-    while (at > 0 && before(entry, items[at - 1] as Ranked<T>)) at--;
-    items.splice(at, 0, entry);
-    if (items.length > this.limit) items.pop();
+  /** Places it holds at most. */
+  get capacity(): number {
+    return this.limit;
+  }
+
+  get size(): number {
+    return this.positions.length;
+  }
+
+  offer(rank: number, place: number, position: number): void {
+    const { ranks, places, positions } = this;
+    let at = positions.length;
+    // Before the one at `at - 1`? Most offers are not, and stop here.
+    while (at > 0) {
+      const r = ranks[at - 1] as number;
+      if (rank < r || (rank === r && place < (places[at - 1] as number))) at--;
+      else break;
+    }
+    if (at >= this.limit) return;
+    ranks.splice(at, 0, rank);
+    places.splice(at, 0, place);
+    positions.splice(at, 0, position);
+    if (positions.length > this.limit) {
+      ranks.pop();
+      places.pop();
+      positions.pop();
+    }
   }
 }
 
@@ -61,6 +76,11 @@ export class NameIndex<T extends Named> {
   /** Per item, the search that last looked at it (so a candidate is ranked once). */
   private seen = new Uint32Array(1_024);
   private searchNo = 0;
+  /** Positions sorted by key, then name, then id (the order results come in); and each one's place in it. */
+  private order = new Int32Array(0);
+  private placeOf = new Int32Array(0);
+  /** Names in `order` (the rest were added since). */
+  private sortedCount = 0;
   /** Names the last search ranked (for tests and benchmarks: far fewer than `size`). */
   lastExamined = 0;
 
@@ -81,53 +101,143 @@ export class NameIndex<T extends Named> {
     }
   }
 
+  /** Sorts what was added since the last search now, so no search pays for it. */
+  prepare(): void {
+    this.sortedWords();
+    this.sortedOrder();
+  }
+
   /** The best `limit` matches of a query key; an exact match hides looser ones. */
   search(queryKey: string, limit: number): T[] {
     const query = compileQuery(queryKey);
-    if (query.words.length === 0 || limit <= 0) return [];
-    const words = this.sortedWords();
-    if (this.seen.length < this.items.length) this.seen = new Uint32Array(this.items.length * 2);
-    this.searchNo = (this.searchNo + 1) >>> 0 || 1;
-    const best = new Best<T>(limit);
-    let better = 0;
     this.lastExamined = 0;
-    const visit = (position: number): void => {
-      if (this.seen[position] === this.searchNo) return;
-      this.seen[position] = this.searchNo;
-      this.lastExamined++;
-      const item = this.items[position] as T;
-      const rank = rankName(query, item.key);
-      if (rank === undefined) return;
-      if (rank <= 2) better++;
-      best.offer({ rank, item });
-    };
+    if (query.words.length === 0 || limit <= 0) return [];
+    const order = this.sortedOrder();
+    const items = this.items;
+    const key = query.key;
+
+    // Ranks 0 and 1, the names that start with the query: one run of the sorted order.
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((items[order[mid] as number] as T).key < key) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < order.length && (items[order[end] as number] as T).key === key) end++;
+    if (end > lo) {
+      // An exact match hides looser ones ("Jane Smith" does not offer "Jane Smithson").
+      this.lastExamined = Math.min(end - lo, limit);
+      return [...order.subarray(lo, Math.min(end, lo + limit))].map((p) => items[p] as T);
+    }
+    while (end < order.length && end - lo < limit && (items[order[end] as number] as T).key.startsWith(key))
+      end++;
+    const starts = [...order.subarray(lo, end)];
+    this.lastExamined = starts.length;
+    if (starts.length === limit) return starts.map((p) => items[p] as T);
+
+    // Ranks 2 and 3, best first by rank then name, for the places left.
+    const words = this.sortedWords();
+    if (this.seen.length < items.length) this.seen = new Uint32Array(items.length * 2);
+    this.searchNo = (this.searchNo + 1) >>> 0 || 1;
+    const seen = this.seen;
+    const mark = this.searchNo;
+    for (const p of starts) seen[p] = mark;
+    const best = new Best(limit - starts.length);
+    const place = this.placeOf;
+    let ranked2 = 0;
+    const oneWord = query.words.length === 1;
+    // Every query word starts a name word: the names under the word whose run holds fewest.
     const runs = query.words.map((w) => this.run(words, w));
     const narrowest = runs.reduce((a, b) => (b.names < a.names ? b : a));
-    this.visitRun(words, narrowest, visit);
-    if (better < limit && best.items[0]?.rank !== 0)
-      this.visitSubstrings(query, words, runs, narrowest, visit);
-    const exact = best.items[0]?.rank === 0;
-    return best.items.filter((r) => !exact || r.rank === 0).map((r) => r.item);
+    this.visitRun(words, narrowest, (p) => {
+      if (seen[p] === mark) return;
+      seen[p] = mark;
+      this.lastExamined++;
+      // One word: every name under its run has a word it starts (those it starts are taken).
+      const rank = oneWord ? 2 : rankName(query, (items[p] as T).key);
+      if (rank === undefined) return;
+      if (rank === 2) ranked2++;
+      best.offer(rank, place[p] as number, p);
+    });
+    if (ranked2 < best.capacity) this.visitInside(query.key, query.words, runs, narrowest, best, order);
+    return [...starts, ...best.positions].map((p) => items[p] as T);
   }
 
-  /** Names whose key holds the query inside a word or across words (rank 3). */
-  private visitSubstrings(
-    query: CompiledQuery,
-    words: string[],
+  /**
+   * Rank 3: names holding the query inside a word, or across words. Every rank 2 name was seen
+   * already (it is under every run of the query's words), so what is unseen and holds the
+   * query is rank 3. One word: the names under the words containing it; when they are many,
+   * the sorted names are read from the start instead, stopping when the places are filled.
+   * Several words: the middle ones are whole name words and the last starts one, so the
+   * names under the fewest of those.
+   */
+  private visitInside(
+    key: string,
+    queryWords: string[],
     runs: Run[],
     visited: Run,
-    visit: (position: number) => void,
-  ): void {
-    if (query.words.length > 1) {
-      // Across words: the last query word starts the name word after the first.
-      const last = runs[runs.length - 1] as Run;
-      if (last !== visited) this.visitRun(words, last, visit);
+    best: Best,
+    order: Int32Array,
+  ) {
+    const { items, seen, searchNo: mark, placeOf: place } = this;
+    const words = this.sortedWords();
+    const visit = (p: number) => {
+      if (seen[p] === mark) return;
+      seen[p] = mark;
+      this.lastExamined++;
+      if ((items[p] as T).key.includes(key)) best.offer(3, place[p] as number, p);
+    };
+    if (queryWords.length === 1) {
+      const holding = [...this.wordsContaining(words, key)].map(
+        (i) => this.postings.get(words[i] as string) ?? [],
+      );
+      const names = holding.reduce((n, list) => n + list.length, 0);
+      if (names > items.length / 8) {
+        for (let k = 0; k < order.length && best.size < best.capacity; k++) visit(order[k] as number);
+      } else for (const list of holding) for (const p of list) visit(p);
       return;
     }
-    const word = query.key;
-    for (const i of this.wordsContaining(words, word)) {
-      for (const position of this.postings.get(words[i] as string) ?? []) visit(position);
+    let fewest: number[] | Run = runs[runs.length - 1] as Run;
+    for (const word of queryWords.slice(1, -1)) {
+      const list = this.postings.get(word) ?? [];
+      if (list.length < (Array.isArray(fewest) ? fewest.length : fewest.names)) fewest = list;
     }
+    if (Array.isArray(fewest)) for (const p of fewest) visit(p);
+    else if (fewest !== visited) this.visitRun(words, fewest, visit);
+  }
+
+  /** Positions sorted by key, then name, then id; new names are sorted and merged in. */
+  private sortedOrder(): Int32Array {
+    const n = this.items.length;
+    if (this.sortedCount === n) return this.order;
+    const items = this.items;
+    const compare = (a: number, b: number): number => {
+      const x = items[a] as T;
+      const y = items[b] as T;
+      if (x.key !== y.key) return x.key < y.key ? -1 : 1;
+      if (x.fullName !== y.fullName) return x.fullName < y.fullName ? -1 : 1;
+      return x.id - y.id;
+    };
+    const fresh = new Int32Array(n - this.sortedCount);
+    for (let i = 0; i < fresh.length; i++) fresh[i] = this.sortedCount + i;
+    fresh.sort(compare);
+    const old = this.order;
+    const merged = new Int32Array(n);
+    let i = 0;
+    let j = 0;
+    for (let k = 0; k < n; k++) {
+      if (j >= fresh.length || (i < old.length && compare(old[i] as number, fresh[j] as number) <= 0))
+        merged[k] = old[i++] as number;
+      else merged[k] = fresh[j++] as number;
+    }
+    const placeOf = new Int32Array(n);
+    for (let k = 0; k < n; k++) placeOf[merged[k] as number] = k;
+    this.order = merged;
+    this.placeOf = placeOf;
+    this.sortedCount = n;
+    return merged;
   }
 
   /** Indexes in `words` of the words that contain `part` anywhere. */

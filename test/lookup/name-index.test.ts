@@ -50,8 +50,8 @@ const all = entries();
 const index = new NameIndex<Named>();
 for (const e of all) index.add(e);
 
-/** What ranking every name gives: the reference the index must equal. */
-function scan(query: string, limit: number): Named[] {
+/** What ranking every name gives, best first (an exact match hiding the rest): the reference. */
+function scan(query: string): Named[] {
   const compiled = compileQuery(nameKey(query));
   const ranked: Array<{ rank: number; item: Named }> = [];
   for (const item of all) {
@@ -65,10 +65,7 @@ function scan(query: string, limit: number): Named[] {
     a.item.id - b.item.id;
   ranked.sort(order);
   const exact = ranked[0]?.rank === 0;
-  return ranked
-    .filter((r) => !exact || r.rank === 0)
-    .slice(0, limit)
-    .map((r) => r.item);
+  return ranked.filter((r) => !exact || r.rank === 0).map((r) => r.item);
 }
 
 const names = (items: Named[]) => items.map((i) => i.fullName);
@@ -127,9 +124,21 @@ describe(`NameIndex with ${SIZE.toLocaleString('en')} names`, () => {
         e.key.slice(0, rng.int(1, e.key.length)), // a prefix
         word.slice(0, rng.int(1, word.length)), // a word prefix
         word.slice(rng.int(1, Math.max(1, word.length - 1))), // a word's tail: a substring
+        e.key.slice(rng.int(1, e.key.length - 1)).slice(0, rng.int(3, 9)), // across words, often
+        [...words]
+          .reverse()
+          .map((w) => w.slice(0, rng.int(1, 3)))
+          .join(' '), // word prefixes, any order
       );
     }
-    for (const q of queries) expect(names(index.search(nameKey(q), 10)), q).toEqual(names(scan(q, 10)));
+    for (const q of queries) {
+      const expected = scan(q);
+      for (const limit of [1, 10, 25]) {
+        expect(names(index.search(nameKey(q), limit)), `${q} (${limit})`).toEqual(
+          names(expected.slice(0, limit)),
+        );
+      }
+    }
   });
 
   it('ranks a few candidates, not every name', () => {
