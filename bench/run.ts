@@ -1,12 +1,15 @@
 /**
- * `npm run bench [-- --json] [-- --profile]`: the real app against a floor Bolt app, both as
- * their own processes in HTTP mode, driven with signed slash commands; Focus is the built-in
+ * `npm run bench [-- --json] [-- --profile] [-- --only directory]`: the real app against a
+ * floor Bolt app, both as their own processes in HTTP mode, driven with signed slash commands; Focus is the built-in
  * simulator with a fixed 50 ms latency; Slack is a local fake that also times card arrival.
  * Progress and evidence go to stderr; the table (or with --json one JSON object) to stdout.
  * `--profile` runs the app with `--cpu-prof` (bench/profiles/; summarise with profile-top.ts).
+ * The directory phase (bench/directory.ts: 100,000 people, and the tenant-wide rate limit) runs
+ * last; `--only directory` runs it alone.
  */
 import { startFocusSimulator } from '../src/sandbox/index.js';
 import { directRoundTripMs, focusCalls, meanMs, scrapeMetrics, simQuiet } from './diagnostics.js';
+import { directoryPhase, directoryReport } from './directory.js';
 import { startBenchSlack } from './fake-slack.js';
 import { knownNumbers, unknownLondonNumbers } from './numbers.js';
 import { burst, maxBurst, runPool, sequentialCards, throughput } from './phases.js';
@@ -29,6 +32,8 @@ const ACK_ROUNDS = 3;
 
 const json = process.argv.includes('--json');
 const profile = process.argv.includes('--profile');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const began = performance.now();
@@ -48,7 +53,22 @@ async function phase<T>(name: string, procs: Child[], run: () => Promise<T>): Pr
   return result;
 }
 
+const DIRECTORY_PHASE = 'directory: 100,000 people at 50 ms latency, then one 429 for twenty lookups';
+
+/** `--only directory`: the directory phase alone. */
+async function directoryOnly(): Promise<void> {
+  const dir = await phase(DIRECTORY_PHASE, [], () => directoryPhase(log));
+  log(`[${((performance.now() - began) / 1000).toFixed(0)} s] done`);
+  if (json) process.stdout.write(`${JSON.stringify(dir.figures)}\n`);
+  else
+    process.stdout.write(
+      `${directoryReport(dir.figures)}\nNotes\n${dir.notes.map((n) => `  ${n}`).join('\n')}\n`,
+    );
+}
+
 async function main(): Promise<void> {
+  if (only === 'directory') return directoryOnly();
+  if (only !== undefined) throw new Error(`--only takes "directory", not "${only}"`);
   const sim = await startFocusSimulator({ faults: AUTH_PHASE_FAULTS });
   const slack = await startBenchSlack();
   const slackEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl };
@@ -149,6 +169,8 @@ async function main(): Promise<void> {
       memory(0, half),
     );
     const rss50 = await phase(`memory: ${half} more`, procs, () => memory(half, MEMORY_LOOKUPS));
+    const dir = await phase(DIRECTORY_PHASE, procs, () => directoryPhase(log));
+    notes.push(...dir.notes);
 
     const r = figures({
       criticalPathMs: COLD_PHONE_ROUND_TRIPS * LATENCY_MS,
@@ -175,10 +197,10 @@ async function main(): Promise<void> {
     const seconds = ((performance.now() - began) / 1000).toFixed(0);
     log(`[${seconds} s] done`);
     if (json) {
-      process.stdout.write(`${JSON.stringify(r)}\n`);
+      process.stdout.write(`${JSON.stringify({ ...r, ...dir.figures })}\n`);
       for (const n of notes) log(`  ${n}`);
     } else {
-      process.stdout.write(readableReport(r, notes, seconds));
+      process.stdout.write(readableReport(r, notes, seconds) + directoryReport(dir.figures));
     }
   } finally {
     await Promise.allSettled([appDriver.close(), floorDriver.close()]);
