@@ -3,7 +3,8 @@
  * behaving like the named tenant profile (default `current`; an unknown name exits 2).
  * Env: SANDBOX_PORT (default 4010), SANDBOX_SEED (default 42), SANDBOX_LATENCY_MS (default: the
  * profile's, 0 for most), SANDBOX_NEW_RECORDING_MS (default 0: off; else a new recording of Jane
- * Smith's number every so many ms, for subscriptions).
+ * Smith's number every so many ms, for subscriptions), SANDBOX_PEOPLE (people in all, e.g.
+ * 100000 for a large tenant; default the regular ~300).
  */
 import { parseSandboxArgs, SANDBOX_USAGE } from './cli-args.js';
 import { FIXTURES } from './fixtures.js';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   }
   const latencyMs = process.env.SANDBOX_LATENCY_MS ? intEnv('SANDBOX_LATENCY_MS', 0) : undefined;
   const newRecordingEveryMs = intEnv('SANDBOX_NEW_RECORDING_MS', 0);
+  const people = process.env.SANDBOX_PEOPLE ? intEnv('SANDBOX_PEOPLE', 0) : undefined;
   const sim = await startFocusSimulator({
     profile: args.profile,
     port: intEnv('SANDBOX_PORT', 4010),
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
     now: new Date(),
     ...(latencyMs !== undefined && { faults: { latencyMs } }),
     ...(newRecordingEveryMs > 0 && { newRecordingEveryMs }),
+    ...(people !== undefined && { people }),
   });
   const d = sim.dataset;
   const lines = [
