@@ -158,7 +158,9 @@ export class PeopleDirectory {
         ms: Date.now() - started,
       });
     } catch (error) {
-      this.options.logger.warn('directory.build_failed', { error, ms: Date.now() - started });
+      if (stop.signal.aborted)
+        this.options.logger.info('directory.build_stopped', { ms: Date.now() - started });
+      else this.options.logger.warn('directory.build_failed', { error, ms: Date.now() - started });
       if (!this.current) {
         if (this.started) {
           clearTimeout(this.retryTimer);

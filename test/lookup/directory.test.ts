@@ -10,6 +10,7 @@ import { makePortalLinks } from '../../src/domain/links.js';
 import { silentLogger } from '../../src/domain/logger.js';
 import { FocusCache } from '../../src/focus/cache.js';
 import type { FocusClient } from '../../src/focus/client.js';
+import { FocusError } from '../../src/focus/errors.js';
 import { type DirectoryOptions, PeopleDirectory } from '../../src/lookup/directory.js';
 import type { DirectorySource } from '../../src/lookup/directory-build.js';
 import { LookupService } from '../../src/lookup/service.js';
@@ -214,6 +215,21 @@ describe('refreshing the directory', () => {
     expect(tenant.asked).toEqual([]);
     await directory.refresh(); // build 3: every name again
     expect(tenant.asked.flat().sort()).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('tries a call again after Focus asked it to slow down, and completes the build', async () => {
+    const tenant = new Tenant();
+    for (let id = 1; id <= 3; id++) tenant.add(id, `44770090000${id}`);
+    const getPeople = tenant.getPeople.bind(tenant);
+    let refused = 0;
+    tenant.getPeople = async (ids) => {
+      if (refused++ === 0) throw new FocusError('rate_limited', 'people.get', 'HTTP 429', { status: 429 });
+      return getPeople(ids);
+    };
+    const directory = new PeopleDirectory({ client: tenant, logger: silentLogger });
+    await directory.refresh();
+    expect(refused).toBe(2);
+    expect(directory.size).toBe(3);
   });
 
   it('keeps the last build when a refresh fails, and answers from it meanwhile', async () => {
