@@ -68,6 +68,8 @@ export class SubscriptionPoller {
    * Forgotten once the store shows the subscription active again well after (it was resumed).
    */
   private readonly halted = new Map<number, number>();
+  /** Posts Slack took whose mark the store could not write yet. */
+  private readonly unsaved: Array<{ sub: Subscription; recording: Recording }> = [];
   private running: Promise<PollReport> | undefined;
   private stopped = true;
   private readonly now: () => Date;
@@ -121,6 +123,7 @@ export class SubscriptionPoller {
     };
     const { logger } = this.options;
     try {
+      await this.saveDeferredMarks();
       const watches = await this.watches();
       report.subscriptions = watches.length;
       const recordings = await this.search(watches, report);
@@ -265,23 +268,46 @@ export class SubscriptionPoller {
     news: Recording[],
     followed: ReadonlySet<string>,
   ): Promise<number> {
-    const { store, publisher, logger } = this.options;
+    const { publisher, logger } = this.options;
     const { post, summarised } = capPosts(news);
     let posted = 0;
     for (const recording of post) {
       const result = await publisher.recording(sub, recording, followed);
       if (!result.ok) return this.failed(sub, result, posted);
-      await store.markDelivered(sub.id, recording, this.now());
+      await this.mark(sub, recording);
       posted++;
       this.options.onPost?.('ok', (this.now().getTime() - Date.parse(recording.start)) / 1000);
     }
     if (summarised.length > 0) {
       const result = await publisher.summary(sub, summarised.length);
       if (!result.ok) return this.failed(sub, result, posted);
-      for (const recording of summarised) await store.markDelivered(sub.id, recording, this.now());
+      for (const recording of summarised) await this.mark(sub, recording);
       logger.info('subscriptions.summarised', { subscription: sub.id, more: summarised.length });
     }
     return posted;
+  }
+
+  /**
+   * Records a post Slack took. If the store cannot be written just now (Redis down), the mark is
+   * kept here and written before the next poll, and the recording counts as posted meanwhile:
+   * posted once, never twice.
+   */
+  private async mark(sub: Subscription, recording: Recording): Promise<void> {
+    try {
+      await this.options.store.markDelivered(sub.id, recording, this.now());
+    } catch (error) {
+      this.unsaved.push({ sub, recording });
+      this.options.logger.warn('subscriptions.mark_deferred', { subscription: sub.id, error });
+    }
+  }
+
+  /** Writes the marks the store could not take; throws (skipping the poll) while it still cannot. */
+  private async saveDeferredMarks(): Promise<void> {
+    while (this.unsaved.length > 0) {
+      const next = this.unsaved[0] as { sub: Subscription; recording: Recording };
+      await this.options.store.markDelivered(next.sub.id, next.recording, this.now());
+      this.unsaved.shift();
+    }
   }
 
   private async failed(
