@@ -141,6 +141,8 @@ async function buildPhase(
       .join(', ');
     const line = `directory${suffix || ' (names by people.get)'}: ${report.people} people in ${round(report.buildMs / 1000, 2)} s, Focus calls ${stats.total} (${byEndpoint}), at most ${stats.peakInFlight} in flight; first lookup ${round(report.firstLookupMs)} ms: ${report.firstLookupStatus}${report.firstLookupLoading ? ' (still loading)' : ''} with ${report.firstLookupChoices} choices; rss ${round(report.rssMbBefore)} MB before, ${round(report.rssMbAfterBuild)} MB after (heap ${round(report.heapMbAfterBuild)} MB; the directory's live heap ${round(report.directoryHeapMb)} MB)`;
     log(`    ${line}`);
+    const slowest = report.slowest.map(([q, ms]) => `${JSON.stringify(q)} ${round(ms, 2)} ms`).join(', ');
+    if (suffix === '') log(`    slowest name searches: ${slowest}`);
     const figures: DirectoryFigures = {
       [`directory_build_s_100k${suffix}`]: round(report.buildMs / 1000, 2),
       [`directory_focus_calls_100k${suffix}`]: stats.total,

@@ -9,7 +9,8 @@
  * - Rank 2 (every query word starts a name word) is looked for only when that run holds fewer
  *   than `limit`: each word of every key points at the names holding it, and the distinct
  *   words are sorted, so the words a query word starts are one run; the candidates are the
- *   names under the query word whose run holds the fewest.
+ *   names under the query word whose run holds the fewest (when many, only those also under
+ *   the next fewest).
  * - Rank 3 (the query inside a name) only when fewer than `limit` rank better: for one word,
  *   the words containing it (trigrams of the distinct words); for several, the names with a
  *   word that the last query word starts.
@@ -75,6 +76,8 @@ export class NameIndex<T extends Named> {
   private trigrams: Map<string, number[]> | undefined;
   /** Per item, the search that last looked at it (so a candidate is ranked once). */
   private seen = new Uint32Array(1_024);
+  /** Per item, the search that found it under the second narrowest run. */
+  private inNext = new Uint32Array(1_024);
   private searchNo = 0;
   /** Positions sorted by key, then name, then id (the order results come in); and each one's place in it. */
   private order = new Int32Array(0);
@@ -139,7 +142,10 @@ export class NameIndex<T extends Named> {
 
     // Ranks 2 and 3, best first by rank then name, for the places left.
     const words = this.sortedWords();
-    if (this.seen.length < items.length) this.seen = new Uint32Array(items.length * 2);
+    if (this.seen.length < items.length) {
+      this.seen = new Uint32Array(items.length * 2);
+      this.inNext = new Uint32Array(items.length * 2);
+    }
     this.searchNo = (this.searchNo + 1) >>> 0 || 1;
     const seen = this.seen;
     const mark = this.searchNo;
@@ -148,11 +154,19 @@ export class NameIndex<T extends Named> {
     const place = this.placeOf;
     let ranked2 = 0;
     const oneWord = query.words.length === 1;
-    // Every query word starts a name word: the names under the word whose run holds fewest.
+    // Every query word starts a name word: the names under the word whose run holds fewest,
+    // and, when they are many, also under the next fewest (a cheap mark before any ranking).
     const runs = query.words.map((w) => this.run(words, w));
-    const narrowest = runs.reduce((a, b) => (b.names < a.names ? b : a));
+    const [narrowest, next] = [...runs].sort((a, b) => a.names - b.names) as [Run, Run | undefined];
+    const both =
+      next !== undefined &&
+      next.start !== narrowest.start &&
+      narrowest.names > INTERSECT_FROM &&
+      next.names <= 4 * narrowest.names;
+    const inNext = this.inNext;
+    if (both) this.visitRun(words, next, (p) => (inNext[p] = mark));
     this.visitRun(words, narrowest, (p) => {
-      if (seen[p] === mark) return;
+      if (seen[p] === mark || (both && inNext[p] !== mark)) return;
       seen[p] = mark;
       this.lastExamined++;
       // One word: every name under its run has a word it starts (those it starts are taken).
@@ -161,7 +175,7 @@ export class NameIndex<T extends Named> {
       if (rank === 2) ranked2++;
       best.offer(rank, place[p] as number, p);
     });
-    if (ranked2 < best.capacity) this.visitInside(query.key, query.words, runs, narrowest, best, order);
+    if (ranked2 < best.capacity) this.visitInside(query.key, query.words, runs, best, order);
     return [...starts, ...best.positions].map((p) => items[p] as T);
   }
 
@@ -173,14 +187,7 @@ export class NameIndex<T extends Named> {
    * Several words: the middle ones are whole name words and the last starts one, so the
    * names under the fewest of those.
    */
-  private visitInside(
-    key: string,
-    queryWords: string[],
-    runs: Run[],
-    visited: Run,
-    best: Best,
-    order: Int32Array,
-  ) {
+  private visitInside(key: string, queryWords: string[], runs: Run[], best: Best, order: Int32Array) {
     const { items, seen, searchNo: mark, placeOf: place } = this;
     const words = this.sortedWords();
     const visit = (p: number) => {
@@ -205,7 +212,7 @@ export class NameIndex<T extends Named> {
       if (list.length < (Array.isArray(fewest) ? fewest.length : fewest.names)) fewest = list;
     }
     if (Array.isArray(fewest)) for (const p of fewest) visit(p);
-    else if (fewest !== visited) this.visitRun(words, fewest, visit);
+    else this.visitRun(words, fewest, visit);
   }
 
   /** Positions sorted by key, then name, then id; new names are sorted and merged in. */
@@ -300,6 +307,9 @@ export class NameIndex<T extends Named> {
     return this.words;
   }
 }
+
+/** Under this many candidates, ranking them all is cheaper than intersecting two runs first. */
+const INTERSECT_FROM = 256;
 
 interface Run {
   start: number;

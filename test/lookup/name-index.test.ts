@@ -151,6 +151,17 @@ describe(`NameIndex with ${SIZE.toLocaleString('en')} names`, () => {
     expect(index.lastExamined).toBe(0);
   });
 
+  it('finds a query across words when its word runs are large (their intersection misses it)', () => {
+    const local = new NameIndex<Named>();
+    const add = (fullName: string) => local.add({ id: local.size + 1, fullName, key: nameKey(fullName) });
+    for (let i = 0; i < 300; i++) add(`Alpha Qz${i}`); // "qz" starts 300 names' words
+    for (let i = 0; i < 400; i++) add(`Nexx Beta${i}`); // "ne" starts 400
+    add('Jane Qzabc'); // holds "ne qz" across its words: rank 3, under neither run's intersection
+    expect(names(local.search('ne qz', 10))).toEqual(['Jane Qzabc']);
+    add('Nell Qzed'); // every word starts a name word: rank 2, first
+    expect(names(local.search('ne qz', 10))).toEqual(['Nell Qzed', 'Jane Qzabc']);
+  });
+
   it('can be searched while names are still being added', () => {
     const growing = new NameIndex<Named>();
     growing.add({ id: 1, fullName: 'Jane Smith', key: nameKey('Jane Smith') });
