@@ -25,11 +25,12 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   slack: ['domain', 'parse', 'render', 'lookup', 'state', 'subscriptions', '(root)'],
 };
 
-/** Packages only some folders may import: HTTP to Focus and to Slack, Bolt, the state file. */
+/** Packages only some folders may import: HTTP to Focus and to Slack, Bolt, the state file, Redis. */
 const OWNED_PACKAGES: Record<string, readonly string[]> = {
   undici: ['focus', 'slack'],
   '@slack/bolt': ['slack'],
   'better-sqlite3': ['state'],
+  '@redis/client': ['state'],
 };
 
 const IMPORT =

@@ -21,14 +21,12 @@ import { dirname } from 'node:path';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { StateError } from './errors.js';
 import { migrate } from './migrations.js';
+import type { SubscriptionArchive, SubscriptionRecord } from './snapshot.js';
+import { dumpSubscriptions, restoreSubscription } from './sqlite-archive.js';
+import { type CursorRow, SUBSCRIPTION_COLUMNS, type SubscriptionRow, toSubscription } from './sqlite-rows.js';
 import type { StateStore } from './store.js';
-import type {
-  Cursor,
-  NewSubscription,
-  Subscription,
-  SubscriptionStore,
-  SubscriptionTarget,
-} from './subscriptions.js';
+import { startMs, targetKey } from './subscription-keys.js';
+import type { Cursor, NewSubscription, Subscription, SubscriptionStore } from './subscriptions.js';
 
 const DAY_MS = 86_400_000;
 
@@ -56,25 +54,6 @@ export interface SqliteStateInfo {
   synchronous: 'NORMAL' | 'FULL';
 }
 
-interface SubscriptionRow {
-  id: number;
-  team: string | null;
-  channel: string;
-  target: string;
-  created_by: string;
-  created_at: string;
-  paused_reason: string | null;
-  paused_at: string | null;
-}
-
-interface CursorRow {
-  newest_start: string | null;
-  newest_ms: number | null;
-  ids_at_newest: string;
-}
-
-const SUBSCRIPTION_COLUMNS = 'id, team, channel, target, created_by, created_at, paused_reason, paused_at';
-
 /**
  * Opens (creating it and its directory when missing) the state file at `path`, checks it, and
  * brings its schema up to date. Throws a `StateError` naming the path and what to do when the
@@ -101,7 +80,7 @@ export function openSqliteState(path: string, options: SqliteStateOptions = {}):
   }
 }
 
-export class SqliteState implements StateStore, SubscriptionStore {
+export class SqliteState implements StateStore, SubscriptionStore, SubscriptionArchive {
   private readonly now: () => number;
   private readonly retentionMs: number;
   private readonly purgeEveryMs: number;
@@ -216,6 +195,16 @@ export class SqliteState implements StateStore, SubscriptionStore {
   /** Delivered ids held for a subscription (tests, metrics). */
   deliveredCount(id: number): number {
     return this.s.deliveredCount.get(id)?.n ?? 0;
+  }
+
+  // ---- SubscriptionArchive ----------------------------------------------------------------
+
+  async dumpSubscriptions(): Promise<SubscriptionRecord[]> {
+    return dumpSubscriptions(this.db);
+  }
+
+  async restoreSubscription(record: SubscriptionRecord): Promise<{ added: boolean; id: number }> {
+    return restoreSubscription(this.db, record, this.now());
   }
 }
 
@@ -341,28 +330,6 @@ function prepare(db: Database, purgeBatch: number) {
       'SELECT count(*) AS n FROM delivered WHERE subscription_id = ?',
     ),
   };
-}
-
-function targetKey(target: SubscriptionTarget): string {
-  return target.kind === 'phone' ? `phone:${target.phone}` : `person:${target.personId}`;
-}
-
-function toSubscription(row: SubscriptionRow): Subscription {
-  return {
-    id: row.id,
-    team: row.team ?? undefined,
-    channel: row.channel,
-    target: JSON.parse(row.target) as SubscriptionTarget,
-    createdBy: row.created_by,
-    createdAt: row.created_at,
-    paused: row.paused_reason === null ? undefined : { reason: row.paused_reason, at: row.paused_at ?? '' },
-  };
-}
-
-function startMs(start: string): number {
-  const ms = Date.parse(start);
-  if (!Number.isFinite(ms)) throw new TypeError(`recording start ${JSON.stringify(start)} is not a date`);
-  return ms;
 }
 
 /** `now + ttlMs`, capped so an enormous TTL stays an integer SQLite compares correctly. */
