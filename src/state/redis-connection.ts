@@ -65,6 +65,8 @@ export class RedisConnection {
   private closed = false;
   /** The last error the client reported (for the open's message). */
   private lastError: unknown;
+  /** While opening: told of a refused password, which no retry will fix. */
+  private onAuthError: ((error: unknown) => void) | undefined;
 
   /**
    * Connects to `url` and checks it with a `PING` within `connectTimeoutMs`. Throws a
@@ -170,13 +172,17 @@ export class RedisConnection {
     });
     const pinged = connecting.then(() => this.client.ping()).then(() => 'ok' as const);
     pinged.catch(() => {});
+    const refused = new Promise<never>((_, reject) => {
+      this.onAuthError = reject;
+    });
     let outcome: 'ok' | 'timeout' | { error: unknown };
     try {
-      outcome = await Promise.race([pinged, timeout]);
+      outcome = await Promise.race([pinged, timeout, refused]);
     } catch (error) {
       outcome = { error };
     } finally {
       clearTimeout(timer);
+      this.onAuthError = undefined;
     }
     if (outcome === 'ok') return;
     this.closed = true;
@@ -234,6 +240,7 @@ export class RedisConnection {
 
   private down(error: unknown): void {
     this.lastError = error;
+    if (isAuthError(error)) this.onAuthError?.(error);
     if (!this.up || this.closed) return;
     this.up = false;
     this.logger?.warn('redis_down', { redis: this.where, reason: this.reason(error) });

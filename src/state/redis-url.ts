@@ -61,6 +61,7 @@ export function parseRedisUrl(url: string): RedisTarget {
 
 /** `text` with every secret of the target replaced by `***` (for messages that quote a client error). */
 export function scrub(text: string, target: Pick<RedisTarget, 'secrets' | 'url'>): string {
+  if (target.secrets.length === 0) return text;
   let out = text.split(target.url).join('(REDIS_URL)');
   for (const secret of target.secrets) out = out.split(secret).join('***');
   return out;
