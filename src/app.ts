@@ -107,6 +107,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     deadlineMs: config.focus.timeoutMs,
     onCall: metrics.focusCall,
     onTokenRenew: metrics.tokenRenewed,
+    onPause: metrics.focusPause,
   });
   const focus = new FocusCache(client, {}, metrics.cacheEvent);
   const directory = new PeopleDirectory({

@@ -43,6 +43,8 @@ export class Metrics {
   private readonly pollFocusCalls: Histogram;
   private readonly subscriptionPosts: Counter<'result'>;
   private readonly deliveryLag: Histogram;
+  private readonly focusPauses: Counter;
+  private pausedUntilMs = 0;
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -119,6 +121,20 @@ export class Metrics {
       labelNames: ['result'],
       registers,
     });
+    this.focusPauses = new Counter({
+      name: 'focus_slack_focus_pauses_total',
+      help: 'Times Focus asked the app to slow down (429, or 503 with Retry-After) and every call paused.',
+      registers,
+    });
+    const pausedUntil = () => this.pausedUntilMs;
+    new Gauge({
+      name: 'focus_slack_focus_paused_seconds',
+      help: 'Seconds left in the pause Focus asked for (0: calls go out).',
+      registers,
+      collect() {
+        this.set(Math.max(0, pausedUntil() - Date.now()) / 1000);
+      },
+    });
     this.deliveryLag = new Histogram({
       name: 'focus_slack_subscription_delivery_lag_seconds',
       help: 'From a recording’s start to its post in the channel.',
@@ -126,6 +142,12 @@ export class Metrics {
       registers,
     });
   }
+
+  /** For `FocusClientOptions.onPause`: every Focus call waits until `untilMs`. */
+  readonly focusPause = (untilMs: number): void => {
+    if (untilMs > this.pausedUntilMs + 1) this.focusPauses.inc();
+    this.pausedUntilMs = Math.max(this.pausedUntilMs, untilMs);
+  };
 
   /** For the subscriptions poller's `onPoll`. */
   readonly poll = (report: PollReport): void => {

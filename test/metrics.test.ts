@@ -55,6 +55,18 @@ describe('Metrics', () => {
     expect(body).toContain('focus_slack_denials_total{surface="shortcut",reason="not_linked"} 1');
   });
 
+  it('shows a Focus pause: how many, and the seconds left', async () => {
+    const m = new Metrics({ defaultMetrics: false });
+    expect((await m.render()).body).toContain('focus_slack_focus_paused_seconds 0');
+    m.focusPause(Date.now() + 30_000);
+    m.focusPause(Date.now() + 30_000); // the same pause, seen by another call
+    const { body } = await m.render();
+    expect(body).toContain('focus_slack_focus_pauses_total 1');
+    const left = Number(/^focus_slack_focus_paused_seconds (\S+)$/m.exec(body)?.[1]);
+    expect(left).toBeGreaterThan(29);
+    expect(left).toBeLessThanOrEqual(30);
+  });
+
   it('renders the Prometheus text format, with help and type lines', async () => {
     const m = new Metrics({ defaultMetrics: false });
     const { contentType, body } = await m.render();
