@@ -3,7 +3,7 @@
  * node arguments, read from package.json; one process, so its pid is the one whose memory we
  * read) and the floor app (a plain `node --import tsx`: the reference is Bolt with no tuning).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -50,6 +50,20 @@ export function npmStartArgs(): string[] {
   const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: { start: string } };
   const [command, ...args] = pkg.scripts.start.trim().split(/\s+/);
   if (command !== 'node') throw new Error(`npm start runs ${command}, not node: the bench cannot mirror it`);
+  return args;
+}
+
+/**
+ * The node arguments of the Docker image's command (`node --heap-growing-percent=20
+ * --enable-source-maps dist/main.js`), after compiling src/ to dist/ as its build stage does.
+ */
+export function productionArgs(): string[] {
+  execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  const dockerfile = readFileSync(`${ROOT}Dockerfile`, 'utf8');
+  const cmd = /^CMD \[(.*)\]\s*$/m.exec(dockerfile)?.[1];
+  if (!cmd) throw new Error('no CMD in the Dockerfile');
+  const [command, ...args] = JSON.parse(`[${cmd}]`) as string[];
+  if (command !== 'node') throw new Error(`the image runs ${command}, not node: the bench cannot mirror it`);
   return args;
 }
 

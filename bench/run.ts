@@ -1,7 +1,9 @@
 /**
- * `npm run bench [-- --json] [-- --profile] [-- --only directory]`: the real app against a
- * floor Bolt app, both as their own processes in HTTP mode, driven with signed slash commands; Focus is the built-in
- * simulator with a fixed 50 ms latency; Slack is a local fake that also times card arrival.
+ * `npm run bench [-- --json] [-- --profile] [-- --only directory] [-- --app tsx]`: the real app
+ * against a floor Bolt app, both as their own processes in HTTP mode, driven with signed slash
+ * commands; Focus is the built-in simulator with a fixed 50 ms latency; Slack is a local fake
+ * that also times card arrival. The app runs as the Docker image runs it (compiled first);
+ * `--app tsx` runs it as `npm start` does.
  * Progress and evidence go to stderr; the table (or with --json one JSON object) to stdout.
  * `--profile` runs the app with `--cpu-prof` (bench/profiles/; summarise with profile-top.ts).
  * The directory phase (bench/directory.ts: 100,000 people, and the tenant-wide rate limit) runs
@@ -13,7 +15,7 @@ import { directoryPhase, directoryReport } from './directory.js';
 import { startBenchSlack } from './fake-slack.js';
 import { knownNumbers, unknownLondonNumbers } from './numbers.js';
 import { burst, maxBurst, runPool, sequentialCards, throughput } from './phases.js';
-import { type Child, killAll, npmStartArgs, startChild } from './processes.js';
+import { type Child, killAll, npmStartArgs, productionArgs, startChild } from './processes.js';
 import { figures, readableReport } from './report.js';
 import { SlackDriver } from './slack-driver.js';
 import { percentile, round } from './stats.js';
@@ -32,6 +34,11 @@ const ACK_ROUNDS = 3;
 
 const json = process.argv.includes('--json');
 const profile = process.argv.includes('--profile');
+const appAt = process.argv.indexOf('--app');
+const appCommand = appAt >= 0 ? process.argv[appAt + 1] : 'prod';
+if (appCommand !== 'prod' && appCommand !== 'tsx')
+  throw new Error(`--app takes prod or tsx, not "${appCommand}"`);
+let notesAppCommand = '';
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -80,13 +87,18 @@ async function main(): Promise<void> {
     FOCUS_USERNAME: sim.credentials.username,
   };
   const profileFlags = profile ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
-  const startArgs = npmStartArgs();
+  // What operators run: the Docker image's command on the compiled build (`--app tsx`: npm start's).
+  const startArgs = appCommand === 'tsx' ? npmStartArgs() : productionArgs();
+  notesAppCommand = `app command: node ${startArgs.join(' ')}`;
   const authBefore = sim.stats().byEndpoint.auth;
   const [app, floor] = await Promise.all([
     startChild('app', [...profileFlags, ...startArgs], appEnv),
     startChild('floor', ['--import', 'tsx', 'bench/floor-app.ts'], slackEnv),
   ]);
-  const notes: string[] = [`app rss at start ${round(app.rssMb())} MB, floor ${round(floor.rssMb())} MB`];
+  const notes: string[] = [
+    notesAppCommand,
+    `app rss at start ${round(app.rssMb())} MB, floor ${round(floor.rssMb())} MB`,
+  ];
   const appDriver = new SlackDriver(app.origin, SECRET, slack);
   const floorDriver = new SlackDriver(floor.origin, SECRET, slack);
   const procs = [app, floor];

@@ -7,6 +7,7 @@ import { getCountries } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { DEFAULT_PERSON_TEMPLATE, DEFAULT_RECORDING_TEMPLATE } from './domain/links.js';
 import { AUTH_PATHS, type AuthPath, type Credentials, DEFAULT_AUTH_PATH } from './focus/token.js';
+import { TRANSPORT_DEFAULTS } from './focus/transport.js';
 import { DEFAULT_PROFILE, PROFILE_NAMES, type ProfileName } from './sandbox/profiles.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -140,8 +141,8 @@ const fields = {
   SANDBOX_PROFILE: optional
     .transform((v) => v ?? DEFAULT_PROFILE)
     .pipe(z.enum(PROFILE_NAMES, { message: `SANDBOX_PROFILE must be one of ${PROFILE_NAMES.join(', ')}` })),
-  FOCUS_MAX_CONCURRENCY: int('FOCUS_MAX_CONCURRENCY', 8, 1, 256),
-  FOCUS_TIMEOUT_MS: int('FOCUS_TIMEOUT_MS', 8_000, 100, 120_000),
+  FOCUS_MAX_CONCURRENCY: int('FOCUS_MAX_CONCURRENCY', TRANSPORT_DEFAULTS.maxConcurrency, 1, 256),
+  FOCUS_TIMEOUT_MS: int('FOCUS_TIMEOUT_MS', TRANSPORT_DEFAULTS.deadlineMs, 100, 120_000),
   DIRECTORY_REFRESH_MINUTES: int('DIRECTORY_REFRESH_MINUTES', 15, 1, 1_440),
   FOCUS_PORTAL_URL: url('FOCUS_PORTAL_URL'),
   FOCUS_RECORDING_URL_TEMPLATE: template('FOCUS_RECORDING_URL_TEMPLATE', DEFAULT_RECORDING_TEMPLATE),

@@ -38,6 +38,9 @@ export type LookupResult =
   | { kind: 'comments'; recordingId: number; comments: Page<RecordingComment> }
   | { kind: 'retention'; groups: RetentionGroup[] };
 
+/** An ambiguous lookup offers at most this many choices (a pick list). */
+export const MAX_CHOICES = 10;
+
 export interface Choice {
   label: string;
   request: FocusLookupRequest;

@@ -28,6 +28,9 @@ export interface CallEvent {
   attempt: number;
 }
 
+/** Requests in flight to one tenant, and a call's deadline, unless configured (FOCUS_MAX_CONCURRENCY, FOCUS_TIMEOUT_MS). */
+export const TRANSPORT_DEFAULTS = { maxConcurrency: 8, deadlineMs: 8_000 } as const;
+
 export interface TransportOptions {
   baseUrl: string;
   /** Requests in flight to this tenant at once; the rest queue. */
@@ -90,8 +93,8 @@ export class FocusTransport {
   constructor(private readonly options: TransportOptions) {
     const url = new URL(options.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
-    const maxConcurrency = options.maxConcurrency ?? 8;
-    this.deadlineMs = options.deadlineMs ?? 8_000;
+    const maxConcurrency = options.maxConcurrency ?? TRANSPORT_DEFAULTS.maxConcurrency;
+    this.deadlineMs = options.deadlineMs ?? TRANSPORT_DEFAULTS.deadlineMs;
     this.retry = options.retry ?? defaultRetryPolicy;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;

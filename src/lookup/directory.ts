@@ -16,6 +16,7 @@
  */
 import type { EndpointRef } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
+import { TRANSPORT_DEFAULTS } from '../focus/transport.js';
 import { buildSnapshot, type DirectorySource } from './directory-build.js';
 import { type DirectoryEntry, DirectorySnapshot } from './directory-snapshot.js';
 
@@ -142,7 +143,10 @@ export class PeopleDirectory {
     try {
       const report = await buildSnapshot(snapshot, {
         source: this.options.client,
-        concurrency: Math.max(1, Math.ceil(((this.options.focusConcurrency ?? 8) * 3) / 4)),
+        concurrency: Math.max(
+          1,
+          Math.ceil(((this.options.focusConcurrency ?? TRANSPORT_DEFAULTS.maxConcurrency) * 3) / 4),
+        ),
         pageSize: this.options.pageSize ?? 1_000,
         peopleBatch: this.options.peopleBatch ?? 500,
         ...(!readAllNames && previous && { knownName: (id: number) => previous.get(id) }),

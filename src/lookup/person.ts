@@ -3,14 +3,12 @@
  * email through the endpoint search and the people directory.
  */
 import type { Page, Person, Recording } from '../domain/focus.js';
-import type { LookupOutcome } from '../domain/outcome.js';
+import { type LookupOutcome, MAX_CHOICES } from '../domain/outcome.js';
 import type { FocusLookupRequest } from '../domain/request.js';
 import type { LookupContext } from './context.js';
 
 type PersonById = Extract<FocusLookupRequest, { kind: 'person'; id: number }>;
 type PersonByQuery = Extract<FocusLookupRequest, { kind: 'person'; query: string }>;
-
-const MAX_CHOICES = 10;
 
 function ambiguous(
   request: PersonByQuery,

@@ -1,5 +1,5 @@
 /** Cards that list things: portal users, comments, retention groups, a pick list. */
-import type { Choice, LookupResult } from '../domain/outcome.js';
+import { type Choice, type LookupResult, MAX_CHOICES } from '../domain/outcome.js';
 import type { FocusLookupRequest } from '../domain/request.js';
 import { actions, type Block, type Card, context, header, section } from './blocks.js';
 import { commentsButton, openButton, pickButton, shareButton } from './buttons.js';
@@ -99,7 +99,7 @@ export function choicesCard(choices: Choice[], ctx: CardView, directoryLoading =
   const count = `${choices.length} ${choices.length === 1 ? 'person matches' : 'people match'}${directoryLoading ? ' so far' : ''}`;
   const blocks: Block[] = [section(`:busts_in_silhouette: ${count}. Which one?`)];
   if (interactive(ctx)) {
-    blocks.push(actions(choices.slice(0, 10).map((c, i) => pickButton(c.label, c.request, i))));
+    blocks.push(actions(choices.slice(0, MAX_CHOICES).map((c, i) => pickButton(c.label, c.request, i))));
   } else {
     blocks.push(
       section(
