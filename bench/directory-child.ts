@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     loadingWaitMs: Math.min(2_000, Math.floor(DEADLINE_MS / 4)),
   });
   const lookups = new LookupService({
-    focus: new FocusCache(client),
+    cache: new FocusCache(client),
     logger: silentLogger,
     deadlineMs: DEADLINE_MS,
     directory,

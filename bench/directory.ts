@@ -178,7 +178,7 @@ async function rateLimitPhase(
   });
   try {
     const lookups = new LookupService({
-      focus: new FocusCache(client),
+      cache: new FocusCache(client),
       logger: silentLogger,
       deadlineMs: LOOKUP_DEADLINE_MS,
     });

@@ -109,7 +109,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     onTokenRenew: metrics.tokenRenewed,
     onPause: metrics.focusPause,
   });
-  const focus = new FocusCache(client, {}, metrics.cacheEvent);
+  const cache = new FocusCache(client, {}, metrics.cacheEvent);
   const directory = new PeopleDirectory({
     client,
     logger,
@@ -120,7 +120,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   });
   directory.start();
   const lookups = new LookupService({
-    focus,
+    cache,
     logger,
     directory,
     deadlineMs: config.focus.timeoutMs,
@@ -144,7 +144,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       effect: 'a lookup under way at shutdown may be cut short (its asker is told to try again)',
     });
   }
-  const subscriptions = new SubscriptionService({ store: durable, focus, directory, logger });
+  const subscriptions = new SubscriptionService({ store: durable, cache, directory, logger });
   let slack: RunningSlackApp | undefined;
   let poller: SubscriptionPoller | undefined;
   /** One poller per process, posting through `publisher` (Slack channels, or the console). */
@@ -154,7 +154,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       client,
       endpoints: {
         ofNumber: async (phone) =>
-          (await focus.findEndpoints(phone)).map((e) => ({ id: e.id, value: e.value, type: e.type })),
+          (await cache.findEndpoints(phone)).map((e) => ({ id: e.id, value: e.value, type: e.type })),
         ofPerson: (personId) => directory.endpointsOf(personId),
       },
       publisher,
@@ -195,7 +195,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         logger,
         ready: () => lookups.checkFocus().then(() => true),
         ...config.surfaces,
-        access: { ...config.access, findPortalUsers: (search) => focus.searchUsers(search) },
+        access: { ...config.access, findPortalUsers: (search) => cache.searchUsers(search) },
         metrics,
         state,
         subscriptions,

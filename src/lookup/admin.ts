@@ -9,7 +9,7 @@ export async function lookupUser(
   request: Extract<FocusLookupRequest, { kind: 'user' }>,
 ): Promise<LookupOutcome> {
   const query = nameKey(request.query);
-  const users = await ctx.focus.searchUsers(request.query.trim(), ctx.signal);
+  const users = await ctx.cache.searchUsers(request.query.trim(), ctx.signal);
   // `search` is an assumed field: match locally as well, in case Focus ignores it.
   const matching = users.filter((u) =>
     [u.username, u.fullName, u.email].some((v) => v !== undefined && nameKey(v).includes(query)),
@@ -22,7 +22,7 @@ export async function lookupRetention(
   ctx: LookupContext,
   request: Extract<FocusLookupRequest, { kind: 'retention' }>,
 ): Promise<LookupOutcome> {
-  const groups = await ctx.focus.retentionGroups(ctx.signal);
+  const groups = await ctx.cache.retentionGroups(ctx.signal);
   if (groups.length === 0) return { status: 'not_found', request };
   return { status: 'found', request, result: { kind: 'retention', groups } };
 }

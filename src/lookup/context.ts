@@ -5,7 +5,7 @@ import type { PeopleDirectory } from './directory.js';
 
 /** What every lookup gets: the cached Focus client and a logger bound to the interaction. */
 export interface LookupContext {
-  focus: FocusCache;
+  cache: FocusCache;
   logger: Logger;
   /** Recordings shown on a card. */
   pageSize: number;

@@ -48,7 +48,7 @@ async function withEndpoints(ctx: LookupContext, person: Person): Promise<Person
 export async function lookupPersonById(ctx: LookupContext, request: PersonById): Promise<LookupOutcome> {
   // people.get is batched across lookups and takes no signal: a lookup that gave up sends none.
   ctx.signal?.throwIfAborted();
-  const [given] = await ctx.focus.getPeople([request.id]);
+  const [given] = await ctx.cache.getPeople([request.id]);
   if (!given) return { status: 'not_found', request };
   const person = await withEndpoints(ctx, given);
   // Every endpoint: calls and SMS are on numbers, Teams meetings and email on addresses.
@@ -57,7 +57,7 @@ export async function lookupPersonById(ctx: LookupContext, request: PersonById):
   const found = await Promise.all(
     person.endpoints
       .filter((e) => e.id === undefined)
-      .map((e) => ctx.focus.findEndpoints(e.value, ctx.signal)),
+      .map((e) => ctx.cache.findEndpoints(e.value, ctx.signal)),
   );
   const endpointIds = [
     ...known,
@@ -69,7 +69,7 @@ export async function lookupPersonById(ctx: LookupContext, request: PersonById):
   const recordings =
     endpointIds.length === 0
       ? emptyPage(ctx.pageSize)
-      : await ctx.focus.searchRecordings(
+      : await ctx.cache.searchRecordings(
           { endpointIds, page: request.page ?? 1, pageSize: ctx.pageSize },
           ctx.signal,
         );
@@ -83,7 +83,7 @@ export async function lookupPersonByQuery(
   const query = request.query.trim();
   let ids: number[] = [];
   if (query.includes('@')) {
-    const endpoints = await ctx.focus.findEndpoints(query.toLowerCase(), ctx.signal);
+    const endpoints = await ctx.cache.findEndpoints(query.toLowerCase(), ctx.signal);
     ids = [...new Set(endpoints.flatMap((e) => (e.personId === undefined ? [] : [e.personId])))];
   }
   if (ids.length === 0) {
@@ -102,7 +102,7 @@ export async function lookupPersonByQuery(
   if (id === undefined) return { status: 'not_found', request };
   // One email address on several people.
   ctx.signal?.throwIfAborted();
-  if (ids.length > 1) return ambiguous(request, await ctx.focus.getPeople(ids));
+  if (ids.length > 1) return ambiguous(request, await ctx.cache.getPeople(ids));
   // Answered as the lookup by id, so paging and sharing buttons carry the id.
   return lookupPersonById(ctx, { kind: 'person', id });
 }

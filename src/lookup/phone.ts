@@ -20,12 +20,12 @@ export async function lookupPhone(
 ): Promise<LookupOutcome> {
   const { phone } = request;
   const page = request.page ?? 1;
-  const endpoints = (await ctx.focus.findEndpoints(phone.focus, ctx.signal)).filter(
+  const endpoints = (await ctx.cache.findEndpoints(phone.focus, ctx.signal)).filter(
     (e) => e.type === 'phone',
   );
   if (endpoints.length === 0) {
     // Unknown to the directory; recordings may still mention it (an external party).
-    const recordings = await ctx.focus
+    const recordings = await ctx.cache
       .searchRecordings({ freeText: phone.focus, page, pageSize: ctx.pageSize }, ctx.signal)
       .catch((error: unknown) => {
         ctx.logger.warn('lookup.free_text_failed', { error });
@@ -38,8 +38,8 @@ export async function lookupPhone(
     ...new Set(endpoints.map((e) => e.personId).filter((id): id is number => id !== undefined)),
   ];
   const [people, recordings] = await Promise.all([
-    ctx.focus.getPeople(ownerIds.slice(0, MAX_OWNER_DETAILS)),
-    ctx.focus.searchRecordings(
+    ctx.cache.getPeople(ownerIds.slice(0, MAX_OWNER_DETAILS)),
+    ctx.cache.searchRecordings(
       {
         endpointIds: endpoints.slice(0, MAX_SEARCHED_ENDPOINTS).map((e) => e.id),
         page,

@@ -13,16 +13,16 @@ export async function lookupRecording(
   ctx: LookupContext,
   request: Extract<FocusLookupRequest, { kind: 'recording' }>,
 ): Promise<LookupOutcome> {
-  const page = await ctx.focus.searchRecordings({ recordingIds: [request.id], pageSize: 1 }, ctx.signal);
+  const page = await ctx.cache.searchRecordings({ recordingIds: [request.id], pageSize: 1 }, ctx.signal);
   const recording = page.items.find((r) => r.id === request.id);
   if (!recording) return { status: 'not_found', request };
   const numbers = [...new Set(recording.endpoints.filter((e) => e.type === 'phone').map((e) => e.value))];
   const [comments, endpointLists] = await Promise.all([
-    ctx.focus.comments(recording.id, ctx.signal).catch((error: unknown) => {
+    ctx.cache.comments(recording.id, ctx.signal).catch((error: unknown) => {
       if (error instanceof FocusError && error.code === 'not_found') return [];
       throw error;
     }),
-    Promise.all(numbers.map((n) => ctx.focus.findEndpoints(n, ctx.signal))),
+    Promise.all(numbers.map((n) => ctx.cache.findEndpoints(n, ctx.signal))),
   ]);
   // No prototype: endpoint values come from Focus, and `__proto__` or `valueOf` must be plain keys.
   const names: Record<string, string> = Object.create(null);
@@ -32,7 +32,7 @@ export async function lookupRecording(
     else if (e.personId !== undefined) unnamed.set(e.personId, e.value);
   }
   if (unnamed.size > 0) {
-    for (const p of await ctx.focus.getPeople([...unnamed.keys()])) {
+    for (const p of await ctx.cache.getPeople([...unnamed.keys()])) {
       const value = unnamed.get(p.id);
       if (value !== undefined) names[value] ??= p.fullName;
     }
@@ -44,9 +44,9 @@ export async function lookupComments(
   ctx: LookupContext,
   request: Extract<FocusLookupRequest, { kind: 'comments' }>,
 ): Promise<LookupOutcome> {
-  let all: Awaited<ReturnType<typeof ctx.focus.comments>>;
+  let all: Awaited<ReturnType<typeof ctx.cache.comments>>;
   try {
-    all = await ctx.focus.comments(request.recordingId, ctx.signal);
+    all = await ctx.cache.comments(request.recordingId, ctx.signal);
   } catch (error) {
     if (error instanceof FocusError && error.code === 'not_found') return { status: 'not_found', request };
     throw error;

@@ -17,7 +17,7 @@ import { lookupPhone } from './phone.js';
 import { lookupComments, lookupRecording } from './recording.js';
 
 export interface LookupServiceOptions {
-  focus: FocusCache;
+  cache: FocusCache;
   logger: Logger;
   /** A lookup answers within this, whatever Focus does. */
   deadlineMs: number;
@@ -48,7 +48,7 @@ export class LookupService {
     // At the deadline (or shutdown) the user is answered, and the lookup's Focus calls are called off.
     const stop = new AbortController();
     const ctx: LookupContext = {
-      focus: this.options.focus,
+      cache: this.options.cache,
       logger,
       pageSize: this.options.pageSize ?? 5,
       directory: this.options.directory,
@@ -96,7 +96,7 @@ export class LookupService {
 
   /** For readiness: do the credentials work right now? */
   async checkFocus(): Promise<void> {
-    await this.options.focus.uncached.authenticate();
+    await this.options.cache.uncached.authenticate();
   }
 }
 

@@ -26,7 +26,7 @@ export class SubscriptionService {
   constructor(
     private readonly options: {
       store: SubscriptionStore;
-      focus: FocusCache;
+      cache: FocusCache;
       directory?: PeopleDirectory;
       logger: Logger;
       now?: () => Date;
@@ -89,7 +89,7 @@ export class SubscriptionService {
   ): Promise<SubscriptionTarget | { message: string }> {
     if (target.kind === 'phone') return target;
     if ('id' in target) {
-      const [person] = await this.options.focus.getPeople([target.id]);
+      const [person] = await this.options.cache.getPeople([target.id]);
       return person
         ? { kind: 'person', personId: person.id, name: person.fullName }
         : { message: `Focus has no person with id ${target.id}.` };

@@ -105,7 +105,7 @@ describe('answers too large to trust', () => {
 
   it('answers a number with 5,000 owners: every owner counted, details fetched for the first 20', async () => {
     const lookups = new LookupService({
-      focus: new FocusCache(client),
+      cache: new FocusCache(client),
       logger: silentLogger,
       deadlineMs: 5_000,
     });

@@ -110,7 +110,7 @@ describe(`the people directory at ${PEOPLE.toLocaleString('en')} people`, () => 
       { loadingWaitMs: 300 },
     );
     const lookups = new LookupService({
-      focus: new FocusCache(client),
+      cache: new FocusCache(client),
       logger: silentLogger,
       deadlineMs: 2_000,
       directory,
@@ -149,7 +149,7 @@ describe(`the people directory at ${PEOPLE.toLocaleString('en')} people`, () => 
     // Names on the endpoint records: the build itself never calls people.get.
     const { sim, client, directory } = await setup({ faults: { latencyMs: 100 } }, { loadingWaitMs: 10_000 });
     const lookups = new LookupService({
-      focus: new FocusCache(client),
+      cache: new FocusCache(client),
       logger: silentLogger,
       deadlineMs: 300,
       directory,

@@ -33,7 +33,7 @@ beforeAll(async () => {
   client = clientFor(sim);
   const directory = new PeopleDirectory({ client, logger: silentLogger });
   lookups = new LookupService({
-    focus: new FocusCache(client),
+    cache: new FocusCache(client),
     logger: silentLogger,
     deadlineMs: 5_000,
     directory,
@@ -158,7 +158,7 @@ describe('the lookup deadline', () => {
     try {
       await slowClient.authenticate();
       const service = new LookupService({
-        focus: new FocusCache(slowClient),
+        cache: new FocusCache(slowClient),
         logger: silentLogger,
         deadlineMs: 300,
       });

@@ -31,7 +31,7 @@ async function setup(deadlineMs: number) {
   open.push({ sim, client });
   await client.authenticate();
   sim.resetStats();
-  const lookups = new LookupService({ focus: new FocusCache(client), logger: silentLogger, deadlineMs });
+  const lookups = new LookupService({ cache: new FocusCache(client), logger: silentLogger, deadlineMs });
   const run = (request: FocusLookupRequest, n: number) => lookups.run(request, { requestId: `r${n}` });
   return { sim, client, run };
 }

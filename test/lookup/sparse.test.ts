@@ -20,10 +20,10 @@ let withoutDirectory: LookupService;
 beforeAll(async () => {
   sim = await startSimulator({ profile: 'bare' });
   client = clientFor(sim);
-  const focus = new FocusCache(client);
+  const cache = new FocusCache(client);
   const directory = new PeopleDirectory({ client, logger: silentLogger });
-  lookups = new LookupService({ focus, logger: silentLogger, deadlineMs: 5_000, directory });
-  withoutDirectory = new LookupService({ focus, logger: silentLogger, deadlineMs: 5_000 });
+  lookups = new LookupService({ cache, logger: silentLogger, deadlineMs: 5_000, directory });
+  withoutDirectory = new LookupService({ cache, logger: silentLogger, deadlineMs: 5_000 });
 });
 afterAll(async () => {
   await client?.close();
