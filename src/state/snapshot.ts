@@ -82,13 +82,21 @@ export function toSnapshot(records: readonly SubscriptionRecord[]): SnapshotJson
   };
 }
 
-/** Reads a document; throws an Error naming the first field that is wrong. */
+/** A document that is not a subscriptions export; the message names the first field that is wrong. */
+export class SnapshotError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SnapshotError';
+  }
+}
+
+/** Reads a document; throws a `SnapshotError` naming the first field that is wrong. */
 export function fromSnapshot(json: unknown): SubscriptionRecord[] {
   const parsed = snapshot.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : '(document)';
-    throw new Error(
+    throw new SnapshotError(
       `not a subscriptions export (${SNAPSHOT_FORMAT} v${SNAPSHOT_VERSION}): ${where}: ${issue?.message}`,
     );
   }
