@@ -55,7 +55,7 @@ export async function runStateCli(args: readonly string[], io: CliIo): Promise<n
       io.stderr(`exported ${records.length} subscription(s) from ${opened.where}\n`);
       return 0;
     }
-    const text = await io.readStdin();
+    const text = withoutNpmBanner(await io.readStdin());
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -101,6 +101,18 @@ async function openStore(
     );
   }
   return { store: openSqliteState(path), where: `STATE_PATH ${path}` };
+}
+
+/**
+ * The input without the lines `npm run` (without `-s`) writes to stdout before the JSON
+ * (`> focus-for-slack@0.1.0 state`, `> tsx src/state/cli.ts export`), so an export saved that way
+ * still imports.
+ */
+export function withoutNpmBanner(text: string): string {
+  const start = text.indexOf('{');
+  if (start <= 0) return text;
+  const before = text.slice(0, start).split('\n');
+  return before.every((line) => line.trim() === '' || line.startsWith('> ')) ? text.slice(start) : text;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

@@ -252,6 +252,17 @@ describe.skipIf(!url)('npm run state -- export|import', () => {
     expect(down.err).not.toContain(secret);
   }, 15_000);
 
+  it("an export saved without -s (npm's banner first) still imports; other text before the JSON does not", async () => {
+    const banner = '\n> focus-for-slack@0.1.0 state\n> tsx src/state/cli.ts export\n\n';
+    const target = join(dir, 'banner.sqlite');
+    const withBanner = await run(['import'], { STATE_PATH: target }, banner + exported);
+    expect(withBanner.code).toBe(0);
+    expect((await run(['export'], { STATE_PATH: target })).out).toBe(exported);
+    const other = await run(['import'], { STATE_PATH: target }, `hello\n${exported}`);
+    expect(other.code).toBe(2);
+    expect(other.err).toContain('standard input is not JSON');
+  });
+
   it('npm run -s state -- export writes only the JSON on stdout', () => {
     const result = spawnSync('npm', ['run', '-s', 'state', '--', 'export'], {
       env: { ...process.env, STATE_PATH: source, REDIS_URL: '' },
