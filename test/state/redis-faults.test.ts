@@ -178,7 +178,7 @@ describe.skipIf(!available)('Redis faults', () => {
           ),
         ),
       );
-      expect(Date.now() - started).toBeLessThan(600);
+      expect(Date.now() - started).toBeLessThan(800); // within the 500 ms deadline (plus a busy machine)
       for (const error of errors) {
         expect(error).toBeInstanceOf(StateError);
         expect((error as StateError).code).toBe('state_unreachable');
@@ -225,7 +225,7 @@ describe.skipIf(!available)('Redis faults', () => {
       expect((late as StateError).code).toBe('state_unreachable');
       expect((late as StateError).message).toBe(`Redis at ${where}: get: no answer within 500 ms`);
       expect(took).toBeGreaterThanOrEqual(450);
-      expect(took).toBeLessThan(900);
+      expect(took).toBeLessThan(1_100); // well before the 1200 ms pause ends
       // Once Redis answers again, each call gets its own reply, not the abandoned one's.
       await new Promise((r) => setTimeout(r, 900));
       expect(await store.get('b')).toBe('value-b');
