@@ -75,7 +75,14 @@ export class RedisConnection {
    */
   static async open(url: string, options: RedisConnectionOptions = {}): Promise<RedisConnection> {
     const target = parseRedisUrl(url);
-    const connection = new RedisConnection(target, options);
+    let connection: RedisConnection;
+    try {
+      connection = new RedisConnection(target, options);
+    } catch (error) {
+      // The client's own URL errors quote the URL: only a scrubbed message, no cause.
+      const reason = scrub(error instanceof Error ? error.message : String(error), target);
+      throw new StateError('state_invalid_url', target.where, `REDIS_URL cannot be used (${reason})`);
+    }
     await connection.connect(options.connectTimeoutMs ?? 5_000);
     return connection;
   }

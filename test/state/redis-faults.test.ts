@@ -140,6 +140,11 @@ describe.skipIf(!available)('Redis faults', () => {
         expect(error.message).toMatch(/^REDIS_URL is not a Redis URL \(.+\): write it as redis:\/\//);
         expect(everything(error)).not.toContain(SECRET);
       }
+      // A password the client cannot decode: refused before any connection, still without it.
+      const undecodable = await openError(`redis://:${SECRET}%E0%A4%A@127.0.0.1:${server.port}/0`);
+      expect(undecodable.code).toBe('state_invalid_url');
+      expect(undecodable.message).toBe('REDIS_URL cannot be used (URI malformed)');
+      expect(everything(undecodable)).not.toContain(SECRET);
     });
   });
 
