@@ -54,5 +54,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # --heap-growing-percent=20: V8 collects before the heap grows past 1.2x what is live, instead of
 # letting it grow lazily to several hundred MB under load (the live heap is ~35 MB); unlike a
-# hard --max-old-space-size, a burst cannot make it crash. Same flags as `npm start`.
-CMD ["node", "--heap-growing-percent=20", "--enable-source-maps", "dist/main.js"]
+# hard --max-old-space-size, a burst cannot make it crash. --max-semi-space-size=4: a young
+# generation of 12 MB instead of 48 (RSS after 50,000 lookups 189 MB instead of 227, same
+# throughput in the bench). Same flags as `npm start`.
+CMD ["node", "--heap-growing-percent=20", "--max-semi-space-size=4", "--enable-source-maps", "dist/main.js"]
