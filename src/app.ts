@@ -18,7 +18,7 @@ import type { FocusSimulator } from './sandbox/index.js';
 import { Answerer } from './slack/answer.js';
 import { type RunningSlackApp, startSlackApp } from './slack/app.js';
 import { ChannelPoster } from './slack/channel-poster.js';
-import { MemoryStore, openSqliteState } from './state/index.js';
+import { openAppState } from './state/open.js';
 import { SubscriptionPoller } from './subscriptions/poller.js';
 import type { Publisher } from './subscriptions/publisher.js';
 import { SubscriptionService } from './subscriptions/service.js';
@@ -88,15 +88,22 @@ const FAREWELL_MS = 3_000;
 
 /** Starts everything but the console; Slack too unless the configuration says console. */
 export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
-  // First, so a state file that cannot be used stops the start before anything else (exit 2).
-  const durable = openSqliteState(config.state.path);
-  const target = await focusTarget(config, logger).catch((error: unknown) => {
-    void durable.close();
+  const metrics = new Metrics();
+  // First, so state that cannot be used stops the start before anything else (exit 2).
+  const appState = await openAppState(config.state, {
+    logger,
+    onRedisStatus: metrics.redisStatus,
+    onFallback: metrics.stateOutage,
+    onLease: metrics.lease,
+    leaseTtlMs: config.state.leaseSeconds * 1000,
+  });
+  logger.info('state.opened', { where: appState.where });
+  const durable = appState.subscriptions;
+  const state = appState.kv;
+  const target = await focusTarget(config, logger).catch(async (error: unknown) => {
+    await appState.close();
     throw error;
   });
-  const metrics = new Metrics();
-  // Dedupe, replays, unfurl memory and linked-user answers: this process's memory (one replica).
-  const state = new MemoryStore();
   const inflight = new InFlight();
   const client = new FocusClient({
     baseUrl: target.baseUrl,
@@ -160,6 +167,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       publisher,
       logger,
       intervalMs: config.subscriptions.pollSeconds * 1000,
+      holdsLease: appState.holdsLease,
       onPoll: metrics.poll,
       onPost: metrics.subscriptionPost,
     });
@@ -180,7 +188,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     }
     await slack?.close().catch(() => {});
     await client.close().catch(() => {});
-    await durable.close().catch(() => {});
+    await appState.close().catch(() => {});
     await target.simulator?.close();
     return { complete };
   };

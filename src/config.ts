@@ -51,8 +51,15 @@ export interface Config {
     /** Least time between two subscription posts in one channel. */
     postIntervalMs: number;
   };
-  /** The embedded state store (SQLite file): subscriptions, cursors, delivered ids. */
-  state: { path: string };
+  state: {
+    /** The embedded store (SQLite file): subscriptions, cursors, delivered ids (one replica). */
+    path: string;
+    /** Shared state for several replicas; replaces `path` when set (a secret: it may hold a password). */
+    redisUrl: string | undefined;
+    redisPrefix: string;
+    /** With Redis: the poller lease's time to live; another replica takes over within two. */
+    leaseSeconds: number;
+  };
   logLevel: LogLevel;
   /** How long a stopping process waits for in-flight answers (SIGTERM -> exit). */
   shutdownGraceMs: number;
@@ -170,6 +177,12 @@ const fields = {
     ),
   SHUTDOWN_GRACE_MS: int('SHUTDOWN_GRACE_MS', 10_000, 0, 300_000),
   STATE_PATH: optional.transform((v) => v ?? './data/focus-for-slack.sqlite'),
+  REDIS_URL: optional.refine(
+    (v) => v === undefined || /^rediss?:\/\/[^\s]+$/.test(v),
+    'REDIS_URL must be a redis:// or rediss:// URL',
+  ),
+  REDIS_KEY_PREFIX: optional.transform((v) => v ?? 'focus:'),
+  POLLER_LEASE_SECONDS: int('POLLER_LEASE_SECONDS', 15, 1, 600),
   SUBSCRIPTION_POLL_SECONDS: int('SUBSCRIPTION_POLL_SECONDS', 60, 1, 86_400),
   SUBSCRIPTION_POST_INTERVAL_MS: int('SUBSCRIPTION_POST_INTERVAL_MS', 1_000, 0, 60_000),
   NODE_ENV: optional,
@@ -269,7 +282,12 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         pollSeconds: e.SUBSCRIPTION_POLL_SECONDS,
         postIntervalMs: e.SUBSCRIPTION_POST_INTERVAL_MS,
       },
-      state: { path: e.STATE_PATH },
+      state: {
+        path: e.STATE_PATH,
+        redisUrl: e.REDIS_URL,
+        redisPrefix: e.REDIS_KEY_PREFIX,
+        leaseSeconds: e.POLLER_LEASE_SECONDS,
+      },
       logLevel: e.LOG_LEVEL,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       production,
@@ -289,5 +307,11 @@ export function secretsOf(config: Config): string[] {
   if (mode.kind !== 'console') secrets.push(mode.botToken);
   if (mode.kind === 'http') secrets.push(mode.signingSecret);
   if (mode.kind === 'socket') secrets.push(mode.appToken);
+  const redis = config.state.redisUrl;
+  if (redis) {
+    secrets.push(redis);
+    const password = /^rediss?:\/\/[^/@]*:([^@/]+)@/.exec(redis)?.[1];
+    if (password) secrets.push(password, decodeURIComponent(password));
+  }
   return secrets.filter((s): s is string => s !== undefined && s.length >= 4);
 }

@@ -44,6 +44,9 @@ export class Metrics {
   private readonly subscriptionPosts: Counter<'result'>;
   private readonly deliveryLag: Histogram;
   private readonly focusPauses: Counter;
+  private readonly sharedStoreUp: Gauge;
+  private readonly stateFallback: Gauge;
+  private readonly leaseHeld: Gauge;
   private pausedUntilMs = 0;
 
   constructor(options: MetricsOptions = {}) {
@@ -135,6 +138,21 @@ export class Metrics {
         this.set(Math.max(0, pausedUntil() - Date.now()) / 1000);
       },
     });
+    this.sharedStoreUp = new Gauge({
+      name: 'focus_slack_redis_up',
+      help: 'Whether the connection to Redis (REDIS_URL) is up (absent without Redis).',
+      registers,
+    });
+    this.stateFallback = new Gauge({
+      name: 'focus_slack_state_fallback',
+      help: '1 while dedupe and unfurl memory answer from this process because Redis does not.',
+      registers,
+    });
+    this.leaseHeld = new Gauge({
+      name: 'focus_slack_poller_lease_held',
+      help: '1 while this replica holds the subscriptions poller lease (polls and posts).',
+      registers,
+    });
     this.deliveryLag = new Histogram({
       name: 'focus_slack_subscription_delivery_lag_seconds',
       help: 'From a recording’s start to its post in the channel.',
@@ -147,6 +165,21 @@ export class Metrics {
   readonly focusPause = (untilMs: number): void => {
     if (untilMs > this.pausedUntilMs + 1) this.focusPauses.inc();
     this.pausedUntilMs = Math.max(this.pausedUntilMs, untilMs);
+  };
+
+  /** For `openRedisState`'s `onStatus`. */
+  readonly redisStatus = (status: 'up' | 'down'): void => {
+    this.sharedStoreUp.set(status === 'up' ? 1 : 0);
+  };
+
+  /** For `ResilientStore`'s `onOutage`. */
+  readonly stateOutage = (down: boolean): void => {
+    this.stateFallback.set(down ? 1 : 0);
+  };
+
+  /** For the lease keeper's `onChange`. */
+  readonly lease = (token: number | undefined): void => {
+    this.leaseHeld.set(token === undefined ? 0 : 1);
   };
 
   /** For the subscriptions poller's `onPoll`. */

@@ -43,7 +43,12 @@ describe('loadConfig', () => {
       surfaces: { unfurlInSharedChannels: false, watchChannelIds: [] },
       logLevel: 'info',
       shutdownGraceMs: 10_000,
-      state: { path: './data/focus-for-slack.sqlite' },
+      state: {
+        path: './data/focus-for-slack.sqlite',
+        redisUrl: undefined,
+        redisPrefix: 'focus:',
+        leaseSeconds: 15,
+      },
       subscriptions: { pollSeconds: 60, postIntervalMs: 1_000 },
       production: false,
     });
@@ -197,6 +202,15 @@ describe('loadConfig', () => {
       for (const secret of SECRETS) expect(text).not.toContain(secret);
       expect(text).not.toContain('SECRET-');
     }
+  });
+
+  it('REDIS_URL: a redis URL, a secret (and its password) for the scrubber, never echoed when wrong', () => {
+    const url = 'redis://:s3cr%21t-pw@redis.internal:6379/0';
+    const c = ok({ REDIS_URL: url, REDIS_KEY_PREFIX: '{focus}:' });
+    expect(c.state).toMatchObject({ redisUrl: url, redisPrefix: '{focus}:' });
+    expect(secretsOf(c)).toEqual(expect.arrayContaining([url, 's3cr%21t-pw', 's3cr!t-pw']));
+    const found = problems({ REDIS_URL: 'http://:hunter22@host' });
+    expect(found).toEqual(['REDIS_URL must be a redis:// or rediss:// URL']);
   });
 
   it('secretsOf lists the configured secrets for the log scrubber', () => {

@@ -37,6 +37,11 @@ export interface PollerOptions {
    * polls in between stop at the first page with nothing unseen.
    */
   sweepEveryPolls?: number;
+  /**
+   * Whether this replica may poll and post now (it holds the poller lease). Checked before each
+   * poll and each post; absent: always (one replica).
+   */
+  holdsLease?: () => boolean;
   now?: () => Date;
   onPoll?: (poll: PollReport) => void;
   onPost?: (result: 'ok' | 'failed' | 'stopped', lagSeconds?: number) => void;
@@ -112,6 +117,9 @@ export class SubscriptionPoller {
   }
 
   private async pollOnce(): Promise<PollReport> {
+    if (this.options.holdsLease && !this.options.holdsLease()) {
+      return { ok: true, subscriptions: 0, endpoints: 0, focusCalls: 0, queued: 0, durationMs: 0 };
+    }
     const started = performance.now();
     const report: PollReport = {
       ok: true,
@@ -272,6 +280,8 @@ export class SubscriptionPoller {
     const { post, summarised } = capPosts(news);
     let posted = 0;
     for (const recording of post) {
+      // Another replica took the lease (this one was cut off): it posts the rest.
+      if (this.options.holdsLease && !this.options.holdsLease()) return posted;
       const result = await publisher.recording(sub, recording, followed);
       if (!result.ok) return this.failed(sub, result, posted);
       await this.mark(sub, recording);

@@ -78,7 +78,13 @@ export async function redisCommand(url: string, args: string[]): Promise<unknown
   }
 }
 
-export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
+/**
+ * A redis-server of the test's own. `persist`: with an append-only file synced on every write,
+ * as production runs it, so a killed and restarted server keeps its data.
+ */
+export async function startRedisServer(
+  options: { password?: string; persist?: boolean } = {},
+): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'focus-redis-'));
   let port = 0;
   let child: ChildProcess | undefined;
@@ -86,7 +92,7 @@ export async function startRedisServer(options: { password?: string } = {}): Pro
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     port = await freePort();
     try {
-      child = await spawnServer(port, dir, options.password);
+      child = await spawnServer(port, dir, options.password, options.persist);
     } catch (error) {
       lastError = error; // the port was taken between the probe and the start: another one
     }
@@ -108,12 +114,17 @@ export async function startRedisServer(options: { password?: string } = {}): Pro
       await stopChild(current, 'SIGKILL');
     },
     async restart() {
-      current = await spawnServer(port, dir, options.password);
+      current = await spawnServer(port, dir, options.password, options.persist);
     },
   };
 }
 
-function spawnServer(port: number, dir: string, password: string | undefined): Promise<ChildProcess> {
+function spawnServer(
+  port: number,
+  dir: string,
+  password: string | undefined,
+  persist = false,
+): Promise<ChildProcess> {
   const args = [
     '--port',
     String(port),
@@ -122,7 +133,8 @@ function spawnServer(port: number, dir: string, password: string | undefined): P
     '--save',
     '',
     '--appendonly',
-    'no',
+    persist ? 'yes' : 'no',
+    ...(persist ? ['--appendfsync', 'always'] : []),
     '--bind',
     '127.0.0.1',
   ];

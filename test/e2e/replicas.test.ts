@@ -1,0 +1,191 @@
+/**
+ * Two replicas behave as one: two apps (their own HTTP ports), one Redis (a real redis-server),
+ * one fake Slack, one simulator. A retried event that lands on the other replica is answered
+ * once; a link pasted twice is previewed once; every new recording is posted once, by the
+ * replica holding the poller lease, and when that one stops the other takes over. Redis killed
+ * under a burst of lookups: every lookup is still answered, and subscriptions resume after.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, startApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { FIXTURES } from '../../src/sandbox/index.js';
+import { type FakeSlack, signSlackRequest, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.js';
+import { startSimulator } from '../helpers/focus.js';
+import { BOT_TOKEN, SECRET } from '../helpers/harness.js';
+import { type RedisServer, redisServerInstalled, startRedisServer, uniquePrefix } from '../helpers/redis.js';
+import { tempStatePath } from '../helpers/state.js';
+
+const JANE = FIXTURES.jane.phone;
+const available = redisServerInstalled() || Boolean(process.env.CI);
+
+describe.skipIf(!available)('two replicas on one Redis', () => {
+  let redis: RedisServer;
+  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  let slack: FakeSlack;
+  const apps: RunningApp[] = [];
+  const logs: string[][] = [];
+  const prefix = uniquePrefix('replicas');
+
+  async function replica(): Promise<RunningApp> {
+    const loaded = loadConfig({
+      FOCUS_BASE_URL: sim.url,
+      FOCUS_CLIENT_ID: String(sim.credentials.clientId),
+      FOCUS_API_KEY: sim.credentials.apiKey,
+      FOCUS_USERNAME: sim.credentials.username,
+      FOCUS_PORTAL_URL: 'https://portal.focus.test',
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: '0',
+      STATE_PATH: tempStatePath().path,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: prefix,
+      POLLER_LEASE_SECONDS: '2',
+      SUBSCRIPTION_POLL_SECONDS: '1',
+      SUBSCRIPTION_POST_INTERVAL_MS: '0',
+      FOCUS_TIMEOUT_MS: '3000',
+    });
+    if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+    const lines: string[] = [];
+    logs.push(lines);
+    const app = await startApp(loaded.config, createLogger({ level: 'info', write: (l) => lines.push(l) }));
+    apps.push(app);
+    return app;
+  }
+  const base = (app: RunningApp) => `http://127.0.0.1:${app.slack?.port}`;
+  async function post(app: RunningApp, body: string, extra: Record<string, string> = {}) {
+    const res = await fetch(`${base(app)}/slack/events`, {
+      method: 'POST',
+      body,
+      headers: { ...signSlackRequest(SECRET, body), ...extra },
+    });
+    await res.text();
+    return res.status;
+  }
+  const event = (e: Record<string, unknown>, eventId: string) =>
+    JSON.stringify({
+      token: 't',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      type: 'event_callback',
+      event_id: eventId,
+      event_time: 1,
+      event: e,
+    });
+  const json = { 'content-type': 'application/json' };
+  const postsIn = (channel: string) =>
+    slack
+      .callsOf('chat.postMessage')
+      .filter((c) => c.body.channel === channel)
+      .map((c) => String(c.body.text));
+  async function until(check: () => boolean, ms: number) {
+    const deadline = Date.now() + ms;
+    while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  }
+
+  beforeAll(async () => {
+    redis = await startRedisServer({ persist: true });
+    sim = await startSimulator();
+    slack = await startFakeSlack();
+    slack.on('conversations.info', (body) => ({ channel: { id: body.channel, is_ext_shared: false } }));
+    await replica();
+    await replica();
+  }, 30_000);
+  afterAll(async () => {
+    for (const app of apps) await app.stop().catch(() => {});
+    await sim?.close();
+    await slack?.close();
+    await redis?.stop();
+  });
+
+  it('a retried event answered by one replica is not answered again by the other', async () => {
+    const [a, b] = apps as [RunningApp, RunningApp];
+    const mention = {
+      type: 'app_mention',
+      user: 'U1',
+      text: `<@UBOT> +${JANE}`,
+      ts: '1.0001',
+      channel: 'CREP1',
+      event_ts: '1.0001',
+    };
+    expect(await post(a, event(mention, 'EvREPLICA1'), json)).toBe(200);
+    expect(
+      await post(b, event(mention, 'EvREPLICA1'), {
+        ...json,
+        'x-slack-retry-num': '1',
+        'x-slack-retry-reason': 'http_timeout',
+      }),
+    ).toBe(200);
+    await until(() => postsIn('CREP1').length >= 1, 5_000);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(postsIn('CREP1')).toHaveLength(1);
+  });
+
+  it('a link pasted in one channel is previewed once, whichever replica gets each event', async () => {
+    const [a, b] = apps as [RunningApp, RunningApp];
+    const url = `https://portal.focus.test/recordings/${FIXTURES.jane.recordingIds[1]}`;
+    const shared = (ts: string) => ({
+      type: 'link_shared',
+      channel: 'CREP2',
+      user: 'U1',
+      message_ts: ts,
+      event_ts: ts,
+      links: [{ domain: 'portal.focus.test', url }],
+    });
+    const before = slack.callsOf('chat.unfurl').length;
+    await post(a, event(shared('2.0001'), 'EvLINK1'), json);
+    await until(() => slack.callsOf('chat.unfurl').length > before, 5_000);
+    await post(b, event(shared('2.0002'), 'EvLINK2'), json);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(slack.callsOf('chat.unfurl')).toHaveLength(before + 1);
+  });
+
+  it('every new recording is posted once across both replicas; when the poller stops, the other takes over', async () => {
+    const [a] = apps as [RunningApp, RunningApp];
+    const body = slashCommandBody(`subscribe +${JANE}`, slack.responseUrl(), { channel_id: 'CREP3' });
+    expect(await post(a, body)).toBe(200);
+    expect(String((await slack.nextResponse()).body.text)).toContain('Subscribed');
+    const first = Array.from({ length: 3 }, () => sim.addRecording({ phone: JANE }));
+    await until(() => postsIn('CREP3').length >= 3, 10_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(postsIn('CREP3')).toHaveLength(3);
+
+    // The lease holder stops (a deploy): the other replica polls and posts from now on.
+    const holder =
+      apps.find((_app, i) => logs[i]?.some((l) => l.includes('"event":"lease_acquired"')) ?? false) ??
+      apps[0];
+    const other = apps.find((app) => app !== holder) as RunningApp;
+    await holder?.stop();
+    apps.splice(apps.indexOf(holder as RunningApp), 1);
+    const started = Date.now();
+    const later = Array.from({ length: 2 }, () => sim.addRecording({ phone: JANE }));
+    await until(() => postsIn('CREP3').length >= 5, 10_000);
+    const takeoverS = (Date.now() - started) / 1000;
+    await new Promise((r) => setTimeout(r, 1_500));
+    const texts = postsIn('CREP3');
+    expect(texts).toHaveLength(5);
+    for (const r of [...first, ...later])
+      expect(texts.filter((t) => t.includes(`${r.interactionId}`))).toHaveLength(1);
+    expect(takeoverS).toBeLessThan(2 * 2 + 2); // two lease periods, plus a poll
+    expect(other).toBeDefined();
+  }, 40_000);
+
+  it('Redis killed under a burst of lookups: every lookup is answered; back up, subscriptions resume', async () => {
+    const app = apps[0] as RunningApp;
+    await redis.kill();
+    const urls = Array.from({ length: 500 }, () => slack.responseUrl());
+    const statuses = await Promise.all(
+      urls.map((url, i) => post(app, slashCommandBody(`+${JANE}`, url, { user_id: `UB${i}` }))),
+    );
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    const answers = await Promise.all(urls.map((url) => slack.responseAt(url, 15_000)));
+    expect(answers.every((a) => String(a.body.text).includes('Jane Smith'))).toBe(true);
+    expect(logs.flat().some((l) => l.includes('"event":"state.shared_store_down"'))).toBe(true);
+
+    await redis.restart();
+    const r = sim.addRecording({ phone: JANE });
+    await until(() => postsIn('CREP3').some((t) => t.includes(`${r.interactionId}`)), 20_000);
+    expect(postsIn('CREP3').filter((t) => t.includes(`${r.interactionId}`))).toHaveLength(1);
+  }, 60_000);
+});
