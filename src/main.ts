@@ -63,7 +63,9 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((error: unknown) => {
   // A state file that cannot be used is configuration to fix, like a bad variable: exit 2.
   if (error instanceof StateError) {
-    process.stderr.write(`Focus for Slack cannot start. Fix the state store (STATE_PATH or REDIS_URL):\n  - ${error.message}\n`);
+    process.stderr.write(
+      `Focus for Slack cannot start. Fix the state store (STATE_PATH or REDIS_URL):\n  - ${error.message}\n`,
+    );
     process.exit(2);
   }
   process.stderr.write(

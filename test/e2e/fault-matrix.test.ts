@@ -141,7 +141,8 @@ describe('fault matrix', () => {
         h.sim.setFaults({ ...CLEAR, forceEndpoints: undefined });
       }
       // A Retry-After pauses every Focus call of the app: let it pass, so the next row meets its own fault.
-      if (faults.retryAfter) await new Promise((r) => setTimeout(r, (faults.retryAfter as number) * 1000 + 200));
+      if (faults.retryAfter)
+        await new Promise((r) => setTimeout(r, (faults.retryAfter as number) * 1000 + 200));
       expect((await fetch(`${h.base}/healthz`)).status).toBe(200);
     },
   );
