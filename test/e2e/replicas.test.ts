@@ -189,3 +189,114 @@ describe.skipIf(!available)('two replicas on one Redis', () => {
     expect(postsIn('CREP3').filter((t) => t.includes(`${r.interactionId}`))).toHaveLength(1);
   }, 60_000);
 });
+
+describe.skipIf(!available)('two replica processes: the lease holder killed mid-delivery', () => {
+  it('the other takes over within two lease periods; every recording posted, at most one twice', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const { createServer } = await import('node:net');
+    const redis = await startRedisServer({ persist: true });
+    const sim = await startSimulator();
+    const slack = await startFakeSlack();
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const children: Array<ReturnType<typeof spawn>> = [];
+    const freePort = () =>
+      new Promise<number>((resolve) => {
+        const server = createServer();
+        server.listen(0, '127.0.0.1', () => {
+          const { port } = server.address() as { port: number };
+          server.close(() => resolve(port));
+        });
+      });
+    const start = async () => {
+      const port = await freePort();
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH,
+          FOCUS_BASE_URL: sim.url,
+          FOCUS_CLIENT_ID: String(sim.credentials.clientId),
+          FOCUS_API_KEY: sim.credentials.apiKey,
+          FOCUS_USERNAME: sim.credentials.username,
+          SLACK_BOT_TOKEN: BOT_TOKEN,
+          SLACK_SIGNING_SECRET: SECRET,
+          SLACK_API_URL: slack.apiUrl,
+          PORT: String(port),
+          REDIS_URL: redis.url,
+          POLLER_LEASE_SECONDS: '2',
+          SUBSCRIPTION_POLL_SECONDS: '1',
+          SUBSCRIPTION_POST_INTERVAL_MS: '150',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: 'ignore',
+      });
+      children.push(child);
+      for (let i = 0; i < 100; i++) {
+        if (
+          await fetch(`http://127.0.0.1:${port}/healthz`).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return { child, port };
+    };
+    const holds = async (port: number) =>
+      /^focus_slack_poller_lease_held 1$/m.test(
+        await fetch(`http://127.0.0.1:${port}/metrics`).then(
+          (r) => r.text(),
+          () => '',
+        ),
+      );
+    const posted = () =>
+      slack
+        .callsOf('chat.postMessage')
+        .filter((c) => c.body.channel === 'CKILL2')
+        .map((c) => Number(/New recording (\d+)/.exec(String(c.body.text))?.[1]));
+    try {
+      const a = await start();
+      const b = await start();
+      const body = slashCommandBody(`subscribe +${JANE}`, slack.responseUrl(), { channel_id: 'CKILL2' });
+      await fetch(`http://127.0.0.1:${a.port}/slack/events`, {
+        method: 'POST',
+        body,
+        headers: signSlackRequest(SECRET, body),
+      });
+      expect(String((await slack.nextResponse()).body.text)).toContain('Subscribed');
+      let holder: typeof a | undefined;
+      for (let i = 0; i < 50 && !holder; i++) {
+        holder = (await holds(a.port)) ? a : (await holds(b.port)) ? b : undefined;
+        if (!holder) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(holder).toBeDefined();
+      const other = holder === a ? b : a;
+      const since = Date.now();
+      await new Promise((r) => setTimeout(r, 50));
+      const added = Array.from({ length: 10 }, (_, i) =>
+        sim.addRecording({ phone: JANE, startsAt: since + 5 * (i + 1) }),
+      );
+      const deadline = Date.now() + 15_000;
+      while (posted().length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      holder?.child.kill('SIGKILL');
+      const killedAt = Date.now();
+      let takeoverS = Number.NaN;
+      while (Date.now() < killedAt + 20_000) {
+        if (Number.isNaN(takeoverS) && (await holds(other.port))) takeoverS = (Date.now() - killedAt) / 1000;
+        if (new Set(posted()).size >= 10) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await new Promise((r) => setTimeout(r, 1_500));
+      const ids = posted();
+      expect(new Set(ids)).toEqual(new Set(added.map((r) => r.interactionId)));
+      expect(ids.length - new Set(ids).size).toBeLessThanOrEqual(1);
+      expect(takeoverS).toBeLessThanOrEqual(2 * 2);
+    } finally {
+      for (const child of children) child.kill('SIGKILL');
+      await sim.close();
+      await slack.close();
+      await redis.stop();
+    }
+  }, 60_000);
+});
