@@ -5,10 +5,10 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/helpers/ports.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -31,18 +31,6 @@ const CLOCK_TICKS = 100;
 /** Kills every child still running (on error or exit of the bench). */
 export function killAll(): void {
   for (const child of running) child.kill('SIGKILL');
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The node arguments of `npm start` (`node <args>`), e.g. `['--max-old-space-size=160', '--import', 'tsx', 'src/main.ts']`. */

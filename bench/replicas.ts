@@ -14,10 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFocusSimulator } from '../src/sandbox/index.js';
 import { signSlackRequest } from '../test/helpers/fake-slack.js';
+import { freePort } from '../test/helpers/ports.js';
 import { startBenchSlack } from './fake-slack.js';
 import { knownNumbers } from './numbers.js';
 import { throughput } from './phases.js';
-import { freePort, killAll, productionArgs, startChild } from './processes.js';
+import { killAll, productionArgs, startChild } from './processes.js';
 import { SlackDriver } from './slack-driver.js';
 import { round } from './stats.js';
 

@@ -2,15 +2,12 @@
  * Hardening of the HTTP receiver and the Web API client: malformed but signed bodies,
  * timestamps out of the window, replayed requests, and one method's rate limit.
  */
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/sandbox/index.js';
+import { appEnv, startAppProcess } from '../helpers/app-process.js';
 import { signSlackRequest, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.js';
 import { startSimulator } from '../helpers/focus.js';
-import { BOT_TOKEN, type Harness, SECRET, startHarness } from '../helpers/harness.js';
-import { tempStatePath } from '../helpers/state.js';
+import { type Harness, SECRET, startHarness } from '../helpers/harness.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
@@ -239,61 +236,19 @@ describe('a rate limit on one Slack method', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 describe('the process', () => {
   it('survives signed null bodies (JSON and form) and keeps answering /healthz', async () => {
     const sim = await startSimulator();
     const slack = await startFakeSlack();
-    const port = await freePort();
-    const root = fileURLToPath(new URL('../../', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        FOCUS_BASE_URL: sim.url,
-        FOCUS_CLIENT_ID: String(sim.credentials.clientId),
-        FOCUS_API_KEY: sim.credentials.apiKey,
-        FOCUS_USERNAME: sim.credentials.username,
-        SLACK_BOT_TOKEN: BOT_TOKEN,
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        PORT: String(port),
-        LOG_LEVEL: 'info',
-        STATE_PATH: tempStatePath().path,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d) => {
-      output += d;
-    });
-    child.stderr.on('data', (d) => {
-      output += d;
-    });
-    const base = `http://127.0.0.1:${port}`;
+    const { child, base, output } = await startAppProcess(appEnv(sim, slack));
     try {
-      for (let i = 0; i < 100; i++) {
-        const ok = await fetch(`${base}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (ok) break;
-        await sleep(100);
-      }
       expect(await postSigned(base, 'null', JSON_TYPE)).toBe(400);
       expect(await postSigned(base, 'payload=null', FORM)).toBe(400);
       await sleep(200);
-      expect(child.exitCode, output).toBeNull();
+      expect(child.exitCode, output()).toBeNull();
       await expectServing(base);
-      expect(output).toContain('"event":"slack.malformed_request"');
-      expect(output).not.toContain(SECRET);
+      expect(output()).toContain('"event":"slack.malformed_request"');
+      expect(output()).not.toContain(SECRET);
     } finally {
       child.kill('SIGKILL');
       await sim.close();

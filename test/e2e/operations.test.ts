@@ -1,13 +1,10 @@
 /** Readiness, metrics, logs and graceful shutdown. */
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/sandbox/index.js';
+import { appEnv, startAppProcess } from '../helpers/app-process.js';
 import { signSlackRequest, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.js';
 import { startSimulator } from '../helpers/focus.js';
 import { BOT_TOKEN, type Harness, SECRET, startHarness } from '../helpers/harness.js';
-import { tempStatePath } from '../helpers/state.js';
 
 describe('readiness and metrics', () => {
   let h: Harness;
@@ -60,68 +57,25 @@ describe('wrong Focus credentials', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 /** The app as its own process (as `npm start` runs it), pointed at a simulator and a fake Slack. */
 async function spawnApp(env: Record<string, string> = {}) {
   const sim = await startSimulator();
   const slack = await startFakeSlack();
-  const port = await freePort();
-  const root = fileURLToPath(new URL('../../', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      FOCUS_BASE_URL: sim.url,
-      FOCUS_CLIENT_ID: String(sim.credentials.clientId),
-      FOCUS_API_KEY: sim.credentials.apiKey,
-      FOCUS_USERNAME: sim.credentials.username,
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-      STATE_PATH: tempStatePath().path,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => {
-    output += d;
-  });
-  child.stderr.on('data', (d) => {
-    output += d;
-  });
-  const exited = new Promise<number | null>((r) => child.on('close', r));
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const app = await startAppProcess(appEnv(sim, slack, env));
   const command = (text: string) => {
     const body = slashCommandBody(text, slack.responseUrl());
-    return fetch(`http://127.0.0.1:${port}/slack/events`, {
+    return fetch(`${app.base}/slack/events`, {
       method: 'POST',
       body,
       headers: signSlackRequest(SECRET, body),
     });
   };
   const stop = async () => {
-    child.kill('SIGKILL');
+    app.child.kill('SIGKILL');
     await sim.close();
     await slack.close();
   };
-  return { sim, slack, child, exited, command, output: () => output, stop };
+  return { sim, slack, child: app.child, exited: app.exited, command, output: app.output, stop };
 }
 
 describe('graceful shutdown', () => {

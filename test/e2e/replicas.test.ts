@@ -5,16 +5,17 @@
  * replica holding the poller lease, and when that one stops the other takes over. Redis killed
  * under a burst of lookups: every lookup is still answered, and subscriptions resume after.
  */
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { FIXTURES } from '../../src/sandbox/index.js';
+import { appEnv, startAppProcess } from '../helpers/app-process.js';
 import { type FakeSlack, signSlackRequest, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.js';
 import { startSimulator } from '../helpers/focus.js';
-import { BOT_TOKEN, SECRET } from '../helpers/harness.js';
+import { SECRET } from '../helpers/harness.js';
 import { type RedisServer, redisServerInstalled, startRedisServer, uniquePrefix } from '../helpers/redis.js';
-import { tempStatePath } from '../helpers/state.js';
 
 const JANE = FIXTURES.jane.phone;
 const available = redisServerInstalled() || Boolean(process.env.CI);
@@ -29,16 +30,9 @@ describe.skipIf(!available)('two replicas on one Redis', () => {
 
   async function replica(): Promise<RunningApp> {
     const loaded = loadConfig({
-      FOCUS_BASE_URL: sim.url,
-      FOCUS_CLIENT_ID: String(sim.credentials.clientId),
-      FOCUS_API_KEY: sim.credentials.apiKey,
-      FOCUS_USERNAME: sim.credentials.username,
+      ...appEnv(sim, slack),
       FOCUS_PORTAL_URL: 'https://portal.focus.test',
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
       PORT: '0',
-      STATE_PATH: tempStatePath().path,
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: prefix,
       POLLER_LEASE_SECONDS: '2',
@@ -192,56 +186,22 @@ describe.skipIf(!available)('two replicas on one Redis', () => {
 
 describe.skipIf(!available)('two replica processes: the lease holder killed mid-delivery', () => {
   it('the other takes over within two lease periods; every recording posted, at most one twice', async () => {
-    const { spawn } = await import('node:child_process');
-    const { fileURLToPath } = await import('node:url');
-    const { createServer } = await import('node:net');
     const redis = await startRedisServer({ persist: true });
     const sim = await startSimulator();
     const slack = await startFakeSlack();
-    const root = fileURLToPath(new URL('../../', import.meta.url));
-    const children: Array<ReturnType<typeof spawn>> = [];
-    const freePort = () =>
-      new Promise<number>((resolve) => {
-        const server = createServer();
-        server.listen(0, '127.0.0.1', () => {
-          const { port } = server.address() as { port: number };
-          server.close(() => resolve(port));
-        });
-      });
+    const children: ChildProcess[] = [];
     const start = async () => {
-      const port = await freePort();
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-        cwd: root,
-        env: {
-          PATH: process.env.PATH,
-          FOCUS_BASE_URL: sim.url,
-          FOCUS_CLIENT_ID: String(sim.credentials.clientId),
-          FOCUS_API_KEY: sim.credentials.apiKey,
-          FOCUS_USERNAME: sim.credentials.username,
-          SLACK_BOT_TOKEN: BOT_TOKEN,
-          SLACK_SIGNING_SECRET: SECRET,
-          SLACK_API_URL: slack.apiUrl,
-          PORT: String(port),
+      const app = await startAppProcess(
+        appEnv(sim, slack, {
           REDIS_URL: redis.url,
           POLLER_LEASE_SECONDS: '2',
           SUBSCRIPTION_POLL_SECONDS: '1',
           SUBSCRIPTION_POST_INTERVAL_MS: '150',
           LOG_LEVEL: 'warn',
-        },
-        stdio: 'ignore',
-      });
-      children.push(child);
-      for (let i = 0; i < 100; i++) {
-        if (
-          await fetch(`http://127.0.0.1:${port}/healthz`).then(
-            (r) => r.ok,
-            () => false,
-          )
-        )
-          break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      return { child, port };
+        }),
+      );
+      children.push(app.child);
+      return app;
     };
     const holds = async (port: number) =>
       /^focus_slack_poller_lease_held 1$/m.test(

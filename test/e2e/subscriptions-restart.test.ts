@@ -1,19 +1,12 @@
-/**
- * Subscriptions across restarts: the state file is the memory. A restart between polls loses
- * and doubles nothing; a process killed (SIGKILL) in the middle of a burst of posts, started
- * again on the same file, posts everything, at most the one post in flight twice.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { FIXTURES } from '../../src/sandbox/index.js';
+import { appEnv, startAppProcess } from '../helpers/app-process.js';
 import { type FakeSlack, signSlackRequest, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.js';
 import { startSimulator } from '../helpers/focus.js';
-import { BOT_TOKEN, SECRET } from '../helpers/harness.js';
+import { SECRET } from '../helpers/harness.js';
 import { tempStatePath } from '../helpers/state.js';
 
 const JANE = FIXTURES.jane.phone;
@@ -22,34 +15,14 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-function envFor(
+/** The same state file, polled every second, quiet logs. */
+const envFor = (
   sim: Awaited<ReturnType<typeof startSimulator>>,
   slack: FakeSlack,
   statePath: string,
-  port: number,
-) {
-  return {
-    FOCUS_BASE_URL: sim.url,
-    FOCUS_CLIENT_ID: String(sim.credentials.clientId),
-    FOCUS_API_KEY: sim.credentials.apiKey,
-    FOCUS_USERNAME: sim.credentials.username,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    PORT: String(port),
-    STATE_PATH: statePath,
-    SUBSCRIPTION_POLL_SECONDS: '1',
-    LOG_LEVEL: 'warn',
-  };
-}
+  extra: Record<string, string> = {},
+) =>
+  appEnv(sim, slack, { STATE_PATH: statePath, SUBSCRIPTION_POLL_SECONDS: '1', LOG_LEVEL: 'warn', ...extra });
 
 async function subscribe(port: number, slack: FakeSlack, channel: string) {
   const body = slashCommandBody(`subscribe +${JANE}`, slack.responseUrl(), { channel_id: channel });
@@ -85,7 +58,7 @@ describe('subscriptions across restarts', () => {
       () => state.remove(),
     );
     const start = async () => {
-      const loaded = loadConfig(envFor(sim, slack, state.path, 0));
+      const loaded = loadConfig(envFor(sim, slack, state.path, { PORT: '0' }));
       if (!loaded.ok) throw new Error(loaded.problems.join('; '));
       const app: RunningApp = await startApp(
         loaded.config,
@@ -118,30 +91,14 @@ describe('subscriptions across restarts', () => {
       () => slack.close(),
       () => state.remove(),
     );
-    const root = fileURLToPath(new URL('../../', import.meta.url));
-    const spawnApp = async (): Promise<{ child: ChildProcess; port: number }> => {
-      const port = await freePort();
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-        cwd: root,
-        env: {
-          PATH: process.env.PATH,
-          ...envFor(sim, slack, state.path, port),
-          SUBSCRIPTION_POST_INTERVAL_MS: '150',
-        },
-        stdio: 'ignore',
-      });
+    const spawnApp = async () => {
+      const app = await startAppProcess(
+        envFor(sim, slack, state.path, { SUBSCRIPTION_POST_INTERVAL_MS: '150' }),
+      );
       cleanups.push(() => {
-        child.kill('SIGKILL');
+        app.child.kill('SIGKILL');
       });
-      for (let i = 0; i < 100; i++) {
-        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (ok) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      return { child, port };
+      return app;
     };
     const first = await spawnApp();
     await subscribe(first.port, slack, 'CKILL');
