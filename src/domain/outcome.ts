@@ -1,6 +1,7 @@
 /**
  * What a lookup produced. Rendering sees only these values, never an exception.
  */
+import { AppError } from './errors.js';
 import type { Page, Person, PortalUser, Recording, RecordingComment, RetentionGroup } from './focus.js';
 import type { FocusLookupRequest, PhoneNumber } from './request.js';
 
@@ -16,6 +17,24 @@ export type FocusErrorCode =
 
 /** Why a lookup failed: Focus's codes, `restarting` (cut short by a shutdown), `internal` (a bug of ours). */
 export type FailureCode = FocusErrorCode | 'restarting' | 'internal';
+
+const KNOWN_FAILURES: Record<Exclude<FailureCode, 'internal'>, true> = {
+  auth_failed: true,
+  forbidden: true,
+  not_found: true,
+  rate_limited: true,
+  unavailable: true,
+  timeout: true,
+  bad_response: true,
+  restarting: true,
+};
+
+/** The code an error carries (a Focus failure, a deadline, a shutdown); anything else is `internal`: a bug. */
+export function failureCodeOf(error: unknown): FailureCode {
+  return error instanceof AppError && Object.hasOwn(KNOWN_FAILURES, error.code)
+    ? (error.code as FailureCode)
+    : 'internal';
+}
 
 export type LookupResult =
   | {

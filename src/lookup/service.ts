@@ -5,7 +5,7 @@
 import { AppError } from '../domain/errors.js';
 import { Limiter } from '../domain/limiter.js';
 import type { Logger } from '../domain/logger.js';
-import type { FailureCode, LookupOutcome } from '../domain/outcome.js';
+import { failureCodeOf, type LookupOutcome } from '../domain/outcome.js';
 import type { FocusLookupRequest } from '../domain/request.js';
 import type { FocusCache } from '../focus/cache.js';
 import { FocusError } from '../focus/errors.js';
@@ -71,7 +71,7 @@ export class LookupService {
       // A bulkhead: a burst of thousands of lookups holds memory for a few hundred at a time.
       return await Promise.race([this.gate.run(() => dispatch(ctx, request), stop.signal), cutShort]);
     } catch (error) {
-      const code = failureCode(error);
+      const code = failureCodeOf(error);
       const fields = { requestId: meta.requestId, kind: request.kind, code, error };
       if (code === 'internal') logger.error('lookup.bug', { ...fields, stack: (error as Error)?.stack });
       else logger.warn('lookup.failed', fields);
@@ -119,11 +119,4 @@ function dispatch(ctx: LookupContext, request: FocusLookupRequest): Promise<Look
 
 function restarting(): AppError {
   return new AppError('restarting', 'the app is shutting down');
-}
-
-function failureCode(error: unknown): FailureCode {
-  if (error instanceof FocusError) return error.code;
-  if (error instanceof AppError && (error.code === 'timeout' || error.code === 'restarting'))
-    return error.code;
-  return 'internal';
 }

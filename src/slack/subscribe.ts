@@ -4,8 +4,7 @@
  * access policy allows. Subscribing and unsubscribing answer in the channel, so its members see
  * who made the channel follow what; the list answers only the asker.
  */
-import { AppError } from '../domain/errors.js';
-import type { FailureCode } from '../domain/outcome.js';
+import { failureCodeOf } from '../domain/outcome.js';
 import type { SubscriptionCommand } from '../domain/subscription.js';
 import type { Card } from '../render/blocks.js';
 import { failureCard, invalidCard, noticeCard } from '../render/status.js';
@@ -20,15 +19,6 @@ export interface SubscribeDeps {
   connect: ConnectChannels;
   inSharedChannels: boolean;
 }
-
-const FOCUS_CODES = new Set([
-  'auth_failed',
-  'forbidden',
-  'rate_limited',
-  'unavailable',
-  'timeout',
-  'bad_response',
-]);
 
 interface Reply {
   card: Card;
@@ -103,8 +93,6 @@ async function run(
     }
   } catch (error) {
     request.logger.error('subscriptions.command_failed', { command: command.kind, error });
-    const code =
-      error instanceof AppError && FOCUS_CODES.has(error.code) ? (error.code as FailureCode) : 'internal';
-    return only(failureCard(code, request.requestId));
+    return only(failureCard(failureCodeOf(error), request.requestId));
   }
 }

@@ -1,3 +1,8 @@
+/**
+ * Subscriptions across restarts: the state file is the memory. A restart between polls loses
+ * and doubles nothing; a process killed (SIGKILL) in the middle of a burst of posts, started
+ * again on the same file, posts everything, at most the one post in flight twice.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
