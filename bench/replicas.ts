@@ -19,6 +19,7 @@ import { startBenchSlack } from './fake-slack.js';
 import { knownNumbers } from './numbers.js';
 import { throughput } from './phases.js';
 import { killAll, productionArgs, startChild } from './processes.js';
+import { printFigures } from './report.js';
 import { SlackDriver } from './slack-driver.js';
 import { round } from './stats.js';
 
@@ -199,13 +200,7 @@ async function main(): Promise<void> {
       ha_takeover_s: round(takeover, 2),
       ha_takeover_goal_s: 2 * LEASE_SECONDS,
     };
-    process.stdout.write(
-      json
-        ? `${JSON.stringify(figures)}\n`
-        : `${Object.entries(figures)
-            .map(([k, v]) => `${k.padEnd(24)} ${v}`)
-            .join('\n')}\n`,
-    );
+    printFigures(figures, json);
   } finally {
     killAll();
     await sim.close();

@@ -80,3 +80,15 @@ export function readableReport(r: Figures, notes: string[], seconds: string): st
     '',
   ].join('\n');
 }
+
+/** One JSON object, or one `name value` line per figure. */
+export function printFigures(figures: Record<string, unknown>, json: boolean): void {
+  const width = Math.max(...Object.keys(figures).map((k) => k.length)) + 2;
+  process.stdout.write(
+    json
+      ? `${JSON.stringify(figures)}\n`
+      : `${Object.entries(figures)
+          .map(([k, v]) => `${k.padEnd(width)} ${v}`)
+          .join('\n')}\n`,
+  );
+}

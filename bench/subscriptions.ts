@@ -12,6 +12,7 @@ import { generateDataset, startFocusSimulator } from '../src/sandbox/index.js';
 import { signSlackRequest, slashCommandBody } from '../test/helpers/fake-slack.js';
 import { scrapeMetrics } from './diagnostics.js';
 import { killAll, npmStartArgs, startChild } from './processes.js';
+import { printFigures } from './report.js';
 import { percentile, round } from './stats.js';
 
 const SUBSCRIPTIONS = 1_000;
@@ -170,13 +171,7 @@ async function main(): Promise<void> {
       rss_mb_before_subs: round(rssBefore),
       rss_mb_after_subs: round(app.rssMb()),
     };
-    process.stdout.write(
-      json
-        ? `${JSON.stringify(figures)}\n`
-        : `${Object.entries(figures)
-            .map(([k, v]) => `${k.padEnd(30)} ${v}`)
-            .join('\n')}\n`,
-    );
+    printFigures(figures, json);
   } finally {
     await app.stop();
     await sim.close();

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FocusError } from '../../src/focus/errors.js';
 import { FIXTURES } from '../../src/sandbox/index.js';
-import { clientFor, startSimulator } from '../helpers/focus.js';
+import { clientFor, focusFailure, startSimulator } from '../helpers/focus.js';
 
 type Sim = Awaited<ReturnType<typeof startSimulator>>;
 const open: Array<{ close(): Promise<void> }> = [];
@@ -13,14 +12,6 @@ async function setup(simOptions: Parameters<typeof startSimulator>[0] = {}, clie
   const client = clientFor(sim, clientOptions);
   open.push(client, sim);
   return { sim, client };
-}
-async function failure(promise: Promise<unknown>): Promise<FocusError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(FocusError);
-  return error as FocusError;
 }
 
 describe('Focus client against the simulator', () => {
@@ -98,7 +89,7 @@ describe('Focus client against the simulator', () => {
     const { sim } = await setup();
     const client = clientFor(sim, { credentials: { ...sim.credentials, apiKey: 'wrong' } });
     open.push(client);
-    const error = await failure(client.retentionGroups());
+    const error = await focusFailure(client.retentionGroups());
     expect(error.code).toBe('auth_failed');
     expect(error.message).not.toContain('wrong');
     expect(sim.stats().byEndpoint.auth).toBe(2);
@@ -149,7 +140,7 @@ describe('Focus client against the simulator', () => {
     await client.retentionGroups();
     sim.setFaults({ rate429: 1, retryAfter: 30 });
     const started = Date.now();
-    const error = await failure(client.retentionGroups());
+    const error = await focusFailure(client.retentionGroups());
     expect(error.code).toBe('rate_limited');
     expect(error.status).toBe(429);
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -160,7 +151,7 @@ describe('Focus client against the simulator', () => {
     await client.retentionGroups();
     sim.resetStats();
     sim.setFaults({ rate500: 1 });
-    const error = await failure(client.searchRecordings({ recordingIds: [1] }));
+    const error = await focusFailure(client.searchRecordings({ recordingIds: [1] }));
     expect(error).toMatchObject({ code: 'unavailable', status: 500, endpoint: 'recording.search' });
     expect(sim.stats().byEndpoint['recording.search']).toBe(4);
   });
@@ -181,7 +172,7 @@ describe('Focus client against the simulator', () => {
     await client.retentionGroups();
     sim.setFaults({ hangMs: 5_000 });
     const started = Date.now();
-    const error = await failure(client.retentionGroups());
+    const error = await focusFailure(client.retentionGroups());
     expect(error.code).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(2_000);
   });
@@ -190,15 +181,15 @@ describe('Focus client against the simulator', () => {
     const { sim, client } = await setup();
     await client.retentionGroups();
     sim.setFaults({ malformedShare: 1 });
-    const error = await failure(client.searchUsers({}));
+    const error = await focusFailure(client.searchUsers({}));
     expect(error).toMatchObject({ code: 'bad_response', endpoint: 'user.search' });
   });
 
   it('maps 403 and 404 to forbidden and not_found', async () => {
     const { sim, client } = await setup({ faults: { withheldRights: ['Recording.View'] } });
-    expect((await failure(client.searchRecordings({}))).code).toBe('forbidden');
+    expect((await focusFailure(client.searchRecordings({}))).code).toBe('forbidden');
     sim.setFaults({ withheldRights: [] });
-    expect((await failure(client.comments(424_242_424))).code).toBe('not_found');
+    expect((await focusFailure(client.comments(424_242_424))).code).toBe('not_found');
   });
 
   it('surfaces connection refused as unavailable', async () => {
@@ -207,7 +198,7 @@ describe('Focus client against the simulator', () => {
     await sim.close();
     const client = clientFor({ ...sim, url } as Sim, { deadlineMs: 1_000 });
     open.push(client);
-    const error = await failure(client.retentionGroups());
+    const error = await focusFailure(client.retentionGroups());
     expect(['unavailable', 'timeout']).toContain(error.code);
     expect(error.endpoint).toBe('auth');
   });

@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/domain/logger.js';
 import { FocusCache } from '../../src/focus/cache.js';
 import { FocusClient } from '../../src/focus/client.js';
-import { FocusError } from '../../src/focus/errors.js';
 import { MAX_OWNER_DETAILS } from '../../src/lookup/phone.js';
 import { LookupService } from '../../src/lookup/service.js';
 import { parsePhone } from '../../src/parse/index.js';
+import { focusFailure } from '../helpers/focus.js';
 
 const OWNERS = 5_000;
 const jwt = `h.${Buffer.from(JSON.stringify({ iat: 1, exp: 4_000_000_000 })).toString('base64url')}.s`;
@@ -81,24 +81,15 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-async function failure(promise: Promise<unknown>): Promise<FocusError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(FocusError);
-  return error as FocusError;
-}
-
 describe('answers too large to trust', () => {
   it('stops reading a 20 MB answer at the cap: bad_response', async () => {
-    const error = await failure(client.retentionGroups());
+    const error = await focusFailure(client.retentionGroups());
     expect(error.code).toBe('bad_response');
     expect(error.message).toContain('larger than');
   });
 
   it('refuses a list longer than any real page: bad_response naming the limit', async () => {
-    const error = await failure(client.searchUsers({}));
+    const error = await focusFailure(client.searchUsers({}));
     expect(error.code).toBe('bad_response');
     expect(error.message).toMatch(/10000/);
   });

@@ -1,7 +1,9 @@
 /** Test wiring: a real Focus simulator over HTTP on 127.0.0.1, and a client aimed at it. */
 
+import { expect } from 'vitest';
 import { silentLogger } from '../../src/domain/logger.js';
 import { FocusClient, type FocusClientOptions } from '../../src/focus/client.js';
+import { FocusError } from '../../src/focus/errors.js';
 import { generateDataset, type SimulatorOptions, startFocusSimulator } from '../../src/sandbox/index.js';
 
 let dataset: ReturnType<typeof generateDataset> | undefined;
@@ -27,4 +29,14 @@ export function clientFor(
     retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 50 },
     ...options,
   });
+}
+
+/** The FocusError `promise` rejects with (the test fails if it resolves or rejects otherwise). */
+export async function focusFailure(promise: Promise<unknown>): Promise<FocusError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(FocusError);
+  return error as FocusError;
 }
