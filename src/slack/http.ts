@@ -4,6 +4,11 @@
  * uses builds a web Response and tees every body into a stream, several times the CPU of a
  * plain pooled request. Web API calls keep the global `fetch`, because the WebClient reads a
  * whole Response (headers, JSON).
+ *
+ * The agent keeps at most `RESPONSE_CONNECTIONS` connections per origin (every response_url is
+ * on hooks.slack.com); answers beyond that wait for a free one. Unbounded, a burst of 4,000
+ * commands opened 4,000 sockets that lived on for the keep-alive time: about 100 MB of resident
+ * memory that the process never gave back.
  */
 import type { webApi } from '@slack/bolt';
 import { Agent } from 'undici';
@@ -17,9 +22,17 @@ export interface SlackHttp {
   close(): Promise<void>;
 }
 
+/** Connections per origin for response_url posts (a post takes a few ms on a warm connection). */
+export const RESPONSE_CONNECTIONS = 32;
+
 export function slackHttp(options: { apiUrl: string; timeoutMs?: number }): SlackHttp {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const agent = new Agent({ keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const agent = new Agent({
+    connections: RESPONSE_CONNECTIONS,
+    keepAliveTimeout: 30_000,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
   const api = options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`;
 
   const pooledPost = async (url: URL, init: FetchInit): Promise<FetchResponse> => {

@@ -1,0 +1,81 @@
+/**
+ * The response_url agent against a real local server: answers arrive whole, a failed post reads
+ * as not ok (what `respond()` turns into an error), and a burst of answers shares a bounded
+ * number of connections instead of opening one socket per answer.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RESPONSE_CONNECTIONS, type SlackHttp, slackHttp } from '../../src/slack/http.js';
+
+let server: Server | undefined;
+let http: SlackHttp | undefined;
+
+afterEach(async () => {
+  await http?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = undefined;
+  http = undefined;
+});
+
+async function hooks(status = 200, delayMs = 20) {
+  const bodies: string[] = [];
+  const sockets = new Set<unknown>();
+  const s = createServer((req, res) => {
+    sockets.add(req.socket);
+    let body = '';
+    req.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    req.on('end', () => {
+      bodies.push(body);
+      setTimeout(() => {
+        res.writeHead(status, { 'content-type': 'text/plain' });
+        res.end(status === 200 ? 'ok' : 'expired_url');
+      }, delayMs);
+    });
+  });
+  server = s;
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  return { origin, bodies, sockets };
+}
+
+const post = (body: string) => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json' },
+  body,
+});
+
+describe('slackHttp: response_url posts', () => {
+  it('posts the answer and reports ok', async () => {
+    const slack = await hooks();
+    http = slackHttp({ apiUrl: 'http://127.0.0.1:1/api/' });
+    const res = await http.fetch(`${slack.origin}/commands/T1/1/abc`, post('{"text":"hi"}'));
+    expect(res.ok).toBe(true);
+    expect(slack.bodies).toEqual(['{"text":"hi"}']);
+  });
+
+  it('reports a refused post as not ok, with its status', async () => {
+    const slack = await hooks(404);
+    http = slackHttp({ apiUrl: 'http://127.0.0.1:1/api/' });
+    const res = await http.fetch(`${slack.origin}/commands/T1/1/gone`, post('{}'));
+    expect(res.ok).toBe(false);
+    expect(res.status).toBe(404);
+  });
+
+  it(`sends a burst of 300 answers over at most ${RESPONSE_CONNECTIONS} connections`, async () => {
+    const slack = await hooks();
+    http = slackHttp({ apiUrl: 'http://127.0.0.1:1/api/' });
+    const client = http;
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        client.fetch(`${slack.origin}/commands/T1/${i}/x`, post(`{"n":${i}}`)),
+      ),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(new Set(slack.bodies).size).toBe(300);
+    expect(slack.sockets.size).toBeGreaterThan(1);
+    expect(slack.sockets.size).toBeLessThanOrEqual(RESPONSE_CONNECTIONS);
+  });
+});
