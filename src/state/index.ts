@@ -1,10 +1,13 @@
+/**
+ * The state seam as the rest of the app sees it. The two backends are not exported here: Redis
+ * (`./redis.js`, with @redis/client) and SQLite (`./sqlite.js`, a native module) are loaded by
+ * `openAppState` only when the configuration asks for them, so a single replica never loads the
+ * Redis client (about 15 MB of a process's memory).
+ */
 export { StateError, type StateErrorCode } from './errors.js';
 export { type Lease, type LeaseHolder, LocalLease } from './lease.js';
 export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory.js';
-export { MIGRATIONS, type Migration, migrate, SCHEMA_VERSION } from './migrations.js';
-export { openRedisState, RedisState, type RedisStateInfo, type RedisStateOptions } from './redis.js';
-export { RedisLease } from './redis-lease.js';
 export {
   fromSnapshot,
   type SnapshotJson,
@@ -12,7 +15,6 @@ export {
   type SubscriptionRecord,
   toSnapshot,
 } from './snapshot.js';
-export { openSqliteState, SqliteState, type SqliteStateInfo, type SqliteStateOptions } from './sqlite.js';
 export type { StateStore } from './store.js';
 export type {
   Cursor,

@@ -2,16 +2,14 @@
  * The state the app runs on, from its configuration. Without REDIS_URL: the SQLite file for
  * subscriptions and this process's memory for the rest (one replica). With it: Redis for all of
  * it, the key-value part falling back to memory while Redis does not answer, and a lease so that
- * exactly one replica polls and posts.
+ * exactly one replica polls and posts. Each backend's module is loaded only when it is used.
  */
 import { hostname } from 'node:os';
 import { newRequestId } from '../domain/interaction.js';
 import type { Logger } from '../domain/logger.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { MemoryStore } from './memory.js';
-import { openRedisState } from './redis.js';
 import { ResilientStore } from './resilient.js';
-import { openSqliteState } from './sqlite.js';
 import type { StateStore } from './store.js';
 import type { SubscriptionStore } from './subscriptions.js';
 
@@ -41,6 +39,7 @@ export async function openAppState(
   hooks: StateHooks,
 ): Promise<AppState> {
   if (!config.redisUrl) {
+    const { openSqliteState } = await import('./sqlite.js');
     const sqlite = openSqliteState(config.path);
     return {
       kv: new MemoryStore(),
@@ -51,6 +50,7 @@ export async function openAppState(
     };
   }
   const holderId = `${hostname()}:${process.pid}:${newRequestId()}`;
+  const { openRedisState } = await import('./redis.js');
   const redis = await openRedisState(config.redisUrl, {
     prefix: config.redisPrefix,
     logger: hooks.logger,

@@ -2,7 +2,7 @@
  * Child process of the SIGKILL test: marks recordings delivered one by one, printing each id
  * once its transaction has returned, until it is killed.
  */
-import { openSqliteState } from '../../src/state/index.js';
+import { openSqliteState } from '../../src/state/sqlite.js';
 
 const file = process.argv[2] as string;
 const store = openSqliteState(file);

@@ -6,16 +6,9 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/domain/errors.js';
-import {
-  MIGRATIONS,
-  type Migration,
-  migrate,
-  openSqliteState,
-  SCHEMA_VERSION,
-  type SqliteState,
-  type SqliteStateOptions,
-  StateError,
-} from '../../src/state/index.js';
+import { StateError } from '../../src/state/index.js';
+import { MIGRATIONS, type Migration, migrate, SCHEMA_VERSION } from '../../src/state/migrations.js';
+import { openSqliteState, type SqliteState, type SqliteStateOptions } from '../../src/state/sqlite.js';
 import { describeStateStore, describeSubscriptionStore, type Place } from './contract.js';
 
 /** A fresh directory under the OS temp dir per test, removed after. */
