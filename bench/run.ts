@@ -7,7 +7,9 @@
  * Progress and evidence go to stderr; the table (or with --json one JSON object) to stdout.
  * `--profile` runs the app with `--cpu-prof` (bench/profiles/; summarise with profile-top.ts).
  * The directory phase (bench/directory.ts: 100,000 people, and the tenant-wide rate limit) runs
- * last; `--only directory` runs it alone.
+ * last; `--only directory` runs it alone. `--only throughput` (three alternating rounds of the
+ * throughput phase) and `--only memory` (the two memory phases) are quick checks while working on
+ * the app's speed or memory; the full run is the one to report.
  */
 import { startFocusSimulator } from '../src/sandbox/index.js';
 import { directRoundTripMs, focusCalls, meanMs, scrapeMetrics, simQuiet } from './diagnostics.js';
@@ -16,7 +18,7 @@ import { startBenchSlack } from './fake-slack.js';
 import { knownNumbers, unknownLondonNumbers } from './numbers.js';
 import { burst, maxBurst, runPool, sequentialCards, throughput } from './phases.js';
 import { type Child, killAll, npmStartArgs, productionArgs, startChild } from './processes.js';
-import { figures, readableReport } from './report.js';
+import { figures, printFigures, readableReport } from './report.js';
 import { SlackDriver } from './slack-driver.js';
 import { percentile, round } from './stats.js';
 
@@ -75,7 +77,8 @@ async function directoryOnly(): Promise<void> {
 
 async function main(): Promise<void> {
   if (only === 'directory') return directoryOnly();
-  if (only !== undefined) throw new Error(`--only takes "directory", not "${only}"`);
+  if (only !== undefined && only !== 'throughput' && only !== 'memory')
+    throw new Error(`--only takes directory, throughput or memory, not "${only}"`);
   const sim = await startFocusSimulator({ faults: AUTH_PHASE_FAULTS });
   const slack = await startBenchSlack();
   const slackEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl };
@@ -105,6 +108,41 @@ async function main(): Promise<void> {
   try {
     const known = knownNumbers(sim.dataset, 100);
     const rewarm = () => runPool(appDriver, known, 32).then(() => {});
+    if (only === 'throughput' || only === 'memory') {
+      sim.setFaults({ latencyMs: LATENCY_MS, jitterMs: 0, forceEndpoints: undefined, hangMs: undefined });
+      const quick: Record<string, number> = {};
+      if (only === 'throughput') {
+        for (let i = 1; i <= 3; i++) {
+          await rewarm();
+          const a = await phase(`throughput (${i}/3)`, procs, () => throughput(appDriver, known, 32, 10));
+          const f = await phase('floor throughput', procs, () => throughput(floorDriver, known, 32, 10));
+          quick[`lookups_per_s_${i}`] = round(a);
+          quick[`floor_lookups_per_s_${i}`] = round(f);
+          quick[`throughput_vs_floor_${i}`] = round(a / f, 2);
+        }
+      } else {
+        sim.setFaults({ latencyMs: 0 });
+        const numbers = unknownLondonNumbers(sim.dataset, MEMORY_LOOKUPS, '7946');
+        for (const [from, to] of [
+          [0, MEMORY_LOOKUPS / 2],
+          [MEMORY_LOOKUPS / 2, MEMORY_LOOKUPS],
+        ] as const) {
+          await phase(`memory: lookups ${from}-${to}`, procs, () =>
+            runPool(appDriver, numbers.slice(from, to), 64),
+          );
+          await pause(500);
+          const m = await scrapeMetrics(app.origin);
+          const mb = (name: string) => round((m.get(name) ?? Number.NaN) / 2 ** 20);
+          quick[`rss_mb_${to / 1000}k`] = round(app.rssMb());
+          quick[`heap_used_mb_${to / 1000}k`] = mb('nodejs_heap_size_used_bytes');
+          quick[`heap_total_mb_${to / 1000}k`] = mb('nodejs_heap_size_total_bytes');
+          quick[`external_mb_${to / 1000}k`] = mb('nodejs_external_memory_bytes');
+        }
+      }
+      for (const n of notes) log(`  ${n}`);
+      printFigures(quick, json);
+      return;
+    }
 
     // A fresh app: every auth it makes from its start through 500 concurrent cold lookups.
     await phase('auth: 500 concurrent cold lookups on a fresh app (auth delayed 500 ms)', procs, () =>
