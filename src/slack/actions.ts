@@ -15,16 +15,29 @@ import { actionRequest } from './request.js';
 
 type Kind = 'more' | 'share' | 'comments' | 'pick';
 
+/**
+ * One listener for every button: Bolt runs each registered listener's matching middleware on
+ * every request it receives, so five listeners cost five chains per slash command too.
+ */
 export function registerActions(app: App, deps: SurfaceDeps, logger: Logger): void {
-  app.action(new RegExp(`^${ACTIONS.open}`), async ({ ack }) => {
-    await ack();
+  app.action<BlockAction<ButtonAction>>(ANY_BUTTON, async (args) => {
+    const kind = kindOf(args.action.action_id);
+    if (kind === 'open') {
+      await args.ack();
+      return;
+    }
+    await handle(deps, logger, kind, args);
   });
-  const on = (kind: Kind, id: string | RegExp) =>
-    app.action<BlockAction<ButtonAction>>(id, (args) => handle(deps, logger, kind, args));
-  on('more', ACTIONS.more);
-  on('share', ACTIONS.share);
-  on('comments', ACTIONS.comments);
-  on('pick', new RegExp(`^${ACTIONS.pick}`));
+}
+
+/** Every action id this app puts on a button (the pick and link ids carry a suffix). */
+const ANY_BUTTON = new RegExp(`^(${Object.values(ACTIONS).join('|')})`);
+
+function kindOf(actionId: string): Kind | 'open' {
+  if (actionId === ACTIONS.more) return 'more';
+  if (actionId === ACTIONS.share) return 'share';
+  if (actionId === ACTIONS.comments) return 'comments';
+  return actionId.startsWith(ACTIONS.pick) ? 'pick' : 'open';
 }
 
 interface ActionArgs {
