@@ -99,7 +99,7 @@ export function guardRequests(
     if (!signatureMatches(options.signingSecret, stamp, text, signature)) {
       return refuse(401, 'slack.request_refused', 'bad_signature');
     }
-    const shape = bodyProblem(buffered);
+    const shape = bodyProblem(buffered, text);
     if (shape) return refuse(400, 'slack.malformed_request', shape);
     // Remembered only once it is known to be a well-formed request from Slack.
     if (!(await seen.firstTime(signature, timestampSec))) {
@@ -154,7 +154,10 @@ function refuse(status: number, event: string, reason: string): Verdict {
 }
 
 /** Why the body cannot be a Slack request, parsed exactly as Bolt parses it; undefined if fine. */
-function bodyProblem(req: BufferedIncomingMessage): string | undefined {
+function bodyProblem(req: BufferedIncomingMessage, text: string): string | undefined {
+  // A form without a `payload` field (a slash command) always parses to an object: no need to
+  // parse it here as well as in Bolt.
+  if (req.headers['content-type'] === FORM && !mayCarryPayload(text)) return undefined;
   let body: unknown;
   try {
     body = HTTPModuleFunctions.parseHTTPRequestBody(req);
@@ -164,6 +167,28 @@ function bodyProblem(req: BufferedIncomingMessage): string | undefined {
   if (!isObject(body)) return 'not_an_object';
   if ('event' in body && !isObject(body.event)) return 'event_not_an_object';
   return undefined;
+}
+
+/**
+ * Whether a form body may have a field that decodes to `payload` (the one Bolt reads as JSON):
+ * a key spelled so, or a key with a percent escape (`p%61yload`). One pass, no allocation.
+ */
+export function mayCarryPayload(form: string): boolean {
+  // The next '=' and '%' at or after the field being read: each only moves forward (linear).
+  let nextEq = form.indexOf('=');
+  let nextPercent = form.indexOf('%');
+  let start = 0;
+  while (start < form.length) {
+    let end = form.indexOf('&', start);
+    if (end < 0) end = form.length;
+    while (nextEq >= 0 && nextEq < start) nextEq = form.indexOf('=', nextEq + 1);
+    while (nextPercent >= 0 && nextPercent < start) nextPercent = form.indexOf('%', nextPercent + 1);
+    const keyEnd = nextEq >= 0 && nextEq < end ? nextEq : end;
+    if (keyEnd - start === 7 && form.startsWith('payload', start)) return true;
+    if (nextPercent >= 0 && nextPercent < keyEnd) return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
