@@ -42,7 +42,8 @@ export function slackHttp(options: { apiUrl: string; timeoutMs?: number }): Slac
       method: 'POST',
       headers: init?.headers as Record<string, string>,
       body: init?.body as string,
-      signal: init?.signal ?? AbortSignal.timeout(timeoutMs),
+      // The agent's headersTimeout and bodyTimeout bound the post: no timer of its own.
+      ...(init?.signal && { signal: init.signal }),
     });
     // Keep-alive needs the body read; Slack answers a response_url post with a short text.
     await res.body.dump();
