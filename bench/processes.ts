@@ -55,6 +55,25 @@ export function productionArgs(): string[] {
   return args;
 }
 
+/**
+ * The environment the Docker image sets for its command (the runtime stage's ENV: NODE_ENV,
+ * MALLOC_ARENA_MAX, ...), less PORT and STATE_PATH, which the bench chooses itself.
+ */
+export function productionEnv(): Record<string, string> {
+  const dockerfile = readFileSync(`${ROOT}Dockerfile`, 'utf8').replace(/\\\n/g, ' ');
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  const env: Record<string, string> = {};
+  for (const [, assignments = ''] of runtime.matchAll(/^ENV\s+(.*)$/gm)) {
+    for (const pair of assignments.trim().split(/\s+/)) {
+      const match = /^([A-Z_][A-Z0-9_]*)=(\S*)$/.exec(pair);
+      if (!match) throw new Error(`the bench cannot read the Dockerfile's ENV "${pair}"`);
+      const [, name = '', value = ''] = match;
+      if (name !== 'PORT' && name !== 'STATE_PATH') env[name] = value;
+    }
+  }
+  return env;
+}
+
 /** Starts `node <args>` with `env` on a free PORT and waits for its /healthz. */
 export async function startChild(name: string, args: string[], env: Record<string, string>): Promise<Child> {
   const port = await freePort();

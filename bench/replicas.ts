@@ -18,7 +18,7 @@ import { freePort } from '../test/helpers/ports.js';
 import { startBenchSlack } from './fake-slack.js';
 import { knownNumbers } from './numbers.js';
 import { throughput } from './phases.js';
-import { killAll, productionArgs, startChild } from './processes.js';
+import { killAll, productionArgs, productionEnv, startChild } from './processes.js';
 import { printFigures } from './report.js';
 import { SlackDriver } from './slack-driver.js';
 import { round } from './stats.js';
@@ -94,6 +94,7 @@ async function main(): Promise<void> {
   const slack = await startBenchSlack();
   const counter = await startPostCounter();
   const env = (apiUrl: string) => ({
+    ...productionEnv(),
     FOCUS_BASE_URL: sim.url,
     FOCUS_CLIENT_ID: String(sim.credentials.clientId),
     FOCUS_API_KEY: sim.credentials.apiKey,

@@ -2,7 +2,8 @@
  * `npm run bench [-- --json] [-- --profile] [-- --only directory] [-- --app tsx]`: the real app
  * against a floor Bolt app, both as their own processes in HTTP mode, driven with signed slash
  * commands; Focus is the built-in simulator with a fixed 50 ms latency; Slack is a local fake
- * that also times card arrival. The app runs as the Docker image runs it (compiled first);
+ * that also times card arrival. The app runs as the Docker image runs it (compiled first, with
+ * the image's command and environment);
  * `--app tsx` runs it as `npm start` does.
  * Progress and evidence go to stderr; the table (or with --json one JSON object) to stdout.
  * `--profile` runs the app with `--cpu-prof` (bench/profiles/; summarise with profile-top.ts).
@@ -17,7 +18,7 @@ import { directoryPhase, directoryReport } from './directory.js';
 import { startBenchSlack } from './fake-slack.js';
 import { knownNumbers, unknownLondonNumbers } from './numbers.js';
 import { burst, maxBurst, runPool, sequentialCards, throughput } from './phases.js';
-import { type Child, killAll, npmStartArgs, productionArgs, startChild } from './processes.js';
+import { type Child, killAll, npmStartArgs, productionArgs, productionEnv, startChild } from './processes.js';
 import { figures, printFigures, readableReport } from './report.js';
 import { SlackDriver } from './slack-driver.js';
 import { percentile, round } from './stats.js';
@@ -92,10 +93,13 @@ async function main(): Promise<void> {
   const profileFlags = profile ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
   // What operators run: the Docker image's command on the compiled build (`--app tsx`: npm start's).
   const startArgs = appCommand === 'tsx' ? npmStartArgs() : productionArgs();
-  notesAppCommand = `app command: node ${startArgs.join(' ')}`;
+  const imageEnv = appCommand === 'tsx' ? {} : productionEnv();
+  notesAppCommand = `app command: ${Object.entries(imageEnv)
+    .map(([k, v]) => `${k}=${v} `)
+    .join('')}node ${startArgs.join(' ')}`;
   const authBefore = sim.stats().byEndpoint.auth;
   const [app, floor] = await Promise.all([
-    startChild('app', [...profileFlags, ...startArgs], appEnv),
+    startChild('app', [...profileFlags, ...startArgs], { ...imageEnv, ...appEnv }),
     startChild('floor', ['--import', 'tsx', 'bench/floor-app.ts'], slackEnv),
   ]);
   const notes: string[] = [
