@@ -4,7 +4,7 @@
  * read) and the floor app (a plain `node --import tsx`: the reference is Bolt with no tuning).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,8 @@ export interface Child {
   origin: string;
   /** Resident memory now, in MB (VmRSS of /proc/<pid>/status). */
   rssMb(): number;
+  /** What the resident memory is: anonymous (heap, malloc) and file-backed (the node binary's pages), in MB. */
+  rssParts(): string;
   /** CPU time used so far (user + system), in seconds. */
   cpuSeconds(): number;
   /** SIGTERM, then SIGKILL after 5 s; resolves when it has exited. */
@@ -25,12 +27,15 @@ export interface Child {
 }
 
 const running = new Set<ChildProcess>();
+/** The children's state directories, removed when they stop or the bench exits. */
+const stateDirs = new Set<string>();
 /** USER_HZ: /proc times are in these ticks (100 on Linux). */
 const CLOCK_TICKS = 100;
 
 /** Kills every child still running (on error or exit of the bench). */
 export function killAll(): void {
   for (const child of running) child.kill('SIGKILL');
+  for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
 }
 
 /** The node arguments of `npm start` (`node <args>`), e.g. `['--max-old-space-size=160', '--import', 'tsx', 'src/main.ts']`. */
@@ -77,10 +82,12 @@ export function productionEnv(): Record<string, string> {
 /** Starts `node <args>` with `env` on a free PORT and waits for its /healthz. */
 export async function startChild(name: string, args: string[], env: Record<string, string>): Promise<Child> {
   const port = await freePort();
+  const stateDir = mkdtempSync(join(tmpdir(), 'focus-bench-'));
+  stateDirs.add(stateDir);
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
-      STATE_PATH: join(mkdtempSync(join(tmpdir(), 'focus-bench-')), 'state.sqlite'),
+      STATE_PATH: join(stateDir, 'state.sqlite'),
       ...process.env,
       ...env,
       PORT: String(port),
@@ -105,6 +112,11 @@ export async function startChild(name: string, args: string[], env: Record<strin
     name,
     pid,
     origin,
+    rssParts: () => {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const mb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1]) / 1024;
+      return `anon ${mb('RssAnon').toFixed(1)} MB, file ${mb('RssFile').toFixed(1)} MB`;
+    },
     rssMb: () => {
       const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       return match ? Number(match[1]) / 1024 : Number.NaN;
@@ -120,6 +132,8 @@ export async function startChild(name: string, args: string[], env: Record<strin
       child.kill('SIGTERM');
       await exited;
       clearTimeout(timer);
+      rmSync(stateDir, { recursive: true, force: true });
+      stateDirs.delete(stateDir);
     },
   };
 }

@@ -6,15 +6,11 @@
  * long the other replica takes to hold the poller lease after the holder is killed (goal at
  * most two lease periods).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startFocusSimulator } from '../src/sandbox/index.js';
 import { signSlackRequest } from '../test/helpers/fake-slack.js';
-import { freePort } from '../test/helpers/ports.js';
+import { startRedisServer } from '../test/helpers/redis.js';
 import { startBenchSlack } from './fake-slack.js';
 import { knownNumbers } from './numbers.js';
 import { throughput } from './phases.js';
@@ -29,35 +25,6 @@ const RETRIED_EVENTS = 200;
 const json = process.argv.includes('--json');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function startRedis(): Promise<{ url: string; stop(): void }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--dir',
-      mkdtempSync(join(tmpdir(), 'bench-redis-')),
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--bind',
-      '127.0.0.1',
-    ],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c;
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', () => reject(new Error('redis-server did not start (is it installed?)')));
-  });
-  return { url: `redis://127.0.0.1:${port}/0`, stop: () => child.kill('SIGKILL') };
-}
 
 /** Counts chat.postMessage per channel, besides what the bench fake does. */
 async function startPostCounter() {
@@ -89,7 +56,7 @@ async function startPostCounter() {
 }
 
 async function main(): Promise<void> {
-  const redis = await startRedis();
+  const redis = await startRedisServer();
   const sim = await startFocusSimulator({ faults: { latencyMs: 50 } });
   const slack = await startBenchSlack();
   const counter = await startPostCounter();
@@ -207,7 +174,7 @@ async function main(): Promise<void> {
     await sim.close();
     await slack.close();
     counter.close();
-    redis.stop();
+    await redis.stop();
   }
 }
 

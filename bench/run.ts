@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   ]);
   const notes: string[] = [
     notesAppCommand,
-    `app rss at start ${round(app.rssMb())} MB, floor ${round(floor.rssMb())} MB`,
+    `app rss at start ${round(app.rssMb())} MB (${app.rssParts()}), floor ${round(floor.rssMb())} MB (${floor.rssParts()})`,
   ];
   const appDriver = new SlackDriver(app.origin, SECRET, slack);
   const floorDriver = new SlackDriver(floor.origin, SECRET, slack);
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
       const rss = app.rssMb();
       const m = await scrapeMetrics(app.origin);
       const mb = (name: string) => round((m.get(name) ?? Number.NaN) / 2 ** 20);
-      const line = `after ${to} lookups: rss ${round(rss)} MB, V8 heap used ${mb('nodejs_heap_size_used_bytes')} of ${mb('nodejs_heap_size_total_bytes')} MB, external ${mb('nodejs_external_memory_bytes')} MB; cards missing ${failed}`;
+      const line = `after ${to} lookups: rss ${round(rss)} MB (${app.rssParts()}), V8 heap used ${mb('nodejs_heap_size_used_bytes')} of ${mb('nodejs_heap_size_total_bytes')} MB, external ${mb('nodejs_external_memory_bytes')} MB; cards missing ${failed}`;
       log(`    ${line}`);
       notes.push(line);
       return rss;
