@@ -36,37 +36,61 @@ export function cutMrkdwn(text: string, max: number): string {
 }
 
 function clampButton(button: Button): Button {
+  const text = clampText(button.text, LIMITS.buttonText);
+  const within =
+    button.action_id.length <= LIMITS.actionId &&
+    (button.value === undefined || button.value.length <= LIMITS.buttonValue) &&
+    (button.url === undefined || button.url.length <= LIMITS.buttonUrl);
+  if (within && text === button.text) return button;
   return {
     ...button,
-    text: clampText(button.text, LIMITS.buttonText),
+    text,
     action_id: button.action_id.slice(0, LIMITS.actionId),
     ...(button.value !== undefined && { value: button.value.slice(0, LIMITS.buttonValue) }),
     ...(button.url !== undefined && button.url.length > LIMITS.buttonUrl && { url: undefined }),
   };
 }
 
+/**
+ * The first `max` items, each through `clamp`: the same array when nothing had to change, so a
+ * card within the limits (nearly every card) passes through without a copy.
+ */
+function clampList<T>(items: T[], max: number, clamp: (item: T) => T): T[] {
+  let changed: T[] | undefined;
+  const n = Math.min(items.length, max);
+  for (let i = 0; i < n; i++) {
+    const item = items[i] as T;
+    const next = clamp(item);
+    if (next !== item && !changed) changed = items.slice(0, i);
+    changed?.push(next);
+  }
+  return changed ?? (items.length > max ? items.slice(0, max) : items);
+}
+
 function clampBlock(block: Block): Block {
   switch (block.type) {
-    case 'header':
-      return { ...block, text: clampText(block.text, LIMITS.headerText) };
-    case 'section':
-      return {
-        ...block,
-        ...(block.text && { text: clampText(block.text, LIMITS.sectionText) }),
-        ...(block.fields && {
-          fields: block.fields.slice(0, LIMITS.fields).map((f) => clampText(f, LIMITS.fieldText)),
-        }),
-        ...(block.accessory && { accessory: clampButton(block.accessory) }),
-      };
-    case 'context':
-      return {
-        ...block,
-        elements: block.elements
-          .slice(0, LIMITS.contextElements)
-          .map((e) => clampText(e, LIMITS.contextText)),
-      };
-    case 'actions':
-      return { ...block, elements: block.elements.slice(0, LIMITS.actionsElements).map(clampButton) };
+    case 'header': {
+      const text = clampText(block.text, LIMITS.headerText);
+      return text === block.text ? block : { ...block, text };
+    }
+    case 'section': {
+      const text = block.text && clampText(block.text, LIMITS.sectionText);
+      const fields =
+        block.fields && clampList(block.fields, LIMITS.fields, (f) => clampText(f, LIMITS.fieldText));
+      const accessory = block.accessory && clampButton(block.accessory);
+      if (text === block.text && fields === block.fields && accessory === block.accessory) return block;
+      return { ...block, ...(text && { text }), ...(fields && { fields }), ...(accessory && { accessory }) };
+    }
+    case 'context': {
+      const elements = clampList(block.elements, LIMITS.contextElements, (e) =>
+        clampText(e, LIMITS.contextText),
+      );
+      return elements === block.elements ? block : { ...block, elements };
+    }
+    case 'actions': {
+      const elements = clampList(block.elements, LIMITS.actionsElements, clampButton);
+      return elements === block.elements ? block : { ...block, elements };
+    }
     default:
       return block;
   }
@@ -74,7 +98,7 @@ function clampBlock(block: Block): Block {
 
 /** The card as Slack will accept it. */
 export function finishCard(card: Card): Card {
-  let blocks = card.blocks.map(clampBlock);
+  let blocks = clampList(card.blocks, card.blocks.length, clampBlock);
   if (blocks.length > LIMITS.blocks) {
     blocks = [
       ...blocks.slice(0, LIMITS.blocks - 1),
