@@ -155,9 +155,9 @@ function refuse(status: number, event: string, reason: string): Verdict {
 
 /** Why the body cannot be a Slack request, parsed exactly as Bolt parses it; undefined if fine. */
 function bodyProblem(req: BufferedIncomingMessage, text: string): string | undefined {
-  // A form without a `payload` field (a slash command) always parses to an object: no need to
-  // parse it here as well as in Bolt.
-  if (req.headers['content-type'] === FORM && !mayCarryPayload(text)) return undefined;
+  // A form with neither a `payload` nor an `event` field (a slash command) always parses to an
+  // object with nothing to check: no need to parse it here as well as in Bolt.
+  if (req.headers['content-type'] === FORM && !hasFieldToCheck(text)) return undefined;
   let body: unknown;
   try {
     body = HTTPModuleFunctions.parseHTTPRequestBody(req);
@@ -170,10 +170,11 @@ function bodyProblem(req: BufferedIncomingMessage, text: string): string | undef
 }
 
 /**
- * Whether a form body may have a field that decodes to `payload` (the one Bolt reads as JSON):
- * a key spelled so, or a key with a percent escape (`p%61yload`). One pass, no allocation.
+ * Whether a form body may have a field whose shape the guard checks: `payload` (Bolt reads it
+ * as JSON) or `event` (Bolt reads it as an object). A key spelled so, or any key with a percent
+ * escape (`p%61yload`), counts. One pass, no allocation.
  */
-export function mayCarryPayload(form: string): boolean {
+export function hasFieldToCheck(form: string): boolean {
   // The next '=' and '%' at or after the field being read: each only moves forward (linear).
   let nextEq = form.indexOf('=');
   let nextPercent = form.indexOf('%');
@@ -184,7 +185,9 @@ export function mayCarryPayload(form: string): boolean {
     while (nextEq >= 0 && nextEq < start) nextEq = form.indexOf('=', nextEq + 1);
     while (nextPercent >= 0 && nextPercent < start) nextPercent = form.indexOf('%', nextPercent + 1);
     const keyEnd = nextEq >= 0 && nextEq < end ? nextEq : end;
-    if (keyEnd - start === 7 && form.startsWith('payload', start)) return true;
+    const keyLength = keyEnd - start;
+    if (keyLength === 7 && form.startsWith('payload', start)) return true;
+    if (keyLength === 5 && form.startsWith('event', start)) return true;
     if (nextPercent >= 0 && nextPercent < keyEnd) return true;
     start = end + 1;
   }

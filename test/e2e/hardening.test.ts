@@ -55,6 +55,8 @@ const MALFORMED: Array<[string, string, string]> = [
   ['form payload=not-json', 'payload=not-json', FORM],
   ['form payload=[]', 'payload=%5B%5D', FORM],
   ['form payload=7', 'payload=7', FORM],
+  ['form with a text event', 'event=hello', FORM],
+  ['slash command form with an event field', 'command=%2Ffocus&text=x&%65vent=hello', FORM],
 ];
 
 describe('malformed but signed requests', () => {
