@@ -1,7 +1,8 @@
 /**
  * The response_url agent against a real local server: answers arrive whole, a failed post reads
- * as not ok (what `respond()` turns into an error), and a burst of answers shares a bounded
- * number of connections instead of opening one socket per answer.
+ * as not ok (what `respond()` turns into an error), a post that is never answered gives up at
+ * the agent's timeout, and a burst of answers shares a bounded number of connections instead of
+ * opening one socket per answer.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,6 +63,13 @@ describe('slackHttp: response_url posts', () => {
     const res = await http.fetch(`${slack.origin}/commands/T1/1/gone`, post('{}'));
     expect(res.ok).toBe(false);
     expect(res.status).toBe(404);
+  });
+
+  it('gives up on a response_url that never answers, after its timeout', async () => {
+    const slack = await hooks(200, 60_000);
+    http = slackHttp({ apiUrl: 'http://127.0.0.1:1/api/', timeoutMs: 300 });
+    // The server would answer after 60 s, beyond the test's own timeout: only the agent's gives up.
+    await expect(http.fetch(`${slack.origin}/commands/T1/1/slow`, post('{}'))).rejects.toThrow(/timeout/i);
   });
 
   it(`sends a burst of 300 answers over at most ${RESPONSE_CONNECTIONS} connections`, async () => {
