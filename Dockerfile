@@ -25,11 +25,13 @@ RUN npm run build
 
 # Stage 2: production dependencies only. Install scripts stay off except for the one native
 # module, better-sqlite3 (the state file): its own script fetches a prebuilt binary or, failing
-# that, compiles it, so this stage (and only this one) has a C++ toolchain.
+# that, compiles it, so this stage (and only this one) has a C++ toolchain. It also fetches
+# jemalloc, the allocator the runtime preloads (copied from here: the runtime runs no apt-get).
 FROM base AS deps
 RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+ && apt-get install -y --no-install-recommends python3 make g++ libjemalloc2 \
+ && rm -rf /var/lib/apt/lists/* \
+ && cp "/usr/lib/$(uname -m)-linux-gnu/libjemalloc.so.2" /usr/local/lib/libjemalloc.so.2
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm_config_nodedir=/usr/local npm rebuild better-sqlite3
@@ -37,18 +39,20 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 # Stage 3: the runtime image. Files stay owned by root, so the app cannot rewrite its own code.
 # Only /app/data, the state volume, belongs to `node`.
 FROM base AS runtime
-# MALLOC_ARENA_MAX=2: glibc keeps two malloc arenas instead of one per thread that ever
-# allocated (V8's GC helpers, libuv's pool), so memory freed after a burst is reused rather than
-# held in idle arenas (RSS after 50,000 lookups in the bench about 8 MB lower).
+# LD_PRELOAD jemalloc: a burst of thousands of connections has Node malloc and free hundreds of
+# MB of socket buffers; glibc keeps much of it, fragmented, for good, jemalloc hands it back. In
+# the bench, RSS after 50,000 lookups: 139-141 MB with jemalloc, 151-165 MB with glibc.
 ENV NODE_ENV=production \
-    MALLOC_ARENA_MAX=2 \
+    LD_PRELOAD=/usr/local/lib/libjemalloc.so.2 \
     PORT=3000 \
     STATE_PATH=/app/data/focus-for-slack.sqlite
 COPY package.json ./
 COPY --from=deps /app/node_modules ./node_modules
+COPY --from=deps /usr/local/lib/libjemalloc.so.2 /usr/local/lib/libjemalloc.so.2
 COPY --from=build /app/dist ./dist
-# The native module loads in the image that ships (a build that left it unbuilt fails here).
-RUN node -e "require('better-sqlite3')(':memory:').close()" \
+# The native module loads in the image that ships (a build that left it unbuilt fails here), and
+# node runs on jemalloc (a preload that failed is only a warning of the loader: fail here).
+RUN node -e "require('better-sqlite3')(':memory:').close(); if (!require('fs').readFileSync('/proc/self/maps', 'utf8').includes('libjemalloc')) throw new Error('jemalloc is not preloaded')" \
  && mkdir -p /app/data \
  && chown node:node /app/data
 VOLUME /app/data

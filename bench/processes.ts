@@ -4,9 +4,9 @@
  * read) and the floor app (a plain `node --import tsx`: the reference is Bolt with no tuning).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/helpers/ports.js';
 
@@ -62,7 +62,10 @@ export function productionArgs(): string[] {
 
 /**
  * The environment the Docker image sets for its command (the runtime stage's ENV: NODE_ENV,
- * MALLOC_ARENA_MAX, ...), less PORT and STATE_PATH, which the bench chooses itself.
+ * LD_PRELOAD, ...), less PORT and STATE_PATH, which the bench chooses itself. A preloaded
+ * library is found where this machine keeps it (the image copies jemalloc to /usr/local/lib;
+ * Debian installs it under /usr/lib/<arch>-linux-gnu): benching without it would measure
+ * another allocator, so a missing one stops the bench.
  */
 export function productionEnv(): Record<string, string> {
   const dockerfile = readFileSync(`${ROOT}Dockerfile`, 'utf8').replace(/\\\n/g, ' ');
@@ -76,7 +79,36 @@ export function productionEnv(): Record<string, string> {
       if (name !== 'PORT' && name !== 'STATE_PATH') env[name] = value;
     }
   }
+  if (env.LD_PRELOAD) env.LD_PRELOAD = env.LD_PRELOAD.split(':').map(localLibrary).join(':');
   return env;
+}
+
+const MULTIARCH: Record<string, string> = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' };
+
+function localLibrary(imagePath: string): string {
+  const name = basename(imagePath);
+  const candidates = [
+    imagePath,
+    `/usr/local/lib/${name}`,
+    `/usr/lib/${MULTIARCH[process.arch] ?? ''}/${name}`,
+  ];
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) {
+    throw new Error(
+      `the image preloads ${name} (LD_PRELOAD): install it to bench the app as the image runs it (Debian: apt-get install libjemalloc2)`,
+    );
+  }
+  return found;
+}
+
+/** The preloaded libraries a running process has actually mapped (e.g. jemalloc), by file name. */
+export function preloadedIn(pid: number, env: Record<string, string>): string[] {
+  const maps = readFileSync(`/proc/${pid}/maps`, 'utf8');
+  return (env.LD_PRELOAD ?? '')
+    .split(':')
+    .filter(Boolean)
+    .map((path) => basename(path))
+    .filter((name) => maps.includes(name));
 }
 
 /** Starts `node <args>` with `env` on a free PORT and waits for its /healthz. */

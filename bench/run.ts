@@ -18,7 +18,15 @@ import { directoryPhase, directoryReport } from './directory.js';
 import { startBenchSlack } from './fake-slack.js';
 import { knownNumbers, unknownLondonNumbers } from './numbers.js';
 import { burst, maxBurst, runPool, sequentialCards, throughput } from './phases.js';
-import { type Child, killAll, npmStartArgs, productionArgs, productionEnv, startChild } from './processes.js';
+import {
+  type Child,
+  killAll,
+  npmStartArgs,
+  preloadedIn,
+  productionArgs,
+  productionEnv,
+  startChild,
+} from './processes.js';
 import { figures, printFigures, readableReport } from './report.js';
 import { SlackDriver } from './slack-driver.js';
 import { percentile, round } from './stats.js';
@@ -102,8 +110,11 @@ async function main(): Promise<void> {
     startChild('app', [...profileFlags, ...startArgs], { ...imageEnv, ...appEnv }),
     startChild('floor', ['--import', 'tsx', 'bench/floor-app.ts'], slackEnv),
   ]);
+  const preloaded = preloadedIn(app.pid, imageEnv);
+  if (imageEnv.LD_PRELOAD && preloaded.length === 0)
+    throw new Error(`the app did not load ${imageEnv.LD_PRELOAD}`);
   const notes: string[] = [
-    notesAppCommand,
+    `${notesAppCommand}${preloaded.length > 0 ? ` (preloaded and mapped: ${preloaded.join(', ')})` : ''}`,
     `app rss at start ${round(app.rssMb())} MB (${app.rssParts()}), floor ${round(floor.rssMb())} MB (${floor.rssParts()})`,
   ];
   const appDriver = new SlackDriver(app.origin, SECRET, slack);

@@ -127,6 +127,22 @@ describe('Dockerfile', () => {
     expect(loadAt).toBeLessThan(ops.lastIndexOf('CMD'));
   });
 
+  it('runs node on jemalloc: fetched in the deps stage, copied in, preloaded, and checked during the build', () => {
+    const deps = stages.find((s) =>
+      s.body.some((i) => i.op === 'RUN' && /npm ci\b.*--omit=dev/.test(i.args)),
+    );
+    const fetch = (deps?.body ?? []).find((i) => i.op === 'RUN' && /apt-get install/.test(i.args));
+    expect(fetch?.args.split(/\s+/)).toContain('libjemalloc2');
+    const env = final.body.filter((i) => i.op === 'ENV').map((i) => i.args);
+    const preload = /(?:^|\s)LD_PRELOAD=(\S+)/.exec(env.join(' '))?.[1];
+    expect(preload).toMatch(/libjemalloc\.so\.2$/);
+    const copy = final.body.find((i) => i.op === 'COPY' && i.args.includes('libjemalloc'));
+    expect(copy?.args).toMatch(new RegExp(`--from=${deps?.name}\\b.*\\s${preload}$`));
+    const check = final.body.find((i) => i.op === 'RUN' && /\/proc\/self\/maps/.test(i.args));
+    expect(check?.args).toMatch(/libjemalloc/);
+    expect(final.body.indexOf(copy as Instruction)).toBeLessThan(final.body.indexOf(check as Instruction));
+  });
+
   it('declares the state volume, points STATE_PATH into it, and makes it the only place the app can write', () => {
     const volumes = final.body.filter((i) => i.op === 'VOLUME');
     expect(volumes).toHaveLength(1);
