@@ -1,34 +1,34 @@
 /**
- * The app's HTTP to Slack. Answers posted to a `response_url` (every slash-command and button
- * answer) go through one keep-alive undici agent: the global `fetch` that Bolt's `respond()`
- * uses builds a web Response and tees every body into a stream, several times the CPU of a
- * plain pooled request. Web API calls keep the global `fetch`, because the WebClient reads a
- * whole Response (headers, JSON).
+ * The app's HTTP to Slack, through one keep-alive undici agent. Answers posted to a
+ * `response_url` (every slash-command and button answer) are plain pooled requests: the global
+ * `fetch` that Bolt's `respond()` uses builds a web Response and tees every body into a stream,
+ * several times the CPU. Web API calls use undici's own `fetch` on the same agent, because the
+ * WebClient reads a whole Response (headers, JSON).
  *
- * The agent keeps at most `RESPONSE_CONNECTIONS` connections per origin (every response_url is
- * on hooks.slack.com); answers beyond that wait for a free one. Unbounded, a burst of 4,000
- * commands opened 4,000 sockets that lived on for the keep-alive time: about 100 MB of resident
- * memory that the process never gave back.
+ * The agent keeps at most `CONNECTIONS_PER_ORIGIN` connections to each origin (hooks.slack.com
+ * for answers, slack.com for the Web API); requests beyond that wait for a free one. Unbounded,
+ * as the global `fetch` is, a burst of 4,000 commands opened 4,000 sockets that lived on for the
+ * keep-alive time: about 100 MB of resident memory that the process never gave back.
  */
 import type { webApi } from '@slack/bolt';
-import { Agent } from 'undici';
+import { Agent, fetch as undiciFetch } from 'undici';
 
 type FetchInit = Parameters<webApi.FetchFunction>[1];
 type FetchResponse = Awaited<ReturnType<webApi.FetchFunction>>;
 
 export interface SlackHttp {
-  /** A `fetch` for the Bolt app's client options: pooled for response_url posts. */
+  /** A `fetch` for the Bolt app's client options: every request to Slack goes through the agent. */
   fetch: webApi.FetchFunction;
   close(): Promise<void>;
 }
 
-/** Connections per origin for response_url posts (a post takes a few ms on a warm connection). */
-export const RESPONSE_CONNECTIONS = 32;
+/** Connections per Slack origin (a request takes a few ms on a warm connection). */
+export const CONNECTIONS_PER_ORIGIN = 32;
 
 export function slackHttp(options: { apiUrl: string; timeoutMs?: number }): SlackHttp {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const agent = new Agent({
-    connections: RESPONSE_CONNECTIONS,
+    connections: CONNECTIONS_PER_ORIGIN,
     keepAliveTimeout: 30_000,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
@@ -58,7 +58,12 @@ export function slackHttp(options: { apiUrl: string; timeoutMs?: number }): Slac
       if (init?.method === 'POST' && typeof init.body === 'string' && !href.startsWith(api)) {
         return pooledPost(new URL(href), init);
       }
-      return fetch(input, init);
+      // The WebClient passes the URL as a string; anything else keeps the global fetch.
+      if (typeof input !== 'string' && !(input instanceof URL)) return fetch(input, init);
+      return undiciFetch(href, {
+        ...(init as object),
+        dispatcher: agent,
+      }) as unknown as Promise<FetchResponse>;
     },
     close: () => agent.close(),
   };

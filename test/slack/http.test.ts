@@ -2,12 +2,12 @@
  * The response_url agent against a real local server: answers arrive whole, a failed post reads
  * as not ok (what `respond()` turns into an error), a post that is never answered gives up at
  * the agent's timeout, and a burst of answers shares a bounded number of connections instead of
- * opening one socket per answer.
+ * opening one socket per answer; Web API calls go through the same bounded agent.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RESPONSE_CONNECTIONS, type SlackHttp, slackHttp } from '../../src/slack/http.js';
+import { CONNECTIONS_PER_ORIGIN, type SlackHttp, slackHttp } from '../../src/slack/http.js';
 
 let server: Server | undefined;
 let http: SlackHttp | undefined;
@@ -31,8 +31,9 @@ async function hooks(status = 200, delayMs = 20) {
     req.on('end', () => {
       bodies.push(body);
       setTimeout(() => {
-        res.writeHead(status, { 'content-type': 'text/plain' });
-        res.end(status === 200 ? 'ok' : 'expired_url');
+        const api = req.url?.startsWith('/api/');
+        res.writeHead(status, { 'content-type': api ? 'application/json' : 'text/plain' });
+        res.end(api ? JSON.stringify({ ok: true, echo: body }) : status === 200 ? 'ok' : 'expired_url');
       }, delayMs);
     });
   });
@@ -72,7 +73,7 @@ describe('slackHttp: response_url posts', () => {
     await expect(http.fetch(`${slack.origin}/commands/T1/1/slow`, post('{}'))).rejects.toThrow(/timeout/i);
   });
 
-  it(`sends a burst of 300 answers over at most ${RESPONSE_CONNECTIONS} connections`, async () => {
+  it(`sends a burst of 300 answers over at most ${CONNECTIONS_PER_ORIGIN} connections`, async () => {
     const slack = await hooks();
     http = slackHttp({ apiUrl: 'http://127.0.0.1:1/api/' });
     const client = http;
@@ -84,6 +85,25 @@ describe('slackHttp: response_url posts', () => {
     expect(results.every((r) => r.ok)).toBe(true);
     expect(new Set(slack.bodies).size).toBe(300);
     expect(slack.sockets.size).toBeGreaterThan(1);
-    expect(slack.sockets.size).toBeLessThanOrEqual(RESPONSE_CONNECTIONS);
+    expect(slack.sockets.size).toBeLessThanOrEqual(CONNECTIONS_PER_ORIGIN);
+  });
+});
+
+describe('slackHttp: Web API calls', () => {
+  it(`read whole JSON answers, and a burst of 300 shares at most ${CONNECTIONS_PER_ORIGIN} connections`, async () => {
+    const slack = await hooks();
+    http = slackHttp({ apiUrl: `${slack.origin}/api/` });
+    const client = http;
+    const call = (i: number) =>
+      client.fetch(`${slack.origin}/api/chat.postMessage`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: `channel=C1&text=${i}`,
+      });
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => call(i)));
+    const answers = (await Promise.all(results.map((r) => r.json()))) as Array<{ ok: boolean; echo: string }>;
+    expect(answers.every((a) => a.ok)).toBe(true);
+    expect(new Set(answers.map((a) => a.echo)).size).toBe(300);
+    expect(slack.sockets.size).toBeLessThanOrEqual(CONNECTIONS_PER_ORIGIN);
   });
 });
