@@ -1,7 +1,9 @@
 /**
- * Child processes of the benchmark: the app exactly as `npm start` runs it (the start script's
- * node arguments, read from package.json; one process, so its pid is the one whose memory we
- * read) and the floor app (a plain `node --import tsx`: the reference is Bolt with no tuning).
+ * Child processes of the benchmark: the app as the Docker image runs it (its CMD's node
+ * arguments and its ENV, read from the Dockerfile, on the compiled build) or as `npm start` does
+ * (the start script's node arguments, read from package.json), one process either way, so its pid
+ * is the one whose memory we read; and the floor app (a plain `node --import tsx`: the reference
+ * is Bolt with no tuning).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
