@@ -193,7 +193,8 @@ async function rateLimitPhase(
       told = sim.requests().find((r) => r.status === 429);
     }
     sim.setFaults({ forceStatus: undefined, forceEndpoints: undefined });
-    await new Promise((r) => setTimeout(r, 25));
+    // The other lookups start once the client has read the 429 (the simulator logs it first).
+    while (client.pausedUntil() <= Date.now()) await new Promise((r) => setTimeout(r, 2));
     const others: FocusLookupRequest[] = [
       ...FIXTURES.jane.recordingIds.slice(1, 11).map((id) => ({ kind: 'recording' as const, id })),
       ...[2, 3, 4, 5, 6, 7, 8, 9, 100, 101].map((id) => ({ kind: 'person' as const, id })),

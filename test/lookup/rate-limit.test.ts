@@ -36,6 +36,11 @@ async function setup(deadlineMs: number) {
   return { sim, client, run };
 }
 
+/** Resolves once the client has read the 429 (the simulator logs it before the client reads it). */
+async function pauseNoted(client: FocusClient): Promise<void> {
+  while (client.pausedUntil() <= Date.now()) await new Promise((r) => setTimeout(r, 2));
+}
+
 const phone = (n: string) => {
   const parsed = parsePhone(`+${n}`, 'GB');
   if (!parsed) throw new Error(`fixture number ${n} does not parse`);
@@ -57,7 +62,7 @@ const TWENTY: FocusLookupRequest[] = [
 
 describe('a 429 pauses every lookup', () => {
   it('after one 429 with Retry-After: 2, no lookup calls Focus until 2 s have passed, and all answer', async () => {
-    const { sim, run } = await setup(8_000);
+    const { sim, client, run } = await setup(8_000);
     sim.setFaults({ forceStatus: 429, retryAfter: 2, forceEndpoints: ['recording.search'] });
     const first = run({ kind: 'recording', id: FIXTURES.jane.recordingIds[0] }, 0);
     let told = sim.requests().find((r) => r.status === 429);
@@ -66,7 +71,7 @@ describe('a 429 pauses every lookup', () => {
       told = sim.requests().find((r) => r.status === 429);
     }
     sim.setFaults({ forceStatus: undefined, forceEndpoints: undefined });
-    await new Promise((r) => setTimeout(r, 25));
+    await pauseNoted(client);
     expect(TWENTY).toHaveLength(20);
     const outcomes = await Promise.all(TWENTY.map((request, i) => run(request, i + 1)));
     expect((await first).status).toBe('found');
