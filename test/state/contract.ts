@@ -355,3 +355,30 @@ export function describeSubscriptionStore(
     });
   });
 }
+
+/** A subscription store with a delivered-id retention, and how many ids it holds for one subscription. */
+export type PruningStore = SubscriptionStore & { deliveredCount(id: number): number | Promise<number> };
+
+/**
+ * Delivered ids are pruned when the cursor moves: those started more than the retention (here
+ * 7 days) behind it go. Run by each backend on a store it opened with that retention.
+ */
+export async function checkDeliveredPruning(store: PruningStore): Promise<void> {
+  const day = 86_400_000;
+  const { id } = (await store.add({ team: 'T1', channel: 'C1', target: JANE, createdBy: 'U' }, new Date()))
+    .subscription;
+  const at = (days: number) => new Date(Date.UTC(2026, 10, 1) + days * day).toISOString();
+  await store.markDelivered(id, { id: 1, start: at(0) }, new Date());
+  await store.markDelivered(id, { id: 2, start: at(2) }, new Date());
+  await store.markDelivered(id, { id: 3, start: at(8) }, new Date());
+  expect(await store.delivered(id, 1)).toBe(false);
+  expect(await store.delivered(id, 2)).toBe(true);
+  expect(await store.deliveredCount(id)).toBe(2);
+  // An older mark does not move the cursor, so it prunes nothing.
+  await store.markDelivered(id, { id: 4, start: at(-30) }, new Date());
+  expect(await store.deliveredCount(id)).toBe(3);
+  await store.markDelivered(id, { id: 5, start: at(9.5) }, new Date());
+  expect(await store.deliveredCount(id)).toBe(2);
+  expect(await store.delivered(id, 3)).toBe(true);
+  expect(await store.delivered(id, 5)).toBe(true);
+}

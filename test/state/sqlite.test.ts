@@ -9,7 +9,12 @@ import { AppError } from '../../src/domain/errors.js';
 import { StateError } from '../../src/state/index.js';
 import { MIGRATIONS, type Migration, migrate, SCHEMA_VERSION } from '../../src/state/migrations.js';
 import { openSqliteState, type SqliteState, type SqliteStateOptions } from '../../src/state/sqlite.js';
-import { describeStateStore, describeSubscriptionStore, type Place } from './contract.js';
+import {
+  checkDeliveredPruning,
+  describeStateStore,
+  describeSubscriptionStore,
+  type Place,
+} from './contract.js';
 
 /** A fresh directory under the OS temp dir per test, removed after. */
 function tempPlace(options: SqliteStateOptions = {}): Place<SqliteState> {
@@ -134,34 +139,7 @@ describe('SqliteState', () => {
   });
 
   it('delivered ids are pruned when the cursor moves: those started over the retention behind it go', async () => {
-    const file = join(dir, 'state.sqlite');
-    const day = 86_400_000;
-    const store = open(file, { deliveredRetentionMs: 7 * day });
-    const { id } = (
-      await store.add(
-        {
-          team: 'T1',
-          channel: 'C1',
-          target: { kind: 'phone', phone: '447700900123', display: 'x' },
-          createdBy: 'U',
-        },
-        new Date(),
-      )
-    ).subscription;
-    const at = (days: number) => new Date(Date.UTC(2026, 10, 1) + days * day).toISOString();
-    await store.markDelivered(id, { id: 1, start: at(0) }, new Date());
-    await store.markDelivered(id, { id: 2, start: at(2) }, new Date());
-    await store.markDelivered(id, { id: 3, start: at(8) }, new Date());
-    expect(await store.delivered(id, 1)).toBe(false);
-    expect(await store.delivered(id, 2)).toBe(true);
-    expect(store.deliveredCount(id)).toBe(2);
-    // An older mark does not move the cursor, so it prunes nothing.
-    await store.markDelivered(id, { id: 4, start: at(-30) }, new Date());
-    expect(store.deliveredCount(id)).toBe(3);
-    await store.markDelivered(id, { id: 5, start: at(9.5) }, new Date());
-    expect(store.deliveredCount(id)).toBe(2);
-    expect(await store.delivered(id, 3)).toBe(true);
-    expect(await store.delivered(id, 5)).toBe(true);
+    await checkDeliveredPruning(open(join(dir, 'state.sqlite'), { deliveredRetentionMs: 7 * 86_400_000 }));
   });
 
   it('markDelivered refuses a start that is not a date, and changes nothing', async () => {
