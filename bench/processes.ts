@@ -40,6 +40,27 @@ export function killAll(): void {
   for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Runs a bench's `main`: its children are killed on exit, on Ctrl-C or SIGTERM (exit 130) and on
+ * failure, which is printed with its stack (exit 1).
+ */
+export function runBench(main: () => Promise<void>): void {
+  process.on('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
+  main().catch((error: unknown) => {
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    killAll();
+    process.exit(1);
+  });
+}
+
 /** The node arguments of `npm start` (`node <args>`), e.g. `['--max-old-space-size=160', '--import', 'tsx', 'src/main.ts']`. */
 export function npmStartArgs(): string[] {
   const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: { start: string } };

@@ -14,7 +14,7 @@ import { startRedisServer } from '../test/helpers/redis.js';
 import { startBenchSlack } from './fake-slack.js';
 import { knownNumbers } from './numbers.js';
 import { throughput } from './phases.js';
-import { killAll, productionArgs, productionEnv, startChild } from './processes.js';
+import { killAll, productionArgs, productionEnv, runBench, startChild } from './processes.js';
 import { printFigures } from './report.js';
 import { SlackDriver } from './slack-driver.js';
 import { round } from './stats.js';
@@ -178,10 +178,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  killAll();
-  process.stderr.write(
-    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runBench(main);

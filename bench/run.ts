@@ -20,11 +20,11 @@ import { knownNumbers, unknownLondonNumbers } from './numbers.js';
 import { burst, maxBurst, runPool, sequentialCards, throughput } from './phases.js';
 import {
   type Child,
-  killAll,
   npmStartArgs,
   preloadedIn,
   productionArgs,
   productionEnv,
+  runBench,
   startChild,
 } from './processes.js';
 import { figures, printFigures, readableReport } from './report.js';
@@ -275,15 +275,4 @@ async function main(): Promise<void> {
   }
 }
 
-process.on('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    killAll();
-    process.exit(130);
-  });
-}
-main().catch((error: unknown) => {
-  log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  killAll();
-  process.exit(1);
-});
+runBench(main);

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { generateDataset, startFocusSimulator } from '../src/sandbox/index.js';
 import { signSlackRequest, slashCommandBody } from '../test/helpers/fake-slack.js';
 import { scrapeMetrics } from './diagnostics.js';
-import { killAll, npmStartArgs, startChild } from './processes.js';
+import { npmStartArgs, runBench, startChild } from './processes.js';
 import { printFigures } from './report.js';
 import { percentile, round } from './stats.js';
 
@@ -179,10 +179,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  killAll();
-  process.stderr.write(
-    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runBench(main);
