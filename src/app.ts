@@ -142,8 +142,10 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     logger,
     parse: { defaultRegion: config.parse.defaultRegion, links },
     render: { links },
+    rights: { map: config.access.rights, required: config.access.requireLinkedUser },
     onAnswer: metrics.lookup,
   });
+  for (const warning of config.warnings) logger.warn('config.deprecated', { warning });
   if (config.shutdownGraceMs < config.focus.timeoutMs) {
     logger.warn('config.shutdown_grace_short', {
       shutdownGraceMs: config.shutdownGraceMs,

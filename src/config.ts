@@ -5,6 +5,7 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { getCountries } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { parseRights, type RightsMap } from './access/rights.js';
 import { DEFAULT_PERSON_TEMPLATE, DEFAULT_RECORDING_TEMPLATE } from './domain/links.js';
 import { AUTH_PATHS, type AuthPath, type Credentials, DEFAULT_AUTH_PATH } from './focus/token.js';
 import { TRANSPORT_DEFAULTS } from './focus/transport.js';
@@ -44,8 +45,18 @@ export interface Config {
   directory: { refreshMinutes: number };
   parse: { defaultRegion: CountryCode };
   slack: { mode: SlackMode; apiUrl: string; port: number };
-  access: { allowedUserIds: string[]; allowedChannelIds: string[]; requireLinkedUser: boolean };
-  surfaces: { unfurlInSharedChannels: boolean; watchChannelIds: string[] };
+  access: {
+    allowedUserIds: string[];
+    allowedChannelIds: string[];
+    requireLinkedUser: boolean;
+    /** What each kind of answer needs of a linked user (FOCUS_RIGHTS over the defaults). */
+    rights: RightsMap;
+  };
+  surfaces: {
+    /** Answers the whole conversation sees (unfurls, mention threads, shares, subscription posts) may go to Slack Connect conversations. */
+    slackConnectAllowed: boolean;
+    watchChannelIds: string[];
+  };
   subscriptions: {
     pollSeconds: number;
     /** Least time between two subscription posts in one channel. */
@@ -64,6 +75,8 @@ export interface Config {
   /** How long a stopping process waits for in-flight answers (SIGTERM -> exit). */
   shutdownGraceMs: number;
   production: boolean;
+  /** Things that work but should be changed (an old variable name), logged at start. */
+  warnings: string[];
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -167,8 +180,16 @@ const fields = {
   PORT: int('PORT', 3000, 0, 65_535),
   ALLOWED_SLACK_USER_IDS: list,
   ALLOWED_SLACK_CHANNEL_IDS: list,
+  SLACK_CONNECT_ALLOWED: flag('SLACK_CONNECT_ALLOWED'),
+  /** The old name of SLACK_CONNECT_ALLOWED, still read (with a warning). */
   UNFURL_IN_SHARED_CHANNELS: flag('UNFURL_IN_SHARED_CHANNELS'),
   FOCUS_REQUIRE_LINKED_USER: flag('FOCUS_REQUIRE_LINKED_USER'),
+  FOCUS_RIGHTS: optional.transform((v, ctx) => {
+    const parsed = parseRights(v);
+    if (parsed.ok) return parsed.map;
+    for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  }),
   WATCH_CHANNEL_IDS: list,
   LOG_LEVEL: optional
     .transform((v) => (v ?? 'info').toLowerCase())
@@ -228,6 +249,7 @@ function crossFieldProblems(env: Record<string, string | undefined>, production:
 }
 
 export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  const has = (name: string) => (env[name] ?? '').trim() !== '';
   const production = (env.NODE_ENV ?? '').trim() === 'production';
   const { e, problems: fieldProblems } = parseFields(env);
   const problems = [...new Set([...fieldProblems, ...crossFieldProblems(env, production)])];
@@ -276,8 +298,14 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         allowedUserIds: e.ALLOWED_SLACK_USER_IDS,
         allowedChannelIds: e.ALLOWED_SLACK_CHANNEL_IDS,
         requireLinkedUser: e.FOCUS_REQUIRE_LINKED_USER,
+        rights: e.FOCUS_RIGHTS,
       },
-      surfaces: { unfurlInSharedChannels: e.UNFURL_IN_SHARED_CHANNELS, watchChannelIds: e.WATCH_CHANNEL_IDS },
+      surfaces: {
+        slackConnectAllowed: has('SLACK_CONNECT_ALLOWED')
+          ? e.SLACK_CONNECT_ALLOWED
+          : e.UNFURL_IN_SHARED_CHANNELS,
+        watchChannelIds: e.WATCH_CHANNEL_IDS,
+      },
       subscriptions: {
         pollSeconds: e.SUBSCRIPTION_POLL_SECONDS,
         postIntervalMs: e.SUBSCRIPTION_POST_INTERVAL_MS,
@@ -291,6 +319,13 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       logLevel: e.LOG_LEVEL,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       production,
+      warnings: has('UNFURL_IN_SHARED_CHANNELS')
+        ? [
+            has('SLACK_CONNECT_ALLOWED')
+              ? 'UNFURL_IN_SHARED_CHANNELS is ignored: SLACK_CONNECT_ALLOWED is set; remove the old name'
+              : 'UNFURL_IN_SHARED_CHANNELS is the old name of SLACK_CONNECT_ALLOWED (it governs every answer a Slack Connect conversation would see, not only unfurls); rename it',
+          ]
+        : [],
     },
   };
 }

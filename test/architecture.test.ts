@@ -19,10 +19,11 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   focus: ['domain'],
   state: ['domain'],
   sandbox: ['domain'],
+  access: ['domain', 'state'],
   lookup: ['domain', 'focus'],
   subscriptions: ['domain', 'focus', 'lookup', 'state'],
   // slack/ is the edge: it may use every layer below it, and the process's own modules.
-  slack: ['domain', 'parse', 'render', 'lookup', 'state', 'subscriptions', '(root)'],
+  slack: ['domain', 'access', 'parse', 'render', 'lookup', 'state', 'subscriptions', '(root)'],
 };
 
 /** Packages only some folders may import: HTTP to Focus and to Slack, Bolt, the state file, Redis. */

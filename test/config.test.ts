@@ -40,7 +40,7 @@ describe('loadConfig', () => {
       parse: { defaultRegion: 'GB' },
       slack: { apiUrl: 'https://slack.com/api/', port: 3000 },
       access: { allowedUserIds: [], allowedChannelIds: [], requireLinkedUser: false },
-      surfaces: { unfurlInSharedChannels: false, watchChannelIds: [] },
+      surfaces: { slackConnectAllowed: false, watchChannelIds: [] },
       logLevel: 'info',
       shutdownGraceMs: 10_000,
       state: {
@@ -104,7 +104,8 @@ describe('loadConfig', () => {
     expect(c.access.allowedUserIds).toEqual(['U1', 'U2', 'U3']);
     expect(c.access.allowedChannelIds).toEqual(['C1']);
     expect(c.surfaces.watchChannelIds).toEqual(['C2', 'C3']);
-    expect(c.surfaces.unfurlInSharedChannels).toBe(true);
+    expect(c.surfaces.slackConnectAllowed).toBe(true);
+    expect(c.warnings).toEqual([expect.stringContaining('old name of SLACK_CONNECT_ALLOWED')]);
     expect(c.access.requireLinkedUser).toBe(true);
     expect(c.parse.defaultRegion).toBe('US');
     expect(c.logLevel).toBe('debug');
@@ -119,6 +120,9 @@ describe('loadConfig', () => {
     ['FOCUS_PERSON_URL_TEMPLATE', '{portal}/p/{id}/{id}', 'FOCUS_PERSON_URL_TEMPLATE must contain'],
     ['FOCUS_RECORDING_URL_TEMPLATE', 'recordings/{id}', 'FOCUS_RECORDING_URL_TEMPLATE must start with'],
     ['UNFURL_IN_SHARED_CHANNELS', 'maybe', 'UNFURL_IN_SHARED_CHANNELS must be true or false'],
+    ['SLACK_CONNECT_ALLOWED', 'sometimes', 'SLACK_CONNECT_ALLOWED must be true or false'],
+    ['FOCUS_RIGHTS', 'recordings=Recording.View,calls=Call.View', 'FOCUS_RIGHTS: unknown kind "calls"'],
+    ['FOCUS_RIGHTS', 'recording', 'FOCUS_RIGHTS entry 1 needs "="'],
     ['FOCUS_REQUIRE_LINKED_USER', 'on', 'FOCUS_REQUIRE_LINKED_USER must be true or false'],
     ['PORT', '70000', 'PORT must be a whole number from 0 to 65535'],
     ['PORT', '0x10', 'PORT must be a whole number'],
@@ -211,6 +215,29 @@ describe('loadConfig', () => {
     expect(secretsOf(c)).toEqual(expect.arrayContaining([url, 's3cr%21t-pw', 's3cr!t-pw']));
     const found = problems({ REDIS_URL: 'http://:hunter22@host' });
     expect(found).toEqual(['REDIS_URL must be a redis:// or rediss:// URL']);
+  });
+
+  it('SLACK_CONNECT_ALLOWED wins over its old name, which is still read with a warning', () => {
+    expect(ok({}).warnings).toEqual([]);
+    expect(ok({ SLACK_CONNECT_ALLOWED: 'true' })).toMatchObject({
+      surfaces: { slackConnectAllowed: true },
+      warnings: [],
+    });
+    const both = ok({ SLACK_CONNECT_ALLOWED: 'false', UNFURL_IN_SHARED_CHANNELS: 'true' });
+    expect(both.surfaces.slackConnectAllowed).toBe(false);
+    expect(both.warnings).toEqual([expect.stringContaining('UNFURL_IN_SHARED_CHANNELS is ignored')]);
+  });
+
+  it('FOCUS_RIGHTS refines the default rights per kind', () => {
+    const { rights } = ok({}).access;
+    expect(rights.needs.recording).toEqual(['Recording.View']);
+    expect(rights.admin).toEqual(['Admin']);
+    const tuned = ok({ FOCUS_RIGHTS: ' user = User.View | Admin , recordings=Calls.Listen,admin=' }).access
+      .rights;
+    expect(tuned.needs.user).toEqual(['User.View', 'Admin']);
+    expect(tuned.needs.recordings).toEqual(['Calls.Listen']);
+    expect(tuned.needs.recording).toEqual(['Recording.View']);
+    expect(tuned.admin).toEqual([]);
   });
 
   it('secretsOf lists the configured secrets for the log scrubber', () => {

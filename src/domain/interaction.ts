@@ -1,22 +1,56 @@
-/** Who asked, where, on which surface: the fields every answer, audit line and metric carries. */
+/**
+ * Who asks: the one identity every answer, button, audit line and metric is decided for. Built
+ * once per Slack payload (`slack/request.ts`), completed by the access check (the linked Focus
+ * portal user and their rights), and carried to every lookup and every button.
+ */
+import type { Logger } from './logger.js';
 
 export type Surface = 'command' | 'console' | 'shortcut' | 'unfurl' | 'mention' | 'button';
 
-/** Why someone was refused (see `slack/access.ts`). */
+/** Why someone was refused (see `access/policy.ts`). */
 export type DenyReason =
   | 'user_not_allowed'
   | 'channel_not_allowed'
+  | 'external_user'
   | 'not_linked'
   | 'no_email'
   | 'check_failed';
 
+/** The Focus portal user a Slack user is linked to (by email), with what they may see. */
+export interface LinkedUser {
+  id: number;
+  username: string;
+  rights: readonly string[];
+}
+
 export interface Asker {
   surface: Surface;
-  team?: string | undefined;
+  /** The Slack user who asked (or pasted, or pressed). */
   user?: string | undefined;
+  /** The asker's own workspace and organisation (Enterprise Grid), as the payload gives them. */
+  team?: string | undefined;
+  enterprise?: string | undefined;
+  /** Where it was asked. */
   channel?: string | undefined;
+  /** The asker belongs to another organisation (a Slack Connect user): they never get Focus data. */
+  external?: boolean | undefined;
+  /**
+   * The conversation is shared with another organisation (Slack Connect); undefined when the
+   * payload does not say (then it is asked only for answers the channel would see).
+   */
+  sharedConversation?: boolean | undefined;
+  /** Set by the access check when linked users are required. */
+  linked?: LinkedUser | undefined;
   /** The interaction's reference: quoted on failure cards, carried by every log line. */
-  requestId?: string | undefined;
+  requestId: string;
+  /** Carries `requestId` and `surface` on every line. */
+  logger: Logger;
+}
+
+/** The same asker with a sub-reference (`abc-2`), for one of several lookups of one interaction. */
+export function askerPart(asker: Asker, index: number): Asker {
+  const requestId = `${asker.requestId}-${index}`;
+  return { ...asker, requestId, logger: asker.logger.child({ requestId }) };
 }
 
 /**

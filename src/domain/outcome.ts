@@ -44,8 +44,10 @@ export type LookupResult =
       owners: Person[];
       /** Latest recordings on the number, newest first. */
       recordings: Page<Recording>;
+      /** The Focus right the asker lacks to see recordings (none were searched). */
+      recordingsWithheld?: string;
     }
-  | { kind: 'person'; person: Person; recordings: Page<Recording> }
+  | { kind: 'person'; person: Person; recordings: Page<Recording>; recordingsWithheld?: string }
   | {
       kind: 'recording';
       recording: Recording;
@@ -82,6 +84,8 @@ export type LookupOutcome =
       /** The matches so far: the people directory is still loading, so more may match. */
       directoryLoading?: boolean;
     }
+  /** The asker's linked Focus portal user lacks `right` for this kind of lookup (nothing was asked of Focus). */
+  | { status: 'withheld'; request: FocusLookupRequest; right: string }
   | {
       status: 'failed';
       request: FocusLookupRequest;

@@ -1,4 +1,4 @@
-import type { Person } from '../domain/focus.js';
+import type { Page, Person, Recording } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
 import type { FocusCache } from '../focus/cache.js';
 import type { PeopleDirectory } from './directory.js';
@@ -13,6 +13,8 @@ export interface LookupContext {
   signal?: AbortSignal;
   /** Name search; without it, people are found by id and email only. */
   directory?: PeopleDirectory;
+  /** The Focus right the asker lacks to see recordings: phone and person lookups search none. */
+  recordingsWithheld?: string | undefined;
 }
 
 /** A person known only from an endpoint record (people.get did not return them). */
@@ -23,3 +25,5 @@ export function personFromEndpoint(
 ): Person {
   return { id, fullName: fullName ?? `Person ${id}`, personType, endpoints: [] };
 }
+
+export const emptyPage = (pageSize: number): Page<Recording> => ({ items: [], total: 0, page: 1, pageSize });

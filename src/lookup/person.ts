@@ -2,10 +2,10 @@
  * Person lookups: by id (people.get, then the recordings on their numbers), or by name or
  * email through the endpoint search and the people directory.
  */
-import type { Page, Person, Recording } from '../domain/focus.js';
+import type { Person } from '../domain/focus.js';
 import { type LookupOutcome, MAX_CHOICES } from '../domain/outcome.js';
 import type { FocusLookupRequest } from '../domain/request.js';
-import type { LookupContext } from './context.js';
+import { emptyPage, type LookupContext } from './context.js';
 
 type PersonById = Extract<FocusLookupRequest, { kind: 'person'; id: number }>;
 type PersonByQuery = Extract<FocusLookupRequest, { kind: 'person'; query: string }>;
@@ -25,8 +25,6 @@ function ambiguous(
     ...(directoryLoading && { directoryLoading }),
   };
 }
-
-const emptyPage = (pageSize: number): Page<Recording> => ({ items: [], total: 0, page: 1, pageSize });
 
 /**
  * `person` with endpoints: people.get need not list them (the field is not documented), so
@@ -51,6 +49,13 @@ export async function lookupPersonById(ctx: LookupContext, request: PersonById):
   const [given] = await ctx.cache.getPeople([request.id]);
   if (!given) return { status: 'not_found', request };
   const person = await withEndpoints(ctx, given);
+  const withheld = ctx.recordingsWithheld;
+  if (withheld)
+    return {
+      status: 'found',
+      request,
+      result: { kind: 'person', person, recordings: emptyPage(ctx.pageSize), recordingsWithheld: withheld },
+    };
   // Every endpoint: calls and SMS are on numbers, Teams meetings and email on addresses.
   const known = person.endpoints.flatMap((e) => (e.id === undefined ? [] : [e.id]));
   // Endpoints listed without ids: find them by value (cached), keeping those this person owns.

@@ -4,7 +4,7 @@
  */
 import type { LookupOutcome } from '../domain/outcome.js';
 import type { FocusLookupRequest } from '../domain/request.js';
-import { type LookupContext, personFromEndpoint } from './context.js';
+import { emptyPage, type LookupContext, personFromEndpoint } from './context.js';
 
 /**
  * A number shared by more people than this gets their details (`people.get`) for the first
@@ -23,7 +23,9 @@ export async function lookupPhone(
   const endpoints = (await ctx.cache.findEndpoints(phone.focus, ctx.signal)).filter(
     (e) => e.type === 'phone',
   );
+  const withheld = ctx.recordingsWithheld;
   if (endpoints.length === 0) {
+    if (withheld) return { status: 'not_found', request };
     // Unknown to the directory; recordings may still mention it (an external party).
     const recordings = await ctx.cache
       .searchRecordings({ freeText: phone.focus, page, pageSize: ctx.pageSize }, ctx.signal)
@@ -39,14 +41,16 @@ export async function lookupPhone(
   ];
   const [people, recordings] = await Promise.all([
     ctx.cache.getPeople(ownerIds.slice(0, MAX_OWNER_DETAILS)),
-    ctx.cache.searchRecordings(
-      {
-        endpointIds: endpoints.slice(0, MAX_SEARCHED_ENDPOINTS).map((e) => e.id),
-        page,
-        pageSize: ctx.pageSize,
-      },
-      ctx.signal,
-    ),
+    withheld
+      ? emptyPage(ctx.pageSize)
+      : ctx.cache.searchRecordings(
+          {
+            endpointIds: endpoints.slice(0, MAX_SEARCHED_ENDPOINTS).map((e) => e.id),
+            page,
+            pageSize: ctx.pageSize,
+          },
+          ctx.signal,
+        ),
   ]);
   const byId = new Map(people.map((p) => [p.id, p]));
   const records = new Map(endpoints.map((e) => [e.personId, e]));
@@ -56,5 +60,9 @@ export async function lookupPhone(
     const record = records.get(id);
     return personFromEndpoint(id, record?.personName, record?.personType);
   });
-  return { status: 'found', request, result: { kind: 'phone', phone, owners, recordings } };
+  return {
+    status: 'found',
+    request,
+    result: { kind: 'phone', phone, owners, recordings, ...(withheld && { recordingsWithheld: withheld }) },
+  };
 }

@@ -31,6 +31,8 @@ export interface LookupMeta {
   /** The interaction's id: the reference a user quotes and the log line carries. */
   requestId: string;
   logger?: Logger;
+  /** The Focus right the asker lacks to see recordings: phone and person cards list none. */
+  recordingsWithheld?: string | undefined;
 }
 
 export class LookupService {
@@ -53,6 +55,7 @@ export class LookupService {
       pageSize: this.options.pageSize ?? 5,
       directory: this.options.directory,
       signal: stop.signal,
+      recordingsWithheld: meta.recordingsWithheld,
     };
     let cut: (error: AppError) => void = () => {};
     const cutShort = new Promise<never>((_, reject) => {

@@ -4,7 +4,7 @@ import type { FocusLookupRequest } from '../domain/request.js';
 import { type Block, type Button, context, section } from './blocks.js';
 import { moreButton, shareButton } from './buttons.js';
 import { recordingLine } from './format.js';
-import { safe } from './mrkdwn.js';
+import { escapeEntities, safe } from './mrkdwn.js';
 import { type CardView, interactive } from './view.js';
 
 export interface Perspective {
@@ -22,7 +22,13 @@ export function ownerLine(person: Person): string {
   return [`*${safe(person.fullName, 120)}*`, ...personDetails(person)].join(' · ');
 }
 
-export function recordingsBlocks(title: string, recordings: Page<Recording>, self: Perspective): Block[] {
+export function recordingsBlocks(
+  title: string,
+  recordings: Page<Recording>,
+  self: Perspective,
+  withheld?: string,
+): Block[] {
+  if (withheld) return [context(`:lock: ${withheldText('see recordings', withheld)}`)];
   if (recordings.items.length === 0) return [context('No recordings found.')];
   const lines = recordings.items.map((r) => `• ${recordingLine(r, self)}`);
   const first = (recordings.page - 1) * recordings.pageSize + 1;
@@ -51,4 +57,9 @@ export function sharedByBlocks(ctx: CardView): Block[] {
   return ctx.mode === 'shared' && ctx.sharedBy && /^[UW][A-Z0-9]+$/.test(ctx.sharedBy)
     ? [context(`Shared by <@${ctx.sharedBy}>`)]
     : [];
+}
+
+/** Why part of an answer is missing: the right, and who can grant it. */
+export function withheldText(what: string, right: string): string {
+  return `To ${what} you need the Focus right *${escapeEntities(right)}*. A Focus administrator can grant it to your Focus portal user.`;
 }

@@ -6,7 +6,7 @@ import { choicesCard, commentsCard, directoryLoadingCard, retentionCard, userCar
 import { compactPersonCard, personCard } from './person.js';
 import { phoneCard, unknownPhoneCard } from './phone.js';
 import { compactRecordingCard, recordingCard } from './recording.js';
-import { failureCard, notFoundCard } from './status.js';
+import { failureCard, notFoundCard, withheldCard } from './status.js';
 import type { CardView } from './view.js';
 
 export type { CardView } from './view.js';
@@ -19,6 +19,8 @@ export function renderOutcome(outcome: LookupOutcome, ctx: CardView, compact = f
       if (outcome.request.kind === 'phone')
         return unknownPhoneCard(outcome.request.phone, outcome.recordings);
       return outcome.directoryLoading ? directoryLoadingCard() : notFoundCard(notFoundText(outcome.request));
+    case 'withheld':
+      return withheldCard(withheldWhat(outcome.request), outcome.right);
     case 'ambiguous':
       return choicesCard(outcome.choices, ctx, outcome.directoryLoading);
     case 'found': {
@@ -55,5 +57,23 @@ export function notFoundText(request: FocusLookupRequest): string {
       return 'No Focus portal user matches that.';
     case 'retention':
       return 'No retention groups found.';
+  }
+}
+
+/** What a right withheld lets one do, as the end of "To … you need the Focus right X". */
+function withheldWhat(request: FocusLookupRequest): string {
+  switch (request.kind) {
+    case 'recording':
+      return `see recording ${request.id}`;
+    case 'comments':
+      return `see the comments on recording ${request.recordingId}`;
+    case 'user':
+      return 'look up Focus portal users';
+    case 'retention':
+      return 'see the retention groups';
+    case 'phone':
+      return 'look up phone numbers';
+    case 'person':
+      return 'look up people';
   }
 }

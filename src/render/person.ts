@@ -43,7 +43,7 @@ export function personCard(
     header(`👤 ${person.fullName.replace(/\s+/g, ' ')}`),
     ...(details.length > 0 ? [context(details.join(' · '))] : []),
     ...(known.length > 0 ? [fields(known)] : []),
-    ...recordingsBlocks('Latest recordings', recordings, self),
+    ...recordingsBlocks('Latest recordings', recordings, self, result.recordingsWithheld),
     actions([openButton(ctx.links.personUrl(person.id)), ...lookupButtons(request, recordings, ctx)]),
     ...sharedByBlocks(ctx),
   ];
@@ -57,7 +57,9 @@ export function compactPersonCard(result: Extract<LookupResult, { kind: 'person'
   const phones = person.endpoints.filter((e) => e.type === 'phone').length;
   const text = [
     `👤 *${safe(person.fullName, 120)}*${details.length > 0 ? ` · ${details.join(' · ')}` : ''}`,
-    `${phones} phone number${phones === 1 ? '' : 's'} · ${recordings.total} recording${recordings.total === 1 ? '' : 's'}`,
+    `${phones} phone number${phones === 1 ? '' : 's'}${
+      result.recordingsWithheld ? '' : ` · ${recordings.total} recording${recordings.total === 1 ? '' : 's'}`
+    }`,
   ].join('\n');
   return finishCard({
     text: `${safe(person.fullName, 150)} in Focus`,

@@ -39,7 +39,7 @@ export function phoneCard(
     header(`📞 ${phone.display}`),
     section(ownerText),
     ...unverified(phone),
-    ...recordingsBlocks('Latest recordings', recordings, self),
+    ...recordingsBlocks('Latest recordings', recordings, self, result.recordingsWithheld),
     actions([...open, ...lookupButtons(request, recordings, ctx)]),
     ...sharedByBlocks(ctx),
   ];

@@ -1,6 +1,7 @@
 /** Cards for answers that are not data: failures, invalid input, help. */
 import type { FailureCode } from '../domain/outcome.js';
 import { type Block, type Card, context, header, section } from './blocks.js';
+import { withheldText } from './kit.js';
 import { finishCard } from './limits.js';
 import { escapeEntities, escapeMrkdwn, safe } from './mrkdwn.js';
 
@@ -41,6 +42,12 @@ export function invalidCard(message: string): Card {
 export function noticeCard(message: string): Card {
   const text = escapeEntities(message);
   return finishCard({ text, blocks: [section(`:lock: ${text}`)] });
+}
+
+/** The asker's Focus portal user lacks the right this answer needs. */
+export function withheldCard(what: string, right: string): Card {
+  const text = withheldText(what, right);
+  return finishCard({ text: text.replace(/\*/g, ''), blocks: [section(`:lock: ${text}`)] });
 }
 
 export function notFoundCard(what: string): Card {

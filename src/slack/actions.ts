@@ -4,14 +4,15 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ACTIONS, decodeAction } from '../domain/actions.js';
+import type { Asker } from '../domain/interaction.js';
 import type { Logger } from '../domain/logger.js';
 import { isFocusLookup } from '../domain/request.js';
 import { parseCommand } from '../parse/index.js';
 import type { Card } from '../render/blocks.js';
 import { invalidCard, noticeCard } from '../render/status.js';
 import type { View } from './answer.js';
-import { afterAck, type SurfaceDeps, serve } from './deliver.js';
-import { actionRequest } from './request.js';
+import { afterAck, conversationMaySee, type SurfaceDeps, serve } from './deliver.js';
+import { type Home, interactionAsker } from './request.js';
 
 type Kind = 'more' | 'share' | 'comments' | 'pick';
 
@@ -45,6 +46,7 @@ interface ActionArgs {
   body: BlockAction<ButtonAction>;
   action: ButtonAction;
   respond: (message: Record<string, unknown>) => Promise<unknown>;
+  context: Home;
 }
 
 /** The card and how it is posted: a new ephemeral message, in place of the original, or in the channel. */
@@ -57,13 +59,14 @@ async function handle(
   deps: SurfaceDeps,
   logger: Logger,
   kind: Kind,
-  { ack, body, action, respond }: ActionArgs,
+  { ack, body, action, respond, context }: ActionArgs,
 ): Promise<void> {
   await ack();
   await afterAck();
-  const request = actionRequest(body, logger);
-  await serve<Posted>(deps, request, {
-    answer: () => answerButton(deps, request, kind, body.user.id, action),
+  // Decided again on every press: who pressed, their rights now, where the card would go.
+  const asker = interactionAsker('button', body, context, logger);
+  await serve<Posted>(deps, asker, {
+    answer: () => answerButton(deps, asker, kind, body.user.id, action),
     refusal: (message) => ({ card: noticeCard(message), as: 'ephemeral' }),
     send: ({ card, as }) =>
       respond({
@@ -77,7 +80,7 @@ async function handle(
 
 async function answerButton(
   deps: SurfaceDeps,
-  request: ReturnType<typeof actionRequest>,
+  asker: Asker,
   kind: Kind,
   userId: string,
   action: ButtonAction,
@@ -85,7 +88,7 @@ async function answerButton(
   const value = decodeAction(action.value);
   const lookup = value ? parseCommand(value.c, deps.answerer.parseSettings) : undefined;
   if (!value || !lookup || !isFocusLookup(lookup)) {
-    request.logger.warn('slack.bad_action_value', { action: action.action_id });
+    asker.logger.warn('slack.bad_action_value', { action: action.action_id });
     return {
       card: invalidCard('That button no longer works. Please run the lookup again.'),
       as: 'ephemeral',
@@ -97,10 +100,19 @@ async function answerButton(
       as: 'ephemeral',
     };
   }
+  if (kind === 'share' && !(await conversationMaySee(deps, asker))) {
+    asker.logger.info('share.refused', { reason: 'shared_channel' });
+    return {
+      card: noticeCard(
+        'This conversation is shared with another organisation (Slack Connect), so Focus answers are not posted here.',
+      ),
+      as: 'ephemeral',
+    };
+  }
   const pageable = lookup.kind === 'phone' || (lookup.kind === 'person' && 'id' in lookup);
   const paged = value.p && pageable ? { ...lookup, page: value.p } : lookup;
   const view: View = kind === 'share' ? { mode: 'shared', sharedBy: userId } : { mode: 'ephemeral' };
-  const answer = await deps.answerer.answer(paged, request.asker, view);
+  const answer = await deps.answerer.answer(paged, asker, view);
   if (kind === 'share') return { card: answer.card, as: 'in_channel' };
   // Paging and picks change the card in place; the first "Show comments" adds a message.
   const inPlace = kind === 'more' || kind === 'pick' || (lookup.kind === 'comments' && lookup.page > 1);

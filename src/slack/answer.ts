@@ -2,10 +2,11 @@
  * The pipeline every surface shares: text -> parse -> lookup -> render, with one audit
  * line per answer. Surfaces (slash command, console, ...) only deliver the card.
  */
-import { type Asker, newRequestId } from '../domain/interaction.js';
+import { type RightKind, type RightsPolicy, rightMissing } from '../access/rights.js';
+import { type Asker, askerPart } from '../domain/interaction.js';
 import type { Logger } from '../domain/logger.js';
 import type { LookupOutcome } from '../domain/outcome.js';
-import { isFocusLookup, type LookupRequest } from '../domain/request.js';
+import { type FocusLookupRequest, isFocusLookup, type LookupRequest } from '../domain/request.js';
 import type { LookupService } from '../lookup/service.js';
 import { COMMANDS, type ParseSettings, parseCommand, parseMessageText } from '../parse/index.js';
 import type { Card } from '../render/blocks.js';
@@ -33,6 +34,8 @@ export interface AnswererDeps {
   parse: ParseSettings;
   render: Pick<CardView, 'links'>;
   logger: Logger;
+  /** What each kind of answer needs of the asker's linked Focus portal user. */
+  rights?: RightsPolicy;
   now?: () => number;
   /** Called once per answer (metrics); `answered` for help and invalid input. */
   onAnswer?: (
@@ -49,17 +52,20 @@ export class Answerer {
     return this.deps.parse;
   }
 
+  get logger(): Logger {
+    return this.deps.logger;
+  }
+
   /** Answers the text of a `/focus` command. Never throws. */
   async answerCommand(text: string, asker: Asker, view: View = { mode: 'ephemeral' }): Promise<Answer> {
-    const requestId = asker.requestId ?? newRequestId();
     let request: LookupRequest;
     try {
       request = parseCommand(text, this.deps.parse);
     } catch (error) {
-      this.deps.logger.error('parse.bug', { requestId, error, stack: (error as Error)?.stack });
+      asker.logger.error('parse.bug', { error, stack: (error as Error)?.stack });
       request = { kind: 'invalid', message: 'That could not be read. Try `/focus help`.', input: '' };
     }
-    return this.answer(request, { ...asker, requestId }, view);
+    return this.answer(request, asker, view);
   }
 
   /**
@@ -69,20 +75,16 @@ export class Answerer {
   async answerMessage(text: string, asker: Asker): Promise<Card[]> {
     const requests = parseMessageText(text, this.deps.parse);
     if (requests.length === 0) return [nothingToLookUpCard()];
-    const requestId = asker.requestId ?? newRequestId();
     const view: View = { mode: 'modal', compact: requests.length > 1 };
     const answers = await Promise.all(
-      requests.map((request, i) =>
-        this.answer(request, { ...asker, requestId: `${requestId}-${i + 1}` }, view),
-      ),
+      requests.map((request, i) => this.answer(request, askerPart(asker, i + 1), view)),
     );
     return answers.map((a) => a.card);
   }
 
   /** Answers a parsed request. Never throws. */
   async answer(request: LookupRequest, asker: Asker, view: View = { mode: 'ephemeral' }): Promise<Answer> {
-    const requestId = asker.requestId ?? newRequestId();
-    const logger = this.deps.logger.child({ requestId });
+    const { requestId, logger } = asker;
     const now = this.deps.now ?? Date.now;
     const started = now();
     if (!isFocusLookup(request)) {
@@ -91,7 +93,7 @@ export class Answerer {
           ? helpCard(COMMANDS, request.reason === 'unknown' ? { unknown: request.unknown ?? '' } : {})
           : invalidCard(request.message);
       logger.info('audit', {
-        ...auditFields(asker),
+        ...auditFields(asker, view),
         kind: request.kind,
         outcome: request.kind,
         results: 0,
@@ -100,7 +102,7 @@ export class Answerer {
       this.deps.onAnswer?.(request.kind, 'answered', 0);
       return { card, request, requestId };
     }
-    const outcome = await this.deps.lookups.run(request, { requestId, logger });
+    const outcome = await this.run(request, asker);
     const card = renderOutcome(
       outcome,
       { links: this.deps.render.links, mode: view.mode, askerId: asker.user, sharedBy: view.sharedBy },
@@ -108,19 +110,71 @@ export class Answerer {
     );
     const latencyMs = now() - started;
     logger.info('audit', {
-      ...auditFields(asker),
+      ...auditFields(asker, view),
       kind: request.kind,
       outcome: outcome.status === 'failed' ? `failed:${outcome.code}` : outcome.status,
       results: resultCount(outcome),
       latencyMs,
+      ...(audience(view) === 'channel' && shownIds(outcome)),
     });
     this.deps.onAnswer?.(request.kind, outcome.status, latencyMs / 1000);
     return { card, request, outcome, requestId };
   }
+
+  /** The lookup, within what the asker's Focus rights allow: nothing withheld is asked of Focus. */
+  private async run(request: FocusLookupRequest, asker: Asker): Promise<LookupOutcome> {
+    const rights = this.deps.rights;
+    if (!rights) return this.deps.lookups.run(request, asker);
+    const right = rightMissing(rights, RIGHT_OF[request.kind], asker.linked);
+    if (right) return { status: 'withheld', request, right };
+    const hasRecordings = request.kind === 'phone' || request.kind === 'person';
+    const recordingsWithheld = hasRecordings ? rightMissing(rights, 'recordings', asker.linked) : undefined;
+    return this.deps.lookups.run(request, { ...asker, recordingsWithheld });
+  }
 }
 
-function auditFields(asker: Asker) {
-  return { surface: asker.surface, team: asker.team, user: asker.user, channel: asker.channel };
+const RIGHT_OF: Record<FocusLookupRequest['kind'], RightKind> = {
+  phone: 'phone',
+  person: 'person',
+  recording: 'recording',
+  comments: 'comments',
+  user: 'user',
+  retention: 'retention',
+};
+
+/** Who will see the card: the asker alone, or everyone in the conversation. */
+function audience(view: View): 'asker' | 'channel' {
+  return view.mode === 'shared' || view.mode === 'thread' || view.mode === 'unfurl' ? 'channel' : 'asker';
+}
+
+function auditFields(asker: Asker, view: View) {
+  const fields = {
+    surface: asker.surface,
+    team: asker.team,
+    user: asker.user,
+    channel: asker.channel,
+    ...(asker.linked && { focusUser: asker.linked.id }),
+  };
+  // An answer more than the asker sees names who authorised it (they asked, shared or pasted).
+  return audience(view) === 'channel' ? { ...fields, audience: 'channel', authorisedBy: asker.user } : fields;
+}
+
+/** The recording and person ids a card shows (never a number in clear), for the audit line. */
+function shownIds(outcome: LookupOutcome): { recordingIds?: number[]; personIds?: number[] } {
+  if (outcome.status !== 'found') return {};
+  const r = outcome.result;
+  switch (r.kind) {
+    case 'phone':
+      return { personIds: r.owners.map((o) => o.id), recordingIds: r.recordings.items.map((x) => x.id) };
+    case 'person':
+      return { personIds: [r.person.id], recordingIds: r.recordings.items.map((x) => x.id) };
+    case 'recording':
+      return { recordingIds: [r.recording.id] };
+    case 'comments':
+      return { recordingIds: [r.recordingId] };
+    default:
+      return {};
+  }
 }
 
 function resultCount(outcome: LookupOutcome): number {

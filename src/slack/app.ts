@@ -4,6 +4,8 @@
  */
 import type { Server } from 'node:http';
 import { App, type CustomRoute } from '@slack/bolt';
+import { AccessPolicy } from '../access/policy.js';
+import type { RightsMap } from '../access/rights.js';
 import type { SlackMode } from '../config.js';
 import type { PortalUser } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
@@ -11,14 +13,13 @@ import type { InFlight } from '../inflight.js';
 import type { Metrics } from '../metrics.js';
 import type { StateStore } from '../state/index.js';
 import type { SubscriptionService } from '../subscriptions/service.js';
-import { AccessPolicy, denialMessage } from './access.js';
 import { registerActions } from './actions.js';
 import type { Answerer } from './answer.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerCommand } from './command.js';
 import { ConnectChannels } from './connect.js';
 import { DeliveryDeduper } from './dedupe.js';
-import type { AccessCheck, SurfaceDeps } from './deliver.js';
+import type { SurfaceDeps } from './deliver.js';
 import { slackHttp } from './http.js';
 import { registerMentions } from './mention.js';
 import { perMethodRateLimits } from './rate-limits.js';
@@ -38,9 +39,11 @@ export interface SlackAppOptions {
     allowedUserIds: string[];
     allowedChannelIds: string[];
     requireLinkedUser: boolean;
+    rights: RightsMap;
     findPortalUsers: (search: string) => Promise<PortalUser[]>;
   };
-  unfurlInSharedChannels: boolean;
+  /** SLACK_CONNECT_ALLOWED. */
+  slackConnectAllowed: boolean;
   watchChannelIds: string[];
   metrics: Metrics;
   /** Shared state: event dedupe, replayed signatures, unfurl memory, linked-user answers. */
@@ -118,21 +121,23 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   });
   const deps: SurfaceDeps = {
     answerer: options.answerer,
-    access: accessCheck(app, options),
+    policy: new AccessPolicy({
+      ...options.access,
+      logger: options.logger,
+      store: options.state,
+      lookupSlackEmail: async (user) => (await app.client.users.info({ user })).user?.profile?.email,
+    }),
+    connect: new ConnectChannels(app.client),
+    slackConnectAllowed: options.slackConnectAllowed,
     state: options.state,
     onDelivery: options.metrics.delivery,
     onDenial: options.metrics.denial,
   };
-  const connect = new ConnectChannels(app.client);
-  const subscribe = options.subscriptions && {
-    service: options.subscriptions,
-    connect,
-    inSharedChannels: options.unfurlInSharedChannels,
-  };
+  const subscribe = options.subscriptions && { service: options.subscriptions };
   registerCommand(app, deps, logger, subscribe);
   registerActions(app, deps, logger);
   registerShortcut(app, deps, logger);
-  registerUnfurls(app, deps, logger, connect, { unfurlInSharedChannels: options.unfurlInSharedChannels });
+  registerUnfurls(app, deps, logger);
   registerMentions(app, deps, logger, { watchChannelIds: options.watchChannelIds });
 
   await app.init();
@@ -141,27 +146,6 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   const port = typeof address === 'object' && address ? address.port : undefined;
   logger.info('slack.started', { mode: mode.kind, port });
   return { app, port, stop: () => app.stop() as Promise<void>, close: () => http.close() };
-}
-
-/** The access policy, reading Slack users' emails through this app's Web API client. */
-function accessCheck(app: App, options: SlackAppOptions): AccessCheck {
-  const policy = new AccessPolicy({
-    ...options.access,
-    logger: options.logger,
-    store: options.state,
-    lookupSlackEmail: async (user) => (await app.client.users.info({ user })).user?.profile?.email,
-  });
-  return async (who) => {
-    const decision = await policy.check({
-      surface: who.surface,
-      userId: who.user ?? '',
-      channelId: who.channel,
-      teamId: who.team,
-    });
-    return decision.allowed
-      ? undefined
-      : { reason: decision.reason, message: denialMessage(decision.reason) };
-  };
 }
 
 function healthRoutes(ready: () => Promise<boolean>, metrics: Metrics): CustomRoute[] {

@@ -5,30 +5,30 @@ import { parseSubscriptionCommand } from '../parse/subscribe.js';
 import type { Card } from '../render/blocks.js';
 import { noticeCard } from '../render/status.js';
 import { afterAck, type SurfaceDeps, serve } from './deliver.js';
-import { commandRequest } from './request.js';
+import { commandAsker } from './request.js';
 import { answerSubscription, type SubscribeDeps } from './subscribe.js';
 
 export const SLASH_COMMAND = '/focus';
 
 export function registerCommand(app: App, deps: SurfaceDeps, logger: Logger, subs?: SubscribeDeps): void {
-  app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
+  app.command(SLASH_COMMAND, async ({ command, ack, respond, context }) => {
     await ack();
     await afterAck();
-    const request = commandRequest(command, logger);
+    const asker = commandAsker(command, context, logger);
     const subscription = subs && parseSubscriptionCommand(command.text ?? '', deps.answerer.parseSettings);
     if (subs && subscription) {
       await answerSubscription(
         deps,
         subs,
-        request,
+        asker,
         subscription,
         { channelName: command.channel_name },
         respond,
       );
       return;
     }
-    await serve<Card>(deps, request, {
-      answer: async () => (await deps.answerer.answerCommand(command.text ?? '', request.asker)).card,
+    await serve<Card>(deps, asker, {
+      answer: async () => (await deps.answerer.answerCommand(command.text ?? '', asker)).card,
       refusal: noticeCard,
       send: (card) => respond({ response_type: 'ephemeral', text: card.text, blocks: card.blocks }),
     });

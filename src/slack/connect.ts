@@ -1,12 +1,15 @@
 /**
- * Is a conversation Slack Connect (shared with another organisation)? Previews are data, so
- * they are not made there unless configured. The Events API envelope says so for channels, DMs
- * and group DMs alike (`is_ext_shared_channel`); only when it does not is `conversations.info`
- * asked, its answer kept a while. A conversation that cannot be classified counts as shared.
+ * Slack Connect: is a conversation shared with another organisation, and is a user from one?
+ * Answers visible to a conversation are not made in a shared one unless configured, and an
+ * external user never gets Focus data. The Events API envelope says whether a conversation is
+ * shared (`is_ext_shared_channel`); only when it does not is `conversations.info` asked, its
+ * answer trusted for at most 5 minutes (lifecycle events update it at once). A conversation
+ * that cannot be classified counts as shared, a user who cannot be classified as external.
  */
 import type { App } from '@slack/bolt';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../domain/logger.js';
+import { isExternal } from './request.js';
 
 /** What the envelope says; undefined when it does not say. */
 export function sharedByEnvelope(body: unknown): boolean | undefined {
@@ -14,8 +17,12 @@ export function sharedByEnvelope(body: unknown): boolean | undefined {
   return typeof flag === 'boolean' ? flag : undefined;
 }
 
+const TRUSTED_MS = 5 * 60_000;
+
 export class ConnectChannels {
-  private readonly known = new LRUCache<string, boolean>({ max: 5_000, ttl: 10 * 60_000 });
+  private readonly known = new LRUCache<string, boolean>({ max: 5_000, ttl: TRUSTED_MS });
+  private readonly users = new LRUCache<string, boolean>({ max: 10_000, ttl: TRUSTED_MS });
+  private home: Promise<{ teamId?: string; enterpriseId?: string }> | undefined;
 
   constructor(private readonly client: App['client']) {}
 
@@ -33,7 +40,7 @@ export class ConnectChannels {
     } catch (error) {
       // Unclassified: treat as shared (fail closed), and say why.
       const data = (error as { data?: { error?: string; needed?: string } }).data;
-      logger.warn('unfurl.channel_unclassified', {
+      logger.warn('slack.channel_unclassified', {
         channel,
         reason: data?.error ?? 'conversations.info failed',
         ...(data?.needed && { needed: data.needed }),
@@ -41,5 +48,45 @@ export class ConnectChannels {
       });
       return true;
     }
+  }
+
+  /** What a lifecycle event says of a conversation (`undefined`: forget, ask again). */
+  remember(channel: string, shared: boolean | undefined): void {
+    if (shared === undefined) this.known.delete(channel);
+    else this.known.set(channel, shared);
+  }
+
+  /** Whether a user belongs to another organisation (`users.info`), kept a while. */
+  async isExternalUser(user: string, logger: Logger): Promise<boolean> {
+    const known = this.users.get(user);
+    if (known !== undefined) return known;
+    try {
+      const [home, info] = await Promise.all([this.homeOrg(), this.client.users.info({ user })]);
+      const u = info.user as
+        | { team_id?: string; is_stranger?: boolean; enterprise_user?: { enterprise_id?: string } }
+        | undefined;
+      const external =
+        u?.is_stranger === true || (isExternal(u?.team_id, u?.enterprise_user?.enterprise_id, home) ?? true);
+      this.users.set(user, external);
+      return external;
+    } catch (error) {
+      logger.warn('slack.user_unclassified', { user, error });
+      return true;
+    }
+  }
+
+  /** The installation's workspace and organisation (`auth.test`, once). */
+  private homeOrg(): Promise<{ teamId?: string; enterpriseId?: string }> {
+    this.home ??= this.client.auth.test().then(
+      (r) => ({
+        ...(typeof r.team_id === 'string' && { teamId: r.team_id }),
+        ...(typeof r.enterprise_id === 'string' && { enterpriseId: r.enterprise_id }),
+      }),
+      (error: unknown) => {
+        this.home = undefined;
+        throw error;
+      },
+    );
+    return this.home;
   }
 }

@@ -24,6 +24,7 @@ import type { PostResult, Publisher } from '../subscriptions/publisher.js';
 import type { SubscriptionService } from '../subscriptions/service.js';
 import type { Answerer } from './answer.js';
 import { SLASH_COMMAND } from './command.js';
+import { newAsker } from './request.js';
 
 export interface ConsoleOptions {
   answerer: Answerer;
@@ -69,8 +70,6 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   rl.close();
 }
 
-const asker = { surface: 'console' as const, user: 'console' };
-
 function printCard(output: Writable, card: Card, json: boolean): void {
   output.write(`\n${cardToText(card)}\n`);
   if (json) output.write(`${JSON.stringify({ text: card.text, blocks: card.blocks }, null, 2)}\n`);
@@ -106,6 +105,12 @@ export class ConsolePublisher implements Publisher {
 /** The cards for one console line: a command, a shortcut on a message, an unfurl, a subscription. */
 async function answerLine(options: ConsoleOptions, line: string): Promise<Card[]> {
   const { answerer } = options;
+  const asker = newAsker(
+    'console',
+    { user: 'console', channel: CONSOLE_CHANNEL, team: undefined },
+    {},
+    answerer.logger,
+  );
   const [word = '', ...rest] = line.split(/\s+/);
   const text = rest.join(' ');
   if (word === 'subscribe') return [await subscribe(options, text)];

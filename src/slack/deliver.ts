@@ -1,13 +1,14 @@
 /**
- * The one path every Slack surface takes after its ack: check access, build the answer (or the
- * refusal), send it, and count and log the delivery. Surfaces differ only in how they send.
+ * The one path every Slack surface takes after its ack: check who asks (`access/`), build the
+ * answer (or the refusal), send it, and count and log the delivery. Surfaces differ only in how
+ * they send, and in whether what they send is for the asker alone or for the conversation.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Surface } from '../domain/interaction.js';
+import { type AccessPolicy, type DenyReason, denialMessage } from '../access/policy.js';
+import type { Asker, Surface } from '../domain/interaction.js';
 import type { StateStore } from '../state/index.js';
-import { type DenyReason, denialMessage } from './access.js';
 import type { Answerer } from './answer.js';
-import type { SlackRequest } from './request.js';
+import type { ConnectChannels } from './connect.js';
 
 /** Why someone may not look things up here; undefined when they may. */
 export interface Denial {
@@ -16,11 +17,13 @@ export interface Denial {
   message: string;
 }
 
-export type AccessCheck = (request: SlackRequest) => Promise<Denial | undefined>;
-
 export interface SurfaceDeps {
   answerer: Answerer;
-  access: AccessCheck;
+  policy: AccessPolicy;
+  /** Slack Connect: is a conversation shared, is a user from another organisation. */
+  connect: ConnectChannels;
+  /** SLACK_CONNECT_ALLOWED: answers the conversation sees may go to Slack Connect conversations. */
+  slackConnectAllowed: boolean;
   /** State shared by the surfaces (unfurl memory); see `src/state`. */
   state: StateStore;
   /** Called once per delivery attempt (metrics). */
@@ -29,22 +32,43 @@ export interface SurfaceDeps {
   onDenial?: (surface: Surface, reason: DenyReason) => void;
 }
 
-/** Checks access and logs a denial; returns the denial to show, if any. Never throws. */
-export async function checkAccess(deps: SurfaceDeps, request: SlackRequest): Promise<Denial | undefined> {
-  const denial = await deps.access(request).catch((error: unknown): Denial => {
-    request.logger.error('access.check_failed', { error });
-    return { reason: 'check_failed', message: denialMessage('check_failed') };
-  });
-  if (denial) {
-    deps.onDenial?.(request.surface, denial.reason);
-    request.logger.warn('access.denied', {
-      user: request.user,
-      channel: request.channel,
-      team: request.team,
-      reason: denial.reason,
-    });
+/**
+ * Checks access for this asker and logs a denial; returns the denial to show, if any. On success
+ * the asker carries its linked Focus portal user (when linked users are required). Never throws.
+ */
+export async function checkAccess(deps: SurfaceDeps, asker: Asker): Promise<Denial | undefined> {
+  let reason: DenyReason | undefined;
+  try {
+    // A payload that does not name the user's organisation: only a shared conversation can
+    // hold someone from another one, and there Slack is asked who they are (kept a while).
+    if (asker.external === undefined && asker.user) {
+      if (asker.sharedConversation === undefined && asker.channel)
+        asker.sharedConversation = await deps.connect.isShared(asker.channel, undefined, asker.logger);
+      asker.external =
+        asker.sharedConversation === false ? false : await deps.connect.isExternalUser(asker.user, asker.logger);
+    }
+    const decision = await deps.policy.check(asker);
+    if (decision.allowed) asker.linked = decision.linked;
+    else reason = decision.reason;
+  } catch (error) {
+    asker.logger.error('access.check_failed', { error });
+    reason = 'check_failed';
   }
-  return denial;
+  if (reason === undefined) return undefined;
+  deps.onDenial?.(asker.surface, reason);
+  asker.logger.warn('access.denied', { user: asker.user, channel: asker.channel, team: asker.team, reason });
+  return { reason, message: denialMessage(reason) };
+}
+
+/**
+ * Whether an answer the whole conversation sees may be made here: not in a Slack Connect
+ * conversation unless SLACK_CONNECT_ALLOWED. Unknown (a failed `conversations.info`) counts as shared.
+ */
+export async function conversationMaySee(deps: SurfaceDeps, asker: Asker): Promise<boolean> {
+  if (deps.slackConnectAllowed) return true;
+  if (asker.sharedConversation === undefined && asker.channel)
+    asker.sharedConversation = await deps.connect.isShared(asker.channel, undefined, asker.logger);
+  return asker.sharedConversation === false;
 }
 
 /**
@@ -53,17 +77,17 @@ export async function checkAccess(deps: SurfaceDeps, request: SlackRequest): Pro
  */
 export async function deliver(
   deps: SurfaceDeps,
-  request: SlackRequest,
+  asker: Asker,
   send: () => Promise<unknown>,
   step?: string,
 ): Promise<boolean> {
   try {
     await send();
-    if (!step) deps.onDelivery?.(request.surface, 'ok');
+    if (!step) deps.onDelivery?.(asker.surface, 'ok');
     return true;
   } catch (error) {
-    deps.onDelivery?.(request.surface, 'failed');
-    request.logger.error('slack.delivery_failed', { ...(step && { step }), error });
+    deps.onDelivery?.(asker.surface, 'failed');
+    asker.logger.error('slack.delivery_failed', { ...(step && { step }), error });
     return false;
   }
 }
@@ -78,11 +102,11 @@ export interface Reply<T> {
 }
 
 /** Access, then the answer or the refusal, then delivery: the whole of a surface's work. */
-export async function serve<T>(deps: SurfaceDeps, request: SlackRequest, reply: Reply<T>): Promise<void> {
-  const denial = await checkAccess(deps, request);
+export async function serve<T>(deps: SurfaceDeps, asker: Asker, reply: Reply<T>): Promise<void> {
+  const denial = await checkAccess(deps, asker);
   if (denial && !reply.refusal) return;
   const result = denial && reply.refusal ? reply.refusal(denial.message) : await reply.answer();
-  await deliver(deps, request, () => reply.send(result, denial !== undefined));
+  await deliver(deps, asker, () => reply.send(result, denial !== undefined));
 }
 
 /**

@@ -3,12 +3,13 @@
  * WATCH_CHANNEL_IDS (opt-in), pasted phone numbers get a threaded card too.
  */
 import type { App } from '@slack/bolt';
+import { askerPart } from '../domain/interaction.js';
 import type { Logger } from '../domain/logger.js';
 import { findPhones } from '../parse/index.js';
 import type { Card } from '../render/blocks.js';
 import { noticeCard } from '../render/status.js';
-import { afterAck, checkAccess, deliver, type SurfaceDeps, serve } from './deliver.js';
-import { eventRequest, SlackRequest } from './request.js';
+import { afterAck, checkAccess, conversationMaySee, deliver, type SurfaceDeps, serve } from './deliver.js';
+import { eventAsker, newAsker } from './request.js';
 
 const MAX_WATCHED_NUMBERS = 3;
 
@@ -20,7 +21,7 @@ export function registerMentions(
 ): void {
   app.event('app_mention', async ({ event, client, context, body }) => {
     await afterAck();
-    const request = eventRequest('mention', event, body, logger);
+    const asker = eventAsker('mention', event, body, context, logger);
     const thread = event.thread_ts ?? event.ts;
     // Drop the mention of the bot itself; the rest is a `/focus` query.
     const bot = context.botUserId;
@@ -28,12 +29,17 @@ export function registerMentions(
       bot ? new RegExp(`<@${bot}(\\|[^>]*)?>`, 'g') : /^\s*<@[A-Z0-9]+(\|[^>]*)?>/,
       ' ',
     );
-    await serve<Card>(deps, request, {
-      answer: async () => (await deps.answerer.answerCommand(text, request.asker, { mode: 'thread' })).card,
+    await serve<Answer>(deps, asker, {
+      answer: async () => {
+        // In a Slack Connect conversation (unless allowed) the answer is for the asker alone.
+        const toThread = await conversationMaySee(deps, asker);
+        const view = { mode: toThread ? ('thread' as const) : ('ephemeral' as const) };
+        return { card: (await deps.answerer.answerCommand(text, asker, view)).card, toAsker: !toThread };
+      },
       // A refusal is for the asker alone; without a user there is nobody to tell.
-      ...(event.user && { refusal: noticeCard }),
-      send: (card, refused) =>
-        refused
+      ...(event.user && { refusal: (message: string) => ({ card: noticeCard(message), toAsker: true }) }),
+      send: ({ card, toAsker }) =>
+        toAsker
           ? client.chat.postEphemeral({
               channel: event.channel,
               user: event.user as string,
@@ -47,7 +53,7 @@ export function registerMentions(
 
   if (options.watchChannelIds.length === 0) return;
   const watched = new Set(options.watchChannelIds);
-  app.message(async ({ message, client, context }) => {
+  app.message(async ({ message, client, context, body }) => {
     if (!watched.has(message.channel)) return;
     const said = typedByPerson(message, context.botUserId);
     if (!said) return;
@@ -60,15 +66,40 @@ export function registerMentions(
       .filter((p) => !before.has(p.focus))
       .slice(0, MAX_WATCHED_NUMBERS);
     if (phones.length === 0) return;
-    const request = new SlackRequest('mention', said.user, message.channel, said.team, logger);
-    if (await checkAccess(deps, request)) return;
+    const shared = (body as { is_ext_shared_channel?: unknown }).is_ext_shared_channel;
+    const asker = newAsker(
+      'mention',
+      {
+        user: said.user,
+        channel: message.channel,
+        team: said.team,
+        userTeam: said.userTeam,
+        sharedConversation: typeof shared === 'boolean' ? shared : undefined,
+      },
+      context,
+      logger,
+    );
+    // Nobody asked: a refused poster is not told, and an external one gets nothing.
+    if (await checkAccess(deps, asker)) return;
+    const toThread = await conversationMaySee(deps, asker);
     for (const [i, phone] of phones.entries()) {
-      const answer = await deps.answerer.answer({ kind: 'phone', phone }, request.part(i + 1), {
-        mode: 'thread',
+      const part = askerPart(asker, i + 1);
+      const answer = await deps.answerer.answer({ kind: 'phone', phone }, part, {
+        mode: toThread ? 'thread' : 'ephemeral',
       });
       // A number nobody in Focus has is not worth a reply in a watched channel.
-      if (answer.outcome?.status === 'found')
-        await deliver(deps, request, () => postInThread(client, message.channel, said.thread, answer.card));
+      if (answer.outcome?.status !== 'found') continue;
+      await deliver(deps, part, () =>
+        toThread
+          ? postInThread(client, message.channel, said.thread, answer.card)
+          : client.chat.postEphemeral({
+              channel: message.channel,
+              user: said.user,
+              thread_ts: said.thread,
+              text: answer.card.text,
+              blocks: answer.card.blocks,
+            }),
+      );
     }
   });
 }
@@ -86,9 +117,17 @@ function postInThread(client: App['client'], channel: string, thread: string, ca
 /** Message subtypes that are a person's words, like a plain message. */
 const PEOPLES_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
 
+/** An answer, and whether it is for the asker alone (ephemeral) rather than the thread. */
+interface Answer {
+  card: Card;
+  toAsker: boolean;
+}
+
 interface Said {
   user: string;
   team: string | undefined;
+  /** The poster's own workspace (set in shared conversations). */
+  userTeam: string | undefined;
   text: string;
   /** For an edit: the text before it. */
   previousText?: string;
@@ -118,6 +157,7 @@ export function typedByPerson(message: unknown, botUserId: string | undefined): 
   return {
     user,
     team: str(inner.team),
+    userTeam: str(inner.user_team),
     text: str(inner.text) ?? '',
     ...(edit && { previousText: str(previous?.text) ?? '' }),
     thread,

@@ -1,77 +1,133 @@
 /**
- * One Slack interaction, read once from its payload: who asked, where, the reference id and a
- * logger that carries both. Every surface builds one of these and hands it down; nothing below
- * reads the raw payload for these fields again.
+ * One Slack interaction, read once from its payload into the one `Asker`: who asked, from which
+ * organisation, where, whether the conversation is shared, the reference id and a logger that
+ * carries it. Nothing below reads the raw payload for these fields again.
+ *
+ * External (Slack Connect) users: the asker's own workspace and organisation, where the payload
+ * gives them (`user.team_id`, an event's `user_team`, a command's `team_id` / `enterprise_id`), are
+ * compared with the installation's (`context.teamId` / `context.enterpriseId`). On Enterprise
+ * Grid the organisation decides; without one, the workspace does.
  */
 import { type Asker, newRequestId, type Surface } from '../domain/interaction.js';
 import type { Logger } from '../domain/logger.js';
 
-export class SlackRequest implements Asker {
-  readonly requestId = newRequestId();
-  readonly logger: Logger;
-
-  constructor(
-    readonly surface: Surface,
-    readonly user: string | undefined,
-    readonly channel: string | undefined,
-    readonly team: string | undefined,
-    logger: Logger,
-  ) {
-    this.logger = logger.child({ requestId: this.requestId, surface });
-  }
-
-  /** The same asker with a sub-reference (`abc-2`), for one of several lookups of one interaction. */
-  part(index: number): Asker {
-    return { ...this.asker, requestId: `${this.requestId}-${index}` };
-  }
-
-  get asker(): Asker {
-    return {
-      surface: this.surface,
-      user: this.user,
-      channel: this.channel,
-      team: this.team,
-      requestId: this.requestId,
-    };
-  }
+/** The installation's workspace and organisation (Bolt's `context`). */
+export interface Home {
+  teamId?: string | undefined;
+  enterpriseId?: string | undefined;
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** `/focus …`: `user_id`, `channel_id`, `team_id`. */
-export function commandRequest(
-  c: { user_id?: unknown; channel_id?: unknown; team_id?: unknown },
-  logger: Logger,
-) {
-  return new SlackRequest('command', text(c.user_id), text(c.channel_id), text(c.team_id), logger);
+/** True when the user's org is not ours; undefined when the payload does not say. */
+export function isExternal(
+  userTeam: string | undefined,
+  userEnterprise: string | undefined,
+  home: Home,
+): boolean | undefined {
+  if (home.enterpriseId && userEnterprise) return userEnterprise !== home.enterpriseId;
+  if (home.teamId && userTeam) return userTeam !== home.teamId;
+  return undefined;
 }
 
-/** A button (`block_actions`): `user.id`, `channel.id`, `team.id`. */
-export function actionRequest(
-  body: { user?: { id?: unknown }; channel?: { id?: unknown }; team?: { id?: unknown } | null },
-  logger: Logger,
-) {
-  return new SlackRequest('button', text(body.user?.id), text(body.channel?.id), text(body.team?.id), logger);
+interface Fields {
+  user: string | undefined;
+  channel: string | undefined;
+  team: string | undefined;
+  enterprise?: string | undefined;
+  /** The user's own workspace when the payload names it apart from `team`. */
+  userTeam?: string | undefined;
+  sharedConversation?: boolean | undefined;
 }
 
-/** The message shortcut: `user.id`, `channel.id`, `team.id`. */
-export function shortcutRequest(
-  s: { user?: { id?: unknown }; channel?: { id?: unknown }; team?: { id?: unknown } | null },
+export function newAsker(surface: Surface, f: Fields, home: Home, logger: Logger): Asker {
+  const requestId = newRequestId();
+  return {
+    surface,
+    user: f.user,
+    team: f.team,
+    enterprise: f.enterprise,
+    channel: f.channel,
+    external: isExternal(f.userTeam ?? f.team, f.enterprise, home),
+    sharedConversation: f.sharedConversation,
+    requestId,
+    logger: logger.child({ requestId, surface }),
+  };
+}
+
+/** `/focus …`: `user_id`, `channel_id`, `team_id`, `enterprise_id`. */
+export function commandAsker(
+  c: { user_id?: unknown; channel_id?: unknown; team_id?: unknown; enterprise_id?: unknown },
+  home: Home,
   logger: Logger,
-) {
-  return new SlackRequest('shortcut', text(s.user?.id), text(s.channel?.id), text(s.team?.id), logger);
+): Asker {
+  return newAsker(
+    'command',
+    {
+      user: text(c.user_id),
+      channel: text(c.channel_id),
+      team: text(c.team_id),
+      enterprise: text(c.enterprise_id),
+    },
+    home,
+    logger,
+  );
+}
+
+/** A button or the message shortcut: `user.id`, `user.team_id`, `channel.id`, `team.id`, `enterprise.id`. */
+export function interactionAsker(
+  surface: 'button' | 'shortcut',
+  body: {
+    user?: { id?: unknown; team_id?: unknown };
+    channel?: { id?: unknown };
+    team?: { id?: unknown } | null;
+    enterprise?: { id?: unknown } | null;
+  },
+  home: Home,
+  logger: Logger,
+): Asker {
+  return newAsker(
+    surface,
+    {
+      user: text(body.user?.id),
+      channel: text(body.channel?.id),
+      team: text(body.team?.id),
+      userTeam: text(body.user?.team_id),
+      enterprise: text(body.enterprise?.id),
+    },
+    home,
+    logger,
+  );
 }
 
 /**
- * An Events API event (`app_mention`, `message`, `link_shared`): the event's `user` and
- * `channel`, and its `team` or the envelope's `team_id`.
+ * An Events API event (`app_mention`, `message`, `link_shared`): the event's `user`, `channel`,
+ * `user_team` (set in shared conversations), its `team` or the envelope's `team_id`, and the
+ * envelope's `is_ext_shared_channel`.
  */
-export function eventRequest(
+export function eventAsker(
   surface: 'mention' | 'unfurl',
-  event: { user?: unknown; channel?: unknown; team?: unknown },
+  event: { user?: unknown; channel?: unknown; team?: unknown; user_team?: unknown },
   envelope: unknown,
+  home: Home,
   logger: Logger,
-) {
-  const team = text(event.team) ?? text((envelope as { team_id?: unknown } | null)?.team_id);
-  return new SlackRequest(surface, text(event.user), text(event.channel), team, logger);
+): Asker {
+  const env = (envelope ?? {}) as {
+    team_id?: unknown;
+    enterprise_id?: unknown;
+    is_ext_shared_channel?: unknown;
+  };
+  const shared = env.is_ext_shared_channel;
+  return newAsker(
+    surface,
+    {
+      user: text(event.user),
+      channel: text(event.channel),
+      team: text(event.team) ?? text(env.team_id),
+      userTeam: text(event.user_team),
+      sharedConversation: typeof shared === 'boolean' ? shared : undefined,
+    },
+    home,
+    logger,
+  );
 }

@@ -8,18 +8,18 @@ import type { Card } from '../render/blocks.js';
 import { loadingCard, modalView } from '../render/modal.js';
 import { noticeCard } from '../render/status.js';
 import { deliver, type SurfaceDeps, serve } from './deliver.js';
-import { shortcutRequest } from './request.js';
+import { interactionAsker } from './request.js';
 
 export const SHORTCUT_CALLBACK_ID = 'focus_lookup';
 
 export function registerShortcut(app: App, deps: SurfaceDeps, logger: Logger): void {
-  app.shortcut<MessageShortcut>(SHORTCUT_CALLBACK_ID, async ({ ack, shortcut, client }) => {
+  app.shortcut<MessageShortcut>(SHORTCUT_CALLBACK_ID, async ({ ack, shortcut, client, context }) => {
     await ack();
-    const request = shortcutRequest(shortcut, logger);
+    const asker = interactionAsker('shortcut', shortcut, context, logger);
     let viewId: string | undefined;
     const opened = await deliver(
       deps,
-      request,
+      asker,
       async () => {
         const view = await client.views.open({
           trigger_id: shortcut.trigger_id,
@@ -31,8 +31,8 @@ export function registerShortcut(app: App, deps: SurfaceDeps, logger: Logger): v
       'views.open',
     );
     if (!opened) return;
-    await serve<Card[]>(deps, request, {
-      answer: () => deps.answerer.answerMessage(shortcut.message.text ?? '', request.asker),
+    await serve<Card[]>(deps, asker, {
+      answer: () => deps.answerer.answerMessage(shortcut.message.text ?? '', asker),
       refusal: (message) => [noticeCard(message)],
       send: (cards) => client.views.update({ view_id: viewId as string, view: modalView(cards) }),
     });

@@ -1,23 +1,25 @@
 /**
  * `/focus subscribe | subscriptions | unsubscribe` in a channel. Only in channels (not DMs or
- * group DMs), never in Slack Connect ones unless UNFURL_IN_SHARED_CHANNELS, and for users the
- * access policy allows. Subscribing and unsubscribing answer in the channel, so its members see
- * who made the channel follow what; the list answers only the asker.
+ * group DMs). Subscribing needs everything a lookup needs, the Focus rights to see what will be
+ * posted, and a channel that is not Slack Connect (unless SLACK_CONNECT_ALLOWED). Listing and
+ * unsubscribing need only a member of the organisation: a channel the policy now refuses can
+ * still see and stop what it follows. Subscribing and unsubscribing answer in the channel, so its
+ * members see who made the channel follow what; the list answers only the asker.
  */
+
+import { rightMissing } from '../access/rights.js';
+import type { Asker } from '../domain/interaction.js';
 import { failureCodeOf } from '../domain/outcome.js';
 import type { SubscriptionCommand } from '../domain/subscription.js';
 import type { Card } from '../render/blocks.js';
+import { withheldText } from '../render/kit.js';
 import { failureCard, invalidCard, noticeCard } from '../render/status.js';
 import { subscribedCard, subscriptionsCard, unsubscribedCard } from '../render/subscription.js';
 import type { SubscriptionService } from '../subscriptions/service.js';
-import type { ConnectChannels } from './connect.js';
-import { type SurfaceDeps, serve } from './deliver.js';
-import type { SlackRequest } from './request.js';
+import { checkAccess, conversationMaySee, deliver, type SurfaceDeps } from './deliver.js';
 
 export interface SubscribeDeps {
   service: SubscriptionService;
-  connect: ConnectChannels;
-  inSharedChannels: boolean;
 }
 
 interface Reply {
@@ -28,26 +30,30 @@ interface Reply {
 export async function answerSubscription(
   deps: SurfaceDeps,
   subs: SubscribeDeps,
-  request: SlackRequest,
+  asker: Asker,
   command: SubscriptionCommand,
   where: { channelName: string | undefined },
   respond: (message: Record<string, unknown>) => Promise<unknown>,
 ): Promise<void> {
-  await serve<Reply>(deps, request, {
-    answer: () => run(subs, request, command, where.channelName),
-    refusal: (message) => ({ card: noticeCard(message), inChannel: false }),
-    send: ({ card, inChannel }) =>
-      respond({
-        response_type: inChannel ? 'in_channel' : 'ephemeral',
-        text: card.text,
-        blocks: card.blocks,
-      }),
-  });
+  const denial = await checkAccess(deps, asker);
+  // Seeing and stopping what a channel follows needs only a member of the organisation.
+  const mayManage = !denial || (command.kind !== 'subscribe' && denial.reason !== 'external_user');
+  const reply = mayManage
+    ? await run(deps, subs, asker, command, where.channelName)
+    : { card: noticeCard(denial.message), inChannel: false };
+  await deliver(deps, asker, () =>
+    respond({
+      response_type: reply.inChannel ? 'in_channel' : 'ephemeral',
+      text: reply.card.text,
+      blocks: reply.card.blocks,
+    }),
+  );
 }
 
 async function run(
+  deps: SurfaceDeps,
   subs: SubscribeDeps,
-  request: SlackRequest,
+  request: Asker,
   command: SubscriptionCommand,
   channelName: string | undefined,
 ): Promise<Reply> {
@@ -68,15 +74,17 @@ async function run(
       ),
     );
   try {
-    if (!subs.inSharedChannels && (await subs.connect.isShared(channel, undefined, request.logger)))
-      return only(
-        noticeCard(
-          'This channel is shared with another organisation (Slack Connect), so Focus recordings are not posted here.',
-        ),
-      );
     const where = { channel, team: request.team, user };
     switch (command.kind) {
       case 'subscribe': {
+        if (!(await conversationMaySee(deps, request)))
+          return only(
+            noticeCard(
+              'This channel is shared with another organisation (Slack Connect), so Focus recordings are not posted here.',
+            ),
+          );
+        const right = subscribeRightMissing(deps, request, command.target.kind);
+        if (right) return only(noticeCard(withheldText('subscribe a channel to recordings', right)));
         const outcome = await subs.service.subscribe(command.target, where, request.logger);
         if (outcome.status === 'refused') return only(noticeCard(outcome.message));
         return {
@@ -95,4 +103,14 @@ async function run(
     request.logger.error('subscriptions.command_failed', { command: command.kind, error });
     return only(failureCard(failureCodeOf(error), request.requestId));
   }
+}
+
+/** Posts show recordings (and, for a person, who they are): the subscriber needs the rights for both. */
+function subscribeRightMissing(
+  deps: SurfaceDeps,
+  asker: Asker,
+  target: 'phone' | 'person',
+): string | undefined {
+  const rights = { map: deps.policy.rights, required: deps.policy.requireLinkedUser };
+  return rightMissing(rights, 'recordings', asker.linked) ?? rightMissing(rights, target, asker.linked);
 }

@@ -6,16 +6,15 @@
  * was not made is released, so a later paste may try again.
  */
 import type { App } from '@slack/bolt';
+import { askerPart } from '../domain/interaction.js';
 import type { Logger } from '../domain/logger.js';
 import type { Card } from '../render/blocks.js';
 import type { StateStore } from '../state/index.js';
-import type { ConnectChannels } from './connect.js';
-import { afterAck, checkAccess, deliver, type SurfaceDeps } from './deliver.js';
-import { eventRequest } from './request.js';
+import { afterAck, checkAccess, conversationMaySee, deliver, type SurfaceDeps } from './deliver.js';
+import { eventAsker } from './request.js';
 import { type PlannedLink, planUnfurls, unfurlers } from './unfurl-plan.js';
 
 export interface UnfurlOptions {
-  unfurlInSharedChannels: boolean;
   /** Same link, same conversation: not previewed again within this (default 30 minutes). */
   repeatWindowMs?: number;
 }
@@ -27,36 +26,33 @@ export function registerUnfurls(
   app: App,
   deps: SurfaceDeps,
   logger: Logger,
-  connect: ConnectChannels,
-  options: UnfurlOptions,
+  options: UnfurlOptions = {},
 ): void {
   const matchers = unfurlers(deps.answerer.parseSettings.links);
   const windowMs = options.repeatWindowMs ?? 30 * 60_000;
 
-  app.event('link_shared', async ({ event, client, body }) => {
+  app.event('link_shared', async ({ event, client, body, context }) => {
     await afterAck();
-    const plan = planUnfurls(event, matchers, options);
+    const plan = planUnfurls(event, matchers, { unfurlInSharedChannels: deps.slackConnectAllowed });
     if (!plan.unfurl) {
       if (plan.reason === 'too_many_links')
         logger.info('unfurl.skipped', { reason: plan.reason, links: event.links.length });
       return;
     }
     const where = plan.fromComposer ? { user: event.user } : { user: event.user, channel: event.channel };
-    const request = eventRequest('unfurl', where, body, logger);
-    if (!plan.fromComposer && !options.unfurlInSharedChannels) {
-      if (await connect.isShared(event.channel, body, request.logger)) {
-        request.logger.info('unfurl.skipped', { reason: 'shared_channel', channel: event.channel });
-        return;
-      }
+    const asker = eventAsker('unfurl', where, body, context, logger);
+    if (!plan.fromComposer && !(await conversationMaySee(deps, asker))) {
+      asker.logger.info('unfurl.skipped', { reason: 'shared_channel', channel: event.channel });
+      return;
     }
-    if (await checkAccess(deps, request)) return;
+    if (await checkAccess(deps, asker)) return;
     const claimed = await claim(deps.state, plan.links, plan.fromComposer, windowMs);
     if (claimed.length === 0) return;
 
     const answers = await Promise.all(
       claimed.map(async (link, i) => ({
         link,
-        answer: await deps.answerer.answer(link.request, request.part(i + 1), {
+        answer: await deps.answerer.answer(link.request, askerPart(asker, i + 1), {
           mode: 'unfurl',
           compact: plan.compact,
         }),
@@ -68,7 +64,7 @@ export function registerUnfurls(
     if (failed && !plan.fromComposer) {
       await deliver(
         deps,
-        request,
+        asker,
         () =>
           client.chat.postEphemeral({
             channel: event.channel,
@@ -90,7 +86,7 @@ export function registerUnfurls(
         : { channel: event.channel, ts: event.message_ts };
     const sent =
       Object.keys(unfurls).length > 0 &&
-      (await sendUnfurls(deps, request.logger, () =>
+      (await sendUnfurls(deps, asker.logger, () =>
         client.chat.unfurl({ ...target, unfurls } as Parameters<typeof client.chat.unfurl>[0]),
       ));
     const unsent = claimed.filter((l) => !sent || !(l.url in unfurls));

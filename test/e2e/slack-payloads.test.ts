@@ -72,7 +72,7 @@ describe('link previews in DMs and group DMs', () => {
     await send(linkShared('D0NOFLAG001', portal(FIXTURES.jane.recordingIds[4] as number), undefined));
     await settle();
     expect(h.slack.callsOf('chat.unfurl')).toHaveLength(before);
-    const line = h.logLines.find((l) => l.includes('"event":"unfurl.channel_unclassified"'));
+    const line = h.logLines.find((l) => l.includes('"event":"slack.channel_unclassified"'));
     expect(line).toContain('"reason":"missing_scope"');
     expect(line).toContain('"needed":"im:read"');
   });

@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { PortalUser } from '../../src/domain/focus.js';
 import {
+  type AccessDecision,
   AccessPolicy,
   type AccessPolicyOptions,
   type DenyReason,
   denialMessage,
-} from '../../src/slack/access.js';
+} from '../../src/access/policy.js';
+import type { PortalUser } from '../../src/domain/focus.js';
 
 const JANE: PortalUser = { id: 1, username: 'jane', email: 'Jane.Doe@Example.com', rolesAndRights: [] };
 const BOB: PortalUser = { id: 2, username: 'bob@example.com', rolesAndRights: [], enabled: true };
@@ -45,26 +46,26 @@ function setup(overrides: Partial<AccessPolicyOptions> = {}) {
   return { policy, lookupSlackEmail, findPortalUsers, advance };
 }
 
-const ask = (userId: string, channelId?: string) => ({ surface: 'command' as const, userId, channelId });
+const ask = (user: string, channel?: string) => ({ surface: 'command' as const, user, channel });
 
 describe('AccessPolicy: allow lists', () => {
   it('allows everyone everywhere when the lists are empty', async () => {
     const { policy, lookupSlackEmail } = setup();
-    expect(await policy.check(ask('UANY', 'CANY'))).toEqual({ allowed: true });
-    expect(await policy.check(ask('UANY'))).toEqual({ allowed: true });
+    expect(await policy.check(ask('UANY', 'CANY'))).toMatchObject({ allowed: true });
+    expect(await policy.check(ask('UANY'))).toMatchObject({ allowed: true });
     expect(lookupSlackEmail).not.toHaveBeenCalled();
   });
 
   it('allows listed users only', async () => {
     const { policy } = setup({ allowedUserIds: ['U1', 'U2'] });
-    expect(await policy.check(ask('U2', 'C1'))).toEqual({ allowed: true });
+    expect(await policy.check(ask('U2', 'C1'))).toMatchObject({ allowed: true });
     expect(await policy.check(ask('U3', 'C1'))).toEqual({ allowed: false, reason: 'user_not_allowed' });
   });
 
   it('allows listed channels only, and denies an interaction without a channel', async () => {
     const { policy } = setup({ allowedChannelIds: ['C1', 'D9'] });
-    expect(await policy.check(ask('U1', 'C1'))).toEqual({ allowed: true });
-    expect(await policy.check(ask('U1', 'D9'))).toEqual({ allowed: true });
+    expect(await policy.check(ask('U1', 'C1'))).toMatchObject({ allowed: true });
+    expect(await policy.check(ask('U1', 'D9'))).toMatchObject({ allowed: true });
     expect(await policy.check(ask('U1', 'C2'))).toEqual({ allowed: false, reason: 'channel_not_allowed' });
     expect(await policy.check(ask('U1'))).toEqual({ allowed: false, reason: 'channel_not_allowed' });
   });
@@ -82,9 +83,9 @@ describe('AccessPolicy: allow lists', () => {
 });
 
 describe('AccessPolicy: linked Focus user', () => {
-  it.each<[string, { allowed: true } | { allowed: false; reason: DenyReason }]>([
-    ['UJANE', { allowed: true }],
-    ['UBOB', { allowed: true }],
+  it.each<[string, AccessDecision]>([
+    ['UJANE', { allowed: true, linked: { id: 1, username: 'jane', rights: [] } }],
+    ['UBOB', { allowed: true, linked: { id: 2, username: 'bob@example.com', rights: [] } }],
     ['UOLD', { allowed: false, reason: 'not_linked' }],
     ['USTRANGER', { allowed: false, reason: 'not_linked' }],
     ['UPARTIAL', { allowed: false, reason: 'not_linked' }],
@@ -98,7 +99,8 @@ describe('AccessPolicy: linked Focus user', () => {
 
   it('caches an allow for 10 minutes', async () => {
     const { policy, lookupSlackEmail, findPortalUsers, advance } = setup({ requireLinkedUser: true });
-    for (let i = 0; i < 3; i++) expect(await policy.check(ask('UJANE', 'C1'))).toEqual({ allowed: true });
+    for (let i = 0; i < 3; i++)
+      expect(await policy.check(ask('UJANE', 'C1'))).toMatchObject({ allowed: true });
     expect(lookupSlackEmail).toHaveBeenCalledTimes(1);
     expect(findPortalUsers).toHaveBeenCalledTimes(1);
     advance(9 * 60_000);
@@ -122,7 +124,7 @@ describe('AccessPolicy: linked Focus user', () => {
   it('shares one check between concurrent interactions of the same user', async () => {
     const { policy, lookupSlackEmail } = setup({ requireLinkedUser: true });
     const decisions = await Promise.all([1, 2, 3].map(() => policy.check(ask('UJANE', 'C1'))));
-    expect(decisions).toEqual([{ allowed: true }, { allowed: true }, { allowed: true }]);
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, true]);
     expect(lookupSlackEmail).toHaveBeenCalledTimes(1);
   });
 
@@ -133,7 +135,7 @@ describe('AccessPolicy: linked Focus user', () => {
     findPortalUsers.mockRejectedValueOnce(new Error('Focus is down'));
     expect(await policy.check(ask('UJANE', 'C1'))).toEqual({ allowed: false, reason: 'check_failed' });
     expect(warn).toHaveBeenCalledWith('access.check_failed', expect.objectContaining({ user: 'UJANE' }));
-    expect(await policy.check(ask('UJANE', 'C1'))).toEqual({ allowed: true });
+    expect(await policy.check(ask('UJANE', 'C1'))).toMatchObject({ allowed: true });
     expect(findPortalUsers).toHaveBeenCalledTimes(2);
   });
 
@@ -158,6 +160,7 @@ describe('AccessPolicy: linked Focus user', () => {
 
 describe('denialMessage', () => {
   const reasons: DenyReason[] = [
+    'external_user',
     'user_not_allowed',
     'channel_not_allowed',
     'not_linked',
@@ -172,5 +175,44 @@ describe('denialMessage', () => {
 
   it('tells an unlinked user how to get access', () => {
     expect(denialMessage('not_linked')).toMatch(/Focus administrator.*email address.*Focus portal user/);
+  });
+});
+
+describe('AccessPolicy: external users and rights', () => {
+  it('refuses an external (Slack Connect) user before anything else, lists or not', async () => {
+    const { policy, lookupSlackEmail } = setup({ requireLinkedUser: true });
+    expect(await policy.check({ ...ask('UJANE', 'C1'), external: true })).toEqual({
+      allowed: false,
+      reason: 'external_user',
+    });
+    expect(lookupSlackEmail).not.toHaveBeenCalled();
+    expect(denialMessage('external_user')).toContain('organisation');
+  });
+
+  it('carries the linked portal user with their rights, and keeps them across the cache', async () => {
+    const ADMIN: PortalUser = { id: 9, username: 'ada@example.com', rolesAndRights: ['Admin', 7 as never] };
+    const { policy, findPortalUsers } = setup({
+      requireLinkedUser: true,
+      lookupSlackEmail: async () => 'ada@example.com',
+      findPortalUsers: vi.fn(async () => [ADMIN]),
+    });
+    const first = await policy.check(ask('UADA', 'C1'));
+    expect(first).toEqual({
+      allowed: true,
+      linked: { id: 9, username: 'ada@example.com', rights: ['Admin'] },
+    });
+    expect(await policy.check(ask('UADA', 'C1'))).toEqual(first);
+    expect(findPortalUsers).not.toHaveBeenCalled();
+    expect(
+      policy.missing('recording', { linked: { id: 9, username: 'x', rights: ['Admin'] } }),
+    ).toBeUndefined();
+    expect(policy.missing('recording', { linked: { id: 9, username: 'x', rights: ['People.View'] } })).toBe(
+      'Recording.View',
+    );
+  });
+
+  it('reads rights only when linked users are required', () => {
+    const { policy } = setup();
+    expect(policy.missing('recording', {})).toBeUndefined();
   });
 });
