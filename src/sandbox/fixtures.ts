@@ -50,6 +50,8 @@ export const FIXTURES = {
   users: {
     jane: { id: 1, username: 'jane.smith@example.com' },
     disabled: { id: 2, username: 'former.employee@example.com' },
+    /** A desk head who may see people and numbers but no recordings (no `Recording.View`). */
+    viewer: { id: 21, username: 'desk.viewer@example.com' },
   },
   retentionGroups: { defaultId: 1, legalHoldId: 4 },
 } as const;

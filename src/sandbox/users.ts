@@ -1,4 +1,4 @@
-/** Portal users (20, ids 1-20) and retention groups (fixed). */
+/** Portal users (21: ids 1-20, and the viewer without `Recording.View`) and retention groups (fixed). */
 import { FIXTURES as F } from './fixtures.js';
 import { FIRST_NAMES, LAST_NAMES, RIGHTS_BY_ROLE, ROLES } from './names.js';
 import type { Rng } from './random.js';
@@ -6,7 +6,10 @@ import type { WirePortalUser, WireRetentionGroup } from './types.js';
 
 type Role = (typeof ROLES)[number];
 
-const rolesAndRights = (role: Role): string[] => [role, ...RIGHTS_BY_ROLE[role]];
+const rolesAndRights = (role: Role | 'Viewer'): string[] => [
+  role,
+  ...(role === 'Viewer' ? ['People.View'] : RIGHTS_BY_ROLE[role]),
+];
 
 const slug = (s: string): string =>
   s
@@ -35,10 +38,17 @@ export function generateUsers(rng: Rng): WirePortalUser[] {
     const role = rng.pick(ROLES);
     users.push(user(users.length + 1, username, `${first} ${last}`, !rng.chance(0.1), role));
   }
+  users.push(user(F.users.viewer.id, F.users.viewer.username, 'Desk Viewer', true, 'Viewer'));
   return users;
 }
 
-function user(id: number, username: string, fullName: string, enabled: boolean, role: Role): WirePortalUser {
+function user(
+  id: number,
+  username: string,
+  fullName: string,
+  enabled: boolean,
+  role: Role | 'Viewer',
+): WirePortalUser {
   return { id, username, fullName, email: username, enabled, rolesAndRights: rolesAndRights(role) };
 }
 

@@ -12,7 +12,7 @@ import type { Card } from '../render/blocks.js';
 import { invalidCard, noticeCard } from '../render/status.js';
 import type { View } from './answer.js';
 import { afterAck, conversationMaySee, type SurfaceDeps, serve } from './deliver.js';
-import { type Home, interactionAsker } from './request.js';
+import { interactionAsker } from './request.js';
 
 type Kind = 'more' | 'share' | 'comments' | 'pick';
 
@@ -46,7 +46,6 @@ interface ActionArgs {
   body: BlockAction<ButtonAction>;
   action: ButtonAction;
   respond: (message: Record<string, unknown>) => Promise<unknown>;
-  context: Home;
 }
 
 /** The card and how it is posted: a new ephemeral message, in place of the original, or in the channel. */
@@ -59,12 +58,12 @@ async function handle(
   deps: SurfaceDeps,
   logger: Logger,
   kind: Kind,
-  { ack, body, action, respond, context }: ActionArgs,
+  { ack, body, action, respond }: ActionArgs,
 ): Promise<void> {
   await ack();
   await afterAck();
   // Decided again on every press: who pressed, their rights now, where the card would go.
-  const asker = interactionAsker('button', body, context, logger);
+  const asker = interactionAsker('button', body, deps.home, logger);
   await serve<Posted>(deps, asker, {
     answer: () => answerButton(deps, asker, kind, body.user.id, action),
     refusal: (message) => ({ card: noticeCard(message), as: 'ephemeral' }),
@@ -113,7 +112,9 @@ async function answerButton(
   const paged = value.p && pageable ? { ...lookup, page: value.p } : lookup;
   const view: View = kind === 'share' ? { mode: 'shared', sharedBy: userId } : { mode: 'ephemeral' };
   const answer = await deps.answerer.answer(paged, asker, view);
-  if (kind === 'share') return { card: answer.card, as: 'in_channel' };
+  // Only what was found is shared; a refusal, a withheld right or a failure stays with the asker.
+  if (kind === 'share')
+    return { card: answer.card, as: answer.outcome?.status === 'found' ? 'in_channel' : 'ephemeral' };
   // Paging and picks change the card in place; the first "Show comments" adds a message.
   const inPlace = kind === 'more' || kind === 'pick' || (lookup.kind === 'comments' && lookup.page > 1);
   return { card: answer.card, as: inPlace ? 'in_place' : 'ephemeral' };

@@ -119,6 +119,14 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     // Everything after the ack is tracked, so a shutdown waits for answers under way.
     await options.inflight.track(next());
   });
+  await app.init();
+  // The installation's own workspace and organisation: an asker from another one is external.
+  const auth = await app.client.auth.test();
+  const home = {
+    ...(typeof auth.team_id === 'string' && { teamId: auth.team_id }),
+    ...(typeof auth.enterprise_id === 'string' &&
+      auth.enterprise_id !== '' && { enterpriseId: auth.enterprise_id }),
+  };
   const deps: SurfaceDeps = {
     answerer: options.answerer,
     policy: new AccessPolicy({
@@ -127,7 +135,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       store: options.state,
       lookupSlackEmail: async (user) => (await app.client.users.info({ user })).user?.profile?.email,
     }),
-    connect: new ConnectChannels(app.client),
+    home,
+    connect: new ConnectChannels(app.client, home),
     slackConnectAllowed: options.slackConnectAllowed,
     state: options.state,
     onDelivery: options.metrics.delivery,
@@ -140,7 +149,6 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   registerUnfurls(app, deps, logger);
   registerMentions(app, deps, logger, { watchChannelIds: options.watchChannelIds });
 
-  await app.init();
   const started = await app.start(options.port);
   const address = mode.kind === 'http' ? (started as Server).address() : undefined;
   const port = typeof address === 'object' && address ? address.port : undefined;

@@ -11,10 +11,10 @@ import { answerSubscription, type SubscribeDeps } from './subscribe.js';
 export const SLASH_COMMAND = '/focus';
 
 export function registerCommand(app: App, deps: SurfaceDeps, logger: Logger, subs?: SubscribeDeps): void {
-  app.command(SLASH_COMMAND, async ({ command, ack, respond, context }) => {
+  app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
     await ack();
     await afterAck();
-    const asker = commandAsker(command, context, logger);
+    const asker = commandAsker(command, deps.home, logger);
     const subscription = subs && parseSubscriptionCommand(command.text ?? '', deps.answerer.parseSettings);
     if (subs && subscription) {
       await answerSubscription(

@@ -9,7 +9,7 @@
 import type { App } from '@slack/bolt';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../domain/logger.js';
-import { isExternal } from './request.js';
+import { type Home, isExternal } from './request.js';
 
 /** What the envelope says; undefined when it does not say. */
 export function sharedByEnvelope(body: unknown): boolean | undefined {
@@ -22,9 +22,11 @@ const TRUSTED_MS = 5 * 60_000;
 export class ConnectChannels {
   private readonly known = new LRUCache<string, boolean>({ max: 5_000, ttl: TRUSTED_MS });
   private readonly users = new LRUCache<string, boolean>({ max: 10_000, ttl: TRUSTED_MS });
-  private home: Promise<{ teamId?: string; enterpriseId?: string }> | undefined;
-
-  constructor(private readonly client: App['client']) {}
+  constructor(
+    private readonly client: App['client'],
+    /** The installation's workspace and organisation. */
+    private readonly home: Home,
+  ) {}
 
   async isShared(channel: string, envelope: unknown, logger: Logger): Promise<boolean> {
     const said = sharedByEnvelope(envelope);
@@ -61,32 +63,18 @@ export class ConnectChannels {
     const known = this.users.get(user);
     if (known !== undefined) return known;
     try {
-      const [home, info] = await Promise.all([this.homeOrg(), this.client.users.info({ user })]);
+      const info = await this.client.users.info({ user });
       const u = info.user as
         | { team_id?: string; is_stranger?: boolean; enterprise_user?: { enterprise_id?: string } }
         | undefined;
       const external =
-        u?.is_stranger === true || (isExternal(u?.team_id, u?.enterprise_user?.enterprise_id, home) ?? true);
+        u?.is_stranger === true ||
+        (isExternal(u?.team_id, u?.enterprise_user?.enterprise_id, this.home) ?? true);
       this.users.set(user, external);
       return external;
     } catch (error) {
       logger.warn('slack.user_unclassified', { user, error });
       return true;
     }
-  }
-
-  /** The installation's workspace and organisation (`auth.test`, once). */
-  private homeOrg(): Promise<{ teamId?: string; enterpriseId?: string }> {
-    this.home ??= this.client.auth.test().then(
-      (r) => ({
-        ...(typeof r.team_id === 'string' && { teamId: r.team_id }),
-        ...(typeof r.enterprise_id === 'string' && { enterpriseId: r.enterprise_id }),
-      }),
-      (error: unknown) => {
-        this.home = undefined;
-        throw error;
-      },
-    );
-    return this.home;
   }
 }

@@ -9,6 +9,7 @@ import type { Asker, Surface } from '../domain/interaction.js';
 import type { StateStore } from '../state/index.js';
 import type { Answerer } from './answer.js';
 import type { ConnectChannels } from './connect.js';
+import type { Home } from './request.js';
 
 /** Why someone may not look things up here; undefined when they may. */
 export interface Denial {
@@ -20,6 +21,8 @@ export interface Denial {
 export interface SurfaceDeps {
   answerer: Answerer;
   policy: AccessPolicy;
+  /** The installation's workspace and organisation (an asker from another one is external). */
+  home: Home;
   /** Slack Connect: is a conversation shared, is a user from another organisation. */
   connect: ConnectChannels;
   /** SLACK_CONNECT_ALLOWED: answers the conversation sees may go to Slack Connect conversations. */
@@ -45,7 +48,9 @@ export async function checkAccess(deps: SurfaceDeps, asker: Asker): Promise<Deni
       if (asker.sharedConversation === undefined && asker.channel)
         asker.sharedConversation = await deps.connect.isShared(asker.channel, undefined, asker.logger);
       asker.external =
-        asker.sharedConversation === false ? false : await deps.connect.isExternalUser(asker.user, asker.logger);
+        asker.sharedConversation === false
+          ? false
+          : await deps.connect.isExternalUser(asker.user, asker.logger);
     }
     const decision = await deps.policy.check(asker);
     if (decision.allowed) asker.linked = decision.linked;

@@ -21,7 +21,7 @@ export function registerMentions(
 ): void {
   app.event('app_mention', async ({ event, client, context, body }) => {
     await afterAck();
-    const asker = eventAsker('mention', event, body, context, logger);
+    const asker = eventAsker('mention', event, body, deps.home, logger);
     const thread = event.thread_ts ?? event.ts;
     // Drop the mention of the bot itself; the rest is a `/focus` query.
     const bot = context.botUserId;
@@ -34,7 +34,9 @@ export function registerMentions(
         // In a Slack Connect conversation (unless allowed) the answer is for the asker alone.
         const toThread = await conversationMaySee(deps, asker);
         const view = { mode: toThread ? ('thread' as const) : ('ephemeral' as const) };
-        return { card: (await deps.answerer.answerCommand(text, asker, view)).card, toAsker: !toThread };
+        const answer = await deps.answerer.answerCommand(text, asker, view);
+        // A right the asker lacks is theirs to know, not the thread's.
+        return { card: answer.card, toAsker: !toThread || answer.outcome?.status === 'withheld' };
       },
       // A refusal is for the asker alone; without a user there is nobody to tell.
       ...(event.user && { refusal: (message: string) => ({ card: noticeCard(message), toAsker: true }) }),
@@ -73,10 +75,10 @@ export function registerMentions(
         user: said.user,
         channel: message.channel,
         team: said.team,
-        userTeam: said.userTeam,
+        userTeam: said.userTeam ?? said.team,
         sharedConversation: typeof shared === 'boolean' ? shared : undefined,
       },
-      context,
+      deps.home,
       logger,
     );
     // Nobody asked: a refused poster is not told, and an external one gets nothing.

@@ -5,13 +5,15 @@
  *
  * External (Slack Connect) users: the asker's own workspace and organisation, where the payload
  * gives them (`user.team_id`, an event's `user_team`, a command's `team_id` / `enterprise_id`), are
- * compared with the installation's (`context.teamId` / `context.enterpriseId`). On Enterprise
- * Grid the organisation decides; without one, the workspace does.
+ * compared with the installation's (`auth.test` at start: Bolt's `context.teamId` is the
+ * payload's, not the installation's). On Enterprise Grid the organisation decides; without one,
+ * the workspace does. Where the payload does not say (a link_shared event), the access check asks
+ * Slack, and only in a conversation that may be shared.
  */
 import { type Asker, newRequestId, type Surface } from '../domain/interaction.js';
 import type { Logger } from '../domain/logger.js';
 
-/** The installation's workspace and organisation (Bolt's `context`). */
+/** The installation's workspace and organisation. */
 export interface Home {
   teamId?: string | undefined;
   enterpriseId?: string | undefined;
@@ -35,7 +37,7 @@ interface Fields {
   channel: string | undefined;
   team: string | undefined;
   enterprise?: string | undefined;
-  /** The user's own workspace when the payload names it apart from `team`. */
+  /** The user's own workspace, where the payload names it (compared with the installation's). */
   userTeam?: string | undefined;
   sharedConversation?: boolean | undefined;
 }
@@ -48,7 +50,7 @@ export function newAsker(surface: Surface, f: Fields, home: Home, logger: Logger
     team: f.team,
     enterprise: f.enterprise,
     channel: f.channel,
-    external: isExternal(f.userTeam ?? f.team, f.enterprise, home),
+    external: isExternal(f.userTeam, f.enterprise, home),
     sharedConversation: f.sharedConversation,
     requestId,
     logger: logger.child({ requestId, surface }),
@@ -92,7 +94,7 @@ export function interactionAsker(
       user: text(body.user?.id),
       channel: text(body.channel?.id),
       team: text(body.team?.id),
-      userTeam: text(body.user?.team_id),
+      userTeam: text(body.user?.team_id) ?? text(body.team?.id),
       enterprise: text(body.enterprise?.id),
     },
     home,
@@ -124,7 +126,8 @@ export function eventAsker(
       user: text(event.user),
       channel: text(event.channel),
       team: text(event.team) ?? text(env.team_id),
-      userTeam: text(event.user_team),
+      // Not the envelope's team: that is the installation's, whoever wrote the message.
+      userTeam: text(event.user_team) ?? text(event.team),
       sharedConversation: typeof shared === 'boolean' ? shared : undefined,
     },
     home,

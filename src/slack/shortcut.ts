@@ -13,9 +13,9 @@ import { interactionAsker } from './request.js';
 export const SHORTCUT_CALLBACK_ID = 'focus_lookup';
 
 export function registerShortcut(app: App, deps: SurfaceDeps, logger: Logger): void {
-  app.shortcut<MessageShortcut>(SHORTCUT_CALLBACK_ID, async ({ ack, shortcut, client, context }) => {
+  app.shortcut<MessageShortcut>(SHORTCUT_CALLBACK_ID, async ({ ack, shortcut, client }) => {
     await ack();
-    const asker = interactionAsker('shortcut', shortcut, context, logger);
+    const asker = interactionAsker('shortcut', shortcut, deps.home, logger);
     let viewId: string | undefined;
     const opened = await deliver(
       deps,

@@ -31,7 +31,7 @@ export function registerUnfurls(
   const matchers = unfurlers(deps.answerer.parseSettings.links);
   const windowMs = options.repeatWindowMs ?? 30 * 60_000;
 
-  app.event('link_shared', async ({ event, client, body, context }) => {
+  app.event('link_shared', async ({ event, client, body }) => {
     await afterAck();
     const plan = planUnfurls(event, matchers, { unfurlInSharedChannels: deps.slackConnectAllowed });
     if (!plan.unfurl) {
@@ -40,7 +40,7 @@ export function registerUnfurls(
       return;
     }
     const where = plan.fromComposer ? { user: event.user } : { user: event.user, channel: event.channel };
-    const asker = eventAsker('unfurl', where, body, context, logger);
+    const asker = eventAsker('unfurl', where, body, deps.home, logger);
     if (!plan.fromComposer && !(await conversationMaySee(deps, asker))) {
       asker.logger.info('unfurl.skipped', { reason: 'shared_channel', channel: event.channel });
       return;

@@ -33,7 +33,7 @@ describe('generateDataset', () => {
     expect(data.people.length).toBeGreaterThanOrEqual(200);
     expect(data.endpoints.length).toBeGreaterThanOrEqual(400);
     expect(data.recordings.length).toBeGreaterThanOrEqual(5000);
-    expect(data.users).toHaveLength(20);
+    expect(data.users).toHaveLength(21);
     expect(data.retentionGroups.length).toBeGreaterThanOrEqual(3);
     expect(data.retentionGroups.filter((g) => g.default)).toHaveLength(1);
     const types = new Set(data.people.map((p) => p.personType));
@@ -179,7 +179,12 @@ describe('generateDataset', () => {
     );
     expect(data.users.find((u) => u.id === FIXTURES.users.disabled.id)?.enabled).toBe(false);
     const roles = new Set(data.users.flatMap((u) => u.rolesAndRights.filter((r) => !r.includes('.'))));
-    expect(roles).toEqual(new Set(['Admin', 'Compliance Officer', 'Supervisor', 'Auditor']));
+    expect(roles).toEqual(new Set(['Admin', 'Compliance Officer', 'Supervisor', 'Auditor', 'Viewer']));
+    // The viewer sees people, not recordings: the rights tests' linked user without Recording.View.
+    expect(data.users.find((u) => u.id === FIXTURES.users.viewer.id)?.rolesAndRights).toEqual([
+      'Viewer',
+      'People.View',
+    ]);
     expect(data.users.every((u) => u.username.includes('@'))).toBe(true);
   });
 });

@@ -168,13 +168,13 @@ describe('routes', () => {
 
   it('searches users (bare array)', async () => {
     const all = await post(sim, '/client/user/search', token, { page: 1, pageSize: 1000 });
-    expect(all.json).toHaveLength(20);
+    expect(all.json).toHaveLength(21);
     const jane = await post(sim, '/client/user/search', token, { page: 1, pageSize: 1000, search: 'JANE' });
     expect(jane.json).toEqual([
       expect.objectContaining({ id: 1, username: 'jane.smith@example.com', enabled: true }),
     ]);
     const p2 = await post(sim, '/client/user/search', token, { page: 2, pageSize: 15 });
-    expect(p2.json.map((u: { id: number }) => u.id)).toEqual([16, 17, 18, 19, 20]);
+    expect(p2.json.map((u: { id: number }) => u.id)).toEqual([16, 17, 18, 19, 20, 21]);
     expect((await post(sim, '/client/user/search', token, { page: 0 })).status).toBe(400);
   });
 

@@ -1,0 +1,319 @@
+/**
+ * Who sees what, as one table: every surface × every kind of asker, through signed requests
+ * into the real receiver, each cell the decision observed in the fake Slack (what kind of
+ * answer, and who could see it). The drivers are keyed by surface, so a new surface does not
+ * type-check until it has a row here.
+ *
+ * Askers: linked with the right (Jane: Admin), linked without it (the viewer: no
+ * Recording.View), not linked, an external (Slack Connect) user, and an internal linked user
+ * in a shared channel. Payload shapes as Slack publishes them (see test/fixtures/slack-events.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Surface } from '../../src/domain/interaction.js';
+import { FIXTURES } from '../../src/sandbox/index.js';
+import { envelope } from '../fixtures/slack-events.js';
+import { signSlackRequest } from '../helpers/fake-slack.js';
+import { buttonPayload, type Harness, SECRET, startHarness } from '../helpers/harness.js';
+
+const INTERNAL = 'CIN';
+const SHARED = 'CSHARED';
+const RECORDING = FIXTURES.jane.recordingIds[0] as number;
+const PHONE = `+${FIXTURES.jane.phone2}`;
+
+interface Who {
+  user: string;
+  channel: string;
+  /** The user's own workspace, as the payload names it. */
+  team: string;
+}
+const WHO = {
+  withRight: { user: 'UJANE', channel: INTERNAL, team: 'T1' },
+  withoutRight: { user: 'UVIEW', channel: INTERNAL, team: 'T1' },
+  unlinked: { user: 'USTRANGER', channel: INTERNAL, team: 'T1' },
+  external: { user: 'UEXT', channel: SHARED, team: 'TOTHER' },
+  sharedChannel: { user: 'UJANE', channel: SHARED, team: 'T1' },
+} satisfies Record<string, Who>;
+type Asker = keyof typeof WHO;
+
+/** What a card says: a full answer, one without recordings, only a missing right, a refusal. */
+type Kind = 'full' | 'partial' | 'withheld' | 'refused';
+/** `kind@private` (the asker alone), `kind@channel` (the conversation), or `none`. */
+type Decision = `${Kind}@${'private' | 'channel'}` | 'none';
+
+function classify(card: unknown): Kind {
+  const text = JSON.stringify(card);
+  if (/members of the organisation|not linked to an enabled|shared with another organisation/.test(text))
+    return 'refused';
+  if (text.includes('you need the Focus right')) return text.includes('Jane Smith') ? 'partial' : 'withheld';
+  expect(text).toContain('Jane Smith');
+  return 'full';
+}
+
+let h: Harness;
+const settle = () => new Promise((r) => setTimeout(r, 400));
+
+async function event(payload: Record<string, unknown>, shared: boolean) {
+  const body = JSON.stringify(envelope(payload, { is_ext_shared_channel: shared }));
+  await h.post(body, { ...signSlackRequest(SECRET, body), 'content-type': 'application/json' });
+}
+
+/** The Web API calls `method` made after `from`, in `channel`, waited for briefly. */
+async function newCalls(method: string, from: number, channel: string, expectOne: boolean) {
+  if (expectOne)
+    await h.slack.waitForCall(method, (c) => c.body.channel === channel && h.slack.calls.indexOf(c) >= from);
+  else await settle();
+  return h.slack.calls.slice(from).filter((c) => c.method === method && c.body.channel === channel);
+}
+
+/** Sends one interaction as `who`; resolves with the decision observed. `expect` says what to wait for. */
+type Driver = (who: Who, expected: Decision) => Promise<Decision>;
+
+async function viaResponseUrl(send: (url: string) => Promise<unknown>): Promise<Decision> {
+  const url = h.slack.responseUrl();
+  await send(url);
+  const { body } = await h.slack.responseAt(url);
+  return `${classify(body.blocks ?? body.text)}@${body.response_type === 'in_channel' ? 'channel' : 'private'}`;
+}
+
+function button(action: string, value: Record<string, unknown>, who: Who, url: string) {
+  const payload = buttonPayload({ action_id: action, value: JSON.stringify(value) }, url, who.user);
+  return h.action({
+    ...payload,
+    user: { id: who.user, username: 'x', team_id: who.team },
+    channel: { id: who.channel, name: 'desk' },
+  });
+}
+
+const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
+  command: {
+    command: (who) =>
+      viaResponseUrl((url) =>
+        h.post(
+          new URLSearchParams({
+            command: '/focus',
+            text: `recording ${RECORDING}`,
+            user_id: who.user,
+            channel_id: who.channel,
+            team_id: who.team,
+            response_url: url,
+            trigger_id: '1.2.3',
+          }).toString(),
+        ),
+      ),
+  },
+  button: {
+    'More recordings': (who) =>
+      viaResponseUrl((url) => button('more_recordings', { c: `phone ${PHONE}`, p: 1 }, who, url)),
+    'Share in channel': (who) =>
+      viaResponseUrl((url) =>
+        button('share_in_channel', { c: `recording ${RECORDING}`, u: who.user }, who, url),
+      ),
+  },
+  shortcut: {
+    shortcut: async (who) => {
+      const from = h.slack.callsOf('views.update').length;
+      await h.action({
+        type: 'message_action',
+        callback_id: 'focus_lookup',
+        trigger_id: `t-${from}`,
+        response_url: h.slack.responseUrl(),
+        team: { id: 'T1' },
+        channel: { id: who.channel },
+        user: { id: who.user, team_id: who.team },
+        message_ts: '1.1',
+        message: { type: 'message', ts: '1.1', text: `call ${PHONE}` },
+      });
+      const [update] = (await h.slack.waitForCalls('views.update', from + 1)).slice(-1);
+      return `${classify(update?.body.view)}@private`;
+    },
+  },
+  mention: {
+    '@Focus': async (who, expected) => {
+      const from = h.slack.calls.length;
+      await event(
+        {
+          type: 'app_mention',
+          user: who.user,
+          user_team: who.team,
+          text: `<@UBOT> recording ${RECORDING}`,
+          ts: `${Date.now() / 1000}`,
+          channel: who.channel,
+        },
+        who.channel === SHARED,
+      );
+      const thread = await newCalls('chat.postMessage', from, who.channel, expected.endsWith('@channel'));
+      const eph = await newCalls('chat.postEphemeral', from, who.channel, expected.endsWith('@private'));
+      if (thread[0]) return `${classify(thread[0].body.blocks)}@channel`;
+      return eph[0] ? `${classify(eph[0].body.blocks ?? eph[0].body.text)}@private` : 'none';
+    },
+    'watched channel': async (who, expected) => {
+      const from = h.slack.calls.length;
+      await event(
+        {
+          type: 'message',
+          user: who.user,
+          user_team: who.team,
+          text: `who is ${PHONE}?`,
+          ts: `${Date.now() / 1000}`,
+          channel: who.channel,
+          channel_type: 'channel',
+        },
+        who.channel === SHARED,
+      );
+      const thread = await newCalls('chat.postMessage', from, who.channel, expected.endsWith('@channel'));
+      const eph = await newCalls('chat.postEphemeral', from, who.channel, expected.endsWith('@private'));
+      if (thread[0]) return `${classify(thread[0].body.blocks)}@channel`;
+      return eph[0] ? `${classify(eph[0].body.blocks)}@private` : 'none';
+    },
+  },
+  unfurl: {
+    unfurl: async (who, expected) => {
+      const from = h.slack.calls.length;
+      const url = `https://portal.focus.test/recordings/${RECORDING}?from=${from}`;
+      await event(
+        {
+          type: 'link_shared',
+          channel: who.channel,
+          user: who.user,
+          message_ts: `${Date.now() / 1000}`,
+          links: [{ domain: 'portal.focus.test', url }],
+        },
+        who.channel === SHARED,
+      );
+      const [call] = await newCalls('chat.unfurl', from, who.channel, expected !== 'none');
+      return call ? `${classify(JSON.parse(String(call.body.unfurls)))}@channel` : 'none';
+    },
+  },
+};
+
+/** One row per asker: the decision of each way in, in the order of DRIVERS. */
+type Table = Record<Asker, Decision[]>;
+const WAYS = Object.values(DRIVERS).flatMap((d) => Object.entries(d));
+const NAMES = WAYS.map(([name]) => name);
+
+// command, More recordings, Share, shortcut, @Focus, watched channel, unfurl
+const LINKED_REQUIRED: Table = {
+  withRight: [
+    'full@private',
+    'full@private',
+    'full@channel',
+    'full@private',
+    'full@channel',
+    'full@channel',
+    'full@channel',
+  ],
+  withoutRight: [
+    'withheld@private',
+    'partial@private',
+    'withheld@private',
+    'partial@private',
+    'withheld@private',
+    'partial@channel',
+    'none',
+  ],
+  unlinked: [
+    'refused@private',
+    'refused@private',
+    'refused@private',
+    'refused@private',
+    'refused@private',
+    'none',
+    'none',
+  ],
+  external: [
+    'refused@private',
+    'refused@private',
+    'refused@private',
+    'refused@private',
+    'refused@private',
+    'none',
+    'none',
+  ],
+  sharedChannel: [
+    'full@private',
+    'full@private',
+    'refused@private',
+    'full@private',
+    'full@private',
+    'full@private',
+    'none',
+  ],
+};
+/** Linked users not required (everyone sees the service user's view), Slack Connect allowed. */
+const CONNECT_ALLOWED: Partial<Table> = {
+  unlinked: [
+    'full@private',
+    'full@private',
+    'full@channel',
+    'full@private',
+    'full@channel',
+    'full@channel',
+    'full@channel',
+  ],
+  external: [
+    'refused@private',
+    'refused@private',
+    'refused@private',
+    'refused@private',
+    'refused@private',
+    'none',
+    'none',
+  ],
+  sharedChannel: [
+    'full@private',
+    'full@private',
+    'full@channel',
+    'full@private',
+    'full@channel',
+    'full@channel',
+    'full@channel',
+  ],
+};
+
+const EMAILS: Record<string, string> = {
+  UJANE: FIXTURES.users.jane.username,
+  UVIEW: FIXTURES.users.viewer.username,
+  USTRANGER: 'stranger@example.com',
+  UEXT: 'someone@other.example',
+};
+
+async function startTable(env: Record<string, string>) {
+  h = await startHarness({ WATCH_CHANNEL_IDS: `${INTERNAL},${SHARED}`, UNFURL_CONSENT: 'always', ...env });
+  h.slack.on('users.info', (body) => ({
+    user: {
+      id: body.user,
+      team_id: body.user === 'UEXT' ? 'TOTHER' : 'T1',
+      profile: { email: EMAILS[String(body.user)] },
+    },
+  }));
+  h.slack.on('conversations.info', (body) => ({
+    channel: { id: body.channel, is_ext_shared: body.channel === SHARED },
+  }));
+}
+
+describe.each([
+  [
+    'linked users required, Slack Connect not allowed',
+    { FOCUS_REQUIRE_LINKED_USER: 'true' },
+    LINKED_REQUIRED,
+  ],
+  ['no linked users, Slack Connect allowed', { SLACK_CONNECT_ALLOWED: 'true' }, CONNECT_ALLOWED],
+] as const)('who sees what: %s', (_, env, table: Partial<Table>) => {
+  beforeAll(() => startTable(env));
+  afterAll(() => h?.stop());
+
+  it('has a column for every way in', () => {
+    expect(NAMES).toHaveLength(7);
+    for (const row of Object.values(table)) expect(row).toHaveLength(NAMES.length);
+  });
+
+  for (const [asker, row] of Object.entries(table) as Array<[Asker, Decision[]]>) {
+    it(`${asker}: ${NAMES.map((n, i) => `${n} ${row[i]}`).join(', ')}`, async () => {
+      const seen: Decision[] = [];
+      for (const [i, [, drive]] of WAYS.entries()) seen.push(await drive(WHO[asker], row[i] as Decision));
+      expect(Object.fromEntries(NAMES.map((n, i) => [n, seen[i]]))).toEqual(
+        Object.fromEntries(NAMES.map((n, i) => [n, row[i]])),
+      );
+    });
+  }
+});
