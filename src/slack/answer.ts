@@ -93,7 +93,7 @@ export class Answerer {
           ? helpCard(COMMANDS, request.reason === 'unknown' ? { unknown: request.unknown ?? '' } : {})
           : invalidCard(request.message);
       logger.info('audit', {
-        ...auditFields(asker, view),
+        ...auditFields(asker),
         kind: request.kind,
         outcome: request.kind,
         results: 0,
@@ -110,12 +110,18 @@ export class Answerer {
     );
     const latencyMs = now() - started;
     logger.info('audit', {
-      ...auditFields(asker, view),
+      ...auditFields(asker),
       kind: request.kind,
       outcome: outcome.status === 'failed' ? `failed:${outcome.code}` : outcome.status,
       results: resultCount(outcome),
       latencyMs,
-      ...(audience(view) === 'channel' && shownIds(outcome)),
+      // Focus data more than the asker will see: who authorised it, and the ids it shows.
+      ...(audience(view) === 'channel' &&
+        outcome.status === 'found' && {
+          audience: 'channel',
+          authorisedBy: asker.user,
+          ...shownIds(outcome),
+        }),
     });
     this.deps.onAnswer?.(request.kind, outcome.status, latencyMs / 1000);
     return { card, request, outcome, requestId };
@@ -147,21 +153,21 @@ function audience(view: View): 'asker' | 'channel' {
   return view.mode === 'shared' || view.mode === 'thread' || view.mode === 'unfurl' ? 'channel' : 'asker';
 }
 
-function auditFields(asker: Asker, view: View) {
-  const fields = {
+function auditFields(asker: Asker) {
+  return {
     surface: asker.surface,
     team: asker.team,
     user: asker.user,
     channel: asker.channel,
     ...(asker.linked && { focusUser: asker.linked.id }),
   };
-  // An answer more than the asker sees names who authorised it (they asked, shared or pasted).
-  return audience(view) === 'channel' ? { ...fields, audience: 'channel', authorisedBy: asker.user } : fields;
 }
 
 /** The recording and person ids a card shows (never a number in clear), for the audit line. */
-function shownIds(outcome: LookupOutcome): { recordingIds?: number[]; personIds?: number[] } {
-  if (outcome.status !== 'found') return {};
+function shownIds(outcome: Extract<LookupOutcome, { status: 'found' }>): {
+  recordingIds?: number[];
+  personIds?: number[];
+} {
   const r = outcome.result;
   switch (r.kind) {
     case 'phone':

@@ -14,6 +14,7 @@ import { FIXTURES } from '../../src/sandbox/index.js';
 import { envelope } from '../fixtures/slack-events.js';
 import { signSlackRequest } from '../helpers/fake-slack.js';
 import { buttonPayload, type Harness, SECRET, startHarness } from '../helpers/harness.js';
+import { sharedRedisUrl, uniquePrefix } from '../helpers/redis.js';
 
 const INTERNAL = 'CIN';
 const SHARED = 'CSHARED';
@@ -291,6 +292,11 @@ async function startTable(env: Record<string, string>) {
   }));
 }
 
+const redisUrl = sharedRedisUrl();
+const onRedis = redisUrl
+  ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: uniquePrefix('who-sees-what') }
+  : undefined;
+
 describe.each([
   [
     'linked users required, Slack Connect not allowed',
@@ -298,6 +304,15 @@ describe.each([
     LINKED_REQUIRED,
   ],
   ['no linked users, Slack Connect allowed', { SLACK_CONNECT_ALLOWED: 'true' }, CONNECT_ALLOWED],
+  ...(onRedis
+    ? [
+        [
+          'linked users required, state on Redis',
+          { FOCUS_REQUIRE_LINKED_USER: 'true', ...onRedis },
+          LINKED_REQUIRED,
+        ] as const,
+      ]
+    : []),
 ] as const)('who sees what: %s', (_, env, table: Partial<Table>) => {
   beforeAll(() => startTable(env));
   afterAll(() => h?.stop());
@@ -316,4 +331,19 @@ describe.each([
       );
     });
   }
+
+  it('audits every answer the conversation sees: who authorised it, where, which ids; never a number', () => {
+    const audits = h.logLines.filter((l) => l.includes('"event":"audit"')).map((l) => JSON.parse(l));
+    const public_ = audits.filter((a) => a.audience === 'channel');
+    // Share, @Focus, the watched channel and the unfurl, for each asker allowed to post there.
+    expect(public_.length).toBeGreaterThanOrEqual(4);
+    for (const a of public_) {
+      expect(a.authorisedBy).toBe(a.user);
+      expect(a.channel).toMatch(/^C/);
+      expect([...(a.recordingIds ?? []), ...(a.personIds ?? [])].length).toBeGreaterThan(0);
+    }
+    expect(public_.some((a) => a.surface === 'unfurl' && a.recordingIds?.includes(RECORDING))).toBe(true);
+    const digits = FIXTURES.jane.phone2;
+    expect(h.logLines.filter((l) => l.includes(digits))).toEqual([]);
+  });
 });
