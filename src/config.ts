@@ -5,6 +5,7 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { getCountries } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { CONSENT_MODES, type ConsentMode } from './domain/consent.js';
 import { DEFAULT_PERSON_TEMPLATE, DEFAULT_RECORDING_TEMPLATE } from './domain/links.js';
 import { AUTH_PATHS, type AuthPath, type Credentials, DEFAULT_AUTH_PATH } from './focus/token.js';
 import { TRANSPORT_DEFAULTS } from './focus/transport.js';
@@ -45,7 +46,12 @@ export interface Config {
   parse: { defaultRegion: CountryCode };
   slack: { mode: SlackMode; apiUrl: string; port: number };
   access: { allowedUserIds: string[]; allowedChannelIds: string[]; requireLinkedUser: boolean };
-  surfaces: { unfurlInSharedChannels: boolean; watchChannelIds: string[] };
+  surfaces: {
+    unfurlInSharedChannels: boolean;
+    watchChannelIds: string[];
+    /** Before a pasted link is previewed to others: ask the paster, always preview, or never. */
+    unfurlConsent: ConsentMode;
+  };
   subscriptions: {
     pollSeconds: number;
     /** Least time between two subscription posts in one channel. */
@@ -168,6 +174,9 @@ const fields = {
   ALLOWED_SLACK_USER_IDS: list,
   ALLOWED_SLACK_CHANNEL_IDS: list,
   UNFURL_IN_SHARED_CHANNELS: flag('UNFURL_IN_SHARED_CHANNELS'),
+  UNFURL_CONSENT: optional
+    .transform((v) => (v ?? 'ask').toLowerCase())
+    .pipe(z.enum(CONSENT_MODES, { message: 'UNFURL_CONSENT must be ask, always or never' })),
   FOCUS_REQUIRE_LINKED_USER: flag('FOCUS_REQUIRE_LINKED_USER'),
   WATCH_CHANNEL_IDS: list,
   LOG_LEVEL: optional
@@ -277,7 +286,11 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         allowedChannelIds: e.ALLOWED_SLACK_CHANNEL_IDS,
         requireLinkedUser: e.FOCUS_REQUIRE_LINKED_USER,
       },
-      surfaces: { unfurlInSharedChannels: e.UNFURL_IN_SHARED_CHANNELS, watchChannelIds: e.WATCH_CHANNEL_IDS },
+      surfaces: {
+        unfurlInSharedChannels: e.UNFURL_IN_SHARED_CHANNELS,
+        watchChannelIds: e.WATCH_CHANNEL_IDS,
+        unfurlConsent: e.UNFURL_CONSENT,
+      },
       subscriptions: {
         pollSeconds: e.SUBSCRIPTION_POLL_SECONDS,
         postIntervalMs: e.SUBSCRIPTION_POST_INTERVAL_MS,

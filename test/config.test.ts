@@ -40,7 +40,7 @@ describe('loadConfig', () => {
       parse: { defaultRegion: 'GB' },
       slack: { apiUrl: 'https://slack.com/api/', port: 3000 },
       access: { allowedUserIds: [], allowedChannelIds: [], requireLinkedUser: false },
-      surfaces: { unfurlInSharedChannels: false, watchChannelIds: [] },
+      surfaces: { unfurlInSharedChannels: false, watchChannelIds: [], unfurlConsent: 'ask' },
       logLevel: 'info',
       shutdownGraceMs: 10_000,
       state: {
@@ -100,7 +100,10 @@ describe('loadConfig', () => {
       FOCUS_MAX_CONCURRENCY: '16',
       FOCUS_TIMEOUT_MS: ' 5000 ',
       SHUTDOWN_GRACE_MS: '0',
+      UNFURL_CONSENT: ' Always ',
     });
+    expect(c.surfaces.unfurlConsent).toBe('always');
+    expect(ok({ UNFURL_CONSENT: 'never' }).surfaces.unfurlConsent).toBe('never');
     expect(c.access.allowedUserIds).toEqual(['U1', 'U2', 'U3']);
     expect(c.access.allowedChannelIds).toEqual(['C1']);
     expect(c.surfaces.watchChannelIds).toEqual(['C2', 'C3']);
@@ -119,6 +122,7 @@ describe('loadConfig', () => {
     ['FOCUS_PERSON_URL_TEMPLATE', '{portal}/p/{id}/{id}', 'FOCUS_PERSON_URL_TEMPLATE must contain'],
     ['FOCUS_RECORDING_URL_TEMPLATE', 'recordings/{id}', 'FOCUS_RECORDING_URL_TEMPLATE must start with'],
     ['UNFURL_IN_SHARED_CHANNELS', 'maybe', 'UNFURL_IN_SHARED_CHANNELS must be true or false'],
+    ['UNFURL_CONSENT', 'sometimes', 'UNFURL_CONSENT must be ask, always or never'],
     ['FOCUS_REQUIRE_LINKED_USER', 'on', 'FOCUS_REQUIRE_LINKED_USER must be true or false'],
     ['PORT', '70000', 'PORT must be a whole number from 0 to 65535'],
     ['PORT', '0x10', 'PORT must be a whole number'],
