@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import { App, type CustomRoute } from '@slack/bolt';
 import type { SlackMode } from '../config.js';
+import type { ConsentMode } from '../domain/consent.js';
 import type { PortalUser } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
 import type { InFlight } from '../inflight.js';
@@ -17,10 +18,12 @@ import type { Answerer } from './answer.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerCommand } from './command.js';
 import { ConnectChannels } from './connect.js';
+import { UnfurlConsent } from './consent.js';
 import { DeliveryDeduper } from './dedupe.js';
 import type { AccessCheck, SurfaceDeps } from './deliver.js';
 import { slackHttp } from './http.js';
 import { registerMentions } from './mention.js';
+import { PrivateConversations } from './private-conversation.js';
 import { perMethodRateLimits } from './rate-limits.js';
 import { createReceiver } from './receiver.js';
 import { registerShortcut } from './shortcut.js';
@@ -41,6 +44,8 @@ export interface SlackAppOptions {
     findPortalUsers: (search: string) => Promise<PortalUser[]>;
   };
   unfurlInSharedChannels: boolean;
+  /** Before a pasted link is previewed to others: ask the paster, always, or never. */
+  unfurlConsent: ConsentMode;
   watchChannelIds: string[];
   metrics: Metrics;
   /** Shared state: event dedupe, replayed signatures, unfurl memory, linked-user answers. */
@@ -129,10 +134,17 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     connect,
     inSharedChannels: options.unfurlInSharedChannels,
   };
-  registerCommand(app, deps, logger, subscribe);
-  registerActions(app, deps, logger);
+  const consent = new UnfurlConsent(deps, app.client, connect, new PrivateConversations(app.client), logger, {
+    mode: options.unfurlConsent,
+    unfurlInSharedChannels: options.unfurlInSharedChannels,
+    onConsent: options.metrics.consent,
+  });
+  registerCommand(app, deps, logger, subscribe, consent);
+  registerActions(app, deps, logger, consent);
   registerShortcut(app, deps, logger);
-  registerUnfurls(app, deps, logger, connect, { unfurlInSharedChannels: options.unfurlInSharedChannels });
+  registerUnfurls(app, deps, logger, connect, consent, {
+    unfurlInSharedChannels: options.unfurlInSharedChannels,
+  });
   registerMentions(app, deps, logger, { watchChannelIds: options.watchChannelIds });
 
   await app.init();
