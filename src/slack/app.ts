@@ -50,6 +50,8 @@ export interface SlackAppOptions {
   metrics: Metrics;
   /** Shared state: event dedupe, replayed signatures, unfurl memory, linked-user answers. */
   state: StateStore;
+  /** State that outlives the process and is shared by replicas: kept "always" choices of link previews. */
+  durableState: StateStore;
   /** The subscription commands (absent: `/focus subscribe` is not offered). */
   subscriptions?: SubscriptionService;
   /** Work in progress, waited for at shutdown. */
@@ -138,6 +140,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     mode: options.unfurlConsent,
     unfurlInSharedChannels: options.unfurlInSharedChannels,
     onConsent: options.metrics.consent,
+    choices: options.durableState,
   });
   registerCommand(app, deps, logger, subscribe, consent);
   registerActions(app, deps, logger, consent);

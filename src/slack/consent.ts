@@ -4,8 +4,9 @@
  * gets an ephemeral prompt (Show, Not now, Always in this channel). Show re-checks everything a
  * new paste would (Slack Connect, access, the repeat-window claims, the lookup), since who may
  * see it can have changed meanwhile. Always also keeps the choice for that user in that
- * conversation, in the state store for a year (`CONSENT_TTL_MS`); `/focus previews forget`
- * drops it. Only the paster may answer.
+ * conversation for a year (`CONSENT_TTL_MS`), in the durable state store (the SQLite file, or
+ * Redis: it outlives a restart and is shared by replicas); `/focus previews forget` drops it.
+ * Only the paster may answer.
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import {
@@ -27,6 +28,7 @@ import {
   previewsStatusCard,
 } from '../render/consent.js';
 import { invalidCard, noticeCard } from '../render/status.js';
+import type { StateStore } from '../state/index.js';
 import type { ConnectChannels } from './connect.js';
 import { afterAck, checkAccess, deliver, type SurfaceDeps } from './deliver.js';
 import { makePreview, REPEAT_WINDOW_MS, unclaimed } from './preview.js';
@@ -42,6 +44,8 @@ export interface ConsentOptions {
   /** Same link, same conversation: not previewed again within this (default 30 minutes). */
   repeatWindowMs?: number;
   onConsent?: (step: ConsentStep) => void;
+  /** Where kept "always" choices live: a store that outlives the process (SQLite or Redis). */
+  choices: StateStore;
 }
 
 /** Where a link was pasted, as the `link_shared` event says. */
@@ -251,7 +255,7 @@ export class UnfurlConsent {
         this.mode,
       );
     const had = await this.kept(request.team, channel, user, request.logger);
-    await this.deps.state.release(key);
+    await this.options.choices.release(key);
     if (had) {
       this.options.onConsent?.('forgotten');
       request.logger.info('unfurl.consent_forgotten', { channel });
@@ -267,7 +271,7 @@ export class UnfurlConsent {
     logger: Logger,
   ): Promise<boolean> {
     try {
-      return (await this.deps.state.get(consentKey(team, channel, user))) === 'always';
+      return (await this.options.choices.get(consentKey(team, channel, user))) === 'always';
     } catch (error) {
       logger.warn('unfurl.consent_unreadable', { error });
       return false;
@@ -276,7 +280,7 @@ export class UnfurlConsent {
 
   private async keep(request: SlackRequest, channel: string, user: string): Promise<boolean> {
     try {
-      await this.deps.state.set(consentKey(request.team, channel, user), 'always', CONSENT_TTL_MS);
+      await this.options.choices.set(consentKey(request.team, channel, user), 'always', CONSENT_TTL_MS);
       request.logger.info('unfurl.consent_kept', { channel, ttlDays: CONSENT_TTL_MS / 86_400_000 });
       return true;
     } catch (error) {
