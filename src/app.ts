@@ -208,6 +208,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         access: { ...config.access, findPortalUsers: (search) => cache.searchUsers(search) },
         metrics,
         state,
+        durableState: appState.durable,
         subscriptions,
         inflight,
       });

@@ -6,6 +6,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { getCountries } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { parseRights, type RightsMap } from './access/rights.js';
+import { CONSENT_MODES, type ConsentMode } from './domain/consent.js';
 import { DEFAULT_PERSON_TEMPLATE, DEFAULT_RECORDING_TEMPLATE } from './domain/links.js';
 import { AUTH_PATHS, type AuthPath, type Credentials, DEFAULT_AUTH_PATH } from './focus/token.js';
 import { TRANSPORT_DEFAULTS } from './focus/transport.js';
@@ -56,6 +57,8 @@ export interface Config {
     /** Answers the whole conversation sees (unfurls, mention threads, shares, subscription posts) may go to Slack Connect conversations. */
     slackConnectAllowed: boolean;
     watchChannelIds: string[];
+    /** Before a pasted link is previewed to others: ask the paster, always preview, or never. */
+    unfurlConsent: ConsentMode;
   };
   subscriptions: {
     pollSeconds: number;
@@ -183,6 +186,9 @@ const fields = {
   SLACK_CONNECT_ALLOWED: flag('SLACK_CONNECT_ALLOWED'),
   /** The old name of SLACK_CONNECT_ALLOWED, still read (with a warning). */
   UNFURL_IN_SHARED_CHANNELS: flag('UNFURL_IN_SHARED_CHANNELS'),
+  UNFURL_CONSENT: optional
+    .transform((v) => (v ?? 'ask').toLowerCase())
+    .pipe(z.enum(CONSENT_MODES, { message: 'UNFURL_CONSENT must be ask, always or never' })),
   FOCUS_REQUIRE_LINKED_USER: flag('FOCUS_REQUIRE_LINKED_USER'),
   FOCUS_RIGHTS: optional.transform((v, ctx) => {
     const parsed = parseRights(v);
@@ -305,6 +311,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
           ? e.SLACK_CONNECT_ALLOWED
           : e.UNFURL_IN_SHARED_CHANNELS,
         watchChannelIds: e.WATCH_CHANNEL_IDS,
+        unfurlConsent: e.UNFURL_CONSENT,
       },
       subscriptions: {
         pollSeconds: e.SUBSCRIPTION_POLL_SECONDS,

@@ -7,6 +7,7 @@
  * `onCall: metrics.focusCall`, `new FocusCache(client, {}, metrics.cacheEvent)`.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { ConsentStep } from './domain/consent.js';
 import type { DenyReason, Surface } from './domain/interaction.js';
 import type { LookupOutcome } from './domain/outcome.js';
 import type { LookupKind } from './domain/request.js';
@@ -47,6 +48,7 @@ export class Metrics {
   private readonly sharedStoreUp: Gauge;
   private readonly stateFallback: Gauge;
   private readonly leaseHeld: Gauge;
+  private readonly consents: Counter<'step'>;
   private pausedUntilMs = 0;
 
   constructor(options: MetricsOptions = {}) {
@@ -153,6 +155,12 @@ export class Metrics {
       help: '1 while this replica holds the subscriptions poller lease (polls and posts).',
       registers,
     });
+    this.consents = new Counter({
+      name: 'focus_slack_unfurl_consent_total',
+      help: 'Link preview consent: prompts posted and their answers (show, not_now, always, refused: not the paster), kept choices used (always_kept) and forgotten.',
+      labelNames: ['step'],
+      registers,
+    });
     this.deliveryLag = new Histogram({
       name: 'focus_slack_subscription_delivery_lag_seconds',
       help: 'From a recording’s start to its post in the channel.',
@@ -224,6 +232,11 @@ export class Metrics {
 
   readonly denial = (surface: Surface, reason: DenyReason): void => {
     this.denials.inc({ surface, reason });
+  };
+
+  /** For the consent flow's `onConsent`: a step of a link preview's consent prompt. */
+  readonly consent = (step: ConsentStep): void => {
+    this.consents.inc({ step });
   };
 
   /** The body and content type of `GET /metrics`. */

@@ -40,7 +40,7 @@ describe('loadConfig', () => {
       parse: { defaultRegion: 'GB' },
       slack: { apiUrl: 'https://slack.com/api/', port: 3000 },
       access: { allowedUserIds: [], allowedChannelIds: [], requireLinkedUser: false },
-      surfaces: { slackConnectAllowed: false, watchChannelIds: [] },
+      surfaces: { slackConnectAllowed: false, watchChannelIds: [], unfurlConsent: 'ask' },
       logLevel: 'info',
       shutdownGraceMs: 10_000,
       state: {
@@ -100,7 +100,10 @@ describe('loadConfig', () => {
       FOCUS_MAX_CONCURRENCY: '16',
       FOCUS_TIMEOUT_MS: ' 5000 ',
       SHUTDOWN_GRACE_MS: '0',
+      UNFURL_CONSENT: ' Always ',
     });
+    expect(c.surfaces.unfurlConsent).toBe('always');
+    expect(ok({ UNFURL_CONSENT: 'never' }).surfaces.unfurlConsent).toBe('never');
     expect(c.access.allowedUserIds).toEqual(['U1', 'U2', 'U3']);
     expect(c.access.allowedChannelIds).toEqual(['C1']);
     expect(c.surfaces.watchChannelIds).toEqual(['C2', 'C3']);
@@ -123,6 +126,7 @@ describe('loadConfig', () => {
     ['SLACK_CONNECT_ALLOWED', 'sometimes', 'SLACK_CONNECT_ALLOWED must be true or false'],
     ['FOCUS_RIGHTS', 'recordings=Recording.View,calls=Call.View', 'FOCUS_RIGHTS: unknown kind "calls"'],
     ['FOCUS_RIGHTS', 'recording', 'FOCUS_RIGHTS entry 1 needs "="'],
+    ['UNFURL_CONSENT', 'sometimes', 'UNFURL_CONSENT must be ask, always or never'],
     ['FOCUS_REQUIRE_LINKED_USER', 'on', 'FOCUS_REQUIRE_LINKED_USER must be true or false'],
     ['PORT', '70000', 'PORT must be a whole number from 0 to 65535'],
     ['PORT', '0x10', 'PORT must be a whole number'],

@@ -11,6 +11,10 @@ export const ACTIONS = {
   share: 'share_in_channel',
   comments: 'show_comments',
   pick: 'pick_choice',
+  /** The consent prompt of a link preview (`domain/consent.ts` carries their value). */
+  consentShow: 'unfurl_consent_show',
+  consentNotNow: 'unfurl_consent_not_now',
+  consentAlways: 'unfurl_consent_always',
 } as const;
 
 export interface ActionValue {

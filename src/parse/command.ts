@@ -72,7 +72,12 @@ const onlyAsSlashCommand: Handler = () =>
     '',
   );
 
+/** The link-preview choices are read by `previews.ts`, also only where a slash command runs. */
+const previewsOnlyAsSlashCommand: Handler = () =>
+  invalid('Link preview choices are managed with the slash command in that channel: `/focus previews`.', '');
+
 const HANDLERS: Record<CommandName, Handler> = {
+  previews: previewsOnlyAsSlashCommand,
   subscribe: onlyAsSlashCommand,
   subscriptions: onlyAsSlashCommand,
   unsubscribe: onlyAsSlashCommand,

@@ -93,6 +93,14 @@ export const COMMANDS = [
     description: 'Stop one of this channel’s subscriptions (by its number), or all.',
     examples: ['unsubscribe 2', 'unsubscribe all'],
   },
+  {
+    name: 'previews',
+    keywords: ['previews'],
+    usage: 'previews [forget]',
+    description:
+      'In a channel: whether links you paste here are previewed without asking (you chose Always in this channel); `forget` makes it ask again.',
+    examples: ['previews', 'previews forget'],
+  },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMANDS)[number]['name'];

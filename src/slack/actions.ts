@@ -1,6 +1,7 @@
 /**
  * Buttons: More recordings (next page, in place), Share in channel (the asker only), Show
- * comments, a pick from a list, and the link buttons (acknowledged only).
+ * comments, a pick from a list, the link buttons (acknowledged only), and the answers to a link
+ * preview's consent prompt (`consent.ts`).
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ACTIONS, decodeAction } from '../domain/actions.js';
@@ -11,6 +12,7 @@ import { parseCommand } from '../parse/index.js';
 import type { Card } from '../render/blocks.js';
 import { invalidCard, noticeCard } from '../render/status.js';
 import type { View } from './answer.js';
+import type { ConsentAnswer, UnfurlConsent } from './consent.js';
 import { afterAck, conversationMaySee, type SurfaceDeps, serve } from './deliver.js';
 import { interactionAsker } from './request.js';
 
@@ -20,8 +22,13 @@ type Kind = 'more' | 'share' | 'comments' | 'pick';
  * One listener for every button: Bolt runs each registered listener's matching middleware on
  * every request it receives, so five listeners cost five chains per slash command too.
  */
-export function registerActions(app: App, deps: SurfaceDeps, logger: Logger): void {
+export function registerActions(app: App, deps: SurfaceDeps, logger: Logger, consent: UnfurlConsent): void {
   app.action<BlockAction<ButtonAction>>(ANY_BUTTON, async (args) => {
+    const answer = CONSENT_ANSWERS[args.action.action_id];
+    if (answer) {
+      await consent.answerButton(answer, args);
+      return;
+    }
     const kind = kindOf(args.action.action_id);
     if (kind === 'open') {
       await args.ack();
@@ -33,6 +40,12 @@ export function registerActions(app: App, deps: SurfaceDeps, logger: Logger): vo
 
 /** Every action id this app puts on a button (the pick and link ids carry a suffix). */
 const ANY_BUTTON = new RegExp(`^(${Object.values(ACTIONS).join('|')})`);
+
+const CONSENT_ANSWERS: Record<string, ConsentAnswer | undefined> = {
+  [ACTIONS.consentShow]: 'show',
+  [ACTIONS.consentNotNow]: 'not_now',
+  [ACTIONS.consentAlways]: 'always',
+};
 
 function kindOf(actionId: string): Kind | 'open' {
   if (actionId === ACTIONS.more) return 'more';

@@ -148,9 +148,12 @@ const RIGHT_OF: Record<FocusLookupRequest['kind'], RightKind> = {
   retention: 'retention',
 };
 
-/** Who will see the card: the asker alone, or everyone in the conversation. */
+/**
+ * Who will see the card: the asker alone, or everyone in the conversation. A preview (`unfurl`)
+ * is audited when Slack took it, with the consent it was made on (`preview.ts`).
+ */
 function audience(view: View): 'asker' | 'channel' {
-  return view.mode === 'shared' || view.mode === 'thread' || view.mode === 'unfurl' ? 'channel' : 'asker';
+  return view.mode === 'shared' || view.mode === 'thread' ? 'channel' : 'asker';
 }
 
 function auditFields(asker: Asker) {

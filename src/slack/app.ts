@@ -7,6 +7,7 @@ import { App, type CustomRoute } from '@slack/bolt';
 import { AccessPolicy } from '../access/policy.js';
 import type { RightsMap } from '../access/rights.js';
 import type { SlackMode } from '../config.js';
+import type { ConsentMode } from '../domain/consent.js';
 import type { PortalUser } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
 import type { InFlight } from '../inflight.js';
@@ -18,10 +19,12 @@ import type { Answerer } from './answer.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerCommand } from './command.js';
 import { ConnectChannels } from './connect.js';
+import { UnfurlConsent } from './consent.js';
 import { DeliveryDeduper } from './dedupe.js';
 import type { SurfaceDeps } from './deliver.js';
 import { slackHttp } from './http.js';
 import { registerMentions } from './mention.js';
+import { PrivateConversations } from './private-conversation.js';
 import { perMethodRateLimits } from './rate-limits.js';
 import { createReceiver } from './receiver.js';
 import { registerShortcut } from './shortcut.js';
@@ -44,10 +47,14 @@ export interface SlackAppOptions {
   };
   /** SLACK_CONNECT_ALLOWED. */
   slackConnectAllowed: boolean;
+  /** Before a pasted link is previewed to others: ask the paster, always, or never. */
+  unfurlConsent: ConsentMode;
   watchChannelIds: string[];
   metrics: Metrics;
   /** Shared state: event dedupe, replayed signatures, unfurl memory, linked-user answers. */
   state: StateStore;
+  /** State that outlives the process and is shared by replicas: kept "always" choices of link previews. */
+  durableState: StateStore;
   /** The subscription commands (absent: `/focus subscribe` is not offered). */
   subscriptions?: SubscriptionService;
   /** Work in progress, waited for at shutdown. */
@@ -143,10 +150,15 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     onDenial: options.metrics.denial,
   };
   const subscribe = options.subscriptions && { service: options.subscriptions };
-  registerCommand(app, deps, logger, subscribe);
-  registerActions(app, deps, logger);
+  const consent = new UnfurlConsent(deps, app.client, new PrivateConversations(app.client), logger, {
+    mode: options.unfurlConsent,
+    onConsent: options.metrics.consent,
+    choices: options.durableState,
+  });
+  registerCommand(app, deps, logger, subscribe, consent);
+  registerActions(app, deps, logger, consent);
   registerShortcut(app, deps, logger);
-  registerUnfurls(app, deps, logger);
+  registerUnfurls(app, deps, logger, consent);
   registerMentions(app, deps, logger, { watchChannelIds: options.watchChannelIds });
 
   const started = await app.start(options.port);

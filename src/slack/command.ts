@@ -1,20 +1,37 @@
 /** `/focus`: ack at once, then answer through `respond()` (ephemeral). */
 import type { App } from '@slack/bolt';
 import type { Logger } from '../domain/logger.js';
+import { parsePreviewsCommand } from '../parse/previews.js';
 import { parseSubscriptionCommand } from '../parse/subscribe.js';
 import type { Card } from '../render/blocks.js';
 import { noticeCard } from '../render/status.js';
+import type { UnfurlConsent } from './consent.js';
 import { afterAck, type SurfaceDeps, serve } from './deliver.js';
 import { commandAsker } from './request.js';
 import { answerSubscription, type SubscribeDeps } from './subscribe.js';
 
 export const SLASH_COMMAND = '/focus';
 
-export function registerCommand(app: App, deps: SurfaceDeps, logger: Logger, subs?: SubscribeDeps): void {
+export function registerCommand(
+  app: App,
+  deps: SurfaceDeps,
+  logger: Logger,
+  subs?: SubscribeDeps,
+  consent?: UnfurlConsent,
+): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
     await ack();
     await afterAck();
     const asker = commandAsker(command, deps.home, logger);
+    const previews = consent && parsePreviewsCommand(command.text ?? '');
+    if (consent && previews) {
+      await serve<Card>(deps, asker, {
+        answer: () => consent.previews(previews, asker),
+        refusal: noticeCard,
+        send: (card) => respond({ response_type: 'ephemeral', text: card.text, blocks: card.blocks }),
+      });
+      return;
+    }
     const subscription = subs && parseSubscriptionCommand(command.text ?? '', deps.answerer.parseSettings);
     if (subs && subscription) {
       await answerSubscription(

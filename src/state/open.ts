@@ -18,6 +18,11 @@ export interface AppState {
   kv: StateStore;
   /** Subscriptions, cursors, delivered ids. */
   subscriptions: SubscriptionStore;
+  /**
+   * Choices people make that must outlive the process and be shared by replicas (a kept "always"
+   * of link previews): the SQLite file, or Redis (with `kv`'s fallback to memory while it is down).
+   */
+  durable: StateStore;
   /** Whether this replica may poll and post subscriptions now. */
   holdsLease(): boolean;
   /** Where state lives, for the start-up log line (no password). */
@@ -44,6 +49,7 @@ export async function openAppState(
     return {
       kv: new MemoryStore(),
       subscriptions: sqlite,
+      durable: sqlite,
       holdsLease: () => true,
       where: `sqlite ${config.path}`,
       close: () => sqlite.close(),
@@ -74,6 +80,7 @@ export async function openAppState(
   return {
     kv,
     subscriptions: redis,
+    durable: kv,
     holdsLease: () => keeper.token !== undefined,
     where: `redis ${redis.info.where} (${redis.info.prefix})`,
     close: async () => {

@@ -17,7 +17,12 @@ const settle = () => new Promise((r) => setTimeout(r, 300));
 describe('allow lists', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ ALLOWED_SLACK_USER_IDS: 'UOK,UOK2', ALLOWED_SLACK_CHANNEL_IDS: 'COK' });
+    // Previews at once (no consent prompt): this file is about who may see them.
+    h = await startHarness({
+      ALLOWED_SLACK_USER_IDS: 'UOK,UOK2',
+      ALLOWED_SLACK_CHANNEL_IDS: 'COK',
+      UNFURL_CONSENT: 'always',
+    });
     h.slack.on('conversations.info', (body) => ({ channel: { id: body.channel } }));
   });
   afterAll(async () => {

@@ -37,7 +37,7 @@ let counter = 0;
 
 beforeAll(async () => {
   process.on('unhandledRejection', onRejection);
-  h = await startHarness({ FOCUS_TIMEOUT_MS: String(DEADLINE_MS) });
+  h = await startHarness({ FOCUS_TIMEOUT_MS: String(DEADLINE_MS), UNFURL_CONSENT: 'always' });
   h.slack.on('conversations.info', (body) => ({ channel: { id: body.channel } }));
   // Distinct keys for every case, so no cached success hides a failure.
   numbers = h.sim.dataset.endpoints.filter((e) => e.type === 'phone' && e.personId).map((e) => e.endpoint);

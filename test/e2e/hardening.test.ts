@@ -172,7 +172,7 @@ describe('request timestamps and replays', () => {
 describe('a rate limit on one Slack method', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ UNFURL_CONSENT: 'always' });
   });
   afterAll(async () => {
     await h?.stop();

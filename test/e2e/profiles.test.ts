@@ -25,7 +25,7 @@ describe.concurrent.each(PROFILE_NAMES)('every surface against the %s profile', 
 
   beforeAll(async () => {
     // A generous deadline: `slow` adds 300 ms a request, `rate-limited` waits out Retry-After.
-    h = await startHarness({ FOCUS_TIMEOUT_MS: '15000' }, { profile });
+    h = await startHarness({ FOCUS_TIMEOUT_MS: '15000', UNFURL_CONSENT: 'always' }, { profile });
     h.slack.on('conversations.info', (body) => ({ channel: { id: body.channel, is_ext_shared: false } }));
   });
   afterAll(async () => {

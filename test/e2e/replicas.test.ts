@@ -39,6 +39,7 @@ describe.skipIf(!available)('two replicas on one Redis', () => {
       SUBSCRIPTION_POLL_SECONDS: '1',
       SUBSCRIPTION_POST_INTERVAL_MS: '0',
       FOCUS_TIMEOUT_MS: '3000',
+      UNFURL_CONSENT: 'always',
     });
     if (!loaded.ok) throw new Error(loaded.problems.join('; '));
     const lines: string[] = [];

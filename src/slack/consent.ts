@@ -1,0 +1,284 @@
+/**
+ * Consent before a conversation sees a preview (UNFURL_CONSENT, default `ask`). With `ask`, a
+ * link pasted where someone besides the paster can see it is not previewed at once: the paster
+ * gets an ephemeral prompt (Show, Not now, Always in this channel). Show re-checks everything a
+ * new paste would (Slack Connect, access, the repeat-window claims, the lookup), since who may
+ * see it can have changed meanwhile. Always also keeps the choice for that user in that
+ * conversation for a year (`CONSENT_TTL_MS`), in the durable state store (the SQLite file, or
+ * Redis: it outlives a restart and is shared by replicas); `/focus previews forget` drops it.
+ * Only the paster may answer.
+ */
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import {
+  CONSENT_TTL_MS,
+  type ConsentBasis,
+  type ConsentMode,
+  type ConsentStep,
+  consentKey,
+  decodeConsent,
+  encodeConsent,
+} from '../domain/consent.js';
+import type { Asker } from '../domain/interaction.js';
+import type { Logger } from '../domain/logger.js';
+import type { PreviewsCommand } from '../parse/previews.js';
+import type { Card } from '../render/blocks.js';
+import {
+  consentNoteCard,
+  consentPromptCard,
+  previewsForgottenCard,
+  previewsStatusCard,
+} from '../render/consent.js';
+import { invalidCard, noticeCard } from '../render/status.js';
+import type { StateStore } from '../state/index.js';
+import { afterAck, checkAccess, conversationMaySee, deliver, type SurfaceDeps } from './deliver.js';
+import { makePreview, REPEAT_WINDOW_MS, unclaimed } from './preview.js';
+import type { PrivateConversations } from './private-conversation.js';
+import { interactionAsker, newAsker } from './request.js';
+import { type PlannedLink, planUnfurls, type Unfurler, unfurlers } from './unfurl-plan.js';
+
+export type ConsentAnswer = 'show' | 'not_now' | 'always';
+
+export interface ConsentOptions {
+  mode: ConsentMode;
+  /** Same link, same conversation: not previewed again within this (default 30 minutes). */
+  repeatWindowMs?: number;
+  onConsent?: (step: ConsentStep) => void;
+  /** Where kept "always" choices live: a store that outlives the process (SQLite or Redis). */
+  choices: StateStore;
+}
+
+/** Where a link was pasted, as the `link_shared` event says. */
+export interface Pasted {
+  channel: string;
+  user: string | undefined;
+  messageTs: string;
+  threadTs?: string | undefined;
+}
+
+export interface ButtonArgs {
+  ack: () => Promise<void>;
+  body: BlockAction<ButtonAction>;
+  action: ButtonAction;
+  respond: (message: Record<string, unknown>) => Promise<unknown>;
+}
+
+export class UnfurlConsent {
+  private readonly matchers: Unfurler[];
+
+  constructor(
+    private readonly deps: SurfaceDeps,
+    private readonly client: App['client'],
+    private readonly conversations: PrivateConversations,
+    private readonly logger: Logger,
+    private readonly options: ConsentOptions,
+  ) {
+    this.matchers = unfurlers(deps.answerer.parseSettings.links);
+  }
+
+  get mode(): ConsentMode {
+    return this.options.mode;
+  }
+
+  get windowMs(): number {
+    return this.options.repeatWindowMs ?? REPEAT_WINDOW_MS;
+  }
+
+  /**
+   * With `ask`, for a posted message whose conversation and asker have passed the checks: the
+   * basis on which to preview at once, or undefined when the paster was asked instead (or there
+   * is nothing left to ask about).
+   */
+  async basisFor(
+    pasted: Pasted,
+    links: readonly PlannedLink[],
+    request: Asker,
+    botUserId: string | undefined,
+  ): Promise<ConsentBasis | undefined> {
+    const { channel, user } = pasted;
+    const log = request.logger;
+    if (await this.conversations.isPrivateTo(channel, user, botUserId, log)) return 'private';
+    if (!user) {
+      log.info('unfurl.skipped', { reason: 'no_paster', channel });
+      return undefined;
+    }
+    if (await this.kept(request.team, channel, user, log)) {
+      this.options.onConsent?.('always_kept');
+      return 'always_kept';
+    }
+    const open = await unclaimed(this.deps.state, links);
+    if (open.length === 0) return undefined;
+    const value = encodeConsent({
+      ch: channel,
+      ts: pasted.messageTs,
+      ...(pasted.threadTs && { th: pasted.threadTs }),
+      u: user,
+      l: open.map((l) => l.url),
+    });
+    if (!value) {
+      log.info('unfurl.skipped', { reason: 'link_too_long', channel });
+      return undefined;
+    }
+    const card = consentPromptCard(channel, open, value);
+    const posted = await deliver(
+      this.deps,
+      request,
+      () =>
+        this.client.chat.postEphemeral({
+          channel,
+          user,
+          text: card.text,
+          blocks: card.blocks,
+          ...(pasted.threadTs && { thread_ts: pasted.threadTs }),
+        }),
+      'consent prompt',
+    );
+    if (posted) {
+      this.options.onConsent?.('prompted');
+      log.info('unfurl.consent_asked', { channel, links: open.length });
+    }
+    return undefined;
+  }
+
+  /** Show, Not now or Always in this channel, pressed on a prompt. Never throws. */
+  async answerButton(answer: ConsentAnswer, { ack, body, action, respond }: ButtonArgs): Promise<void> {
+    await ack();
+    await afterAck();
+    const button = interactionAsker('button', body, this.deps.home, this.logger);
+    const reply = (card: Card, replace: boolean) =>
+      deliver(this.deps, button, () =>
+        respond({
+          response_type: 'ephemeral',
+          replace_original: replace,
+          text: card.text,
+          blocks: card.blocks,
+        }),
+      );
+    const value = decodeConsent(action.value);
+    const plan =
+      value &&
+      planUnfurls(
+        { channel: value.ch, user: value.u, links: value.l.map((url) => ({ url })) },
+        this.matchers,
+        { unfurlInSharedChannels: this.deps.slackConnectAllowed },
+      );
+    const where = body.channel?.id;
+    if (!value || !plan?.unfurl || plan.links.length !== value.l.length || (where && where !== value.ch)) {
+      button.logger.warn('slack.bad_action_value', { action: action.action_id });
+      await reply(invalidCard('That button no longer works. Paste the link again to be asked again.'), false);
+      return;
+    }
+    if (body.user.id !== value.u) {
+      this.options.onConsent?.('refused');
+      button.logger.info('unfurl.consent_refused', { channel: value.ch, presser: body.user.id });
+      await reply(
+        noticeCard('Only the person who pasted the link can choose whether it is previewed.'),
+        false,
+      );
+      return;
+    }
+    if (answer === 'not_now') {
+      this.options.onConsent?.('not_now');
+      button.logger.info('unfurl.consent_declined', { channel: value.ch });
+      await reply(consentNoteCard('No preview was shown.'), true);
+      return;
+    }
+    if (this.options.mode === 'never') {
+      await reply(consentNoteCard('Link previews are turned off, so no preview was shown.'), true);
+      return;
+    }
+    // As a new paste would be: Slack Connect, then access, then the repeat-window claims.
+    const request = newAsker(
+      'unfurl',
+      { user: value.u, channel: value.ch, team: body.team?.id, userTeam: body.user.team_id ?? body.team?.id },
+      this.deps.home,
+      this.logger,
+    );
+    if (!(await conversationMaySee(this.deps, request))) {
+      request.logger.info('unfurl.skipped', { reason: 'shared_channel', channel: value.ch });
+      await reply(
+        consentNoteCard('This conversation is shared with another organisation, so no preview was shown.'),
+        true,
+      );
+      return;
+    }
+    const denial = await checkAccess(this.deps, request);
+    if (denial) {
+      await reply(noticeCard(denial.message), true);
+      return;
+    }
+    let keptNote = '';
+    if (answer === 'always') {
+      keptNote = (await this.keep(request, value.ch, value.u))
+        ? ' Links you paste here will be previewed at once; `/focus previews forget` undoes that.'
+        : ' Your choice could not be saved, so you will be asked again next time.';
+    }
+    this.options.onConsent?.(answer);
+    const result = await makePreview(
+      this.deps,
+      this.client,
+      request,
+      {
+        links: plan.links,
+        compact: plan.compact,
+        fromComposer: false,
+        target: { channel: value.ch, ts: value.ts },
+        notify: { channel: value.ch, user: value.u, threadTs: value.th },
+        consent: { basis: answer === 'always' ? 'always_new' : 'show', authorisedBy: body.user.id },
+      },
+      this.windowMs,
+    );
+    const note = result.sent
+      ? 'Preview shown.'
+      : result.claimed === 0
+        ? 'This link was already previewed here.'
+        : 'No preview could be made.';
+    await reply(consentNoteCard(`${note}${keptNote}`), true);
+  }
+
+  /** `/focus previews [forget]` in a conversation: the asker's own choice there. */
+  async previews(command: PreviewsCommand, request: Asker): Promise<Card> {
+    if (command.kind === 'invalid') return invalidCard(command.message);
+    const { channel, user } = request;
+    if (!channel || !user) return noticeCard('Run this in the conversation whose link previews you mean.');
+    const key = consentKey(request.team, channel, user);
+    if (command.action === 'status')
+      return previewsStatusCard(
+        channel,
+        await this.kept(request.team, channel, user, request.logger),
+        this.mode,
+      );
+    const had = await this.kept(request.team, channel, user, request.logger);
+    await this.options.choices.release(key);
+    if (had) {
+      this.options.onConsent?.('forgotten');
+      request.logger.info('unfurl.consent_forgotten', { channel });
+    }
+    return previewsForgottenCard(channel, had);
+  }
+
+  /** Whether this user chose "always" in this conversation; a store that cannot answer means ask. */
+  private async kept(
+    team: string | undefined,
+    channel: string,
+    user: string,
+    logger: Logger,
+  ): Promise<boolean> {
+    try {
+      return (await this.options.choices.get(consentKey(team, channel, user))) === 'always';
+    } catch (error) {
+      logger.warn('unfurl.consent_unreadable', { error });
+      return false;
+    }
+  }
+
+  private async keep(request: Asker, channel: string, user: string): Promise<boolean> {
+    try {
+      await this.options.choices.set(consentKey(request.team, channel, user), 'always', CONSENT_TTL_MS);
+      request.logger.info('unfurl.consent_kept', { channel, ttlDays: CONSENT_TTL_MS / 86_400_000 });
+      return true;
+    } catch (error) {
+      request.logger.error('unfurl.consent_not_kept', { error });
+      return false;
+    }
+  }
+}
