@@ -6,6 +6,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type AccessPolicy, type DenyReason, denialMessage } from '../access/policy.js';
 import type { Asker, Surface } from '../domain/interaction.js';
+import type { Card } from '../render/blocks.js';
+import { noticeCard } from '../render/status.js';
 import type { StateStore } from '../state/index.js';
 import type { Answerer } from './answer.js';
 import type { ConnectChannels } from './connect.js';
@@ -74,6 +76,26 @@ export async function conversationMaySee(deps: SurfaceDeps, asker: Asker): Promi
   if (asker.sharedConversation === undefined && asker.channel)
     asker.sharedConversation = await deps.connect.isShared(asker.channel, undefined, asker.logger);
   return asker.sharedConversation === false;
+}
+
+const ONE_DAY_MS = 24 * 3_600_000;
+
+/**
+ * Where nobody asked the app (a watched channel, a pasted link), a refused asker is told nothing,
+ * except an external user: they are told once a day per conversation and surface, in a message only they
+ * see, that the app answers its own organisation only.
+ */
+export async function refuseExternalOnce(
+  deps: SurfaceDeps,
+  asker: Asker,
+  denial: Denial,
+  post: (card: Card) => Promise<unknown>,
+): Promise<void> {
+  if (denial.reason !== 'external_user' || !asker.user || !asker.channel) return;
+  const first = await deps.state
+    .claim(`refused:${asker.surface}:${asker.channel}:${asker.user}`, ONE_DAY_MS)
+    .catch(() => false);
+  if (first) await deliver(deps, asker, () => post(noticeCard(denial.message)));
 }
 
 /**

@@ -8,7 +8,15 @@ import type { Logger } from '../domain/logger.js';
 import { findPhones } from '../parse/index.js';
 import type { Card } from '../render/blocks.js';
 import { noticeCard } from '../render/status.js';
-import { afterAck, checkAccess, conversationMaySee, deliver, type SurfaceDeps, serve } from './deliver.js';
+import {
+  afterAck,
+  checkAccess,
+  conversationMaySee,
+  deliver,
+  refuseExternalOnce,
+  type SurfaceDeps,
+  serve,
+} from './deliver.js';
 import { eventAsker, newAsker } from './request.js';
 
 const MAX_WATCHED_NUMBERS = 3;
@@ -81,8 +89,20 @@ export function registerMentions(
       deps.home,
       logger,
     );
-    // Nobody asked: a refused poster is not told, and an external one gets nothing.
-    if (await checkAccess(deps, asker)) return;
+    // Nobody asked: a refused poster is not told (an external one, once a day).
+    const denial = await checkAccess(deps, asker);
+    if (denial) {
+      await refuseExternalOnce(deps, asker, denial, (card) =>
+        client.chat.postEphemeral({
+          channel: message.channel,
+          user: said.user,
+          thread_ts: said.thread,
+          text: card.text,
+          blocks: card.blocks,
+        }),
+      );
+      return;
+    }
     const toThread = await conversationMaySee(deps, asker);
     for (const [i, phone] of phones.entries()) {
       const part = askerPart(asker, i + 1);

@@ -9,7 +9,13 @@ import type { App } from '@slack/bolt';
 import type { ConsentBasis } from '../domain/consent.js';
 import type { Logger } from '../domain/logger.js';
 import type { UnfurlConsent } from './consent.js';
-import { afterAck, checkAccess, conversationMaySee, type SurfaceDeps } from './deliver.js';
+import {
+  afterAck,
+  checkAccess,
+  conversationMaySee,
+  refuseExternalOnce,
+  type SurfaceDeps,
+} from './deliver.js';
 import { makePreview } from './preview.js';
 import { eventAsker } from './request.js';
 import { planUnfurls, unfurlers } from './unfurl-plan.js';
@@ -36,11 +42,24 @@ export function registerUnfurls(app: App, deps: SurfaceDeps, logger: Logger, con
     }
     const where = plan.fromComposer ? { user: event.user } : { user: event.user, channel: event.channel };
     const asker = eventAsker('unfurl', where, body, deps.home, logger);
+    const denial = await checkAccess(deps, asker);
+    if (denial) {
+      if (!plan.fromComposer)
+        await refuseExternalOnce(deps, asker, denial, (card) =>
+          client.chat.postEphemeral({
+            channel: event.channel,
+            user: event.user,
+            text: card.text,
+            blocks: card.blocks,
+            ...(event.thread_ts && { thread_ts: event.thread_ts }),
+          }),
+        );
+      return;
+    }
     if (!plan.fromComposer && !(await conversationMaySee(deps, asker))) {
       asker.logger.info('unfurl.skipped', { reason: 'shared_channel', channel: event.channel });
       return;
     }
-    if (await checkAccess(deps, asker)) return;
     const basis: ConsentBasis | undefined =
       consent.mode === 'always'
         ? 'config_always'

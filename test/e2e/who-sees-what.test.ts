@@ -181,8 +181,10 @@ const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
         },
         who.channel === SHARED,
       );
-      const [call] = await newCalls('chat.unfurl', from, who.channel, expected !== 'none');
-      return call ? `${classify(JSON.parse(String(call.body.unfurls)))}@channel` : 'none';
+      const [call] = await newCalls('chat.unfurl', from, who.channel, expected.endsWith('@channel'));
+      const [eph] = await newCalls('chat.postEphemeral', from, who.channel, expected.endsWith('@private'));
+      if (call) return `${classify(JSON.parse(String(call.body.unfurls)))}@channel`;
+      return eph ? `${classify(eph.body.blocks)}@private` : 'none';
     },
   },
 };
@@ -227,8 +229,8 @@ const LINKED_REQUIRED: Table = {
     'refused@private',
     'refused@private',
     'refused@private',
-    'none',
-    'none',
+    'refused@private',
+    'refused@private',
   ],
   sharedChannel: [
     'full@private',
@@ -257,8 +259,8 @@ const CONNECT_ALLOWED: Partial<Table> = {
     'refused@private',
     'refused@private',
     'refused@private',
-    'none',
-    'none',
+    'refused@private',
+    'refused@private',
   ],
   sharedChannel: [
     'full@private',
@@ -331,6 +333,13 @@ describe.each([
       );
     });
   }
+
+  it('tells an external user where nobody asked once a day per conversation, then says nothing', async () => {
+    const watched = DRIVERS.mention['watched channel'] as Driver;
+    const unfurl = DRIVERS.unfurl.unfurl as Driver;
+    expect(await watched(WHO.external, 'none')).toBe('none');
+    expect(await unfurl(WHO.external, 'none')).toBe('none');
+  });
 
   it('audits every answer the conversation sees: who authorised it, where, which ids; never a number', () => {
     const audits = h.logLines.filter((l) => l.includes('"event":"audit"')).map((l) => JSON.parse(l));
