@@ -27,6 +27,8 @@ beforeAll(async () => {
       ? { channel: { id: body.channel, is_ext_shared: false } }
       : { ok: false, error: 'missing_scope', needed: 'im:read' },
   );
+  // The person pasting is of the app's own workspace (asked only in conversations that may be shared).
+  h.slack.on('users.info', (body) => ({ user: { id: body.user, team_id: 'T1' } }));
 });
 afterAll(async () => {
   await h?.stop();
