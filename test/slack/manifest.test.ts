@@ -64,7 +64,9 @@ describe('manifest.yml', () => {
       ]),
     );
     // channel_* and member_left_channel in public channels; group_* and private channels.
-    expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['channels:read', 'groups:read']));
+    expect(manifest.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining(['channels:read', 'groups:read']),
+    );
   });
 
   it('declares the command the app listens to, interactivity and its scopes', () => {
