@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { portalBase } from './config.js';
 import { makePortalLinks } from './domain/links.js';
 import type { Logger } from './domain/logger.js';
+import type { Gate } from './domain/subscription.js';
 import { FocusCache } from './focus/cache.js';
 import { FocusClient } from './focus/client.js';
 import type { AuthPath, Credentials } from './focus/token.js';
@@ -69,8 +70,11 @@ export interface RunningApp {
   metrics: Metrics;
   /** The subscription commands (the console's `subscribe` line). */
   subscriptions: SubscriptionService;
-  /** Starts the subscriptions poller with this publisher (Slack mode starts it with the channel poster). */
-  startPolling(publisher: Publisher): void;
+  /**
+   * Starts the subscriptions poller with this publisher (Slack mode starts it with the channel
+   * poster) and gate (default: the one `startApp` was given).
+   */
+  startPolling(publisher: Publisher, gate?: Gate): void;
   /**
    * Stops taking work and waits up to SHUTDOWN_GRACE_MS for answers under way; then tells every
    * asker still waiting that the app is restarting, and closes the pools.
@@ -86,8 +90,17 @@ export interface StopResult {
 /** After the grace period, how long the "restarting" answers get to reach Slack. */
 const FAREWELL_MS = 3_000;
 
+/** What `startApp` can be given besides the configuration. */
+export interface AppDeps {
+  /**
+   * Whether a subscription may still post, asked before each poll's posts. Absent: in Slack mode,
+   * the access configuration's gate (`slack/post-gate.ts`); in the console, none.
+   */
+  gate?: Gate;
+}
+
 /** Starts everything but the console; Slack too unless the configuration says console. */
-export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
+export async function startApp(config: Config, logger: Logger, deps: AppDeps = {}): Promise<RunningApp> {
   const metrics = new Metrics();
   // First, so state that cannot be used stops the start before anything else (exit 2).
   const appState = await openAppState(config.state, {
@@ -157,7 +170,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   let slack: RunningSlackApp | undefined;
   let poller: SubscriptionPoller | undefined;
   /** One poller per process, posting through `publisher` (Slack channels, or the console). */
-  const startPolling = (publisher: Publisher) => {
+  const startPolling = (publisher: Publisher, gate = deps.gate) => {
     poller = new SubscriptionPoller({
       store: durable,
       client,
@@ -172,6 +185,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       holdsLease: appState.holdsLease,
       onPoll: metrics.poll,
       onPost: metrics.subscriptionPost,
+      ...(gate && { gate }),
     });
     poller.start();
   };
@@ -211,15 +225,21 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         durableState: appState.durable,
         subscriptions,
         inflight,
+        lifecycle: { store: durable, halt: (ids) => poller?.halt(ids) },
       });
+      const { revocation } = slack;
       startPolling(
         new ChannelPoster({
           client: slack.app.client,
           links,
           logger,
           intervalMs: config.subscriptions.postIntervalMs,
+          revoked: () => revocation.revoked?.reason,
         }),
+        deps.gate ?? slack.gate,
       );
+      // The token is gone: no more polls or posts; the subscriptions stay for a reinstall.
+      revocation.onRevoked(() => poller?.suspend());
     } catch (error) {
       await stop();
       throw error;

@@ -5,7 +5,8 @@
  */
 import type { Logger } from './logger.js';
 
-export type Surface = 'command' | 'console' | 'shortcut' | 'unfurl' | 'mention' | 'button';
+/** Where a request comes from; `subscription` is the poller deciding for a subscriber before it posts. */
+export type Surface = 'command' | 'console' | 'shortcut' | 'unfurl' | 'mention' | 'button' | 'subscription';
 
 /** Why someone was refused (see `access/policy.ts`). */
 export type DenyReason =

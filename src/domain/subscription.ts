@@ -44,3 +44,18 @@ export type SubscriptionCommand =
   /** Numbers as `/focus subscriptions` lists them (1-based), or every one. */
   | { kind: 'unsubscribe'; which: 'all' | number[] }
   | { kind: 'invalid'; message: string };
+
+/**
+ * Whether a subscription may still post: checked by the poller once per channel and subscriber
+ * in each poll, before anything of theirs is queued (`access/subscription-gate.ts` decides).
+ */
+export type GateResult =
+  | { ok: true }
+  /**
+   * Not any more: the subscription is paused with `reason`, and told once, in the channel when
+   * `tellChannel` is true, else to the subscriber by DM.
+   */
+  | { ok: false; reason: string; tellChannel: boolean };
+
+/** Whether this subscription may still post (policy, Slack Connect, subscriber still allowed). */
+export type Gate = (subscription: Subscription) => Promise<GateResult>;

@@ -100,6 +100,19 @@ export function deliveryStoppedCard(sub: Subscription, reason: string): Card {
   return finishCard({ text: 'Subscription paused', blocks: [section(text)] });
 }
 
+/**
+ * Said once, to the subscriber, when Slack says a channel takes no more posts (archived, shared
+ * with another organisation, the app removed): every subscription of theirs that stopped there.
+ */
+export function channelStoppedCard(subs: readonly Subscription[], reason: string): Card {
+  const [only] = subs;
+  if (subs.length === 1 && only) return deliveryStoppedCard(only, reason);
+  const channel = subs[0]?.channel ?? '';
+  const what = subs.map((s) => targetLabel(s.target)).join(', ');
+  const text = `:warning: Focus for Slack stopped posting new recordings of ${what} to <#${channel}> (${reasonText(reason)}). Fix that, then subscribe again.`;
+  return finishCard({ text: 'Subscriptions paused', blocks: [section(text)] });
+}
+
 /** For a card's fallback text (notifications): entities escaped, so it forms no mention or link. */
 function plainTarget(target: SubscriptionTarget): string {
   return escapeEntities(
@@ -107,7 +120,19 @@ function plainTarget(target: SubscriptionTarget): string {
   );
 }
 
-/** Slack's error code as words: `channel_not_found` -> `channel not found`. */
+/** Pause reasons that read better said than spelled out. */
+const REASONS: Record<string, string> = {
+  is_archived: 'the channel was archived',
+  shared_channel: 'the channel is shared with another organisation',
+  bot_removed: 'the app was removed from the channel',
+  channel_not_allowed: 'the access policy no longer allows this channel',
+  subscriber_not_allowed: 'the access policy no longer allows the subscriber',
+  subscriber_external: 'the subscriber is not a member of this organisation',
+  subscriber_not_linked: 'the subscriber is no longer linked to an enabled Focus portal user',
+  subscriber_lacks_right: 'the subscriber no longer holds the Focus right to see recordings',
+};
+
+/** A pause reason as words: `channel_not_found` -> `channel not found`. */
 function reasonText(code: string): string {
-  return safe(code.replace(/_/g, ' '), 60);
+  return REASONS[code] ?? safe(code.replace(/_/g, ' '), 60);
 }

@@ -6,13 +6,16 @@ import type { Server } from 'node:http';
 import { App, type CustomRoute } from '@slack/bolt';
 import { AccessPolicy } from '../access/policy.js';
 import type { RightsMap } from '../access/rights.js';
+import { subscriptionGate } from '../access/subscription-gate.js';
 import type { SlackMode } from '../config.js';
 import type { ConsentMode } from '../domain/consent.js';
 import type { PortalUser } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
+import type { Gate } from '../domain/subscription.js';
 import type { InFlight } from '../inflight.js';
 import type { Metrics } from '../metrics.js';
 import type { StateStore } from '../state/index.js';
+import type { SubscriptionStore } from '../state/subscriptions.js';
 import type { SubscriptionService } from '../subscriptions/service.js';
 import { registerActions } from './actions.js';
 import type { Answerer } from './answer.js';
@@ -23,10 +26,12 @@ import { UnfurlConsent } from './consent.js';
 import { DeliveryDeduper } from './dedupe.js';
 import type { SurfaceDeps } from './deliver.js';
 import { slackHttp } from './http.js';
+import { registerLifecycle } from './lifecycle.js';
 import { registerMentions } from './mention.js';
 import { PrivateConversations } from './private-conversation.js';
 import { perMethodRateLimits } from './rate-limits.js';
 import { createReceiver } from './receiver.js';
+import { SlackRevocation, watchRevocation } from './revocation.js';
 import { registerShortcut } from './shortcut.js';
 import { registerUnfurls } from './unfurl.js';
 
@@ -59,6 +64,12 @@ export interface SlackAppOptions {
   subscriptions?: SubscriptionService;
   /** Work in progress, waited for at shutdown. */
   inflight: InFlight;
+  /** Channel and app lifecycle events act on these subscriptions (absent: they are only logged). */
+  lifecycle?: {
+    store: SubscriptionStore;
+    /** Drops what the poller has queued for these subscriptions. */
+    halt(ids: readonly number[]): void;
+  };
 }
 
 export interface RunningSlackApp {
@@ -69,11 +80,18 @@ export interface RunningSlackApp {
   stop(): Promise<void>;
   /** Closes the connections to Slack, once the answers under way are out. */
   close(): Promise<void>;
+  /** Whether Slack still takes the app's token (uninstalled, revoked: no). */
+  revocation: SlackRevocation;
+  /** Which conversations are Slack Connect. */
+  connect: ConnectChannels;
+  /** What a subscription passes before each poll's posts: the access policy, again. */
+  gate: Gate;
 }
 
 export async function startSlackApp(options: SlackAppOptions): Promise<RunningSlackApp> {
   const { mode, logger } = options;
-  const customRoutes = healthRoutes(options.ready, options.metrics);
+  const revocation = new SlackRevocation(logger);
+  const customRoutes = healthRoutes(options.ready, options.metrics, revocation);
   const http = slackHttp({ apiUrl: options.apiUrl });
   const common = {
     token: mode.botToken,
@@ -88,7 +106,12 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
       // One method's 429 pauses that method only, not the client's whole queue.
       rejectRateLimitedCalls: true,
-      fetch: perMethodRateLimits({ apiUrl: options.apiUrl, logger, fetch: http.fetch }),
+      // Every answer is read for the errors that mean the token is gone (revocation.ts).
+      fetch: perMethodRateLimits({
+        apiUrl: options.apiUrl,
+        logger,
+        fetch: watchRevocation({ apiUrl: options.apiUrl, revocation, fetch: http.fetch }),
+      }),
     },
   };
   const app =
@@ -134,6 +157,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     ...(typeof auth.enterprise_id === 'string' &&
       auth.enterprise_id !== '' && { enterpriseId: auth.enterprise_id }),
   };
+  const connect = new ConnectChannels(app.client, home);
   const deps: SurfaceDeps = {
     answerer: options.answerer,
     policy: new AccessPolicy({
@@ -143,7 +167,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       lookupSlackEmail: async (user) => (await app.client.users.info({ user })).user?.profile?.email,
     }),
     home,
-    connect: new ConnectChannels(app.client, home),
+    connect,
     slackConnectAllowed: options.slackConnectAllowed,
     state: options.state,
     onDelivery: options.metrics.delivery,
@@ -160,15 +184,48 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   registerShortcut(app, deps, logger);
   registerUnfurls(app, deps, logger, consent);
   registerMentions(app, deps, logger, { watchChannelIds: options.watchChannelIds });
+  registerLifecycle(
+    app,
+    {
+      store: options.lifecycle?.store ?? noSubscriptions,
+      halt: (ids) => options.lifecycle?.halt(ids),
+      connect: deps.connect,
+      revocation,
+    },
+    logger,
+  );
 
   const started = await app.start(options.port);
   const address = mode.kind === 'http' ? (started as Server).address() : undefined;
   const port = typeof address === 'object' && address ? address.port : undefined;
   logger.info('slack.started', { mode: mode.kind, port });
-  return { app, port, stop: () => app.stop() as Promise<void>, close: () => http.close() };
+  return {
+    app,
+    port,
+    stop: () => app.stop() as Promise<void>,
+    close: () => http.close(),
+    revocation,
+    connect,
+    gate: subscriptionGate(deps.policy, {
+      slackConnectAllowed: options.slackConnectAllowed,
+      sharedStatus: (channel) => connect.sharedStatus(channel),
+      isExternalUser: (user) => connect.isExternalUser(user, logger),
+    }),
+  };
 }
 
-function healthRoutes(ready: () => Promise<boolean>, metrics: Metrics): CustomRoute[] {
+/** Without a subscription store, lifecycle events find nothing to pause or remove. */
+const noSubscriptions: Pick<SubscriptionStore, 'pauseChannel' | 'removeChannel' | 'list'> = {
+  pauseChannel: async () => [],
+  removeChannel: async () => [],
+  list: async () => [],
+};
+
+function healthRoutes(
+  ready: () => Promise<boolean>,
+  metrics: Metrics,
+  revocation: SlackRevocation,
+): CustomRoute[] {
   return [
     {
       path: '/metrics',
@@ -198,6 +255,13 @@ function healthRoutes(ready: () => Promise<boolean>, metrics: Metrics): CustomRo
       path: '/readyz',
       method: ['GET'],
       handler: (_req, res) => {
+        const revoked = revocation.revoked;
+        if (revoked) {
+          // Until a restart: a reinstall brings a new token, which the process reads at start.
+          res.writeHead(503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ status: 'slack_revoked', reason: revoked.reason }));
+          return;
+        }
         ready().then(
           (ok) => {
             res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });

@@ -5,14 +5,15 @@
  * channel will not take posts (archived, not found, app removed) stop delivery there.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { App } from '@slack/bolt';
+import { type App, webApi } from '@slack/bolt';
 import type { Recording } from '../domain/focus.js';
 import type { PortalLinks } from '../domain/links.js';
 import type { Logger } from '../domain/logger.js';
 import type { Subscription } from '../domain/subscription.js';
 import type { Card } from '../render/blocks.js';
 import { deliveryStoppedCard, moreRecordingsCard, newRecordingCard } from '../render/subscription.js';
-import type { PostResult, Publisher } from '../subscriptions/publisher.js';
+import type { PostResult, Publisher, StoppedNotice } from '../subscriptions/publisher.js';
+import { REVOKED_ERRORS } from './revocation.js';
 
 /** Slack's answers that mean this channel takes no more posts from the app. */
 const STOPS = new Set([
@@ -33,6 +34,11 @@ export interface ChannelPosterOptions {
   logger: Logger;
   /** Least time between two posts in one channel (default 1 s). */
   intervalMs?: number;
+  /**
+   * The reason Slack no longer takes the app's token, if it does not: then nothing is sent.
+   * A post answered with such an error is not tried again either.
+   */
+  revoked?: () => string | undefined;
   /** Tries of a post that fails other than by rate limit (default 3). */
   attempts?: number;
   backoffMs?: number;
@@ -53,10 +59,11 @@ export class ChannelPoster implements Publisher {
     return this.post(sub.channel, moreRecordingsCard(sub, more), { subscription: sub.id, more });
   }
 
-  async stopped(sub: Subscription, reason: string): Promise<void> {
+  async stopped(sub: Subscription, reason: string, tell: StoppedNotice = 'channel'): Promise<void> {
     const card = deliveryStoppedCard(sub, reason);
     // The channel first; when it takes no posts, the person who subscribed (the app's DM with them).
-    for (const channel of [sub.channel, sub.createdBy]) {
+    const where = tell === 'channel' ? [sub.channel, sub.createdBy] : [sub.createdBy];
+    for (const channel of where) {
       const result = await this.post(channel, card, { subscription: sub.id, stopped: reason }, 1);
       if (result.ok) return;
     }
@@ -92,6 +99,8 @@ export class ChannelPoster implements Publisher {
     let waits = 0;
     for (;;) {
       await this.pace(channel);
+      const revoked = this.options.revoked?.();
+      if (revoked !== undefined) return { ok: false, error: `slack_revoked:${revoked}` };
       try {
         await client.chat.postMessage({
           channel,
@@ -107,9 +116,12 @@ export class ChannelPoster implements Publisher {
         return { ok: true };
       } catch (error) {
         const e = error as { code?: string; retryAfter?: number; data?: { error?: string } };
-        const code = e.data?.error ?? e.code ?? 'unknown';
+        const code =
+          (e.code === webApi.ErrorCode.PlatformError ? e.data?.error : undefined) ?? e.code ?? 'unknown';
         if (STOPS.has(code)) return { ok: false, stop: code };
-        if (e.code === 'slack_webapi_rate_limited_error' && waits < MAX_RATE_LIMIT_WAITS) {
+        // The token is gone: trying again cannot help (the app stops posting altogether).
+        if (REVOKED_ERRORS.has(code)) return { ok: false, error: code };
+        if (e.code === webApi.ErrorCode.RateLimitedError && waits < MAX_RATE_LIMIT_WAITS) {
           waits++;
           const waitMs = Math.min(MAX_WAIT_MS, Math.max(1, e.retryAfter ?? 1) * 1000);
           logger.info('subscriptions.post_rate_limited', { channel, waitMs });

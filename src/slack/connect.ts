@@ -3,8 +3,9 @@
  * Answers visible to a conversation are not made in a shared one unless configured, and an
  * external user never gets Focus data. The Events API envelope says whether a conversation is
  * shared (`is_ext_shared_channel`); only when it does not is `conversations.info` asked, its
- * answer trusted for at most 5 minutes (lifecycle events update it at once). A conversation
- * that cannot be classified counts as shared, a user who cannot be classified as external.
+ * answer trusted for at most 5 minutes. `channel_shared` marks a channel shared at once;
+ * `channel_unshared` forgets it (asked again next time). A conversation that cannot be
+ * classified counts as shared, a user who cannot be classified as external.
  */
 import type { App } from '@slack/bolt';
 import { LRUCache } from 'lru-cache';
@@ -22,23 +23,42 @@ const TRUSTED_MS = 5 * 60_000;
 export class ConnectChannels {
   private readonly known = new LRUCache<string, boolean>({ max: 5_000, ttl: TRUSTED_MS });
   private readonly users = new LRUCache<string, boolean>({ max: 10_000, ttl: TRUSTED_MS });
+
   constructor(
     private readonly client: App['client'],
     /** The installation's workspace and organisation. */
     private readonly home: Home,
   ) {}
 
+  /** Slack said the channel is now shared with another organisation (`channel_shared`). */
+  markShared(channel: string): void {
+    this.known.set(channel, true);
+  }
+
+  /** Slack said the channel changed (`channel_unshared`): ask `conversations.info` next time. */
+  forget(channel: string): void {
+    this.known.delete(channel);
+  }
+
+  /**
+   * Whether the channel is shared, from what is known or `conversations.info`; throws when
+   * Slack cannot say (the caller decides what unknown means).
+   */
+  async sharedStatus(channel: string): Promise<boolean> {
+    const known = this.known.get(channel);
+    if (known !== undefined) return known;
+    const info = await this.client.conversations.info({ channel });
+    const c = info.channel as { is_ext_shared?: boolean; is_pending_ext_shared?: boolean } | undefined;
+    const shared = Boolean(c?.is_ext_shared || c?.is_pending_ext_shared);
+    this.known.set(channel, shared);
+    return shared;
+  }
+
   async isShared(channel: string, envelope: unknown, logger: Logger): Promise<boolean> {
     const said = sharedByEnvelope(envelope);
     if (said !== undefined) return said;
-    const known = this.known.get(channel);
-    if (known !== undefined) return known;
     try {
-      const info = await this.client.conversations.info({ channel });
-      const c = info.channel as { is_ext_shared?: boolean; is_pending_ext_shared?: boolean } | undefined;
-      const shared = Boolean(c?.is_ext_shared || c?.is_pending_ext_shared);
-      this.known.set(channel, shared);
-      return shared;
+      return await this.sharedStatus(channel);
     } catch (error) {
       // Unclassified: treat as shared (fail closed), and say why.
       const data = (error as { data?: { error?: string; needed?: string } }).data;
@@ -50,12 +70,6 @@ export class ConnectChannels {
       });
       return true;
     }
-  }
-
-  /** What a lifecycle event says of a conversation (`undefined`: forget, ask again). */
-  remember(channel: string, shared: boolean | undefined): void {
-    if (shared === undefined) this.known.delete(channel);
-    else this.known.set(channel, shared);
   }
 
   /** Whether a user belongs to another organisation (`users.info`), kept a while. */

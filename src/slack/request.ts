@@ -69,6 +69,7 @@ export function commandAsker(
       user: text(c.user_id),
       channel: text(c.channel_id),
       team: text(c.team_id),
+      userTeam: text(c.team_id),
       enterprise: text(c.enterprise_id),
     },
     home,

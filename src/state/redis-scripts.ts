@@ -90,6 +90,49 @@ return 1
 `,
 );
 
+/**
+ * KEYS: channel's ids, active ids. ARGV: prefix, reason, at. Pauses every subscription of the
+ * channel not paused yet. Returns {{id, fields}, ...} of those it paused, in id order.
+ */
+export const PAUSE_CHANNEL = lua(
+  'pause-channel',
+  `
+local paused = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local key = ARGV[1] .. 'sub:' .. id
+  if redis.call('EXISTS', key) == 1 and redis.call('HEXISTS', key, 'pausedReason') == 0 then
+    redis.call('HSET', key, 'pausedReason', ARGV[2], 'pausedAt', ARGV[3])
+    redis.call('ZREM', KEYS[2], id)
+    paused[#paused + 1] = {id, redis.call('HGETALL', key)}
+  end
+end
+return paused
+`,
+);
+
+/**
+ * KEYS: channel's target index, channel's ids, all ids, active ids. ARGV: prefix, channel.
+ * Removes every subscription of the channel with its cursor and delivered ids, and the channel's
+ * two index keys. Returns {{id, fields}, ...} of those removed, in id order.
+ */
+export const REMOVE_CHANNEL = lua(
+  'remove-channel',
+  `
+local removed = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local key = ARGV[1] .. 'sub:' .. id
+  if redis.call('HGET', key, 'channel') == ARGV[2] then
+    removed[#removed + 1] = {id, redis.call('HGETALL', key)}
+    redis.call('DEL', key, key .. ':cursor', key .. ':delivered')
+  end
+  redis.call('ZREM', KEYS[3], id)
+  redis.call('ZREM', KEYS[4], id)
+end
+redis.call('DEL', KEYS[1], KEYS[2])
+return removed
+`,
+);
+
 /** KEYS: subscription, active ids. ARGV: id. */
 export const RESUME = lua(
   'resume',

@@ -26,7 +26,18 @@
 
 import { RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
 import { RedisLease } from './redis-lease.js';
-import { ADD, LIST, MARK_DELIVERED, PAUSE, REMOVE, RESTORE, RESUME, START_AT } from './redis-scripts.js';
+import {
+  ADD,
+  LIST,
+  MARK_DELIVERED,
+  PAUSE,
+  PAUSE_CHANNEL,
+  REMOVE,
+  REMOVE_CHANNEL,
+  RESTORE,
+  RESUME,
+  START_AT,
+} from './redis-scripts.js';
 import { type SubscriptionArchive, type SubscriptionRecord, sortDelivered } from './snapshot.js';
 import type { StateStore } from './store.js';
 import { startMs, targetKey } from './subscription-keys.js';
@@ -170,6 +181,24 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
       [this.sub(id), this.k('subs:active')],
       [id, reason, now.toISOString()],
     );
+  }
+
+  async pauseChannel(channel: string, reason: string, now: Date): Promise<Subscription[]> {
+    const reply = await this.connection.script(
+      PAUSE_CHANNEL,
+      [this.channelSubs(channel), this.k('subs:active')],
+      [this.p, reason, now.toISOString()],
+    );
+    return (reply as Array<[string, string[]]>).map(([id, fields]) => toSubscription(id, fields));
+  }
+
+  async removeChannel(channel: string): Promise<Subscription[]> {
+    const reply = await this.connection.script(
+      REMOVE_CHANNEL,
+      [this.targets(channel), this.channelSubs(channel), ...this.sets()],
+      [this.p, channel],
+    );
+    return (reply as Array<[string, string[]]>).map(([id, fields]) => toSubscription(id, fields));
   }
 
   async resume(id: number): Promise<void> {

@@ -168,6 +168,14 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
     this.s.resume.run(id);
   }
 
+  async pauseChannel(channel: string, reason: string, now: Date): Promise<Subscription[]> {
+    return this.tx.pauseChannel(channel, reason, now);
+  }
+
+  async removeChannel(channel: string): Promise<Subscription[]> {
+    return this.tx.removeChannel(channel);
+  }
+
   async cursor(id: number): Promise<Cursor> {
     const row = this.s.cursor.get(id);
     if (!row || row.newest_start === null) return { newestStart: undefined, idsAtNewest: [] };
@@ -235,6 +243,24 @@ function transactions(db: Database, s: Statements, retentionMs: number) {
         s.delete.run(id);
         removed.push(toSubscription(row));
       }
+      return removed;
+    }),
+
+    pauseChannel: db.transaction((channel: string, reason: string, now: Date) => {
+      const at = now.toISOString();
+      const paused: Subscription[] = [];
+      for (const row of s.list.all(channel)) {
+        if (row.paused_reason !== null) continue;
+        s.pause.run(reason, at, row.id);
+        paused.push(toSubscription({ ...row, paused_reason: reason, paused_at: at }));
+      }
+      return paused;
+    }),
+
+    removeChannel: db.transaction((channel: string) => {
+      const removed = s.list.all(channel).map(toSubscription);
+      // Cursors and delivered ids go with their subscription (ON DELETE CASCADE).
+      for (const sub of removed) s.delete.run(sub.id);
       return removed;
     }),
 

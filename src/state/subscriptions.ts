@@ -26,6 +26,13 @@ export interface SubscriptionStore {
   /** Removes these of the channel's subscriptions (by id); returns those removed. */
   remove(channel: string, ids: readonly number[]): Promise<Subscription[]>;
   pause(id: number, reason: string, now: Date): Promise<void>;
+  /**
+   * Pauses every subscription of the channel not paused yet, with this reason, in one atomic
+   * step; returns those it paused (already paused ones keep their reason and are not returned).
+   */
+  pauseChannel(channel: string, reason: string, now: Date): Promise<Subscription[]>;
+  /** Removes every subscription of the channel, with its cursor and delivered ids; returns those removed. */
+  removeChannel(channel: string): Promise<Subscription[]>;
   resume(id: number): Promise<void>;
   cursor(id: number): Promise<Cursor>;
   /**

@@ -8,10 +8,13 @@
  */
 import type { EndpointRef, Recording } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
+import type { Gate, GateResult } from '../domain/subscription.js';
 import type { FocusClient } from '../focus/client.js';
 import type { Subscription, SubscriptionStore } from '../state/subscriptions.js';
 import { candidates, capPosts, horizonMs, type Watch } from './news.js';
 import type { Publisher } from './publisher.js';
+
+export type { Gate, GateResult } from '../domain/subscription.js';
 
 export interface PollerOptions {
   store: SubscriptionStore;
@@ -42,6 +45,13 @@ export interface PollerOptions {
    * poll and each post; absent: always (one replica).
    */
   holdsLease?: () => boolean;
+  /**
+   * Whether a subscription may still post (policy, Slack Connect, subscriber still allowed):
+   * asked once per channel and subscriber in each poll, before anything of theirs is queued. A
+   * refusal pauses the subscription and says why once; a gate that throws skips their posts for
+   * this poll only. Absent: every active subscription may post.
+   */
+  gate?: Gate;
   now?: () => Date;
   onPoll?: (poll: PollReport) => void;
   onPost?: (result: 'ok' | 'failed' | 'stopped', lagSeconds?: number) => void;
@@ -77,6 +87,8 @@ export class SubscriptionPoller {
   private readonly unsaved: Array<{ sub: Subscription; recording: Recording }> = [];
   private running: Promise<PollReport> | undefined;
   private stopped = true;
+  /** Slack took the app's token away: nothing is polled or posted again by this process. */
+  private suspended = false;
   private readonly now: () => Date;
 
   constructor(private readonly options: PollerOptions) {
@@ -94,6 +106,25 @@ export class SubscriptionPoller {
     clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
     await Promise.all(this.chains.values());
+  }
+
+  /**
+   * These subscriptions were paused elsewhere (a channel archived, the app removed): what is
+   * queued for them is dropped, and a post under way is their last.
+   */
+  halt(ids: readonly number[]): void {
+    const at = Date.now();
+    for (const id of ids) this.halted.set(id, at);
+  }
+
+  /**
+   * Slack will not take this app's token any more (uninstalled, revoked): no poll starts again
+   * and nothing queued is posted. The subscriptions stay in the store. Lasts for the process.
+   */
+  suspend(): void {
+    this.suspended = true;
+    this.stopped = true;
+    clearTimeout(this.timer);
   }
 
   /** One poll now (tests, and the timer). Never throws. */
@@ -117,7 +148,7 @@ export class SubscriptionPoller {
   }
 
   private async pollOnce(): Promise<PollReport> {
-    if (this.options.holdsLease && !this.options.holdsLease()) {
+    if (this.suspended || (this.options.holdsLease && !this.options.holdsLease())) {
       return { ok: true, subscriptions: 0, endpoints: 0, focusCalls: 0, queued: 0, durationMs: 0 };
     }
     const started = performance.now();
@@ -229,11 +260,18 @@ export class SubscriptionPoller {
   private async publish(watches: readonly Watch[], recordings: Map<number, Recording>): Promise<number> {
     const lookback = this.options.lookbackMs ?? 6 * 3_600_000;
     const resumedBefore = Date.now() - 2 * this.options.intervalMs;
+    const allowed = this.gateOnce();
     const counts = await Promise.all(
       watches.map(async (watch) => {
         const sub = watch.subscription;
         const halted = this.halted.get(sub.id);
         if (halted !== undefined && halted < resumedBefore) this.halted.delete(sub.id);
+        const verdict = await allowed(sub);
+        if (verdict === 'skip') return 0;
+        if (!verdict.ok) {
+          await this.refused(sub, verdict);
+          return 0;
+        }
         const queued = this.queued.get(sub.id);
         const fresh = candidates(watch, recordings.values(), lookback).filter((r) => !queued?.has(r.id));
         const news = await this.undelivered(sub, fresh);
@@ -244,13 +282,64 @@ export class SubscriptionPoller {
     return counts.reduce((a, b) => a + b, 0);
   }
 
+  /**
+   * The gate for one poll: asked once per (channel, subscriber), its answer shared by their
+   * subscriptions. A gate that throws answers `skip` (their posts wait for the next poll).
+   */
+  private gateOnce(): (sub: Subscription) => Promise<GateResult | 'skip'> {
+    const gate = this.options.gate;
+    if (!gate) return async () => ({ ok: true });
+    const asked = new Map<string, Promise<GateResult | 'skip'>>();
+    return (sub) => {
+      const key = `${sub.channel}\u0000${sub.createdBy}`;
+      let answer = asked.get(key);
+      if (!answer) {
+        answer = gate(sub).catch((error: unknown) => {
+          this.options.logger.warn('subscriptions.gate_failed', {
+            channel: sub.channel,
+            subscriber: sub.createdBy,
+            effect: 'posts skipped this poll',
+            error,
+          });
+          return 'skip' as const;
+        });
+        asked.set(key, answer);
+      }
+      return answer;
+    };
+  }
+
+  /** The gate refused: pause, drop what is queued, and say why once (after what is under way). */
+  private async refused(sub: Subscription, verdict: { reason: string; tellChannel: boolean }): Promise<void> {
+    const { store, publisher, logger } = this.options;
+    this.halt([sub.id]);
+    await store.pause(sub.id, verdict.reason, this.now());
+    logger.warn('subscriptions.paused', {
+      subscription: sub.id,
+      channel: sub.channel,
+      reason: verdict.reason,
+      by: 'gate',
+      told: verdict.tellChannel ? 'channel' : 'subscriber',
+    });
+    const chain: Promise<void> = (this.chains.get(sub.id) ?? Promise.resolve())
+      .then(() => publisher.stopped(sub, verdict.reason, verdict.tellChannel ? 'channel' : 'subscriber'))
+      .catch((error: unknown) => logger.error('subscriptions.notice_failed', { subscription: sub.id, error }))
+      .finally(() => {
+        if (this.chains.get(sub.id) === chain) {
+          this.chains.delete(sub.id);
+          this.queued.delete(sub.id);
+        }
+      });
+    this.chains.set(sub.id, chain);
+  }
+
   private enqueue(sub: Subscription, news: Recording[], followed: ReadonlySet<string>): void {
     const ids = this.queued.get(sub.id) ?? new Set<number>();
     this.queued.set(sub.id, ids);
     for (const r of news) ids.add(r.id);
     const chain: Promise<void> = (this.chains.get(sub.id) ?? Promise.resolve())
       .then(async () => {
-        if (!this.halted.has(sub.id)) await this.deliver(sub, news, followed);
+        if (!this.halted.has(sub.id) && !this.suspended) await this.deliver(sub, news, followed);
       })
       .catch((error: unknown) =>
         this.options.logger.error('subscriptions.delivery_failed', { subscription: sub.id, error }),
@@ -280,6 +369,8 @@ export class SubscriptionPoller {
     const { post, summarised } = capPosts(news);
     let posted = 0;
     for (const recording of post) {
+      // Paused meanwhile, or the app's token is gone: the rest is dropped.
+      if (this.halted.has(sub.id) || this.suspended) return posted;
       // Another replica took the lease (this one was cut off): it posts the rest.
       if (this.options.holdsLease && !this.options.holdsLease()) return posted;
       const result = await publisher.recording(sub, recording, followed);
@@ -289,6 +380,7 @@ export class SubscriptionPoller {
       this.options.onPost?.('ok', (this.now().getTime() - Date.parse(recording.start)) / 1000);
     }
     if (summarised.length > 0) {
+      if (this.halted.has(sub.id) || this.suspended) return posted;
       const result = await publisher.summary(sub, summarised.length);
       if (!result.ok) return this.failed(sub, result, posted);
       for (const recording of summarised) await this.mark(sub, recording);

@@ -9,6 +9,9 @@ export type PostResult =
   /** This post failed after its retries; the recording stays news for the next poll. */
   | { ok: false; error: string };
 
+/** Where a "delivery stopped" notice goes. */
+export type StoppedNotice = 'channel' | 'subscriber';
+
 export interface Publisher {
   /** Posts one recording into the subscription's channel; `followed`: the numbers it follows. */
   recording(
@@ -18,6 +21,9 @@ export interface Publisher {
   ): Promise<PostResult>;
   /** Posts "and N more new recordings" for the ones not posted one by one. */
   summary(subscription: Subscription, more: number): Promise<PostResult>;
-  /** Tells the channel (or, failing that, the subscriber) once that delivery stopped, and why. */
-  stopped(subscription: Subscription, reason: string): Promise<void>;
+  /**
+   * Tells once that delivery stopped, and why: `channel` (the default) tries the channel and,
+   * when it takes no posts, the subscriber; `subscriber` goes straight to the subscriber's DM.
+   */
+  stopped(subscription: Subscription, reason: string, tell?: StoppedNotice): Promise<void>;
 }

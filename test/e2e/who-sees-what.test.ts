@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Surface } from '../../src/domain/interaction.js';
+import { silentLogger } from '../../src/domain/logger.js';
 import { FIXTURES } from '../../src/sandbox/index.js';
 import { envelope } from '../fixtures/slack-events.js';
 import { signSlackRequest } from '../helpers/fake-slack.js';
@@ -167,6 +168,35 @@ const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
       return eph[0] ? `${classify(eph[0].body.blocks)}@private` : 'none';
     },
   },
+  subscription: {
+    // A subscription made while its subscriber was allowed, then a new recording: the poller
+    // decides again for the subscriber, in the channel, before it posts.
+    'subscription post': async (who) => {
+      const where = { channel: who.channel, team: 'T1', user: who.user };
+      const target = { kind: 'phone' as const, phone: FIXTURES.jane.phone2, display: PHONE };
+      await h.app.subscriptions.subscribe(target, where, silentLogger);
+      const from = h.slack.calls.length;
+      // A millisecond after the subscription: one made in the same millisecond is history.
+      const recording = h.sim.addRecording({ phone: FIXTURES.jane.phone2, startsAt: Date.now() + 1 });
+      const seen = () =>
+        h.slack.calls
+          .slice(from)
+          .filter(
+            (c) =>
+              c.method === 'chat.postMessage' && [who.channel, who.user].includes(String(c.body.channel)),
+          );
+      const until = Date.now() + 8_000;
+      while (seen().length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      await h.app.subscriptions.unsubscribe('all', where, silentLogger);
+      const [post] = seen();
+      if (!post) return 'none';
+      const text = JSON.stringify(post.body);
+      const seenIn = post.body.channel === who.channel ? 'channel' : 'private';
+      if (text.includes(`New recording ${recording.interactionId}`)) return `full@${seenIn}`;
+      expect(text).toContain('stopped posting');
+      return `refused@${seenIn}`;
+    },
+  },
   unfurl: {
     unfurl: async (who, expected) => {
       const from = h.slack.calls.length;
@@ -194,83 +224,22 @@ type Table = Record<Asker, Decision[]>;
 const WAYS = Object.values(DRIVERS).flatMap((d) => Object.entries(d));
 const NAMES = WAYS.map(([name]) => name);
 
-// command, More recordings, Share, shortcut, @Focus, watched channel, unfurl
+// Columns: command, More recordings, Share in channel, shortcut, @Focus, watched channel,
+// subscription post, unfurl. `refused@channel`: the channel is told the subscription stopped.
+// biome-ignore format: a table
 const LINKED_REQUIRED: Table = {
-  withRight: [
-    'full@private',
-    'full@private',
-    'full@channel',
-    'full@private',
-    'full@channel',
-    'full@channel',
-    'full@channel',
-  ],
-  withoutRight: [
-    'withheld@private',
-    'partial@private',
-    'withheld@private',
-    'partial@private',
-    'withheld@private',
-    'partial@channel',
-    'none',
-  ],
-  unlinked: [
-    'refused@private',
-    'refused@private',
-    'refused@private',
-    'refused@private',
-    'refused@private',
-    'none',
-    'none',
-  ],
-  external: [
-    'refused@private',
-    'refused@private',
-    'refused@private',
-    'refused@private',
-    'refused@private',
-    'refused@private',
-    'refused@private',
-  ],
-  sharedChannel: [
-    'full@private',
-    'full@private',
-    'refused@private',
-    'full@private',
-    'full@private',
-    'full@private',
-    'none',
-  ],
+  withRight:     ['full@private',     'full@private',    'full@channel',    'full@private',    'full@channel',     'full@channel',    'full@channel',    'full@channel'],
+  withoutRight:  ['withheld@private', 'partial@private', 'withheld@private', 'partial@private', 'withheld@private', 'partial@channel', 'refused@channel', 'none'],
+  unlinked:      ['refused@private',  'refused@private', 'refused@private', 'refused@private', 'refused@private',  'none',            'refused@channel', 'none'],
+  external:      ['refused@private',  'refused@private', 'refused@private', 'refused@private', 'refused@private',  'refused@private', 'refused@channel', 'refused@private'],
+  sharedChannel: ['full@private',     'full@private',    'refused@private', 'full@private',    'full@private',     'full@private',    'refused@private', 'none'],
 };
 /** Linked users not required (everyone sees the service user's view), Slack Connect allowed. */
+// biome-ignore format: a table
 const CONNECT_ALLOWED: Partial<Table> = {
-  unlinked: [
-    'full@private',
-    'full@private',
-    'full@channel',
-    'full@private',
-    'full@channel',
-    'full@channel',
-    'full@channel',
-  ],
-  external: [
-    'refused@private',
-    'refused@private',
-    'refused@private',
-    'refused@private',
-    'refused@private',
-    'refused@private',
-    'refused@private',
-  ],
-  sharedChannel: [
-    'full@private',
-    'full@private',
-    'full@channel',
-    'full@private',
-    'full@channel',
-    'full@channel',
-    'full@channel',
-  ],
+  unlinked:      ['full@private',     'full@private',    'full@channel',    'full@private',    'full@channel',     'full@channel',    'full@channel',    'full@channel'],
+  external:      ['refused@private',  'refused@private', 'refused@private', 'refused@private', 'refused@private',  'refused@private', 'refused@channel', 'refused@private'],
+  sharedChannel: ['full@private',     'full@private',    'full@channel',    'full@private',    'full@channel',     'full@channel',    'full@channel',    'full@channel'],
 };
 
 const EMAILS: Record<string, string> = {
@@ -281,7 +250,13 @@ const EMAILS: Record<string, string> = {
 };
 
 async function startTable(env: Record<string, string>) {
-  h = await startHarness({ WATCH_CHANNEL_IDS: `${INTERNAL},${SHARED}`, UNFURL_CONSENT: 'always', ...env });
+  h = await startHarness({
+    WATCH_CHANNEL_IDS: `${INTERNAL},${SHARED}`,
+    UNFURL_CONSENT: 'always',
+    SUBSCRIPTION_POLL_SECONDS: '1',
+    SUBSCRIPTION_POST_INTERVAL_MS: '0',
+    ...env,
+  });
   h.slack.on('users.info', (body) => ({
     user: {
       id: body.user,
@@ -320,7 +295,7 @@ describe.each([
   afterAll(() => h?.stop());
 
   it('has a column for every way in', () => {
-    expect(NAMES).toHaveLength(7);
+    expect(NAMES).toHaveLength(8);
     for (const row of Object.values(table)) expect(row).toHaveLength(NAMES.length);
   });
 

@@ -46,6 +46,29 @@ describe('manifest.yml', () => {
     expect(manifest.settings.event_subscriptions.request_url).toMatch(/\/slack\/events$/);
   });
 
+  it('subscribes to the lifecycle events the app handles, with the scopes they need', () => {
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining([
+        'channel_shared',
+        'channel_unshared',
+        'channel_archive',
+        'group_archive',
+        'channel_unarchive',
+        'channel_deleted',
+        'group_deleted',
+        'member_left_channel',
+        'channel_left',
+        'group_left',
+        'app_uninstalled',
+        'tokens_revoked',
+      ]),
+    );
+    // channel_* and member_left_channel in public channels; group_* and private channels.
+    expect(manifest.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining(['channels:read', 'groups:read']),
+    );
+  });
+
   it('declares the command the app listens to, interactivity and its scopes', () => {
     expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual([
       SLASH_COMMAND,

@@ -254,6 +254,51 @@ export function describeSubscriptionStore(
       expect(readded.id).toBeGreaterThan(other.id);
     });
 
+    it('pauseChannel: every active one of the channel at once, returning those it paused; others untouched', async () => {
+      const store = await t.current().open();
+      const a = (await store.add(sub('C1', JANE), T0)).subscription;
+      const b = (await store.add(sub('C1', HARRIET, 'U2'), T0)).subscription;
+      const other = (await store.add(sub('C2', JANE), T0)).subscription;
+      const earlier = new Date('2026-11-28T09:30:00.000Z');
+      await store.pause(b.id, 'channel_not_found', earlier);
+      const at = new Date('2026-11-28T10:00:00.000Z');
+      const paused = await store.pauseChannel('C1', 'is_archived', at);
+      expect(paused).toEqual([{ ...a, paused: { reason: 'is_archived', at: at.toISOString() } }]);
+      // Already paused: keeps its first reason. Another channel: still active.
+      expect(await store.list('C1')).toEqual([
+        { ...a, paused: { reason: 'is_archived', at: at.toISOString() } },
+        { ...b, paused: { reason: 'channel_not_found', at: earlier.toISOString() } },
+      ]);
+      expect((await store.active()).map((s) => s.id)).toEqual([other.id]);
+      // Again: nothing left to pause. An unknown channel: nothing.
+      expect(await store.pauseChannel('C1', 'bot_removed', at)).toEqual([]);
+      expect(await store.pauseChannel('C404', 'bot_removed', at)).toEqual([]);
+      // A resumed one can be paused again.
+      await store.resume(a.id);
+      expect((await store.pauseChannel('C1', 'shared_channel', at)).map((s) => s.id)).toEqual([a.id]);
+    });
+
+    it('removeChannel: every one of the channel with its cursor and delivered ids; the channel can subscribe again', async () => {
+      const store = await t.current().open();
+      const a = (await store.add(sub('C1', JANE), T0)).subscription;
+      const b = (await store.add(sub('C1', HARRIET), T0)).subscription;
+      const other = (await store.add(sub('C2', JANE), T0)).subscription;
+      await store.pause(b.id, 'is_archived', T0);
+      await store.markDelivered(a.id, { id: 7, start: '2026-11-28T09:01:00Z' }, T0);
+      await store.markDelivered(other.id, { id: 7, start: '2026-11-28T09:01:00Z' }, T0);
+      const removed = await store.removeChannel('C1');
+      expect(removed).toEqual([a, { ...b, paused: { reason: 'is_archived', at: T0.toISOString() } }]);
+      expect(await store.list('C1')).toEqual([]);
+      expect((await store.active()).map((s) => s.id)).toEqual([other.id]);
+      expect(await store.delivered(a.id, 7)).toBe(false);
+      expect(await store.cursor(a.id)).toEqual({ newestStart: undefined, idsAtNewest: [] });
+      expect(await store.delivered(other.id, 7)).toBe(true);
+      expect(await store.removeChannel('C1')).toEqual([]);
+      const again = await store.add(sub('C1', JANE), T0);
+      expect(again.added).toBe(true);
+      expect(again.subscription.id).toBeGreaterThan(other.id);
+    });
+
     it('cursor: empty before the first poll; startAt sets it once', async () => {
       const store = await t.current().open();
       const { id } = (await store.add(sub('C1', JANE), T0)).subscription;

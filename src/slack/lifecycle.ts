@@ -1,0 +1,185 @@
+/**
+ * What Slack says about a channel or the app itself, and what it does to subscriptions:
+ *
+ * - shared with another organisation (`channel_shared`), archived (`channel_archive`,
+ *   `group_archive`), the app removed (`member_left_channel` for the app's bot user,
+ *   `channel_left`, `group_left`): every subscription of the channel is paused at once (reasons
+ *   `shared_channel`, `is_archived`, `bot_removed`), what is queued for them is dropped, and each
+ *   subscriber is told once by DM (not in the channel: it takes no posts, or now includes
+ *   another organisation);
+ * - `channel_unarchive`, `channel_unshared`: logged; nothing resumes (only a new
+ *   `/focus subscribe` does). `channel_unshared` forgets the channel's Slack Connect status;
+ * - deleted (`channel_deleted`, `group_deleted`): every subscription of the channel is removed,
+ *   with its cursor and delivered ids;
+ * - `app_uninstalled`, `tokens_revoked` naming the bot: the token is gone (see revocation.ts).
+ *
+ * An event without the fields it needs is logged and ignored.
+ */
+import type { App } from '@slack/bolt';
+import type { Logger } from '../domain/logger.js';
+import { channelStoppedCard } from '../render/subscription.js';
+import type { Subscription, SubscriptionStore } from '../state/subscriptions.js';
+import type { ConnectChannels } from './connect.js';
+import type { SlackRevocation } from './revocation.js';
+
+export type PauseReason = 'shared_channel' | 'is_archived' | 'bot_removed';
+
+export interface LifecycleDeps {
+  store: Pick<SubscriptionStore, 'pauseChannel' | 'removeChannel' | 'list'>;
+  /** Drops what the poller has queued for these subscriptions. */
+  halt(ids: readonly number[]): void;
+  connect: ConnectChannels;
+  revocation: SlackRevocation;
+  now?: () => Date;
+}
+
+type Client = App['client'];
+
+export function registerLifecycle(app: App, deps: LifecycleDeps, logger: Logger): void {
+  const channelOf = (event: unknown): string | undefined => {
+    const channel = (event as { channel?: unknown } | null)?.channel;
+    if (typeof channel === 'string' && channel !== '') return channel;
+    logger.warn('slack.lifecycle_invalid', {
+      type: (event as { type?: unknown } | null)?.type,
+      problem: 'no channel id',
+    });
+    return undefined;
+  };
+  const pause = (type: string, reason: PauseReason) => async (args: { event: unknown; client: Client }) => {
+    const channel = channelOf(args.event);
+    if (channel) await pauseChannel(channel, reason, type, args.client, deps, logger);
+  };
+
+  app.event('channel_shared', async ({ event, client }) => {
+    const channel = channelOf(event);
+    if (!channel) return;
+    deps.connect.markShared(channel);
+    await pauseChannel(channel, 'shared_channel', event.type, client, deps, logger);
+  });
+  app.event('channel_unshared', async ({ event }) => {
+    const channel = channelOf(event);
+    if (!channel) return;
+    deps.connect.forget(channel);
+    await stillPaused(channel, event.type, deps, logger);
+  });
+  app.event('channel_archive', pause('channel_archive', 'is_archived'));
+  app.event('group_archive', pause('group_archive', 'is_archived'));
+  app.event('channel_unarchive', async ({ event }) => {
+    const channel = channelOf(event);
+    if (channel) await stillPaused(channel, event.type, deps, logger);
+  });
+  app.event('channel_deleted', async ({ event }) => {
+    const channel = channelOf(event);
+    if (channel) await removeChannel(channel, event.type, deps, logger);
+  });
+  app.event('group_deleted', async ({ event }) => {
+    const channel = channelOf(event);
+    if (channel) await removeChannel(channel, event.type, deps, logger);
+  });
+  app.event('member_left_channel', async ({ event, client, context }) => {
+    const user = (event as { user?: unknown }).user;
+    if (typeof user !== 'string' || user === '') {
+      logger.warn('slack.lifecycle_invalid', { type: event.type, problem: 'no user id' });
+      return;
+    }
+    // Someone else leaving changes nothing here.
+    if (context.botUserId === undefined || user !== context.botUserId) return;
+    const channel = channelOf(event);
+    if (channel) await pauseChannel(channel, 'bot_removed', event.type, client, deps, logger);
+  });
+  app.event('channel_left', pause('channel_left', 'bot_removed'));
+  app.event('group_left', pause('group_left', 'bot_removed'));
+
+  app.event('app_uninstalled', async ({ body }) => {
+    deps.revocation.revoke('app_uninstalled', { team: (body as { team_id?: unknown }).team_id });
+  });
+  app.event('tokens_revoked', async ({ event, body }) => {
+    const tokens = (event as { tokens?: { bot?: unknown; oauth?: unknown } }).tokens;
+    const bot = Array.isArray(tokens?.bot) ? tokens.bot.length : 0;
+    const oauth = Array.isArray(tokens?.oauth) ? tokens.oauth.length : 0;
+    if (bot > 0) {
+      deps.revocation.revoke('tokens_revoked', { team: (body as { team_id?: unknown }).team_id });
+      return;
+    }
+    // Only user tokens: this app uses none of them.
+    logger.info('slack.tokens_revoked_ignored', { bot, oauth, effect: 'the bot token still works' });
+  });
+}
+
+/** Pauses the channel's subscriptions, drops their queued posts, and tells each subscriber once. */
+async function pauseChannel(
+  channel: string,
+  reason: PauseReason,
+  type: string,
+  client: Client,
+  deps: LifecycleDeps,
+  logger: Logger,
+): Promise<void> {
+  const paused = await deps.store.pauseChannel(channel, reason, deps.now?.() ?? new Date());
+  deps.halt(paused.map((s) => s.id));
+  for (const sub of paused) {
+    logger.warn('subscriptions.paused', { subscription: sub.id, channel, reason, by: type });
+  }
+  if (paused.length === 0) {
+    logger.info('slack.lifecycle', { type, channel, subscriptions: 0 });
+    return;
+  }
+  if (deps.revocation.revoked) return;
+  for (const [subscriber, subs] of bySubscriber(paused)) {
+    const card = channelStoppedCard(subs, reason);
+    try {
+      // To the app's DM with the subscriber.
+      await client.chat.postMessage({
+        channel: subscriber,
+        text: card.text,
+        blocks: card.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+    } catch (error) {
+      logger.warn('subscriptions.notice_failed', {
+        channel,
+        subscriber,
+        subscriptions: subs.map((s) => s.id),
+        error,
+      });
+    }
+  }
+}
+
+async function removeChannel(
+  channel: string,
+  type: string,
+  deps: LifecycleDeps,
+  logger: Logger,
+): Promise<void> {
+  const removed = await deps.store.removeChannel(channel);
+  deps.halt(removed.map((s) => s.id));
+  logger.info('subscriptions.channel_removed', {
+    channel,
+    by: type,
+    subscriptions: removed.map((s) => s.id),
+  });
+}
+
+/** Unarchived or unshared: nothing resumes by itself; the log says what stays paused. */
+async function stillPaused(
+  channel: string,
+  type: string,
+  deps: LifecycleDeps,
+  logger: Logger,
+): Promise<void> {
+  const paused = (await deps.store.list(channel)).filter((s) => s.paused !== undefined);
+  logger.info('slack.lifecycle', {
+    type,
+    channel,
+    paused: paused.map((s) => s.id),
+    effect: 'paused subscriptions stay paused until /focus subscribe is run again',
+  });
+}
+
+function bySubscriber(subs: readonly Subscription[]): Map<string, Subscription[]> {
+  const out = new Map<string, Subscription[]>();
+  for (const sub of subs) out.set(sub.createdBy, [...(out.get(sub.createdBy) ?? []), sub]);
+  return out;
+}
