@@ -80,7 +80,10 @@ async function run(
         if (!(await conversationMaySee(deps, request)))
           return only(
             noticeCard(
-              'This channel is shared with another organisation (Slack Connect), so Focus recordings are not posted here.',
+              // Slack would not say what the channel is: a private one the app was not invited to.
+              deps.connect.cannotSee(channel)
+                ? 'I am not in this channel, so I cannot post recordings here. Invite me first (`/invite @Focus`), then subscribe again.'
+                : 'This channel is shared with another organisation (Slack Connect), so Focus recordings are not posted here.',
             ),
           );
         const right = subscribeRightMissing(deps, request, command.target.kind);
