@@ -19,6 +19,7 @@ export function mrkdwnToPlain(text: string): string {
     .replace(/:warning:/g, '⚠')
     .replace(/:grey_question:/g, '?')
     .replace(/:mag:/g, '🔍')
+    .replace(/:information_source:/g, 'ℹ')
     .replace(/:radio:/g, '•')
     .replace(/:bell:/g, '🔔')
     .replace(/:no_bell:/g, '🔕')

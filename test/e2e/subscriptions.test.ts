@@ -170,3 +170,16 @@ describe('who and where may subscribe', () => {
     });
   });
 });
+
+describe('information is not a refusal', () => {
+  it('nobody to subscribe to, or the wrong place, is information (no lock); a refusal keeps the lock', async () => {
+    const icons = (reply: Record<string, unknown>) => JSON.stringify(reply.blocks).match(/:[a-z_]+:/g);
+    const nobody = await command('subscribe person 999999', 'CSUB6');
+    expect(String(nobody.text)).toContain('Focus has no person with id 999999');
+    expect(icons(nobody)).toEqual([':information_source:']);
+    expect(icons(await command(`subscribe +${JANE}`, 'D0123DM'))).toEqual([':information_source:']);
+    expect(icons(await command(`subscribe +${JANE}`, 'CPRIVATE'))).toEqual([':information_source:']);
+    expect(icons(await command(`subscribe +${JANE}`, 'CSHARED'))).toEqual([':lock:']);
+    expect(icons(await command(`subscribe +${JANE}`, 'CSUB6', 'UNOTALLOWED'))).toEqual([':lock:']);
+  });
+});
