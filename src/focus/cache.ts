@@ -2,6 +2,11 @@
  * The cached face of the Focus client that lookups use. lru-cache's `fetchMethod` makes
  * concurrent identical lookups share one request; entries are bounded by count and live
  * per kind; "not found" is cached briefly as an explicit value; errors are never cached.
+ *
+ * A shared request lives as long as its longest waiter (`shared-fetch.ts`): each lookup gives
+ * up on its own deadline, and the request is aborted only when every lookup waiting for it has.
+ * Lookups' signals never reach lru-cache (neither as `context` nor as its `signal` option: on
+ * Node 20 the latter kept every lookup alive and grew the heap).
  */
 import { LRUCache } from 'lru-cache';
 import type {
@@ -15,6 +20,7 @@ import type {
 } from '../domain/focus.js';
 import { Batcher } from './batcher.js';
 import type { FocusClient, RecordingQuery } from './client.js';
+import { SharedFetches } from './shared-fetch.js';
 
 export interface CacheSettings {
   /** Entries per kind at most. */
@@ -42,23 +48,37 @@ export const defaultCacheSettings: CacheSettings = {
 export type CacheKind = 'endpoint' | 'person' | 'recording' | 'comment' | 'user' | 'retention';
 export type CacheEvent = (kind: CacheKind, result: 'hit' | 'miss') => void;
 
-/**
- * The signal of the lookup that starts a fetch, handed to the fetch as lru-cache's `context`
- * (not as its `signal` option: on Node 20 that kept every lookup alive and grew the heap).
- */
-type Signal = AbortSignal | undefined;
-
 /** lru-cache cannot hold `undefined`: an absent person is this value. */
 const ABSENT = Symbol('absent');
 type Maybe<T> = T | typeof ABSENT;
 
+/** One kind of cached answer: its entries, and its fetches under way. */
+interface Kind<K extends {}, V extends {}> {
+  entries: LRUCache<K, V>;
+  fetches: SharedFetches<K>;
+}
+
+/** `load` fetches one key with the joint signal of everyone waiting for it; `set` tunes its entry. */
+function kind<K extends {}, V extends {}>(
+  limits: { max: number; ttl: number },
+  load: (key: K, signal: AbortSignal, set: LRUCache.FetcherFetchOptions<K, V>) => Promise<V>,
+): Kind<K, V> {
+  const fetches = new SharedFetches<K>((key) => entries.delete(key));
+  const entries: LRUCache<K, V> = new LRUCache<K, V>({
+    ...limits,
+    fetchMethod: (key, _stale, { signal, options }) =>
+      fetches.run(key, signal, (joint) => load(key, joint, options)),
+  });
+  return { entries, fetches };
+}
+
 export class FocusCache {
-  private readonly endpoints: LRUCache<string, EndpointRecord[], Signal>;
-  private readonly people: LRUCache<number, Maybe<Person>, Signal>;
-  private readonly recordings: LRUCache<string, Page<Recording>, Signal>;
-  private readonly commentLists: LRUCache<number, RecordingComment[], Signal>;
-  private readonly users: LRUCache<string, PortalUser[], Signal>;
-  private readonly retention: LRUCache<string, RetentionGroup[], Signal>;
+  private readonly endpoints: Kind<string, EndpointRecord[]>;
+  private readonly people: Kind<number, Maybe<Person>>;
+  private readonly recordings: Kind<string, Page<Recording>>;
+  private readonly commentLists: Kind<number, RecordingComment[]>;
+  private readonly users: Kind<string, PortalUser[]>;
+  private readonly retention: Kind<string, RetentionGroup[]>;
   private readonly peopleBatch: Batcher<number, Person>;
 
   constructor(
@@ -70,49 +90,32 @@ export class FocusCache {
     this.peopleBatch = new Batcher(
       async (ids) => new Map((await client.getPeople(ids)).map((p) => [p.id, p])),
     );
-    this.endpoints = new LRUCache({
-      max: s.max,
-      ttl: s.endpointTtlMs,
-      fetchMethod: async (value, _stale, { options, context: signal }) => {
-        const page = await client.searchEndpoints(
-          { type: value.includes('@') ? 'email' : 'phone', value },
-          signal,
-        );
-        if (page.items.length === 0) options.ttl = s.notFoundTtlMs;
-        return page.items;
-      },
+    this.endpoints = kind({ max: s.max, ttl: s.endpointTtlMs }, async (value, signal, set) => {
+      const page = await client.searchEndpoints(
+        { type: value.includes('@') ? 'email' : 'phone', value },
+        signal,
+      );
+      if (page.items.length === 0) set.ttl = s.notFoundTtlMs;
+      return page.items;
     });
-    this.people = new LRUCache({
-      max: s.max,
-      ttl: s.personTtlMs,
-      fetchMethod: async (id, _stale, { options }) => {
-        const person = await this.peopleBatch.load(id);
-        if (!person) options.ttl = s.notFoundTtlMs;
-        return person ?? ABSENT;
-      },
+    // people.get is batched across keys and lookups: it takes no signal, a waiter still gives up.
+    this.people = kind({ max: s.max, ttl: s.personTtlMs }, async (id, _signal, set) => {
+      const person = await this.peopleBatch.load(id);
+      if (!person) set.ttl = s.notFoundTtlMs;
+      return person ?? ABSENT;
     });
-    this.recordings = new LRUCache({
-      max: s.max,
-      ttl: s.recordingTtlMs,
-      fetchMethod: (key, _stale, { context: signal }) =>
-        client.searchRecordings(JSON.parse(key) as RecordingQuery, signal),
-    });
-    this.commentLists = new LRUCache({
-      max: s.max,
-      ttl: s.commentTtlMs,
-      fetchMethod: (id, _stale, { context: signal }) => client.comments(id, signal),
-    });
-    this.users = new LRUCache({
-      max: 100,
-      ttl: s.userTtlMs,
-      fetchMethod: (search, _stale, { context: signal }) =>
-        client.searchUsers(search === '' ? {} : { search }, signal),
-    });
-    this.retention = new LRUCache({
-      max: 1,
-      ttl: s.retentionTtlMs,
-      fetchMethod: (_key, _stale, { context: signal }) => client.retentionGroups(signal),
-    });
+    this.recordings = kind({ max: s.max, ttl: s.recordingTtlMs }, (key, signal) =>
+      client.searchRecordings(JSON.parse(key) as RecordingQuery, signal),
+    );
+    this.commentLists = kind({ max: s.max, ttl: s.commentTtlMs }, (id, signal) =>
+      client.comments(id, signal),
+    );
+    this.users = kind({ max: 100, ttl: s.userTtlMs }, (search, signal) =>
+      client.searchUsers(search === '' ? {} : { search }, signal),
+    );
+    this.retention = kind({ max: 1, ttl: s.retentionTtlMs }, (_key, signal) =>
+      client.retentionGroups(signal),
+    );
   }
 
   /** Endpoint records for one phone number (Focus form) or email address. */
@@ -121,8 +124,10 @@ export class FocusCache {
   }
 
   /** People by id, in the order asked, the unknown left out. */
-  async getPeople(ids: readonly number[]): Promise<Person[]> {
-    const found = await Promise.all([...new Set(ids)].map((id) => this.fetch('person', this.people, id)));
+  async getPeople(ids: readonly number[], signal?: AbortSignal): Promise<Person[]> {
+    const found = await Promise.all(
+      [...new Set(ids)].map((id) => this.fetch('person', this.people, id, signal)),
+    );
     return found.filter((p): p is Person => p !== ABSENT);
   }
 
@@ -147,20 +152,37 @@ export class FocusCache {
     return this.client;
   }
 
+  /** Fetches under way, all kinds together (for tests: none is kept after it ends). */
+  get fetchesUnderWay(): number {
+    return [
+      this.endpoints,
+      this.people,
+      this.recordings,
+      this.commentLists,
+      this.users,
+      this.retention,
+    ].reduce((n, k) => n + k.fetches.size, 0);
+  }
+
+  /**
+   * The cached answer for `key`, or the fetch under way (joined), or a new fetch. Rejects with
+   * `signal`'s reason as soon as it aborts; the fetch goes on while anyone else waits for it.
+   */
   private async fetch<K extends {}, V extends {}>(
-    kind: CacheKind,
-    cache: LRUCache<K, V, Signal>,
+    name: CacheKind,
+    { entries, fetches }: Kind<K, V>,
     key: K,
     signal?: AbortSignal,
   ): Promise<V> {
-    const status: LRUCache.Status<K, V, Signal> = {};
-    // The signal of the lookup that starts a fetch stops its Focus call when that lookup gives up.
-    const value = await cache.fetch(key, { status, context: signal });
+    signal?.throwIfAborted();
+    const status: LRUCache.Status<K, V> = {};
+    // The fetch method (if a fetch starts) runs before `entries.fetch` returns: `wait` joins it.
+    const value = await fetches.wait(key, entries.fetch(key, { status }), signal);
     this.onEvent(
-      kind,
+      name,
       status.fetch === 'hit' || status.fetch === 'inflight' || status.fetch === 'stale' ? 'hit' : 'miss',
     );
-    if (value === undefined) throw new Error(`cache fetch for ${kind} returned nothing`);
+    if (value === undefined) throw new Error(`cache fetch for ${name} returned nothing`);
     return value;
   }
 }

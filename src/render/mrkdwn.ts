@@ -12,6 +12,14 @@ export function escapeMrkdwn(text: string): string {
   return escapeEntities(text).replace(/[*_~`]/g, (c) => FORMATTING[c] ?? c);
 }
 
+/** The lookalikes `escapeMrkdwn` put in, back to the characters typed (for plain text). */
+export function restoreFormatting(text: string): string {
+  return text.replace(/[∗ˍ∼ˋ]/g, (c) => TYPED[c] ?? c);
+}
+const TYPED: Record<string, string> = Object.fromEntries(
+  Object.entries(FORMATTING).map(([typed, lookalike]) => [lookalike, typed]),
+);
+
 /** Only `&`, `<`, `>`: for our own text that may use formatting on purpose. */
 export function escapeEntities(text: string): string {
   return text.replace(/[&<>]/g, (c) => ESCAPES[c] ?? c);

@@ -38,10 +38,19 @@ export function invalidCard(message: string): Card {
   });
 }
 
-/** Our own message (a denial, a notice): entities escaped, formatting kept. */
+/** Our own refusal (a denial, something the asker may not do here): entities escaped, formatting kept. */
 export function noticeCard(message: string): Card {
   const text = escapeEntities(message);
   return finishCard({ text, blocks: [section(`:lock: ${text}`)] });
+}
+
+/**
+ * Our own message that refuses nothing (where to run a command, several people match, what to
+ * do next): as `noticeCard`, with an information icon instead of the lock.
+ */
+export function infoCard(message: string): Card {
+  const text = escapeEntities(message);
+  return finishCard({ text, blocks: [section(`:information_source: ${text}`)] });
 }
 
 /** The asker's Focus portal user lacks the right this answer needs. */

@@ -1,9 +1,14 @@
 /** A card as readable plain text, for the local console and logs of what was sent. */
 import type { Block, Button, Card, TextObject } from './blocks.js';
+import { restoreFormatting } from './mrkdwn.js';
 
-/** mrkdwn to plain text: date tokens to their fallback, entities decoded, emphasis dropped. */
+/**
+ * mrkdwn to plain text: date tokens to their fallback, entities decoded, emphasis dropped, and
+ * the lookalikes that kept quoted text from restyling a card (`ˋ` for a backtick) back to the
+ * characters typed: plain text has no formatting to protect.
+ */
 export function mrkdwnToPlain(text: string): string {
-  return text
+  const plain = text
     .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1')
     .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ($1)')
     .replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1$2')
@@ -14,12 +19,15 @@ export function mrkdwnToPlain(text: string): string {
     .replace(/:warning:/g, '⚠')
     .replace(/:grey_question:/g, '?')
     .replace(/:mag:/g, '🔍')
+    .replace(/:information_source:/g, 'ℹ')
     .replace(/:radio:/g, '•')
     .replace(/:bell:/g, '🔔')
     .replace(/:no_bell:/g, '🔕')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
+  // Last, so text typed as `*Bob*` reads as typed, not as emphasis.
+  return restoreFormatting(plain);
 }
 
 const textOf = (t: TextObject): string => (t.type === 'mrkdwn' ? mrkdwnToPlain(t.text) : t.text);

@@ -5,9 +5,12 @@
  * shared (`is_ext_shared_channel`); only when it does not is `conversations.info` asked, its
  * answer trusted for at most 5 minutes. `channel_shared` marks a channel shared at once;
  * `channel_unshared` forgets it (asked again next time). A conversation that cannot be
- * classified counts as shared, a user who cannot be classified as external.
+ * classified counts as shared, a user who cannot be classified as external. A private channel
+ * the app is not in cannot be classified either (`channel_not_found`): it counts as shared too,
+ * but is remembered as one the app cannot see, so a subscribe there can say to invite the app
+ * rather than blame Slack Connect.
  */
-import type { App } from '@slack/bolt';
+import { type App, webApi } from '@slack/bolt';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../domain/logger.js';
 import { type Home, isExternal } from './request.js';
@@ -20,9 +23,21 @@ export function sharedByEnvelope(body: unknown): boolean | undefined {
 
 const TRUSTED_MS = 5 * 60_000;
 
+/** Slack's own code of a failed Web API call (`data.error`), when Slack answered with one. */
+export function platformErrorCode(error: unknown): string | undefined {
+  const e = error as { code?: unknown; data?: { error?: unknown } } | null;
+  if (e?.code !== webApi.ErrorCode.PlatformError) return undefined;
+  return typeof e.data?.error === 'string' ? e.data.error : undefined;
+}
+
+/** `conversations.info` errors that mean the app is not in the channel (a private one, unseen). */
+const NOT_A_MEMBER = new Set(['channel_not_found', 'not_in_channel']);
+
 export class ConnectChannels {
   private readonly known = new LRUCache<string, boolean>({ max: 5_000, ttl: TRUSTED_MS });
   private readonly users = new LRUCache<string, boolean>({ max: 10_000, ttl: TRUSTED_MS });
+  /** Channels `conversations.info` last said the app is not in (until it says otherwise). */
+  private readonly unseen = new LRUCache<string, true>({ max: 5_000, ttl: TRUSTED_MS });
 
   constructor(
     private readonly client: App['client'],
@@ -32,11 +47,13 @@ export class ConnectChannels {
 
   /** Slack said the channel is now shared with another organisation (`channel_shared`). */
   markShared(channel: string): void {
+    this.unseen.delete(channel);
     this.known.set(channel, true);
   }
 
   /** Slack said the channel changed (`channel_unshared`): ask `conversations.info` next time. */
   forget(channel: string): void {
+    this.unseen.delete(channel);
     this.known.delete(channel);
   }
 
@@ -51,6 +68,7 @@ export class ConnectChannels {
     const c = info.channel as { is_ext_shared?: boolean; is_pending_ext_shared?: boolean } | undefined;
     const shared = Boolean(c?.is_ext_shared || c?.is_pending_ext_shared);
     this.known.set(channel, shared);
+    this.unseen.delete(channel);
     return shared;
   }
 
@@ -62,6 +80,7 @@ export class ConnectChannels {
     } catch (error) {
       // Unclassified: treat as shared (fail closed), and say why.
       const data = (error as { data?: { error?: string; needed?: string } }).data;
+      if (NOT_A_MEMBER.has(platformErrorCode(error) ?? '')) this.unseen.set(channel, true);
       logger.warn('slack.channel_unclassified', {
         channel,
         reason: data?.error ?? 'conversations.info failed',
@@ -70,6 +89,14 @@ export class ConnectChannels {
       });
       return true;
     }
+  }
+
+  /**
+   * Whether the last `conversations.info` for this channel said the app is not in it (a private
+   * channel it was not invited to). Such a channel still counts as shared; this only says why.
+   */
+  cannotSee(channel: string): boolean {
+    return this.unseen.has(channel);
   }
 
   /** Whether a user belongs to another organisation (`users.info`), kept a while. */

@@ -28,7 +28,7 @@ import {
   previewsForgottenCard,
   previewsStatusCard,
 } from '../render/consent.js';
-import { invalidCard, noticeCard } from '../render/status.js';
+import { infoCard, invalidCard, noticeCard } from '../render/status.js';
 import type { StateStore } from '../state/index.js';
 import { afterAck, checkAccess, conversationMaySee, deliver, type SurfaceDeps } from './deliver.js';
 import { makePreview, REPEAT_WINDOW_MS, unclaimed } from './preview.js';
@@ -239,7 +239,7 @@ export class UnfurlConsent {
   async previews(command: PreviewsCommand, request: Asker): Promise<Card> {
     if (command.kind === 'invalid') return invalidCard(command.message);
     const { channel, user } = request;
-    if (!channel || !user) return noticeCard('Run this in the conversation whose link previews you mean.');
+    if (!channel || !user) return infoCard('Run this in the conversation whose link previews you mean.');
     const key = consentKey(request.team, channel, user);
     if (command.action === 'status')
       return previewsStatusCard(

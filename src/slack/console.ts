@@ -12,7 +12,7 @@ import { linkRequest } from '../parse/index.js';
 import { parseSubscriptionCommand } from '../parse/subscribe.js';
 import type { Card } from '../render/blocks.js';
 import { nothingToLookUpCard } from '../render/modal.js';
-import { invalidCard, noticeCard } from '../render/status.js';
+import { infoCard, invalidCard } from '../render/status.js';
 import {
   deliveryStoppedCard,
   moreRecordingsCard,
@@ -125,7 +125,7 @@ async function answerLine(options: ConsoleOptions, line: string): Promise<Card[]
 }
 
 async function subscribe(options: ConsoleOptions, text: string): Promise<Card> {
-  if (!options.subscriptions) return noticeCard('Subscriptions are not available here.');
+  if (!options.subscriptions) return infoCard('Subscriptions are not available here.');
   const command = parseSubscriptionCommand(`subscribe ${text}`, options.answerer.parseSettings);
   if (command?.kind !== 'subscribe')
     return invalidCard(
@@ -133,6 +133,6 @@ async function subscribe(options: ConsoleOptions, text: string): Promise<Card> {
     );
   const where = { channel: CONSOLE_CHANNEL, team: undefined, user: 'console' };
   const outcome = await options.subscriptions.subscribe(command.target, where, silentLogger);
-  if (outcome.status === 'refused') return noticeCard(outcome.message);
+  if (outcome.status === 'refused') return infoCard(outcome.message);
   return subscribedCard(outcome.subscription, outcome.status === 'subscribed', outcome.number);
 }

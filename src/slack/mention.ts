@@ -160,7 +160,8 @@ interface Said {
 /**
  * What a person typed in a watched channel, or undefined: bot messages (ours or another app's,
  * which could answer us back in a loop), joins, deletions and other system subtypes are ignored;
- * an edit (`message_changed`) counts with its previous text, so only what it added is answered.
+ * an edit (`message_changed`) counts with its previous text, so only what it added is answered,
+ * in the thread of the edited message (`previous_message`'s when `message` has no `ts`).
  */
 export function typedByPerson(message: unknown, botUserId: string | undefined): Said | undefined {
   const m = message as Record<string, unknown>;
@@ -174,7 +175,9 @@ export function typedByPerson(message: unknown, botUserId: string | undefined): 
   if (typeof user !== 'string' || user === '' || user === botUserId) return undefined;
   const previous = edit ? (m.previous_message as Record<string, unknown> | undefined) : undefined;
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  const thread = str(inner.thread_ts) ?? str(inner.ts);
+  // An edit's `message` may come without its `ts` (as in bolt-python's published fixture): the
+  // edited message is the one `previous_message` names.
+  const thread = str(inner.thread_ts) ?? str(inner.ts) ?? str(previous?.thread_ts) ?? str(previous?.ts);
   if (!thread) return undefined;
   return {
     user,

@@ -13,7 +13,7 @@ import { failureCodeOf } from '../domain/outcome.js';
 import type { SubscriptionCommand } from '../domain/subscription.js';
 import type { Card } from '../render/blocks.js';
 import { withheldText } from '../render/kit.js';
-import { failureCard, invalidCard, noticeCard } from '../render/status.js';
+import { failureCard, infoCard, invalidCard, noticeCard } from '../render/status.js';
 import { subscribedCard, subscriptionsCard, unsubscribedCard } from '../render/subscription.js';
 import type { SubscriptionService } from '../subscriptions/service.js';
 import { checkAccess, conversationMaySee, deliver, type SurfaceDeps } from './deliver.js';
@@ -69,9 +69,7 @@ async function run(
     channelName?.startsWith('mpdm-')
   )
     return only(
-      noticeCard(
-        'Subscriptions are for channels: run this in the channel that should receive the recordings.',
-      ),
+      infoCard('Subscriptions are for channels: run this in the channel that should receive the recordings.'),
     );
   try {
     const where = { channel, team: request.team, user };
@@ -79,14 +77,20 @@ async function run(
       case 'subscribe': {
         if (!(await conversationMaySee(deps, request)))
           return only(
-            noticeCard(
-              'This channel is shared with another organisation (Slack Connect), so Focus recordings are not posted here.',
-            ),
+            // Slack would not say what the channel is: a private one the app was not invited to.
+            deps.connect.cannotSee(channel)
+              ? infoCard(
+                  'I am not in this channel, so I cannot post recordings here. Invite me first (`/invite @Focus`), then subscribe again.',
+                )
+              : noticeCard(
+                  'This channel is shared with another organisation (Slack Connect), so Focus recordings are not posted here.',
+                ),
           );
         const right = subscribeRightMissing(deps, request, command.target.kind);
         if (right) return only(noticeCard(withheldText('subscribe a channel to recordings', right)));
         const outcome = await subs.service.subscribe(command.target, where, request.logger);
-        if (outcome.status === 'refused') return only(noticeCard(outcome.message));
+        // Nobody or several people match: what to type instead, not a refusal.
+        if (outcome.status === 'refused') return only(infoCard(outcome.message));
         return {
           card: subscribedCard(outcome.subscription, outcome.status === 'subscribed', outcome.number),
           inChannel: outcome.status === 'subscribed',

@@ -11,6 +11,7 @@ import {
   fileShare,
   linkShared,
   messageChanged,
+  messageChangedWithoutTs,
   personMessage,
   threadBroadcast,
 } from '../fixtures/slack-events.js';
@@ -128,5 +129,16 @@ describe('watched channels', () => {
     );
     await settle();
     expect(posts()).toHaveLength(before + 1);
+  });
+
+  it('answers an edit whose message has no ts (bolt-python’s shape), under the edited message', async () => {
+    const before = posts().length;
+    await send(messageChangedWithoutTs(WATCHED, 'call me', `call me on ${janeIntl}`));
+    await h.slack.waitForCalls('chat.postMessage', h.slack.callsOf('chat.postMessage').length + 1);
+    await settle();
+    const added = posts().slice(before);
+    expect(added).toHaveLength(1);
+    expect(added[0]?.body.thread_ts).toBe('1665102338.901939');
+    expect(String(added[0]?.body.text)).toContain('Jane Smith');
   });
 });

@@ -15,9 +15,17 @@ beforeAll(async () => {
     SUBSCRIPTION_POST_INTERVAL_MS: '0',
     ALLOWED_SLACK_USER_IDS: 'U1,U2',
   });
-  h.slack.on('conversations.info', (body) => ({
-    channel: { id: body.channel, is_ext_shared: body.channel === 'CSHARED' },
-  }));
+  h.slack.on('conversations.info', (body) =>
+    // A private channel the app is not in; one Slack cannot classify for another reason.
+    body.channel === 'CPRIVATE'
+      ? { ok: false, error: 'channel_not_found' }
+      : body.channel === 'CUNKNOWN'
+        ? { ok: false, error: 'missing_scope', needed: 'groups:read' }
+        : { channel: { id: body.channel, is_ext_shared: body.channel === 'CSHARED' } },
+  );
+  // A command names no user's organisation: where the channel may be shared, Slack is asked who
+  // the user is. They are of the app's own workspace.
+  h.slack.on('users.info', (body) => ({ user: { id: body.user, team_id: 'T1' } }));
 });
 afterAll(async () => {
   await h?.stop();
@@ -137,6 +145,14 @@ describe('who and where may subscribe', () => {
   it.each([
     ['a DM', `subscribe +${JANE}`, 'D0123DM', 'U1', 'Subscriptions are for channels'],
     ['a Slack Connect channel', `subscribe +${JANE}`, 'CSHARED', 'U1', 'shared with another organisation'],
+    ['a private channel the app is not in', `subscribe +${JANE}`, 'CPRIVATE', 'U1', '/invite @Focus'],
+    [
+      'a channel Slack cannot classify',
+      `subscribe +${JANE}`,
+      'CUNKNOWN',
+      'U1',
+      'shared with another organisation',
+    ],
     ['a user the policy refuses', `subscribe +${JANE}`, 'CSUB5', 'UNOTALLOWED', 'not on the list'],
     [
       'a target that is not a number or person',
@@ -152,5 +168,18 @@ describe('who and where may subscribe', () => {
     expect(await command('subscriptions', channel === 'D0123DM' ? 'CSUB5' : channel, 'U2')).toMatchObject({
       text: expect.stringMatching(/No subscriptions|not on the list|shared with another/),
     });
+  });
+});
+
+describe('information is not a refusal', () => {
+  it('nobody to subscribe to, or the wrong place, is information (no lock); a refusal keeps the lock', async () => {
+    const icons = (reply: Record<string, unknown>) => JSON.stringify(reply.blocks).match(/:[a-z_]+:/g);
+    const nobody = await command('subscribe person 999999', 'CSUB6');
+    expect(String(nobody.text)).toContain('Focus has no person with id 999999');
+    expect(icons(nobody)).toEqual([':information_source:']);
+    expect(icons(await command(`subscribe +${JANE}`, 'D0123DM'))).toEqual([':information_source:']);
+    expect(icons(await command(`subscribe +${JANE}`, 'CPRIVATE'))).toEqual([':information_source:']);
+    expect(icons(await command(`subscribe +${JANE}`, 'CSHARED'))).toEqual([':lock:']);
+    expect(icons(await command(`subscribe +${JANE}`, 'CSUB6', 'UNOTALLOWED'))).toEqual([':lock:']);
   });
 });

@@ -66,3 +66,102 @@ describe('FocusCache', () => {
     expect(events).toContain('endpoint:hit');
   });
 });
+
+describe('FocusCache: a shared fetch lives as long as its longest waiter', () => {
+  /** A signal that aborts after `ms` with a reason naming `who`. */
+  const deadline = (who: string, ms: number) => {
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(new Error(`${who} deadline`)), ms);
+    return { signal: stop.signal, clear: () => clearTimeout(timer) };
+  };
+  const settle = <T>(p: Promise<T>) =>
+    p.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+
+  it("the first lookup's deadline does not fail a second that asked for the same thing", async () => {
+    const cache = new FocusCache(client);
+    sim.resetStats();
+    sim.setFaults({ latencyMs: 600 });
+    try {
+      const a = deadline('A', 150);
+      const first = settle(cache.findEndpoints(FIXTURES.jane.phone, a.signal));
+      await new Promise((r) => setTimeout(r, 50));
+      const b = deadline('B', 5_000);
+      const second = settle(cache.findEndpoints(FIXTURES.jane.phone, b.signal));
+      const started = Date.now();
+      // A gives up on its own deadline at once, with its own reason.
+      expect(await first).toMatchObject({ error: { message: 'A deadline' } });
+      expect(Date.now() - started).toBeLessThan(400);
+      // B gets the answer of the one request both shared.
+      const answer = await second;
+      b.clear();
+      expect(answer).toHaveProperty('value');
+      expect((answer as { value: unknown[] }).value.length).toBeGreaterThan(0);
+      expect(sim.stats().byEndpoint['endpoint.search']).toBe(1);
+      expect(cache.fetchesUnderWay).toBe(0);
+    } finally {
+      sim.setFaults({ latencyMs: 30 });
+    }
+  });
+
+  it('when every waiter has given up the Focus request is aborted, and nothing is cached', async () => {
+    const calls: Array<{ status: number | 'error'; durationMs: number }> = [];
+    const watched = clientFor(sim, {
+      onCall: (e) => {
+        if (e.endpoint === 'endpoint.search') calls.push(e);
+      },
+    });
+    await watched.authenticate();
+    const cache = new FocusCache(watched);
+    sim.resetStats();
+    sim.setFaults({ latencyMs: 1_500 });
+    try {
+      const a = deadline('A', 100);
+      const b = deadline('B', 200);
+      const waiters = [
+        settle(cache.findEndpoints(FIXTURES.jane.phone, a.signal)),
+        settle(cache.findEndpoints(FIXTURES.jane.phone, b.signal)),
+      ];
+      expect(await Promise.all(waiters)).toMatchObject([
+        { error: { message: 'A deadline' } },
+        { error: { message: 'B deadline' } },
+      ]);
+      // The simulator sees the connection closed long before it would have answered.
+      await expect.poll(() => sim.stats().inFlight, { timeout: 1_000, interval: 20 }).toBe(0);
+      await expect.poll(() => calls.length, { timeout: 1_000, interval: 20 }).toBe(1);
+      expect(calls[0]).toMatchObject({ status: 'error' });
+      expect(calls[0]?.durationMs).toBeLessThan(1_000);
+      expect(cache.fetchesUnderWay).toBe(0);
+
+      // Not cached: the next lookup asks Focus again, and gets its answer.
+      sim.setFaults({ latencyMs: 30 });
+      expect((await cache.findEndpoints(FIXTURES.jane.phone)).length).toBeGreaterThan(0);
+      expect(calls.map((c) => c.status)).toEqual(['error', 200]);
+    } finally {
+      sim.setFaults({ latencyMs: 30 });
+      await watched.close();
+    }
+  });
+
+  it('a waiter that joins later keeps the fetch alive after the first gave up', async () => {
+    const cache = new FocusCache(client);
+    sim.resetStats();
+    sim.setFaults({ latencyMs: 400 });
+    try {
+      const a = deadline('A', 100);
+      const first = settle(cache.comments(FIXTURES.manyComments.recordingId, a.signal));
+      const b = deadline('B', 250);
+      const second = settle(cache.comments(FIXTURES.manyComments.recordingId, b.signal));
+      await new Promise((r) => setTimeout(r, 200));
+      const third = cache.comments(FIXTURES.manyComments.recordingId);
+      expect(await first).toHaveProperty('error');
+      expect(await second).toHaveProperty('error');
+      expect(await third).toHaveLength(60);
+      expect(sim.stats().byEndpoint['recording.comment']).toBe(1);
+    } finally {
+      sim.setFaults({ latencyMs: 30 });
+    }
+  });
+});

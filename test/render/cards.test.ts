@@ -6,7 +6,7 @@ import type { Block, Card } from '../../src/render/blocks.js';
 import { cutMrkdwn, finishCard, LIMITS } from '../../src/render/limits.js';
 import { escapeMrkdwn, formatDuration, slackDate } from '../../src/render/mrkdwn.js';
 import { phoneCard, unknownPhoneCard } from '../../src/render/phone.js';
-import { failureCard, helpCard } from '../../src/render/status.js';
+import { failureCard, helpCard, infoCard, invalidCard, noticeCard } from '../../src/render/status.js';
 import { cardToText } from '../../src/render/text.js';
 
 const links = makePortalLinks({
@@ -168,6 +168,24 @@ describe('phone card', () => {
 });
 
 describe('status cards', () => {
+  it('a refusal carries the lock, information its own icon', () => {
+    const refusal = noticeCard('Only the person who ran this lookup can share it.');
+    const info = infoCard('Several people match: A (person 1), B (person 2). Subscribe by id.');
+    expect(JSON.stringify(refusal.blocks)).toContain(':lock:');
+    expect(JSON.stringify(info.blocks)).toContain(':information_source:');
+    expect(JSON.stringify(info.blocks)).not.toContain(':lock:');
+    expect(info.text).toBe('Several people match: A (person 1), B (person 2). Subscribe by id.');
+    expect(cardToText(info)).toBe('ℹ Several people match: A (person 1), B (person 2). Subscribe by id.');
+  });
+
+  it('prints a backtick in console text where the card neutralised one (no stray ˋ)', () => {
+    const card = invalidCard('`previews` takes nothing, or `forget`. You typed `*x*`');
+    expect(JSON.stringify(card.blocks)).toContain('ˋpreviewsˋ');
+    const text = cardToText(card);
+    expect(text).toContain('`previews` takes nothing, or `forget`. You typed `*x*`');
+    expect(text).not.toMatch(/[ˋ∗ˍ∼]/);
+  });
+
   it('gives a friendly failure with the reference id and no internals', () => {
     const card = failureCard('timeout', 'abcdefgh');
     expect(cardToText(card)).toContain('Focus is slow');
