@@ -376,6 +376,7 @@ export class SubscriptionPoller {
       const result = await publisher.recording(sub, recording, followed);
       if (!result.ok) return this.failed(sub, result, posted);
       await this.mark(sub, recording);
+      audit(logger, sub, [recording.id]);
       posted++;
       this.options.onPost?.('ok', (this.now().getTime() - Date.parse(recording.start)) / 1000);
     }
@@ -384,6 +385,7 @@ export class SubscriptionPoller {
       const result = await publisher.summary(sub, summarised.length);
       if (!result.ok) return this.failed(sub, result, posted);
       for (const recording of summarised) await this.mark(sub, recording);
+      audit(logger, sub, []);
       logger.info('subscriptions.summarised', { subscription: sub.id, more: summarised.length });
     }
     return posted;
@@ -438,4 +440,21 @@ export class SubscriptionPoller {
     }
     return posted;
   }
+}
+
+/**
+ * A post the channel sees: one audit line naming who authorised it (the subscriber, re-checked
+ * by the gate this poll), where, and the recording ids (a summary names none: it shows only a count).
+ */
+function audit(logger: Logger, sub: Subscription, recordingIds: number[]): void {
+  logger.info('audit', {
+    surface: 'subscription',
+    kind: 'subscription_post',
+    audience: 'channel',
+    authorisedBy: sub.createdBy,
+    channel: sub.channel,
+    team: sub.team,
+    subscription: sub.id,
+    recordingIds,
+  });
 }

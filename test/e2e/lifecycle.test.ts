@@ -348,7 +348,7 @@ describe.each(BACKENDS)('the post gate across a restart ($name)', (backend) => {
     await backend.cleanup();
   });
 
-  it('a channel taken off ALLOWED_SLACK_CHANNEL_IDS: no more posts, one notice, shown paused', async () => {
+  it('a channel taken off ALLOWED_SLACK_CHANNEL_IDS: no more posts, one notice, shown paused, still listed and stoppable', async () => {
     const state = tempStatePath();
     const env = { ...FAST, ...backend.env(), STATE_PATH: state.path };
     try {
@@ -381,6 +381,13 @@ describe.each(BACKENDS)('the post gate across a restart ($name)', (backend) => {
             by: 'gate',
           }),
         ]);
+        // The channel the policy refuses can still see and stop what it follows; not add to it.
+        const list = await command(second, 'subscriptions', 'CLGATE');
+        expect(JSON.stringify(list.blocks)).toContain('+44 7700 900123');
+        expect(String((await command(second, `subscribe +${JANE}`, 'CLGATE')).text)).toContain('not enabled');
+        const stopped = await command(second, 'unsubscribe all', 'CLGATE');
+        expect(JSON.stringify(stopped.blocks)).toContain('unsubscribed this channel');
+        expect(await second.app.subscriptions.list('CLGATE')).toEqual([]);
       } finally {
         await second.stop();
       }

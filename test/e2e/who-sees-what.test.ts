@@ -328,6 +328,7 @@ describe.each([
       expect([...(a.recordingIds ?? []), ...(a.personIds ?? [])].length).toBeGreaterThan(0);
     }
     expect(public_.some((a) => a.surface === 'unfurl' && a.recordingIds?.includes(RECORDING))).toBe(true);
+    expect(public_.some((a) => a.kind === 'subscription_post' && a.subscription > 0)).toBe(true);
     const digits = FIXTURES.jane.phone2;
     expect(h.logLines.filter((l) => l.includes(digits))).toEqual([]);
   });
