@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InFlight } from '../src/inflight.js';
-
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from './helpers/deferred.js';
 
 describe('InFlight', () => {
   it('tracks promises until they settle and returns the same promise', async () => {

@@ -67,6 +67,14 @@ async function newCalls(method: string, from: number, channel: string, expectOne
   return h.slack.calls.slice(from).filter((c) => c.method === method && c.body.channel === channel);
 }
 
+/** A reply in the thread (the channel sees it) or one only the asker sees, after call `from`. */
+async function threadOrAsker(from: number, channel: string, expected: Decision): Promise<Decision> {
+  const [thread] = await newCalls('chat.postMessage', from, channel, expected.endsWith('@channel'));
+  const [eph] = await newCalls('chat.postEphemeral', from, channel, expected.endsWith('@private'));
+  if (thread) return `${classify(thread.body.blocks)}@channel`;
+  return eph ? `${classify(eph.body.blocks ?? eph.body.text)}@private` : 'none';
+}
+
 /** Sends one interaction as `who`; resolves with the decision observed. `expect` says what to wait for. */
 type Driver = (who: Who, expected: Decision) => Promise<Decision>;
 
@@ -143,10 +151,7 @@ const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
         },
         who.channel === SHARED,
       );
-      const thread = await newCalls('chat.postMessage', from, who.channel, expected.endsWith('@channel'));
-      const eph = await newCalls('chat.postEphemeral', from, who.channel, expected.endsWith('@private'));
-      if (thread[0]) return `${classify(thread[0].body.blocks)}@channel`;
-      return eph[0] ? `${classify(eph[0].body.blocks ?? eph[0].body.text)}@private` : 'none';
+      return threadOrAsker(from, who.channel, expected);
     },
     'watched channel': async (who, expected) => {
       const from = h.slack.calls.length;
@@ -162,10 +167,7 @@ const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
         },
         who.channel === SHARED,
       );
-      const thread = await newCalls('chat.postMessage', from, who.channel, expected.endsWith('@channel'));
-      const eph = await newCalls('chat.postEphemeral', from, who.channel, expected.endsWith('@private'));
-      if (thread[0]) return `${classify(thread[0].body.blocks)}@channel`;
-      return eph[0] ? `${classify(eph[0].body.blocks)}@private` : 'none';
+      return threadOrAsker(from, who.channel, expected);
     },
   },
   subscription: {

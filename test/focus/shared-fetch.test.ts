@@ -1,17 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { AbandonedError, JointSignal, SharedFetches, untilAborted } from '../../src/focus/shared-fetch.js';
-
-/** A promise settled from outside. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from '../helpers/deferred.js';
 
 /** Listeners an AbortSignal holds, by Node's own count. */
 async function listenerCount(signal: AbortSignal): Promise<number> {
