@@ -20,6 +20,7 @@ import { Answerer } from './slack/answer.js';
 import { type RunningSlackApp, startSlackApp } from './slack/app.js';
 import { ChannelPoster } from './slack/channel-poster.js';
 import { openAppState } from './state/open.js';
+import { EndpointResolver } from './subscriptions/endpoints.js';
 import { SubscriptionPoller } from './subscriptions/poller.js';
 import type { Publisher } from './subscriptions/publisher.js';
 import { SubscriptionService } from './subscriptions/service.js';
@@ -86,6 +87,9 @@ export interface StopResult {
   /** False when answers under way had to be cut short (the process should exit non-zero). */
   complete: boolean;
 }
+
+/** Endpoints asked for per number: enough to count a number's owners well past the limit. */
+const ENDPOINT_PAGE = 1_000;
 
 /** After the grace period, how long the "restarting" answers get to reach Slack. */
 const FAREWELL_MS = 3_000;
@@ -166,7 +170,17 @@ export async function startApp(config: Config, logger: Logger, deps: AppDeps = {
       effect: 'a lookup under way at shutdown may be cut short (its asker is told to try again)',
     });
   }
-  const subscriptions = new SubscriptionService({ store: durable, cache, directory, logger });
+  // Each target's endpoints, kept at least a poll interval, shared by the poller and subscribe.
+  const endpoints = new EndpointResolver({
+    sources: {
+      ofNumber: async (phone) =>
+        (await client.searchEndpoints({ type: 'phone', value: phone, pageSize: ENDPOINT_PAGE })).items,
+      ofPerson: (personId) => directory.endpointsOf(personId),
+    },
+    ttlMs: Math.max(5 * 60_000, 2 * config.subscriptions.pollSeconds * 1000),
+    logger,
+  });
+  const subscriptions = new SubscriptionService({ store: durable, cache, directory, endpoints, logger });
   let slack: RunningSlackApp | undefined;
   let poller: SubscriptionPoller | undefined;
   /** One poller per process, posting through `publisher` (Slack channels, or the console). */
@@ -174,17 +188,15 @@ export async function startApp(config: Config, logger: Logger, deps: AppDeps = {
     poller = new SubscriptionPoller({
       store: durable,
       client,
-      endpoints: {
-        ofNumber: async (phone) =>
-          (await cache.findEndpoints(phone)).map((e) => ({ id: e.id, value: e.value, type: e.type })),
-        ofPerson: (personId) => directory.endpointsOf(personId),
-      },
+      endpoints: endpoints.sources,
+      resolver: endpoints,
       publisher,
       logger,
       intervalMs: config.subscriptions.pollSeconds * 1000,
       holdsLease: appState.holdsLease,
       onPoll: metrics.poll,
       onPost: metrics.subscriptionPost,
+      onBadRecord: metrics.badRecord,
       ...(gate && { gate }),
     });
     poller.start();
