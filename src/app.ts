@@ -19,6 +19,7 @@ import type { FocusSimulator } from './sandbox/index.js';
 import { Answerer } from './slack/answer.js';
 import { type RunningSlackApp, startSlackApp } from './slack/app.js';
 import { ChannelPoster } from './slack/channel-poster.js';
+import { StoreMarker } from './state/marker.js';
 import { openAppState } from './state/open.js';
 import { EndpointResolver } from './subscriptions/endpoints.js';
 import { SubscriptionPoller } from './subscriptions/poller.js';
@@ -115,6 +116,22 @@ export async function startApp(config: Config, logger: Logger, deps: AppDeps = {
     leaseTtlMs: config.state.leaseSeconds * 1000,
   });
   logger.info('state.opened', { where: appState.where });
+  // A marker in the subscriptions' store, read again at every poll interval: gone means the store
+  // lost what it held (FLUSHALL, a Redis restarted without persistence).
+  const marker = new StoreMarker(appState.markerStore, {
+    logger,
+    where: appState.where,
+    onLost: () => metrics.stateLost(true),
+  });
+  try {
+    await marker.init();
+  } catch (error) {
+    await appState.close();
+    throw error;
+  }
+  metrics.stateLost(false);
+  const markerWatch = setInterval(() => void marker.check(), config.subscriptions.pollSeconds * 1000);
+  markerWatch.unref();
   const durable = appState.subscriptions;
   const state = appState.kv;
   const target = await focusTarget(config, logger).catch(async (error: unknown) => {
@@ -202,6 +219,7 @@ export async function startApp(config: Config, logger: Logger, deps: AppDeps = {
     poller.start();
   };
   const stop = async (): Promise<StopResult> => {
+    clearInterval(markerWatch);
     directory.stop();
     await slack?.stop().catch((error: unknown) => logger.warn('shutdown.slack_failed', { error }));
     // The poll under way finishes its posts (each marked delivered as Slack takes it), within the grace.
@@ -230,6 +248,7 @@ export async function startApp(config: Config, logger: Logger, deps: AppDeps = {
         answerer,
         logger,
         ready: () => lookups.checkFocus().then(() => true),
+        stateStatus: () => (marker.lost ? 'subscriptions_lost' : undefined),
         ...config.surfaces,
         access: { ...config.access, findPortalUsers: (search) => cache.searchUsers(search) },
         metrics,
