@@ -7,9 +7,9 @@ import type { Logger } from '../domain/logger.js';
 import type { Subscription, SubscriptionCommand, SubscriptionTarget } from '../domain/subscription.js';
 import type { FocusCache } from '../focus/cache.js';
 import type { PeopleDirectory } from '../lookup/directory.js';
+import { checkLimits } from '../state/subscription-limits.js';
 import type { SubscriptionStore } from '../state/subscriptions.js';
 import type { EndpointResolver } from './endpoints.js';
-import { checkLimits } from './limits.js';
 
 export interface Where {
   channel: string;

@@ -4,12 +4,14 @@
  * to what the channel already follows is never refused (it changes nothing, or resumes it).
  */
 import { SUBSCRIPTION_LIMITS } from '../domain/subscription-limits.js';
-import type { NewSubscription, SubscriptionStore } from '../state/subscriptions.js';
-import { targetKeyOf } from './endpoints.js';
+import { targetKey } from './subscription-keys.js';
+import type { NewSubscription, SubscriptionStore } from './subscriptions.js';
 
 export interface LimitRefusal {
   refused: string;
   limit: 'per_channel' | 'per_workspace';
+  /** How many the channel or workspace holds now. */
+  holds: number;
 }
 
 export async function checkLimits(
@@ -18,17 +20,19 @@ export async function checkLimits(
   limits: { perChannel: number; perWorkspace: number } = SUBSCRIPTION_LIMITS,
 ): Promise<LimitRefusal | undefined> {
   const inChannel = await store.list(sub.channel);
-  const key = targetKeyOf(sub.target);
-  if (inChannel.some((s) => targetKeyOf(s.target) === key)) return undefined;
+  const key = targetKey(sub.target);
+  if (inChannel.some((s) => targetKey(s.target) === key)) return undefined;
   if (inChannel.length >= limits.perChannel)
     return {
       limit: 'per_channel',
+      holds: inChannel.length,
       refused: `This channel already follows ${inChannel.length} numbers and people, the most one channel can (${limits.perChannel}). Stop one first (\`/focus subscriptions\` lists them, \`/focus unsubscribe <n>\` stops one), or follow it from another channel.`,
     };
   const inTeam = await store.countTeam(sub.team);
   if (inTeam >= limits.perWorkspace)
     return {
       limit: 'per_workspace',
+      holds: inTeam,
       refused: `This workspace already has ${inTeam} subscriptions, the most it can (${limits.perWorkspace}). Stop some in channels that no longer need them (\`/focus unsubscribe\`), then subscribe again.`,
     };
   return undefined;
