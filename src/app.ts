@@ -19,7 +19,9 @@ import type { FocusSimulator } from './sandbox/index.js';
 import { Answerer } from './slack/answer.js';
 import { type RunningSlackApp, startSlackApp } from './slack/app.js';
 import { ChannelPoster } from './slack/channel-poster.js';
+import { StoreMarker } from './state/marker.js';
 import { openAppState } from './state/open.js';
+import { EndpointResolver } from './subscriptions/endpoints.js';
 import { SubscriptionPoller } from './subscriptions/poller.js';
 import type { Publisher } from './subscriptions/publisher.js';
 import { SubscriptionService } from './subscriptions/service.js';
@@ -87,6 +89,9 @@ export interface StopResult {
   complete: boolean;
 }
 
+/** Endpoints asked for per number: enough to count a number's owners well past the limit. */
+const ENDPOINT_PAGE = 1_000;
+
 /** After the grace period, how long the "restarting" answers get to reach Slack. */
 const FAREWELL_MS = 3_000;
 
@@ -111,6 +116,22 @@ export async function startApp(config: Config, logger: Logger, deps: AppDeps = {
     leaseTtlMs: config.state.leaseSeconds * 1000,
   });
   logger.info('state.opened', { where: appState.where });
+  // A marker in the subscriptions' store, read again at every poll interval: gone means the store
+  // lost what it held (FLUSHALL, a Redis restarted without persistence).
+  const marker = new StoreMarker(appState.markerStore, {
+    logger,
+    where: appState.where,
+    onLost: () => metrics.stateLost(true),
+  });
+  try {
+    await marker.init();
+  } catch (error) {
+    await appState.close();
+    throw error;
+  }
+  metrics.stateLost(false);
+  const markerWatch = setInterval(() => void marker.check(), config.subscriptions.pollSeconds * 1000);
+  markerWatch.unref();
   const durable = appState.subscriptions;
   const state = appState.kv;
   const target = await focusTarget(config, logger).catch(async (error: unknown) => {
@@ -166,7 +187,17 @@ export async function startApp(config: Config, logger: Logger, deps: AppDeps = {
       effect: 'a lookup under way at shutdown may be cut short (its asker is told to try again)',
     });
   }
-  const subscriptions = new SubscriptionService({ store: durable, cache, directory, logger });
+  // Each target's endpoints, kept at least a poll interval, shared by the poller and subscribe.
+  const endpoints = new EndpointResolver({
+    sources: {
+      ofNumber: async (phone) =>
+        (await client.searchEndpoints({ type: 'phone', value: phone, pageSize: ENDPOINT_PAGE })).items,
+      ofPerson: (personId) => directory.endpointsOf(personId),
+    },
+    ttlMs: Math.max(5 * 60_000, 2 * config.subscriptions.pollSeconds * 1000),
+    logger,
+  });
+  const subscriptions = new SubscriptionService({ store: durable, cache, directory, endpoints, logger });
   let slack: RunningSlackApp | undefined;
   let poller: SubscriptionPoller | undefined;
   /** One poller per process, posting through `publisher` (Slack channels, or the console). */
@@ -174,22 +205,21 @@ export async function startApp(config: Config, logger: Logger, deps: AppDeps = {
     poller = new SubscriptionPoller({
       store: durable,
       client,
-      endpoints: {
-        ofNumber: async (phone) =>
-          (await cache.findEndpoints(phone)).map((e) => ({ id: e.id, value: e.value, type: e.type })),
-        ofPerson: (personId) => directory.endpointsOf(personId),
-      },
+      endpoints: endpoints.sources,
+      resolver: endpoints,
       publisher,
       logger,
       intervalMs: config.subscriptions.pollSeconds * 1000,
       holdsLease: appState.holdsLease,
       onPoll: metrics.poll,
       onPost: metrics.subscriptionPost,
+      onBadRecord: metrics.badRecord,
       ...(gate && { gate }),
     });
     poller.start();
   };
   const stop = async (): Promise<StopResult> => {
+    clearInterval(markerWatch);
     directory.stop();
     await slack?.stop().catch((error: unknown) => logger.warn('shutdown.slack_failed', { error }));
     // The poll under way finishes its posts (each marked delivered as Slack takes it), within the grace.
@@ -218,6 +248,7 @@ export async function startApp(config: Config, logger: Logger, deps: AppDeps = {
         answerer,
         logger,
         ready: () => lookups.checkFocus().then(() => true),
+        stateStatus: () => (marker.lost ? 'subscriptions_lost' : undefined),
         ...config.surfaces,
         access: { ...config.access, findPortalUsers: (search) => cache.searchUsers(search) },
         metrics,

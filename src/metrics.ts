@@ -13,6 +13,7 @@ import type { LookupOutcome } from './domain/outcome.js';
 import type { LookupKind } from './domain/request.js';
 import type { CacheEvent } from './focus/cache.js';
 import type { CallEvent } from './focus/transport.js';
+import type { BadRecordKind } from './subscriptions/bad-records.js';
 import type { PollReport } from './subscriptions/poller.js';
 
 /** A lookup's result: the outcome's status, `denied` by the access policy, or `answered` (help, invalid). */
@@ -49,6 +50,8 @@ export class Metrics {
   private readonly stateFallback: Gauge;
   private readonly leaseHeld: Gauge;
   private readonly consents: Counter<'step'>;
+  private readonly badRecords: Counter<'kind'>;
+  private readonly subscriptionsLost: Gauge;
   private pausedUntilMs = 0;
 
   constructor(options: MetricsOptions = {}) {
@@ -161,6 +164,17 @@ export class Metrics {
       labelNames: ['step'],
       registers,
     });
+    this.badRecords = new Counter({
+      name: 'focus_slack_subscription_bad_records_total',
+      help: 'Records the subscriptions poller skipped, each counted once per process: recording_invalid (no usable start or id), recording_in_future, subscription_invalid (a stored row), cursor_in_future (read as now).',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.subscriptionsLost = new Gauge({
+      name: 'focus_slack_state_subscriptions_lost',
+      help: '1 once the state store was found to have lost its subscriptions (its marker key is gone: Redis FLUSHALL, or a restart without persistence); until the process restarts.',
+      registers,
+    });
     this.deliveryLag = new Histogram({
       name: 'focus_slack_subscription_delivery_lag_seconds',
       help: 'From a recording’s start to its post in the channel.',
@@ -202,6 +216,16 @@ export class Metrics {
   readonly subscriptionPost = (result: 'ok' | 'failed' | 'stopped', lagSeconds?: number): void => {
     this.subscriptionPosts.inc({ result });
     if (lagSeconds !== undefined) this.deliveryLag.observe(lagSeconds);
+  };
+
+  /** For the subscriptions poller's `onBadRecord`. */
+  readonly badRecord = (kind: BadRecordKind): void => {
+    this.badRecords.inc({ kind });
+  };
+
+  /** For the store marker's watch: the store lost its subscriptions. */
+  readonly stateLost = (lost: boolean): void => {
+    this.subscriptionsLost.set(lost ? 1 : 0);
   };
 
   /** One answered request; `seconds` from receipt to answer. */

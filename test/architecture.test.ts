@@ -50,6 +50,16 @@ function folderOf(path: string): string {
   return rel.includes('/') ? (rel.split('/')[0] as string) : '(root)';
 }
 
+/**
+ * Process entry points below src/ that read the app's configuration (src/config.ts) as main.ts
+ * does: `npm run state` must read the same variables by the same rules as the app.
+ */
+const ENTRY_POINTS: Record<string, readonly string[]> = { 'state/cli.ts': ['(root)'] };
+
+function entryMayImport(path: string, target: string): boolean {
+  return ENTRY_POINTS[relative(SRC, path)]?.includes(target) ?? false;
+}
+
 /** Every import that breaks the rules, as `file: specifier`. */
 function violations(files: ReadonlyArray<{ path: string; text: string }>): string[] {
   const found: string[] = [];
@@ -65,7 +75,8 @@ function violations(files: ReadonlyArray<{ path: string; text: string }>): strin
       if (owner && !owner[1].includes(from)) found.push(`${relative(SRC, path)}: ${spec}`);
       if (!spec.startsWith('.')) continue;
       const target = folderOf(join(path, '..', spec));
-      if (target !== from && !allowed.includes(target)) found.push(`${relative(SRC, path)}: ${spec}`);
+      if (target !== from && !allowed.includes(target) && !entryMayImport(path, target))
+        found.push(`${relative(SRC, path)}: ${spec}`);
     }
   }
   return found;

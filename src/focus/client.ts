@@ -18,7 +18,9 @@ import {
   describeIssue,
   endpointSearchResponse,
   peopleResponse,
+  type RejectedRecording,
   recordingSearchResponse,
+  recordingSearchTolerant,
   retentionGroupsResponse,
   userSearchResponse,
 } from './schemas.js';
@@ -116,18 +118,35 @@ export class FocusClient {
   }
 
   searchRecordings(query: RecordingQuery, signal?: AbortSignal): Promise<Page<Recording>> {
-    const body = {
-      ...(query.recordingIds && { recordingIds: { include: query.recordingIds } }),
-      ...(query.endpointIds && { endpointIds: { include: query.endpointIds } }),
-      ...(query.thirdPartyIds && { thirdPartyIds: { include: query.thirdPartyIds } }),
-      ...(query.freeText !== undefined && { freeText: query.freeText }),
-      ...((query.from || query.to) && { startDatetimeUTC: { from: query.from, to: query.to } }),
-      page: query.page ?? 1,
-      pageSize: query.pageSize ?? 100,
-    };
     return this.call(
-      { endpoint: 'recording.search', method: 'POST', path: '/client/recording.search', body, signal },
+      {
+        endpoint: 'recording.search',
+        method: 'POST',
+        path: '/client/recording.search',
+        body: recordingBody(query),
+        signal,
+      },
       recordingSearchResponse,
+    );
+  }
+
+  /**
+   * `recording.search` for the subscriptions poller: recordings that do not parse are returned
+   * in `rejected` (id and reason) instead of failing the answer.
+   */
+  scanRecordings(
+    query: RecordingQuery,
+    signal?: AbortSignal,
+  ): Promise<Page<Recording> & { rejected: RejectedRecording[] }> {
+    return this.call(
+      {
+        endpoint: 'recording.search',
+        method: 'POST',
+        path: '/client/recording.search',
+        body: recordingBody(query),
+        signal,
+      },
+      recordingSearchTolerant,
     );
   }
 
@@ -214,4 +233,17 @@ export class FocusClient {
   }
 }
 
-export type { CallEvent, FocusEndpoint };
+/** The body of `recording.search` for a query. */
+function recordingBody(query: RecordingQuery): Record<string, unknown> {
+  return {
+    ...(query.recordingIds && { recordingIds: { include: query.recordingIds } }),
+    ...(query.endpointIds && { endpointIds: { include: query.endpointIds } }),
+    ...(query.thirdPartyIds && { thirdPartyIds: { include: query.thirdPartyIds } }),
+    ...(query.freeText !== undefined && { freeText: query.freeText }),
+    ...((query.from || query.to) && { startDatetimeUTC: { from: query.from, to: query.to } }),
+    page: query.page ?? 1,
+    pageSize: query.pageSize ?? 100,
+  };
+}
+
+export type { CallEvent, FocusEndpoint, RejectedRecording };

@@ -180,6 +180,53 @@ export const recordingSearchResponse = z
     }),
   );
 
+/** A recording of a search answer that did not parse: its id when it has one, and why. */
+export interface RejectedRecording {
+  id: number | undefined;
+  problem: string;
+}
+
+/**
+ * `recording.search` read one recording at a time: a recording that does not parse (no
+ * `startDatetimeUTC`, a start that is not a date, no id) is set aside with the reason instead of
+ * failing the whole answer. For the subscriptions poller, where one bad record must not stop the
+ * others; a lookup keeps the strict schema and says Focus answered in a way it did not understand.
+ */
+export const recordingSearchTolerant = z
+  .looseObject({
+    recordings: pageOf(z.unknown()),
+    total: optionalNumber,
+    page: optionalNumber,
+    pageSize: optionalNumber,
+  })
+  .transform((r): Page<Recording> & { rejected: RejectedRecording[] } => {
+    const items: Recording[] = [];
+    const rejected: RejectedRecording[] = [];
+    for (const raw of r.recordings) {
+      const parsed = recording.safeParse(raw);
+      if (parsed.success && Number.isFinite(Date.parse(parsed.data.start))) items.push(parsed.data);
+      else
+        rejected.push({
+          id: rawId(raw),
+          problem: parsed.success ? 'startDatetimeUTC: not a date' : describeIssue(parsed.error),
+        });
+    }
+    return {
+      items,
+      rejected,
+      total: r.total ?? r.recordings.length,
+      page: r.page ?? 1,
+      pageSize: r.pageSize ?? r.recordings.length,
+    };
+  });
+
+function rawId(raw: unknown): number | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as { interactionId?: unknown; recordingId?: unknown };
+  const parsed = id.safeParse(r.interactionId ?? r.recordingId);
+  return parsed.success && Number.isSafeInteger(parsed.data) ? parsed.data : undefined;
+}
+
 export const userSearchResponse = pageOf(
   z
     .looseObject({

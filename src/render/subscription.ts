@@ -10,9 +10,12 @@ import { escapeEntities, safe, slackDate } from './mrkdwn.js';
 
 /** `+44 7700 900123` or `Jane Smith (person 1)`, escaped. */
 export function targetLabel(target: SubscriptionTarget): string {
-  return target.kind === 'phone'
-    ? safe(target.display || displayNumber(target.phone), 60)
-    : `${safe(target.name, 80)} (person ${target.personId})`;
+  if (target.kind === 'phone' && typeof target.phone === 'string')
+    return safe(target.display || displayNumber(target.phone), 60);
+  if (target.kind === 'person' && Number.isSafeInteger(target.personId))
+    return `${safe(String(target.name ?? ''), 80)} (person ${target.personId})`;
+  // A stored row this version cannot read (see the log line subscriptions.bad_record).
+  return 'an unreadable subscription';
 }
 
 /** One new recording of a followed number or person, posted in the channel. */
@@ -47,14 +50,14 @@ export function moreRecordingsCard(sub: Subscription, more: number): Card {
   });
 }
 
-export function subscribedCard(sub: Subscription, added: boolean, number: number): Card {
+export function subscribedCard(sub: Subscription, added: boolean, number: number, note?: string): Card {
   const what = targetLabel(sub.target);
   const text = added
     ? `:bell: <@${sub.createdBy}> subscribed this channel to ${what}: each new recording will be posted here. Stop with \`/focus unsubscribe ${number}\`.`
     : `:bell: This channel already follows ${what} (subscription ${number}, by <@${sub.createdBy}>). Nothing changed.`;
   return finishCard({
     text: `${added ? 'Subscribed to' : 'Already subscribed to'} ${plainTarget(sub.target)}`,
-    blocks: [section(text)],
+    blocks: note ? [section(text), context(`:information_source: ${safe(note, 500)}`)] : [section(text)],
   });
 }
 

@@ -28,6 +28,11 @@ export interface NewRecording {
   tags?: string[];
   hasTranscript?: boolean;
   retentionGroupId?: number;
+  /**
+   * Served without `startDatetimeUTC` (a tenant's broken record): it is still indexed at its start,
+   * so a search by date finds it, but the answer does not carry the field.
+   */
+  withoutStart?: boolean;
 }
 
 const DIRECTIONS: readonly Direction[] = ['inbound', 'outbound', 'internal'];
@@ -80,6 +85,7 @@ export class LiveRecordings {
       style: 'millis',
     });
     this.store.insertRecording(recording);
+    if (spec.withoutStart) delete (recording as Partial<WireRecording>).startDatetimeUTC;
     this.added++;
     return recording;
   }

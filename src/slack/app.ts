@@ -43,6 +43,11 @@ export interface SlackAppOptions {
   logger: Logger;
   /** Resolves true when Focus authentication works. */
   ready: () => Promise<boolean>;
+  /**
+   * What is wrong with the state store, if anything (`subscriptions_lost`): `/readyz` still
+   * answers 200 when Focus works (lookups are served), with `state` in its body.
+   */
+  stateStatus?: () => string | undefined;
   access: {
     allowedUserIds: string[];
     allowedChannelIds: string[];
@@ -91,7 +96,7 @@ export interface RunningSlackApp {
 export async function startSlackApp(options: SlackAppOptions): Promise<RunningSlackApp> {
   const { mode, logger } = options;
   const revocation = new SlackRevocation(logger);
-  const customRoutes = healthRoutes(options.ready, options.metrics, revocation);
+  const customRoutes = healthRoutes(options.ready, options.metrics, revocation, options.stateStatus);
   const http = slackHttp({ apiUrl: options.apiUrl });
   const common = {
     token: mode.botToken,
@@ -225,6 +230,7 @@ function healthRoutes(
   ready: () => Promise<boolean>,
   metrics: Metrics,
   revocation: SlackRevocation,
+  stateStatus: () => string | undefined = () => undefined,
 ): CustomRoute[] {
   return [
     {
@@ -264,8 +270,9 @@ function healthRoutes(
         }
         ready().then(
           (ok) => {
+            const state = stateStatus();
             res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ status: ok ? 'ready' : 'focus_unavailable' }));
+            res.end(JSON.stringify({ status: ok ? 'ready' : 'focus_unavailable', ...(state && { state }) }));
           },
           () => {
             res.writeHead(503, { 'content-type': 'application/json' });

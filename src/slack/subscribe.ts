@@ -92,7 +92,12 @@ async function run(
         // Nobody or several people match: what to type instead, not a refusal.
         if (outcome.status === 'refused') return only(infoCard(outcome.message));
         return {
-          card: subscribedCard(outcome.subscription, outcome.status === 'subscribed', outcome.number),
+          card: subscribedCard(
+            outcome.subscription,
+            outcome.status === 'subscribed',
+            outcome.number,
+            outcome.note,
+          ),
           inChannel: outcome.status === 'subscribed',
         };
       }

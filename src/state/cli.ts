@@ -5,34 +5,59 @@
  *   npm run -s state -- export > subscriptions.json     the configured store -> JSON on stdout
  *   npm run -s state -- import < subscriptions.json     JSON on stdin -> the configured store
  *
- * The configured store is Redis when `REDIS_URL` is set (keys under `REDIS_KEY_PREFIX`, default
- * `focus:`), else the SQLite file at `STATE_PATH` (default `./data/focus-for-slack.sqlite`).
- * Importing twice adds nothing the second time (see snapshot.ts). Exit 0 when done, 2 when the
- * store or the input cannot be used (the message says why; never the Redis password).
+ * The configuration is the app's (`loadConfig`, the same variables and rules): the store is Redis
+ * when `REDIS_URL` is set (keys under `REDIS_KEY_PREFIX`), else the SQLite file at `STATE_PATH`.
+ *
+ * Import reads standard input as it streams (one subscription in memory at a time, however
+ * large the file) and checks every subscription (see `parseRecord` in snapshot.ts, and the limits
+ * per channel and workspace). The good ones are imported; each bad one is reported on stderr with
+ * its index and line, and skipped. Importing twice adds nothing the second time (see snapshot.ts).
+ * Exit 0 when every subscription was imported; 3 when some were skipped; 2 when the store, the
+ * configuration or the input cannot be used at all (the message says why; never the Redis
+ * password); 1 for anything else.
  */
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { loadConfig } from '../config.js';
+import { IMPORT_LIMITS } from '../domain/subscription-limits.js';
 import { StateError } from './errors.js';
 import { openRedisState } from './redis.js';
-import { fromSnapshot, SnapshotError, type SubscriptionArchive, toSnapshot } from './snapshot.js';
+import {
+  parseRecord,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  SnapshotError,
+  type SubscriptionArchive,
+  toSnapshot,
+} from './snapshot.js';
+import { readSnapshot } from './snapshot-reader.js';
 import { openSqliteState } from './sqlite.js';
-
-export const DEFAULT_STATE_PATH = './data/focus-for-slack.sqlite';
+import { checkLimits } from './subscription-limits.js';
+import type { SubscriptionStore } from './subscriptions.js';
 
 const USAGE = `usage: npm run -s state -- export > subscriptions.json
        npm run -s state -- import < subscriptions.json
 
-The store is Redis when REDIS_URL is set (REDIS_KEY_PREFIX, default focus:), else the SQLite
-file at STATE_PATH (default ${DEFAULT_STATE_PATH}).
+The store is the app's: Redis when REDIS_URL is set (REDIS_KEY_PREFIX, default focus:), else the
+SQLite file at STATE_PATH (default ./data/focus-for-slack.sqlite). Import skips (and lists) the
+subscriptions it cannot take, imports the rest, and exits 3 when it skipped any.
 `;
+
+/** Exit code of an import that skipped some subscriptions (and imported the rest). */
+export const EXIT_SKIPPED = 3;
 
 export interface CliIo {
   env: Record<string, string | undefined>;
-  /** All of standard input, read when importing. */
-  readStdin(): Promise<string>;
+  /** Standard input as it arrives, read when importing. */
+  stdin(): AsyncIterable<string | Uint8Array>;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Default: the clock. */
+  now?: () => Date;
 }
+
+type CliStore = SubscriptionArchive &
+  Pick<SubscriptionStore, 'list' | 'countTeam'> & { close(): Promise<void> };
 
 /** Runs the command; returns the exit code. */
 export async function runStateCli(args: readonly string[], io: CliIo): Promise<number> {
@@ -45,9 +70,16 @@ export async function runStateCli(args: readonly string[], io: CliIo): Promise<n
     io.stderr(USAGE);
     return 2;
   }
-  let store: (SubscriptionArchive & { close(): Promise<void> }) | undefined;
+  const loaded = loadConfig(io.env);
+  if (!loaded.ok) {
+    io.stderr(
+      `state ${command}: the configuration is not valid:\n${loaded.problems.map((p) => `  ${p}\n`).join('')}`,
+    );
+    return 2;
+  }
+  let store: CliStore | undefined;
   try {
-    const opened = await openStore(io.env, command);
+    const opened = await openStore(loaded.config.state, command);
     store = opened.store;
     if (command === 'export') {
       const records = await store.dumpSubscriptions();
@@ -55,24 +87,7 @@ export async function runStateCli(args: readonly string[], io: CliIo): Promise<n
       io.stderr(`exported ${records.length} subscription(s) from ${opened.where}\n`);
       return 0;
     }
-    const text = withoutNpmBanner(await io.readStdin());
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      io.stderr(
-        'state import: standard input is not JSON (pipe in what `npm run -s state -- export` wrote)\n',
-      );
-      return 2;
-    }
-    const records = fromSnapshot(json);
-    let added = 0;
-    for (const record of records) if ((await store.restoreSubscription(record)).added) added++;
-    io.stderr(
-      `imported ${records.length} subscription(s) into ${opened.where}: ${added} added, ` +
-        `${records.length - added} already there (cursor and delivered ids merged)\n`,
-    );
-    return 0;
+    return await importFrom(io, store, opened.where);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.stderr(`state ${command}: ${message}\n`);
@@ -82,17 +97,86 @@ export async function runStateCli(args: readonly string[], io: CliIo): Promise<n
   }
 }
 
-async function openStore(
-  env: CliIo['env'],
-  command: 'export' | 'import',
-): Promise<{ store: SubscriptionArchive & { close(): Promise<void> }; where: string }> {
-  const url = env.REDIS_URL?.trim();
-  if (url) {
-    const prefix = env.REDIS_KEY_PREFIX || 'focus:';
-    const store = await openRedisState(url, { prefix });
-    return { store, where: `${store.info.where} (prefix ${prefix})` };
+/** Streams the export in: each good subscription imported as it is read, each bad one reported. */
+async function importFrom(io: CliIo, store: CliStore, where: string): Promise<number> {
+  const nowMs = (io.now?.() ?? new Date()).getTime();
+  let imported = 0;
+  let added = 0;
+  let skipped = 0;
+  const skip = (item: { index: number; line: number }, why: string) => {
+    skipped++;
+    io.stderr(`skipped subscriptions[${item.index}] (line ${item.line}): ${why}\n`);
+  };
+  try {
+    for await (const item of readSnapshot(io.stdin())) {
+      if (item.kind === 'header') {
+        const { format, version } = item.fields;
+        if (format !== SNAPSHOT_FORMAT || version !== SNAPSHOT_VERSION)
+          throw new SnapshotError(
+            `not a subscriptions export (${SNAPSHOT_FORMAT} v${SNAPSHOT_VERSION}): ` +
+              (format === undefined
+                ? '"format" and "version" must come before "subscriptions"'
+                : format !== SNAPSHOT_FORMAT
+                  ? `format is ${JSON.stringify(format)}`
+                  : `version is ${JSON.stringify(version)}`),
+          );
+        continue;
+      }
+      if (item.kind === 'oversized') {
+        skip(item, `longer than ${IMPORT_LIMITS.maxRecordChars} characters: not read`);
+        continue;
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(item.text);
+      } catch {
+        skip(item, 'not JSON');
+        continue;
+      }
+      const parsed = parseRecord(json, nowMs);
+      if (!parsed.ok) {
+        skip(item, parsed.problems.join('; '));
+        continue;
+      }
+      const sub = parsed.record.subscription;
+      const refused = await checkLimits(store, sub);
+      if (refused) {
+        skip(
+          item,
+          refused.limit === 'per_channel'
+            ? `channel ${sub.channel} already has ${refused.holds} subscriptions, the most one channel can`
+            : `workspace ${sub.team ?? '(none)'} already has ${refused.holds} subscriptions, the most one workspace can`,
+        );
+        continue;
+      }
+      for (const note of parsed.notes)
+        io.stderr(`note subscriptions[${item.index}] (line ${item.line}): ${note}\n`);
+      if ((await store.restoreSubscription(parsed.record)).added) added++;
+      imported++;
+    }
+  } catch (error) {
+    if (error instanceof SnapshotError && imported + skipped > 0)
+      error.message += ` (${imported} subscription(s) before it were imported)`;
+    throw error;
   }
-  const path = env.STATE_PATH?.trim() || DEFAULT_STATE_PATH;
+  io.stderr(
+    `imported ${imported} subscription(s) into ${where}: ${added} added, ` +
+      `${imported - added} already there (cursor and delivered ids merged)` +
+      (skipped > 0 ? `; ${skipped} skipped (listed above)` : '') +
+      '\n',
+  );
+  return skipped > 0 ? EXIT_SKIPPED : 0;
+}
+
+async function openStore(
+  state: { path: string; redisUrl: string | undefined; redisPrefix: string },
+  command: 'export' | 'import',
+): Promise<{ store: CliStore; where: string }> {
+  if (state.redisUrl) {
+    const store = await openRedisState(state.redisUrl, { prefix: state.redisPrefix });
+    return { store, where: `${store.info.where} (prefix ${state.redisPrefix})` };
+  }
+  const path = state.path;
   if (command === 'export' && !existsSync(path)) {
     throw new StateError(
       'state_failed',
@@ -103,28 +187,10 @@ async function openStore(
   return { store: openSqliteState(path), where: `STATE_PATH ${path}` };
 }
 
-/**
- * The input without the lines `npm run` (without `-s`) writes to stdout before the JSON
- * (`> focus-for-slack@0.1.0 state`, `> tsx src/state/cli.ts export`), so an export saved that way
- * still imports.
- */
-export function withoutNpmBanner(text: string): string {
-  const start = text.indexOf('{');
-  if (start <= 0) return text;
-  const before = text.slice(0, start).split('\n');
-  return before.every((line) => line.trim() === '' || line.startsWith('> ')) ? text.slice(start) : text;
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   process.exitCode = await runStateCli(process.argv.slice(2), {
     env: process.env,
-    readStdin: () => readAll(process.stdin),
+    stdin: () => process.stdin,
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
   });

@@ -23,6 +23,8 @@ export interface AppState {
    * of link previews): the SQLite file, or Redis (with `kv`'s fallback to memory while it is down).
    */
   durable: StateStore;
+  /** The store that holds the subscriptions, as a key-value store (no fallback): for its marker. */
+  markerStore: StateStore;
   /** Whether this replica may poll and post subscriptions now. */
   holdsLease(): boolean;
   /** Where state lives, for the start-up log line (no password). */
@@ -50,6 +52,7 @@ export async function openAppState(
       kv: new MemoryStore(),
       subscriptions: sqlite,
       durable: sqlite,
+      markerStore: sqlite,
       holdsLease: () => true,
       where: `sqlite ${config.path}`,
       close: () => sqlite.close(),
@@ -81,6 +84,7 @@ export async function openAppState(
     kv,
     subscriptions: redis,
     durable: kv,
+    markerStore: redis,
     holdsLease: () => keeper.token !== undefined,
     where: `redis ${redis.info.where} (${redis.info.prefix})`,
     close: async () => {

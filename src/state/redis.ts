@@ -25,6 +25,7 @@
  */
 
 import { RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
+import { COUNT_TEAM } from './redis-count.js';
 import { RedisLease } from './redis-lease.js';
 import {
   ADD,
@@ -39,15 +40,10 @@ import {
   START_AT,
 } from './redis-scripts.js';
 import { type SubscriptionArchive, type SubscriptionRecord, sortDelivered } from './snapshot.js';
+import { readTarget } from './sqlite-rows.js';
 import type { StateStore } from './store.js';
 import { startMs, targetKey } from './subscription-keys.js';
-import type {
-  Cursor,
-  NewSubscription,
-  Subscription,
-  SubscriptionStore,
-  SubscriptionTarget,
-} from './subscriptions.js';
+import type { Cursor, NewSubscription, Subscription, SubscriptionStore } from './subscriptions.js';
 
 const DAY_MS = 86_400_000;
 /** The longest TTL sent to Redis (100 years): longer ones overflow its clock arithmetic. */
@@ -162,6 +158,15 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
 
   async active(): Promise<Subscription[]> {
     return this.listOf(this.k('subs:active'));
+  }
+
+  async countTeam(team: string | undefined): Promise<number> {
+    const reply = await this.connection.script(
+      COUNT_TEAM,
+      [this.k('subs:all')],
+      [this.p, team ?? '', team === undefined ? '0' : '1'],
+    );
+    return Number(reply);
   }
 
   async remove(channel: string, ids: readonly number[]): Promise<Subscription[]> {
@@ -338,7 +343,7 @@ function toSubscription(id: string | number, flat: readonly string[]): Subscript
     id: Number(id),
     team: f.get('team'),
     channel: f.get('channel') ?? '',
-    target: JSON.parse(f.get('target') ?? 'null') as SubscriptionTarget,
+    target: readTarget(f.get('target')),
     createdBy: f.get('createdBy') ?? '',
     createdAt: f.get('createdAt') ?? '',
     paused: pausedReason === undefined ? undefined : { reason: pausedReason, at: f.get('pausedAt') ?? '' },

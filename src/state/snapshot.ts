@@ -7,6 +7,7 @@
  * added again; its cursor takes the newer of the two and its delivered ids the union.
  */
 import { z } from 'zod';
+import { CHANNEL_ID, CLOCK_SKEW_MS, IMPORT_LIMITS, TEAM_ID, USER_ID } from '../domain/subscription-limits.js';
 import type { Cursor, Subscription, SubscriptionTarget } from './subscriptions.js';
 
 /** One subscription with where its delivery has got to. */
@@ -57,6 +58,132 @@ const snapshot = z.object({
   version: z.literal(SNAPSHOT_VERSION),
   subscriptions: z.array(record),
 });
+
+/**
+ * One record as `npm run state -- import` accepts it: what this app writes, and nothing it could
+ * not use. Channels are Slack conversation ids of channels (`C…`, `G…`), never a DM or a user;
+ * ids are positive integers in range; dates are ISO-8601 instants from 2000 to now (plus the
+ * allowed clock skew); phone numbers are digits.
+ */
+function importRecord(nowMs: number) {
+  const latest = nowMs + CLOCK_SKEW_MS;
+  const date = (what: string) =>
+    z
+      .string()
+      .max(64)
+      .refine((s) => ISO_INSTANT.test(s) && Number.isFinite(Date.parse(s)), `${what} is not an ISO-8601 date`)
+      .refine((s) => !(Date.parse(s) < IMPORT_LIMITS.earliest), `${what} is before 2000`);
+  const notFuture = (what: string) =>
+    date(what).refine((s) => !(Date.parse(s) > latest), `${what} is in the future`);
+  const focusId = (what: string) =>
+    z
+      .number({ message: `${what} is not a number` })
+      .int(`${what} is not a whole number`)
+      .positive(`${what} is not positive`)
+      .max(IMPORT_LIMITS.maxFocusId, `${what} is above ${IMPORT_LIMITS.maxFocusId}`);
+  return z.object({
+    id: z
+      .number({ message: 'id is not a number' })
+      .int('id is not a whole number')
+      .positive('id is not positive')
+      .max(IMPORT_LIMITS.maxSubscriptionId, `id is above ${IMPORT_LIMITS.maxSubscriptionId}`),
+    team: z.string().regex(TEAM_ID, 'team is not a Slack workspace id (T…, E…)').nullable(),
+    channel: z
+      .string({ message: 'channel is missing' })
+      .regex(
+        CHANNEL_ID,
+        'channel is not a Slack channel id (C… or G…): subscriptions post in channels, never in a DM or to a user',
+      ),
+    target: z.discriminatedUnion(
+      'kind',
+      [
+        z.object({
+          kind: z.literal('phone'),
+          phone: z.string().regex(/^\d{3,15}$/, 'target.phone is not 3 to 15 digits'),
+          display: z.string().max(100, 'target.display is longer than 100 characters'),
+        }),
+        z.object({
+          kind: z.literal('person'),
+          personId: focusId('target.personId'),
+          name: z.string().max(200, 'target.name is longer than 200 characters'),
+        }),
+      ],
+      { message: 'target is neither a phone number nor a person' },
+    ),
+    createdBy: z.string().regex(USER_ID, 'createdBy is not a Slack user id (U…, W…)'),
+    createdAt: notFuture('createdAt'),
+    paused: z
+      .object({
+        reason: z.string().regex(/^[a-z_]{1,64}$/, 'paused.reason is not a pause reason'),
+        at: notFuture('paused.at'),
+      })
+      .nullable(),
+    cursor: z.object({
+      // A cursor ahead of the clock is taken as now (see parseRecord), as the poller reads it.
+      newestStart: date('cursor.newestStart').nullable(),
+      idsAtNewest: z.array(focusId('cursor.idsAtNewest')).max(10_000, 'cursor.idsAtNewest is too long'),
+    }),
+    delivered: z
+      .array(
+        z.object({
+          id: focusId('delivered id'),
+          startMs: z
+            .number()
+            .int('delivered startMs is not a whole number')
+            .min(IMPORT_LIMITS.earliest, 'delivered startMs is before 2000')
+            .max(Number.MAX_SAFE_INTEGER),
+        }),
+      )
+      .max(IMPORT_LIMITS.maxDelivered, `more than ${IMPORT_LIMITS.maxDelivered} delivered ids`),
+  });
+}
+
+/** `2026-11-28T09:00:00Z`, `…00.000Z`, `…+01:00`: a date with a time and a zone. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** A record `npm run state -- import` can take, with what it changed; or every reason it cannot. */
+export type ParsedRecord =
+  | { ok: true; record: SubscriptionRecord; notes: string[] }
+  | { ok: false; problems: string[] };
+
+/** Validates one record of an export (see `importRecord`); every problem is named. */
+export function parseRecord(json: unknown, nowMs: number): ParsedRecord {
+  const parsed = importRecord(nowMs).safeParse(json);
+  if (!parsed.success) {
+    // Messages written here name their field; zod's own get the path (delivered.3.id: …).
+    const problems = parsed.error.issues.map((issue) => {
+      const path = issue.path.join('.');
+      return path !== '' && issue.message.startsWith(path)
+        ? issue.message
+        : `${path || '(record)'}: ${issue.message}`;
+    });
+    return { ok: false, problems: [...new Set(problems)].slice(0, 5) };
+  }
+  const r = parsed.data;
+  const notes: string[] = [];
+  let cursor: Cursor = { newestStart: r.cursor.newestStart ?? undefined, idsAtNewest: r.cursor.idsAtNewest };
+  if (cursor.newestStart !== undefined && Date.parse(cursor.newestStart) > nowMs + CLOCK_SKEW_MS) {
+    notes.push(`cursor ${cursor.newestStart} is in the future: taken as now`);
+    cursor = { newestStart: new Date(nowMs).toISOString(), idsAtNewest: [] };
+  }
+  return {
+    ok: true,
+    notes,
+    record: {
+      subscription: {
+        id: r.id,
+        team: r.team ?? undefined,
+        channel: r.channel,
+        target: r.target as SubscriptionTarget,
+        createdBy: r.createdBy,
+        createdAt: r.createdAt,
+        paused: r.paused ?? undefined,
+      },
+      cursor,
+      delivered: r.delivered,
+    },
+  };
+}
 
 export type SnapshotJson = z.infer<typeof snapshot>;
 

@@ -26,9 +26,23 @@ export function toSubscription(row: SubscriptionRow): Subscription {
     id: row.id,
     team: row.team ?? undefined,
     channel: row.channel,
-    target: JSON.parse(row.target) as SubscriptionTarget,
+    target: readTarget(row.target),
     createdBy: row.created_by,
     createdAt: row.created_at,
     paused: row.paused_reason === null ? undefined : { reason: row.paused_reason, at: row.paused_at ?? '' },
   };
+}
+
+/**
+ * A stored target as written, or `{ kind: 'unreadable' }` when it is not JSON: one bad row must
+ * not make every read of the table throw (the poller skips it, the list shows it unreadable).
+ */
+export function readTarget(text: string | undefined): SubscriptionTarget {
+  try {
+    const target: unknown = JSON.parse(text ?? 'null');
+    if (target && typeof target === 'object') return target as SubscriptionTarget;
+  } catch {
+    // fall through
+  }
+  return { kind: 'unreadable' } as unknown as SubscriptionTarget;
 }

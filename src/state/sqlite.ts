@@ -156,6 +156,10 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
     return this.s.active.all().map(toSubscription);
   }
 
+  async countTeam(team: string | undefined): Promise<number> {
+    return this.s.countTeam.get(team ?? null)?.n ?? 0;
+  }
+
   async remove(channel: string, ids: readonly number[]): Promise<Subscription[]> {
     return this.tx.remove(channel, ids);
   }
@@ -317,6 +321,9 @@ function prepare(db: Database, purgeBatch: number) {
     inChannel: sub(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = ? AND channel = ?`),
     list: sub(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE channel = ? ORDER BY id`),
     active: sub(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE paused_reason IS NULL ORDER BY id`),
+    countTeam: db.prepare<[string | null], { n: number }>(
+      'SELECT count(*) AS n FROM subscriptions WHERE team IS ?',
+    ),
     exists: db.prepare<[number], { id: number }>('SELECT id FROM subscriptions WHERE id = ?'),
     delete: db.prepare<[number]>('DELETE FROM subscriptions WHERE id = ?'),
     pause: db.prepare<[string, string, number]>(

@@ -11,6 +11,8 @@ import type { Logger } from '../domain/logger.js';
 import type { Gate, GateResult } from '../domain/subscription.js';
 import type { FocusClient } from '../focus/client.js';
 import type { Subscription, SubscriptionStore } from '../state/subscriptions.js';
+import { type BadRecordKind, BadRecords, latestTrusted, unusableSubscription } from './bad-records.js';
+import { type CallCounter, EndpointResolver } from './endpoints.js';
 import { candidates, capPosts, horizonMs, type Watch } from './news.js';
 import type { Publisher } from './publisher.js';
 
@@ -24,9 +26,16 @@ export interface PollerOptions {
     ofNumber(phone: string): Promise<EndpointRef[]>;
     ofPerson(personId: number): Promise<EndpointRef[]>;
   };
+  /**
+   * Resolves and keeps each target's endpoints (shared with `/focus subscribe`); default: one of
+   * its own over `endpoints`, keeping each resolution five minutes or a poll interval if longer.
+   */
+  resolver?: EndpointResolver;
   publisher: Publisher;
   logger: Logger;
   intervalMs: number;
+  /** A bad record (recording or stored row) seen for the first time by this process. */
+  onBadRecord?: (kind: BadRecordKind) => void;
   /** How long after its start a recording may still appear in Focus and be posted (default 6 h). */
   lookbackMs?: number;
   /** Endpoint ids per `recording.search` (default 100). */
@@ -90,9 +99,19 @@ export class SubscriptionPoller {
   /** Slack took the app's token away: nothing is polled or posted again by this process. */
   private suspended = false;
   private readonly now: () => Date;
+  private readonly resolver: EndpointResolver;
+  private readonly bad: BadRecords;
 
   constructor(private readonly options: PollerOptions) {
     this.now = options.now ?? (() => new Date());
+    this.resolver =
+      options.resolver ??
+      new EndpointResolver({
+        sources: options.endpoints,
+        ttlMs: Math.max(5 * 60_000, options.intervalMs),
+        logger: options.logger,
+      });
+    this.bad = new BadRecords(options.logger, options.onBadRecord);
   }
 
   start(): void {
@@ -163,7 +182,7 @@ export class SubscriptionPoller {
     const { logger } = this.options;
     try {
       await this.saveDeferredMarks();
-      const watches = await this.watches();
+      const watches = await this.watches(report);
       report.subscriptions = watches.length;
       const recordings = await this.search(watches, report);
       report.queued = await this.publish(watches, recordings);
@@ -179,25 +198,65 @@ export class SubscriptionPoller {
     return report;
   }
 
-  /** Each active subscription with its cursor and the phone endpoints it follows. */
-  private async watches(): Promise<Watch[]> {
-    const { store, endpoints } = this.options;
+  /**
+   * Each active subscription with its cursor and the phone endpoints it follows. A stored row
+   * that cannot be polled is skipped (logged and counted once); a cursor ahead of the clock is
+   * read as now; a target whose endpoints cannot be resolved waits for the next poll. None of
+   * these stops another subscription. A store that does not answer fails the poll.
+   */
+  private async watches(counter: CallCounter): Promise<Watch[]> {
+    const { store } = this.options;
     const subs = await store.active();
-    return Promise.all(
-      subs.map(async (subscription): Promise<Watch> => {
-        const [cursor, refs] = await Promise.all([
+    const nowMs = this.now().getTime();
+    const unresolved: Array<{ subscription: number; error: unknown }> = [];
+    const watches = await Promise.all(
+      subs.map(async (subscription): Promise<Watch | undefined> => {
+        const problem = unusableSubscription(subscription, nowMs);
+        if (problem) {
+          this.bad.report('subscription_invalid', String(subscription.id), {
+            subscription: subscription.id,
+            channel: subscription.channel,
+            problem,
+          });
+          return undefined;
+        }
+        const [cursor, resolved] = await Promise.all([
           store.cursor(subscription.id),
-          subscription.target.kind === 'phone'
-            ? endpoints.ofNumber(subscription.target.phone)
-            : endpoints.ofPerson(subscription.target.personId),
+          this.resolver.resolve(subscription.target, counter).catch((error: unknown) => {
+            unresolved.push({ subscription: subscription.id, error });
+            return undefined;
+          }),
         ]);
-        const phones = refs.filter((e) => e.type === 'phone');
-        const numbers = new Set(phones.map((e) => e.value));
-        if (subscription.target.kind === 'phone') numbers.add(subscription.target.phone);
-        const endpointIds = phones.flatMap((e) => (e.id === undefined ? [] : [e.id]));
-        return { subscription, cursor, numbers, endpointIds };
+        if (!resolved) return undefined;
+        return {
+          subscription,
+          cursor: this.trustedCursor(subscription, cursor, nowMs),
+          numbers: resolved.numbers,
+          endpointIds: resolved.endpointIds,
+        };
       }),
     );
+    const first = unresolved[0];
+    if (first)
+      this.options.logger.warn('subscriptions.endpoints_failed', {
+        subscriptions: unresolved.length,
+        effect: 'these wait for the next poll',
+        error: first.error,
+      });
+    return watches.filter((w): w is Watch => w !== undefined);
+  }
+
+  /** The cursor as stored, unless it is ahead of the clock or not a date (older data): then now. */
+  private trustedCursor(sub: Subscription, cursor: Watch['cursor'], nowMs: number): Watch['cursor'] {
+    if (cursor.newestStart === undefined) return cursor;
+    const at = Date.parse(cursor.newestStart);
+    if (Number.isFinite(at) && at <= latestTrusted(nowMs)) return cursor;
+    this.bad.report('cursor_in_future', String(sub.id), {
+      subscription: sub.id,
+      channel: sub.channel,
+      cursor: cursor.newestStart,
+    });
+    return { newestStart: new Date(nowMs).toISOString(), idsAtNewest: [] };
   }
 
   /** Recent recordings on every followed endpoint, by id: ceil(endpoints / ids per search) searches plus their extra pages. */
@@ -207,9 +266,9 @@ export class SubscriptionPoller {
     report.endpoints = ids.length;
     const found = new Map<number, Recording>();
     if (ids.length === 0) return found;
-    const from = Math.min(
-      ...watches.filter((w) => w.endpointIds.length > 0).map((w) => horizonMs(w, lookback)),
-    );
+    let from = Number.POSITIVE_INFINITY;
+    for (const w of watches) if (w.endpointIds.length > 0) from = Math.min(from, horizonMs(w, lookback));
+    if (!Number.isFinite(from)) return found;
     const sweep = this.polls++ % (this.options.sweepEveryPolls ?? 10) === 0;
     const chunk = this.options.idsPerSearch ?? 100;
     const pageSize = this.options.pageSize ?? 100;
@@ -220,18 +279,29 @@ export class SubscriptionPoller {
       chunks.map(async (endpointIds) => {
         for (let page = 1; page <= maxPages; page++) {
           report.focusCalls++;
-          const result = await this.options.client.searchRecordings({
+          const result = await this.options.client.scanRecordings({
             endpointIds,
             from: new Date(from).toISOString(),
             page,
             pageSize,
           });
+          for (const bad of result.rejected)
+            this.bad.report('recording_invalid', String(bad.id ?? bad.problem), {
+              recording: bad.id,
+              problem: bad.problem,
+            });
+          const latest = latestTrusted(this.now().getTime());
           let unseen = 0;
           let oldest = Number.POSITIVE_INFINITY;
           let newestFirst = true;
           let previous = Number.POSITIVE_INFINITY;
           for (const r of result.items) {
             const t = Date.parse(r.start);
+            if (t > latest) {
+              // Not trusted yet: it cannot move a cursor into the future. Posted once it is due.
+              this.bad.report('recording_in_future', String(r.id), { recording: r.id, start: r.start });
+              continue;
+            }
             if (t > from) {
               found.set(r.id, r);
               if (!this.seen.has(r.id)) unseen++;

@@ -7,7 +7,9 @@ import type { Logger } from '../domain/logger.js';
 import type { Subscription, SubscriptionCommand, SubscriptionTarget } from '../domain/subscription.js';
 import type { FocusCache } from '../focus/cache.js';
 import type { PeopleDirectory } from '../lookup/directory.js';
+import { checkLimits } from '../state/subscription-limits.js';
 import type { SubscriptionStore } from '../state/subscriptions.js';
+import type { EndpointResolver } from './endpoints.js';
 
 export interface Where {
   channel: string;
@@ -16,7 +18,13 @@ export interface Where {
 }
 
 export type SubscribeOutcome =
-  | { status: 'subscribed' | 'already'; subscription: Subscription; number: number }
+  | {
+      status: 'subscribed' | 'already';
+      subscription: Subscription;
+      number: number;
+      /** Said with the answer: e.g. the number has more owners than a subscription follows. */
+      note?: string;
+    }
   | { status: 'refused'; message: string };
 
 /** Names offered when a person search is ambiguous. */
@@ -28,10 +36,15 @@ export class SubscriptionService {
       store: SubscriptionStore;
       cache: FocusCache;
       directory?: PeopleDirectory;
+      /** Resolves what a target follows (to say when it follows only part of it). */
+      endpoints?: EndpointResolver;
       logger: Logger;
       now?: () => Date;
     },
   ) {}
+
+  /** Subscribes one at a time in this process, so the limits cannot be passed by a burst. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   async subscribe(
     target: Extract<SubscriptionCommand, { kind: 'subscribe' }>['target'],
@@ -40,8 +53,24 @@ export class SubscriptionService {
   ): Promise<SubscribeOutcome> {
     const resolved = await this.resolve(target);
     if ('message' in resolved) return { status: 'refused', message: resolved.message };
+    const note = await this.partialNote(resolved, logger);
     const now = this.options.now?.() ?? new Date();
-    const result = await this.options.store.add({ ...where, createdBy: where.user, target: resolved }, now);
+    const sub = { ...where, createdBy: where.user, target: resolved };
+    const added = this.queue.then(async () => {
+      const refused = await checkLimits(this.options.store, sub);
+      if (refused) return refused;
+      return this.options.store.add(sub, now);
+    });
+    this.queue = added.catch(() => undefined);
+    const result = await added;
+    if ('refused' in result) {
+      logger.info('subscriptions.limit_reached', {
+        channel: where.channel,
+        team: where.team,
+        limit: result.limit,
+      });
+      return { status: 'refused', message: result.refused };
+    }
     // Subscribing again to a paused one (the channel was fixed) resumes it.
     const resumed = !result.added && result.subscription.paused !== undefined;
     if (resumed) await this.options.store.resume(result.subscription.id);
@@ -57,7 +86,12 @@ export class SubscriptionService {
       outcome: result.added ? 'subscribed' : resumed ? 'resumed' : 'already',
     });
     const subscription = resumed ? { ...result.subscription, paused: undefined } : result.subscription;
-    return { status: result.added || resumed ? 'subscribed' : 'already', subscription, number };
+    return {
+      status: result.added || resumed ? 'subscribed' : 'already',
+      subscription,
+      number,
+      ...(note && { note }),
+    };
   }
 
   list(channel: string): Promise<Subscription[]> {
@@ -82,6 +116,24 @@ export class SubscriptionService {
       outcome: removed.length > 0 ? 'unsubscribed' : 'nothing',
     });
     return removed;
+  }
+
+  /** When the target has more endpoints than a subscription follows: what to tell the channel. */
+  private async partialNote(target: SubscriptionTarget, logger: Logger): Promise<string | undefined> {
+    const resolver = this.options.endpoints;
+    if (!resolver) return undefined;
+    try {
+      const found = await resolver.resolve(target);
+      if (!found.capped) return undefined;
+      const listed = found.listed >= 1_000 ? 'at least 1,000' : String(found.listed);
+      return target.kind === 'phone'
+        ? `Focus lists this number for ${listed} people; a subscription follows at most ${found.endpointIds.length} of them (the first ${found.endpointIds.length} by Focus endpoint id), so recordings of the others are not posted.`
+        : `This person has ${listed} numbers in Focus; a subscription follows at most ${found.endpointIds.length} of them (the first by Focus endpoint id).`;
+    } catch (error) {
+      // Focus did not answer now: the poller resolves it again, and logs a cut then.
+      logger.warn('subscriptions.endpoints_unresolved', { target: target.kind, error });
+      return undefined;
+    }
   }
 
   private async resolve(

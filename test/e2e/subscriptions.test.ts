@@ -171,6 +171,20 @@ describe('who and where may subscribe', () => {
   });
 });
 
+describe('limits', () => {
+  it('a channel takes 50 subscriptions; the 51st is answered privately with what to do', async () => {
+    const numbers = Array.from({ length: 51 }, (_, i) => `+44 7700 9${String(10_000 + i).slice(1)}`);
+    const replies = await Promise.all(numbers.map((n) => command(`subscribe ${n}`, 'CLIMIT')));
+    const added = replies.filter((r) => r.response_type === 'in_channel');
+    const refused = replies.filter((r) => r.response_type === 'ephemeral');
+    expect(added).toHaveLength(50);
+    expect(refused).toHaveLength(1);
+    expect(String(refused[0]?.text)).toContain('the most one channel can (50)');
+    expect(JSON.stringify(refused[0]?.blocks)).toContain(':information_source:');
+    await command('unsubscribe all', 'CLIMIT');
+  }, 30_000);
+});
+
 describe('information is not a refusal', () => {
   it('nobody to subscribe to, or the wrong place, is information (no lock); a refusal keeps the lock', async () => {
     const icons = (reply: Record<string, unknown>) => JSON.stringify(reply.blocks).match(/:[a-z_]+:/g);

@@ -26,7 +26,9 @@ async function run(
   let err = '';
   const io: CliIo = {
     env,
-    readStdin: async () => stdin,
+    stdin: async function* () {
+      yield stdin;
+    },
     stdout: (t) => {
       out += t;
     },
@@ -235,9 +237,18 @@ describe.skipIf(!url)('npm run state -- export|import', () => {
       { STATE_PATH: join(dir, 'x.sqlite') },
       '{"format":"focus-for-slack/subscriptions","version":1,"subscriptions":[{"id":"1"}]}',
     );
-    expect(wrong.code).toBe(2);
-    expect(wrong.err).toMatch(
-      /not a subscriptions export \(focus-for-slack\/subscriptions v1\): subscriptions\.0\.id: /,
+    // A bad subscription is skipped and named; the file is still an export.
+    expect(wrong.code).toBe(3);
+    expect(wrong.err).toContain('skipped subscriptions[0] (line 1): id is not a number');
+    expect(wrong.err).toContain('imported 0 subscription(s)');
+    const notExport = await run(
+      ['import'],
+      { STATE_PATH: join(dir, 'x.sqlite') },
+      '{"format":"x","subscriptions":[]}',
+    );
+    expect(notExport.code).toBe(2);
+    expect(notExport.err).toContain(
+      'not a subscriptions export (focus-for-slack/subscriptions v1): format is "x"',
     );
     const missing = await run(['export'], { STATE_PATH: join(dir, 'nope', 'none.sqlite') });
     expect(missing.code).toBe(2);

@@ -212,6 +212,20 @@ export function describeSubscriptionStore(
       expect(await store.list('C1')).toHaveLength(3);
     });
 
+    it('countTeam: every subscription of the workspace, paused ones included; none for another', async () => {
+      const store = await t.current().open();
+      expect(await store.countTeam('T1')).toBe(0);
+      await store.add(sub('C1', JANE), T0);
+      const paused = await store.add(sub('C2', JANE), T0);
+      await store.pause(paused.subscription.id, 'is_archived', T0);
+      await store.add(sub('C3', JANE, 'U1', 'T2'), T0);
+      await store.add({ ...sub('C4', JANE), team: undefined }, T0);
+      expect(await store.countTeam('T1')).toBe(2);
+      expect(await store.countTeam('T2')).toBe(1);
+      expect(await store.countTeam(undefined)).toBe(1);
+      expect(await store.countTeam('T3')).toBe(0);
+    });
+
     it('racing adds of the same target: exactly one is added', async () => {
       const store = await t.current().open();
       const results = await Promise.all(Array.from({ length: 20 }, () => store.add(sub('C1', JANE), T0)));

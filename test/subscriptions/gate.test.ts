@@ -39,8 +39,8 @@ const publisher: Publisher = {
 };
 
 const client = {
-  async searchRecordings() {
-    return { items: recordings, total: recordings.length, page: 1, pageSize: 100 };
+  async scanRecordings() {
+    return { items: recordings, rejected: [], total: recordings.length, page: 1, pageSize: 100 };
   },
 } as unknown as FocusClient;
 

@@ -1,0 +1,245 @@
+/**
+ * Reads a subscriptions export as it streams in, one subscription at a time, so an import holds
+ * one record in memory however large the file is. The document is the one `toSnapshot` writes:
+ * `{"format": …, "version": …, "subscriptions": [ {…}, {…} ]}`; `format` and `version` must come
+ * before `subscriptions` (as an export writes them). Only the structure is scanned here (strings,
+ * nesting, the top-level keys); each subscription's text is handed on whole, with its index and the
+ * line it starts on, for `JSON.parse` and validation. A subscription longer than `maxRecordChars`
+ * is reported as oversized without being kept. Lines `npm run` (without `-s`) writes before the
+ * JSON (`> focus-for-slack@0.1.0 state`) are skipped; any other text before or after it is an error.
+ */
+import { IMPORT_LIMITS } from '../domain/subscription-limits.js';
+import { SnapshotError } from './snapshot.js';
+
+export type SnapshotItem =
+  /** The top-level values read before `subscriptions` (`format`, `version`, …), once, first. */
+  | { kind: 'header'; fields: Record<string, unknown> }
+  | { kind: 'row'; index: number; line: number; text: string }
+  | { kind: 'oversized'; index: number; line: number; chars: number };
+
+export interface ReaderLimits {
+  maxRecordChars: number;
+  /** A top-level value other than `subscriptions`, or a key. */
+  maxHeaderChars: number;
+  /** Text before the `{` (npm's banner). */
+  maxPrefixChars: number;
+}
+
+const DEFAULTS: ReaderLimits = {
+  maxRecordChars: IMPORT_LIMITS.maxRecordChars,
+  maxHeaderChars: 64 * 1024,
+  maxPrefixChars: 4 * 1024,
+};
+
+interface Capture {
+  kind: 'key' | 'value' | 'row';
+  /** The nesting depth the captured value sits at (it ends at a `,` or a close at this depth). */
+  depth: number;
+  line: number;
+  parts: string[];
+  chars: number;
+  /** Where it starts in the current chunk (0 after a chunk boundary). */
+  from: number;
+  over: boolean;
+  limit: number;
+}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+
+export async function* readSnapshot(
+  chunks: AsyncIterable<string | Uint8Array>,
+  limits: Partial<ReaderLimits> = {},
+): AsyncGenerator<SnapshotItem> {
+  const max = { ...DEFAULTS, ...limits };
+  const decoder = new TextDecoder('utf-8');
+  let phase: 'prefix' | 'body' | 'after' = 'prefix';
+  let prefix = '';
+  let depth = 0;
+  let line = 1;
+  let inString = false;
+  let escaped = false;
+  let top: 'key' | 'colon' | 'value' | 'comma' = 'key';
+  let key: string | undefined;
+  let cap: Capture | undefined;
+  let inSubs = false;
+  let sawSubs = false;
+  let index = 0;
+  const header: Record<string, unknown> = {};
+  const out: SnapshotItem[] = [];
+
+  const start = (kind: Capture['kind'], at: number, limit: number): void => {
+    cap = { kind, depth, line, parts: [], chars: 0, from: at, over: false, limit };
+  };
+  const keep = (c: Capture, piece: string): void => {
+    if (c.over) return;
+    c.chars += piece.length;
+    if (c.chars > c.limit) {
+      c.over = true;
+      c.parts = [];
+    } else c.parts.push(piece);
+  };
+  const end = (text: string, at: number): void => {
+    const c = cap as Capture;
+    cap = undefined;
+    keep(c, text.slice(c.from, at));
+    if (c.kind === 'row') {
+      out.push(
+        c.over
+          ? { kind: 'oversized', index, line: c.line, chars: c.chars }
+          : { kind: 'row', index, line: c.line, text: c.parts.join('') },
+      );
+      index++;
+      return;
+    }
+    if (c.over)
+      throw new SnapshotError(`line ${c.line}: a top-level ${c.kind} longer than ${c.limit} characters`);
+    const raw = c.parts.join('');
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new SnapshotError(`line ${c.line}: ${c.kind === 'key' ? 'a key' : `"${key}"`} is not JSON`);
+    }
+    if (c.kind === 'key') {
+      key = String(value);
+      top = 'colon';
+    } else header[key ?? ''] = value;
+  };
+
+  const scan = (text: string): void => {
+    const n = text.length;
+    let backslash = -2;
+    let i = 0;
+    while (i < n) {
+      if (inString) {
+        if (escaped) {
+          escaped = false;
+          i++;
+          continue;
+        }
+        if (backslash !== -1 && backslash < i) backslash = text.indexOf('\\', i);
+        const quote = text.indexOf('"', i);
+        if (backslash !== -1 && (quote === -1 || backslash < quote)) {
+          escaped = true;
+          i = backslash + 1;
+          continue;
+        }
+        if (quote === -1) break;
+        i = quote + 1;
+        inString = false;
+        if (cap?.kind === 'key') end(text, i);
+        continue;
+      }
+      const c = text.charCodeAt(i);
+      if (phase === 'prefix') {
+        if (c === 123 /* { */) {
+          const before = prefix.replace(/^\uFEFF/, '').split('\n');
+          if (!before.every((l) => l.trim() === '' || l.startsWith('> ')))
+            throw new SnapshotError(
+              'standard input is not JSON (pipe in what `npm run -s state -- export` wrote)',
+            );
+          phase = 'body';
+          depth = 1;
+        } else {
+          prefix += text[i];
+          if (c === 10) line++;
+          if (prefix.length > max.maxPrefixChars || (prefix.trim() !== '' && !/^[\s\uFEFF]*>/.test(prefix)))
+            throw new SnapshotError(
+              'standard input is not JSON (pipe in what `npm run -s state -- export` wrote)',
+            );
+        }
+        i++;
+        continue;
+      }
+      if (phase === 'after') {
+        if (c === 10) line++;
+        else if (c !== 32 && c !== 9 && c !== 13)
+          throw new SnapshotError(`line ${line}: text after the end of the document`);
+        i++;
+        continue;
+      }
+      switch (c) {
+        case 10:
+          line++;
+          break;
+        case 32:
+        case 9:
+        case 13:
+          break;
+        case QUOTE:
+          inString = true;
+          if (!cap) {
+            if (depth === 1 && top === 'key') start('key', i, max.maxHeaderChars);
+            else if (depth === 1 && top === 'value') start('value', i, max.maxHeaderChars);
+            else if (depth === 2 && inSubs) start('row', i, max.maxRecordChars);
+          }
+          break;
+        case 123: // {
+        case 91: // [
+          if (!cap && depth === 1 && top === 'value') {
+            if (key === 'subscriptions') {
+              if (c !== 91) throw new SnapshotError(`line ${line}: subscriptions is not a list`);
+              if (sawSubs) throw new SnapshotError(`line ${line}: subscriptions appears twice`);
+              inSubs = true;
+              sawSubs = true;
+              out.push({ kind: 'header', fields: { ...header } });
+            } else start('value', i, max.maxHeaderChars);
+          } else if (!cap && depth === 2 && inSubs) start('row', i, max.maxRecordChars);
+          depth++;
+          break;
+        case 125: // }
+        case 93: // ]
+          if (cap && depth === cap.depth) end(text, i);
+          depth--;
+          if (depth === 1 && inSubs) {
+            inSubs = false;
+            top = 'comma';
+          }
+          if (depth === 0) phase = 'after';
+          if (depth < 0) throw new SnapshotError(`line ${line}: a bracket closes nothing`);
+          break;
+        case 44: // ,
+          if (cap && depth === cap.depth) end(text, i);
+          if (depth === 1) top = 'key';
+          break;
+        case 58: // :
+          if (depth === 1 && !cap) top = 'value';
+          break;
+        case BACKSLASH:
+          throw new SnapshotError(`line ${line}: a backslash outside a string`);
+        default:
+          if (depth === 1 && top !== 'value' && !cap)
+            throw new SnapshotError(
+              `standard input is not JSON at line ${line} (pipe in what \`npm run -s state -- export\` wrote)`,
+            );
+          if (!cap) {
+            if (depth === 1 && top === 'value') start('value', i, max.maxHeaderChars);
+            else if (depth === 2 && inSubs) start('row', i, max.maxRecordChars);
+          }
+      }
+      i++;
+    }
+    if (cap) {
+      keep(cap, text.slice(cap.from));
+      cap.from = 0;
+    }
+  };
+
+  for await (const chunk of chunks) {
+    scan(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    yield* out.splice(0, out.length);
+  }
+  scan(decoder.decode());
+  yield* out.splice(0, out.length);
+  if (phase === 'prefix') throw new SnapshotError('standard input is empty or not JSON');
+  if (phase === 'body')
+    throw new SnapshotError(
+      inSubs
+        ? `the input ends inside subscriptions[${index}] (line ${line}): the file is cut short`
+        : `the input ends at line ${line} before the document does: the file is cut short`,
+    );
+  if (!sawSubs) {
+    yield { kind: 'header', fields: { ...header } };
+  }
+}
