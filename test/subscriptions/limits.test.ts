@@ -1,7 +1,7 @@
 /**
  * The subscription limits at `/focus subscribe`, through the service over a real SQLite file and
  * the Focus simulator over HTTP: 2,000 subscribes at once in one channel add exactly 50, the rest
- * get a friendly refusal; a workspace stops at 500; subscribing again to what a full channel
+ * get a friendly refusal; a workspace stops at 1,000; subscribing again to what a full channel
  * follows is not refused; a number with 5,000 owners is subscribed, saying it follows 20.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -86,20 +86,20 @@ describe('limits at /focus subscribe', () => {
     expect(again.status).toBe('already');
   });
 
-  it('a workspace stops at 500 over its channels; another workspace is not affected', async () => {
-    for (let c = 0; c < 10; c++)
+  it('a workspace stops at 1,000 over its channels; another workspace is not affected', async () => {
+    for (let c = 0; c < 20; c++)
       await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
           service.subscribe(phone(c * 50 + i), where(`C${c}`), silentLogger),
         ),
       );
-    expect(await store.countTeam('T1')).toBe(500);
-    const over = await service.subscribe(phone(9_999), where('C10'), silentLogger);
+    expect(await store.countTeam('T1')).toBe(1_000);
+    const over = await service.subscribe(phone(9_999), where('C20'), silentLogger);
     expect(over).toMatchObject({
       status: 'refused',
-      message: expect.stringContaining('This workspace already has 500 subscriptions'),
+      message: expect.stringContaining('This workspace already has 1000 subscriptions'),
     });
-    const other = await service.subscribe(phone(9_999), where('C10', 'T2'), silentLogger);
+    const other = await service.subscribe(phone(9_999), where('C20', 'T2'), silentLogger);
     expect(other.status).toBe('subscribed');
   });
 
