@@ -26,6 +26,7 @@ import type { Subscription } from '../domain/subscription.js';
 import type { Card } from '../render/blocks.js';
 import { deliveryStoppedCard, moreRecordingsCard, newRecordingCard } from '../render/subscription.js';
 import type { PostResult, Publisher, SendCheck, StoppedNotice } from '../subscriptions/publisher.js';
+import { CONNECTIONS_PER_ORIGIN } from './http.js';
 import { REVOKED_ERRORS } from './revocation.js';
 
 /** Slack's answers that mean this channel takes no more posts from the app. */
@@ -58,7 +59,7 @@ export interface ChannelPosterOptions {
   /** Tries of a post Slack answered with an error, other than a rate limit (default 3). */
   attempts?: number;
   backoffMs?: number;
-  /** Posts on their way at once, over all channels (default 8). */
+  /** Posts on their way at once, over all channels (default 32: the HTTP pool's connections to Slack). */
   concurrency?: number;
 }
 
@@ -68,7 +69,7 @@ export class ChannelPoster implements Publisher {
   private readonly slots: Slots;
 
   constructor(private readonly options: ChannelPosterOptions) {
-    this.slots = new Slots(options.concurrency ?? 8);
+    this.slots = new Slots(options.concurrency ?? CONNECTIONS_PER_ORIGIN);
   }
 
   recording(
@@ -181,7 +182,7 @@ export class ChannelPoster implements Publisher {
         code?: string;
         retryAfter?: number;
         data?: { error?: string };
-        original?: { cause?: { code?: string }; code?: string };
+        original?: { cause?: { code?: string }; name?: string };
       };
       const { ErrorCode } = webApi;
       if (e.code === ErrorCode.RateLimitedError) {
@@ -194,7 +195,7 @@ export class ChannelPoster implements Publisher {
         if (REVOKED_ERRORS.has(code)) return { kind: 'done', result: { ok: false, error: code } };
         return { kind: 'retry', code };
       }
-      const cause = e.original?.cause?.code ?? e.original?.code;
+      const cause = e.original?.cause?.code ?? e.original?.name;
       if (e.code === ErrorCode.RequestError && cause !== undefined && NOT_SENT.has(cause)) {
         return { kind: 'retry', code: cause };
       }
