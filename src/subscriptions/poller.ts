@@ -99,6 +99,7 @@ export class SubscriptionPoller {
    */
   private readonly unsaved: Array<{ sub: Subscription; recording: Recording }> = [];
   private markTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> | undefined;
   /** Another replica's intents on recordings (`sub:recording` -> when first seen here). */
   private readonly othersIntents = new Map<string, number>();
   private running: Promise<PollReport> | undefined;
@@ -488,13 +489,21 @@ export class SubscriptionPoller {
     this.markTimer.unref();
   }
 
-  /** Writes the marks the store could not take, in order; throws while it still cannot. */
-  private async saveDeferredMarks(): Promise<void> {
-    while (this.unsaved.length > 0) {
-      const next = this.unsaved[0] as { sub: Subscription; recording: Recording };
-      await this.options.store.markDelivered(next.sub.id, next.recording, this.now());
-      this.unsaved.shift();
-    }
+  /**
+   * Writes the marks the store could not take, in order; throws while it still cannot. One run
+   * at a time (the poll and the retry timer share it).
+   */
+  private saveDeferredMarks(): Promise<void> {
+    this.saving ??= (async () => {
+      while (this.unsaved.length > 0) {
+        const next = this.unsaved[0] as { sub: Subscription; recording: Recording };
+        await this.options.store.markDelivered(next.sub.id, next.recording, this.now());
+        this.unsaved.shift();
+      }
+    })().finally(() => {
+      this.saving = undefined;
+    });
+    return this.saving;
   }
 
   private async failed(
