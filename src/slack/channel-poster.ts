@@ -26,7 +26,6 @@ import type { Subscription } from '../domain/subscription.js';
 import type { Card } from '../render/blocks.js';
 import { deliveryStoppedCard, moreRecordingsCard, newRecordingCard } from '../render/subscription.js';
 import type { PostResult, Publisher, SendCheck, StoppedNotice } from '../subscriptions/publisher.js';
-import { CONNECTIONS_PER_ORIGIN } from './http.js';
 import { REVOKED_ERRORS } from './revocation.js';
 
 /** Slack's answers that mean this channel takes no more posts from the app. */
@@ -59,7 +58,10 @@ export interface ChannelPosterOptions {
   /** Tries of a post Slack answered with an error, other than a rate limit (default 3). */
   attempts?: number;
   backoffMs?: number;
-  /** Posts on their way at once, over all channels (default 32: the HTTP pool's connections to Slack). */
+  /**
+   * Posts on their way at once, over all channels (default 8, under the HTTP pool's 32
+   * connections: under CPU load 32 at once made the 10 s timeouts, and with them the unsure posts).
+   */
   concurrency?: number;
 }
 
@@ -69,7 +71,7 @@ export class ChannelPoster implements Publisher {
   private readonly slots: Slots;
 
   constructor(private readonly options: ChannelPosterOptions) {
-    this.slots = new Slots(options.concurrency ?? CONNECTIONS_PER_ORIGIN);
+    this.slots = new Slots(options.concurrency ?? 8);
   }
 
   recording(
