@@ -6,7 +6,7 @@
  * is Bolt with no tuning).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,8 +134,34 @@ export function preloadedIn(pid: number, env: Record<string, string>): string[] 
     .filter((name) => maps.includes(name));
 }
 
-/** Starts `node <args>` with `env` on a free PORT and waits for its /healthz. */
-export async function startChild(name: string, args: string[], env: Record<string, string>): Promise<Child> {
+/**
+ * `cores` processes that each keep one core busy (a loop that never yields), as noisy neighbours
+ * on a shared host; killed by `stop()` and, whatever happens, when the bench exits.
+ */
+export function burnCpu(cores: number): { stop(): void } {
+  const burners = Array.from({ length: cores }, () => {
+    const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+    return child;
+  });
+  return {
+    stop: () => {
+      for (const child of burners) child.kill('SIGKILL');
+    },
+  };
+}
+
+/**
+ * Starts `node <args>` with `env` on a free PORT and waits for its /healthz. `logFile`: its
+ * stdout (the JSON log) is written there; otherwise dropped.
+ */
+export async function startChild(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  logFile?: string,
+): Promise<Child> {
   const port = await freePort();
   const stateDir = mkdtempSync(join(tmpdir(), 'focus-bench-'));
   stateDirs.add(stateDir);
@@ -147,7 +173,7 @@ export async function startChild(name: string, args: string[], env: Record<strin
       ...env,
       PORT: String(port),
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', logFile ? openSync(logFile, 'a') : 'ignore', 'pipe'],
   });
   running.add(child);
   let stderr = '';

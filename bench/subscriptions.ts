@@ -1,17 +1,19 @@
 /**
- * `npm run bench:subscriptions [-- --json]`: the subscriptions phase. The app runs as its own
+ * `npm run bench:subscriptions [-- --json] [-- --stress N] [-- --log FILE]`: the subscriptions phase. The app runs as its own
  * process (as `npm start` runs it) against the simulator (50 ms latency) with 1,000 person
  * subscriptions, one channel each, over 2,000 phone endpoints; 5,000 new recordings arrive over
  * about 25 s. A local fake Slack takes the posts. Reports Focus calls per poll (against the
  * goal ceil(endpoints / 100) + pages of what is new), whether every recording was posted exactly
- * once, the delivery lag, and the app's memory afterwards.
+ * once, the delivery lag, and the app's memory afterwards. `--stress N` keeps N more cores busy
+ * (processes spinning in a loop, started before the app and killed at the end), as noisy
+ * neighbours do; `--log FILE` keeps the app's log (LOG_LEVEL warn) there.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateDataset, startFocusSimulator } from '../src/sandbox/index.js';
 import { signSlackRequest, slashCommandBody } from '../test/helpers/fake-slack.js';
 import { scrapeMetrics } from './diagnostics.js';
-import { npmStartArgs, runBench, startChild } from './processes.js';
+import { burnCpu, npmStartArgs, runBench, startChild } from './processes.js';
 import { printFigures } from './report.js';
 import { percentile, round } from './stats.js';
 
@@ -23,6 +25,12 @@ const PACE_MS = 1_000;
 const IDS_PER_SEARCH = 100;
 const SECRET = 'bench-signing-secret-0123456789';
 const json = process.argv.includes('--json');
+const option = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const STRESS = Number(option('--stress') ?? 0);
+const LOG_FILE = option('--log');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -83,18 +91,26 @@ async function main(): Promise<void> {
     for (const e of p.endpoints) if (e.endpoint.type === 'phone') phones.set(e.endpoint.endpoint, p.id);
   const sim = await startFocusSimulator({ dataset, faults: { latencyMs: 50 } });
   const slack = await startPostSink();
-  const app = await startChild('app', npmStartArgs(), {
-    FOCUS_BASE_URL: sim.url,
-    FOCUS_CLIENT_ID: String(sim.credentials.clientId),
-    FOCUS_API_KEY: sim.credentials.apiKey,
-    FOCUS_USERNAME: sim.credentials.username,
-    SLACK_BOT_TOKEN: 'xoxb-bench-bot-token',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    SUBSCRIPTION_POLL_SECONDS: String(POLL_SECONDS),
-    SUBSCRIPTION_POST_INTERVAL_MS: String(PACE_MS),
-    LOG_LEVEL: 'warn',
-  });
+  if (!(Number.isInteger(STRESS) && STRESS >= 0)) throw new Error('--stress takes a number of cores');
+  if (STRESS > 0) log(`stress: ${STRESS} processes keep a core busy each`);
+  const stress = burnCpu(STRESS);
+  const app = await startChild(
+    'app',
+    npmStartArgs(),
+    {
+      FOCUS_BASE_URL: sim.url,
+      FOCUS_CLIENT_ID: String(sim.credentials.clientId),
+      FOCUS_API_KEY: sim.credentials.apiKey,
+      FOCUS_USERNAME: sim.credentials.username,
+      SLACK_BOT_TOKEN: 'xoxb-bench-bot-token',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      SUBSCRIPTION_POLL_SECONDS: String(POLL_SECONDS),
+      SUBSCRIPTION_POST_INTERVAL_MS: String(PACE_MS),
+      LOG_LEVEL: 'warn',
+    },
+    LOG_FILE,
+  );
   try {
     log(`subscribing ${SUBSCRIPTIONS} channels (one person each, ${phones.size} phone endpoints)`);
     let next = 0;
@@ -154,6 +170,7 @@ async function main(): Promise<void> {
     }
     const endpoints = phones.size;
     const figures = {
+      subs_stress_cores: STRESS,
       subs_subscriptions: SUBSCRIPTIONS,
       subs_endpoints: endpoints,
       subs_recordings: RECORDINGS,
@@ -163,6 +180,7 @@ async function main(): Promise<void> {
       subs_focus_calls_goal_floor: Math.ceil(endpoints / IDS_PER_SEARCH),
       subs_posted: lags.length,
       subs_summarised: slack.summarised,
+      subs_missing: RECORDINGS - lags.length - slack.summarised,
       subs_posts_exact: lags.length + slack.summarised === RECORDINGS && doubles === 0,
       subs_doubles: doubles,
       subs_lag_p50_s: round(percentile(lags, 50)),
@@ -173,6 +191,7 @@ async function main(): Promise<void> {
     };
     printFigures(figures, json);
   } finally {
+    stress.stop();
     await app.stop();
     await sim.close();
     await slack.close();

@@ -211,6 +211,7 @@ export async function startApp(config: Config, logger: Logger, deps: AppDeps = {
       logger,
       intervalMs: config.subscriptions.pollSeconds * 1000,
       holdsLease: appState.holdsLease,
+      ...(appState.fence && { fence: appState.fence }),
       onPoll: metrics.poll,
       onPost: metrics.subscriptionPost,
       onBadRecord: metrics.badRecord,
@@ -261,7 +262,7 @@ export async function startApp(config: Config, logger: Logger, deps: AppDeps = {
       const { revocation } = slack;
       startPolling(
         new ChannelPoster({
-          client: slack.app.client,
+          client: slack.postClient,
           links,
           logger,
           intervalMs: config.subscriptions.postIntervalMs,

@@ -3,7 +3,7 @@
  * Socket Mode (app token). `deferInitialization` so a bad token fails at boot, clearly.
  */
 import type { Server } from 'node:http';
-import { App, type CustomRoute } from '@slack/bolt';
+import { App, type CustomRoute, webApi } from '@slack/bolt';
 import { AccessPolicy } from '../access/policy.js';
 import type { RightsMap } from '../access/rights.js';
 import { subscriptionGate } from '../access/subscription-gate.js';
@@ -81,6 +81,11 @@ export interface RunningSlackApp {
   app: App;
   /** The HTTP port actually bound (PORT=0 picks one). */
   port: number | undefined;
+  /**
+   * The client for subscription posts: it never retries (no retryConfig retries, no resend after
+   * a 429), so the channel poster's policy is the only one a post goes through.
+   */
+  postClient: webApi.WebClient;
   /** Stops taking requests (answers under way still go out). */
   stop(): Promise<void>;
   /** Closes the connections to Slack, once the answers under way are out. */
@@ -98,6 +103,11 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   const revocation = new SlackRevocation(logger);
   const customRoutes = healthRoutes(options.ready, options.metrics, revocation, options.stateStatus);
   const http = slackHttp({ apiUrl: options.apiUrl });
+  const limits = perMethodRateLimits({
+    apiUrl: options.apiUrl,
+    logger,
+    fetch: watchRevocation({ apiUrl: options.apiUrl, revocation, fetch: http.fetch }),
+  });
   const common = {
     token: mode.botToken,
     deferInitialization: true,
@@ -112,11 +122,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       // One method's 429 pauses that method only, not the client's whole queue.
       rejectRateLimitedCalls: true,
       // Every answer is read for the errors that mean the token is gone (revocation.ts).
-      fetch: perMethodRateLimits({
-        apiUrl: options.apiUrl,
-        logger,
-        fetch: watchRevocation({ apiUrl: options.apiUrl, revocation, fetch: http.fetch }),
-      }),
+      fetch: limits,
     },
   };
   const app =
@@ -204,9 +210,18 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   const address = mode.kind === 'http' ? (started as Server).address() : undefined;
   const port = typeof address === 'object' && address ? address.port : undefined;
   logger.info('slack.started', { mode: mode.kind, port });
+  const postClient = new webApi.WebClient(mode.botToken, {
+    slackApiUrl: options.apiUrl,
+    logger: boltLogger(logger),
+    timeout: 10_000,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    fetch: limits.once,
+  });
   return {
     app,
     port,
+    postClient,
     stop: () => app.stop() as Promise<void>,
     close: () => http.close(),
     revocation,

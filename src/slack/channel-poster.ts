@@ -1,8 +1,21 @@
 /**
  * Posts subscription news into channels (the subscriptions' `Publisher`). One queue per channel
- * keeps Slack's pace of about one message a second per channel; a 429 waits its Retry-After and
- * tries again; other failures are retried with backoff, then reported; answers that mean the
- * channel will not take posts (archived, not found, app removed) stop delivery there.
+ * keeps Slack's pace of about one message a second per channel, and at most `concurrency` posts
+ * are on their way at once over all channels.
+ *
+ * This is the one retry policy of a subscription post: the client it is given never retries
+ * (slack/app.ts `postClient`). Only what Slack surely did not post is sent again:
+ * - a 429 (from Slack, or answered locally while chat.postMessage is paused) waits its
+ *   Retry-After and sends again, at most `MAX_RATE_LIMIT_WAITS` times;
+ * - an error Slack answered (`ok: false`) is retried with backoff, `attempts` tries in all;
+ *   answers that mean the channel will not take posts (archived, not found, app removed) stop
+ *   delivery there, and a revoked token stops it everywhere;
+ * - a connection refused (nothing was sent) is retried like an answered error;
+ * - no answer (a timeout, a connection cut after sending, a 5xx) is not retried here: Slack may
+ *   have posted it. It is reported `unsure`; the recording stays news for the next poll.
+ * Before each send the caller's check is asked (the poller lease, subscriptions/fence.ts),
+ * after the pacing, the waits and the slot, with nothing awaited between its answer and the
+ * request.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type App, webApi } from '@slack/bolt';
@@ -12,7 +25,7 @@ import type { Logger } from '../domain/logger.js';
 import type { Subscription } from '../domain/subscription.js';
 import type { Card } from '../render/blocks.js';
 import { deliveryStoppedCard, moreRecordingsCard, newRecordingCard } from '../render/subscription.js';
-import type { PostResult, Publisher, StoppedNotice } from '../subscriptions/publisher.js';
+import type { PostResult, Publisher, SendCheck, StoppedNotice } from '../subscriptions/publisher.js';
 import { REVOKED_ERRORS } from './revocation.js';
 
 /** Slack's answers that mean this channel takes no more posts from the app. */
@@ -27,8 +40,11 @@ const STOPS = new Set([
 /** Rate-limit waits per post at most, and the longest single wait honoured. */
 const MAX_RATE_LIMIT_WAITS = 5;
 const MAX_WAIT_MS = 60_000;
+/** Network errors that mean the request never left: sending again cannot double it. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export interface ChannelPosterOptions {
+  /** A client that does not retry by itself (`postClient`): the retries are this module's. */
   client: App['client'];
   links: PortalLinks;
   logger: Logger;
@@ -39,24 +55,43 @@ export interface ChannelPosterOptions {
    * A post answered with such an error is not tried again either.
    */
   revoked?: () => string | undefined;
-  /** Tries of a post that fails other than by rate limit (default 3). */
+  /** Tries of a post Slack answered with an error, other than a rate limit (default 3). */
   attempts?: number;
   backoffMs?: number;
+  /**
+   * Posts on their way at once, over all channels (default 8, under the HTTP pool's 32
+   * connections: under CPU load 32 at once made the 10 s timeouts, and with them the unsure posts).
+   */
+  concurrency?: number;
 }
 
 export class ChannelPoster implements Publisher {
   private readonly tails = new Map<string, Promise<unknown>>();
   private readonly lastPostAt = new Map<string, number>();
+  private readonly slots: Slots;
 
-  constructor(private readonly options: ChannelPosterOptions) {}
-
-  recording(sub: Subscription, recording: Recording, followed: ReadonlySet<string>): Promise<PostResult> {
-    const card = newRecordingCard(sub, recording, followed, this.options.links);
-    return this.post(sub.channel, card, { subscription: sub.id, recording: recording.id });
+  constructor(private readonly options: ChannelPosterOptions) {
+    this.slots = new Slots(options.concurrency ?? 8);
   }
 
-  summary(sub: Subscription, more: number): Promise<PostResult> {
-    return this.post(sub.channel, moreRecordingsCard(sub, more), { subscription: sub.id, more });
+  recording(
+    sub: Subscription,
+    recording: Recording,
+    followed: ReadonlySet<string>,
+    check?: SendCheck,
+  ): Promise<PostResult> {
+    const card = newRecordingCard(sub, recording, followed, this.options.links);
+    return this.post(sub.channel, card, { subscription: sub.id, recording: recording.id }, undefined, check);
+  }
+
+  summary(sub: Subscription, more: number, check?: SendCheck): Promise<PostResult> {
+    return this.post(
+      sub.channel,
+      moreRecordingsCard(sub, more),
+      { subscription: sub.id, more },
+      undefined,
+      check,
+    );
   }
 
   async stopped(sub: Subscription, reason: string, tell: StoppedNotice = 'channel'): Promise<void> {
@@ -75,10 +110,11 @@ export class ChannelPoster implements Publisher {
     card: Card,
     payload: Record<string, unknown>,
     attempts?: number,
+    check?: SendCheck,
   ): Promise<PostResult> {
     const previous = this.tails.get(channel) ?? Promise.resolve();
     const next = previous.then(() =>
-      this.send(channel, card, payload, attempts ?? this.options.attempts ?? 3),
+      this.send(channel, card, payload, attempts ?? this.options.attempts ?? 3, check),
     );
     const tail = next.catch(() => undefined);
     this.tails.set(channel, tail);
@@ -93,45 +129,80 @@ export class ChannelPoster implements Publisher {
     card: Card,
     payload: Record<string, unknown>,
     attempts: number,
+    check: SendCheck | undefined,
   ): Promise<PostResult> {
-    const { client, logger } = this.options;
+    const { logger } = this.options;
     let failures = 0;
     let waits = 0;
     for (;;) {
       await this.pace(channel);
-      const revoked = this.options.revoked?.();
-      if (revoked !== undefined) return { ok: false, error: `slack_revoked:${revoked}` };
-      try {
-        await client.chat.postMessage({
-          channel,
-          text: card.text,
-          blocks: card.blocks,
-          unfurl_links: false,
-          unfurl_media: false,
-          metadata: {
-            event_type: 'focus_subscription_post',
-            event_payload: payload as Record<string, string | number>,
-          },
-        });
-        return { ok: true };
-      } catch (error) {
-        const e = error as { code?: string; retryAfter?: number; data?: { error?: string } };
-        const code =
-          (e.code === webApi.ErrorCode.PlatformError ? e.data?.error : undefined) ?? e.code ?? 'unknown';
-        if (STOPS.has(code)) return { ok: false, stop: code };
-        // The token is gone: trying again cannot help (the app stops posting altogether).
-        if (REVOKED_ERRORS.has(code)) return { ok: false, error: code };
-        if (e.code === webApi.ErrorCode.RateLimitedError && waits < MAX_RATE_LIMIT_WAITS) {
-          waits++;
-          const waitMs = Math.min(MAX_WAIT_MS, Math.max(1, e.retryAfter ?? 1) * 1000);
-          logger.info('subscriptions.post_rate_limited', { channel, waitMs });
-          await sleep(waitMs);
-          continue;
-        }
-        failures++;
-        if (failures >= attempts) return { ok: false, error: code };
-        await sleep((this.options.backoffMs ?? 500) * 2 ** (failures - 1));
+      const outcome = await this.slots.run(() => this.sendOnce(channel, card, payload, check));
+      if (outcome.kind === 'done') return outcome.result;
+      if (outcome.kind === 'rate_limited' && waits < MAX_RATE_LIMIT_WAITS) {
+        waits++;
+        const waitMs = Math.min(MAX_WAIT_MS, Math.max(1, outcome.retryAfterSec) * 1000);
+        logger.info('subscriptions.post_rate_limited', { channel, waitMs });
+        await sleep(waitMs);
+        continue;
       }
+      failures++;
+      if (outcome.kind === 'rate_limited' || failures >= attempts) return { ok: false, error: outcome.code };
+      await sleep((this.options.backoffMs ?? 500) * 2 ** (failures - 1));
+    }
+  }
+
+  /** One send, in a slot: the check, then the request, with nothing awaited between them. */
+  private async sendOnce(
+    channel: string,
+    card: Card,
+    payload: Record<string, unknown>,
+    check: SendCheck | undefined,
+  ): Promise<
+    | { kind: 'done'; result: PostResult }
+    | { kind: 'rate_limited'; retryAfterSec: number; code: string }
+    | { kind: 'retry'; code: string }
+  > {
+    const revoked = this.options.revoked?.();
+    if (revoked !== undefined)
+      return { kind: 'done', result: { ok: false, error: `slack_revoked:${revoked}` } };
+    if (check && !(await check())) return { kind: 'done', result: { ok: false, fenced: true } };
+    try {
+      await this.options.client.chat.postMessage({
+        channel,
+        text: card.text,
+        blocks: card.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: {
+          event_type: 'focus_subscription_post',
+          event_payload: payload as Record<string, string | number>,
+        },
+      });
+      return { kind: 'done', result: { ok: true } };
+    } catch (error) {
+      const e = error as {
+        code?: string;
+        retryAfter?: number;
+        data?: { error?: string };
+        original?: { cause?: { code?: string }; name?: string };
+      };
+      const { ErrorCode } = webApi;
+      if (e.code === ErrorCode.RateLimitedError) {
+        return { kind: 'rate_limited', retryAfterSec: e.retryAfter ?? 1, code: 'ratelimited' };
+      }
+      if (e.code === ErrorCode.PlatformError) {
+        const code = e.data?.error ?? 'unknown';
+        if (STOPS.has(code)) return { kind: 'done', result: { ok: false, stop: code } };
+        // The token is gone: trying again cannot help (the app stops posting altogether).
+        if (REVOKED_ERRORS.has(code)) return { kind: 'done', result: { ok: false, error: code } };
+        return { kind: 'retry', code };
+      }
+      const cause = e.original?.cause?.code ?? e.original?.name;
+      if (e.code === ErrorCode.RequestError && cause !== undefined && NOT_SENT.has(cause)) {
+        return { kind: 'retry', code: cause };
+      }
+      // No answer, or not one Slack's API gives (HTTP 5xx): it may have been posted.
+      return { kind: 'done', result: { ok: false, error: cause ?? e.code ?? 'unknown', unsure: true } };
     }
   }
 
@@ -142,5 +213,27 @@ export class ChannelPoster implements Publisher {
     if (wait > 0) await sleep(wait);
     this.lastPostAt.set(channel, Date.now());
     if (this.lastPostAt.size > 10_000) this.lastPostAt.delete(this.lastPostAt.keys().next().value as string);
+  }
+}
+
+/** At most `size` tasks at a time; the others wait their turn, first come first served. */
+class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(size: number) {
+    this.free = Math.max(1, size);
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
   }
 }

@@ -12,6 +12,9 @@
  *   answered here with 429 and the remaining Retry-After, without reaching Slack;
  * - every other method, and every URL outside the Web API (response_url posts), goes straight
  *   through.
+ * `once` is the same `fetch` for a caller that keeps its own retries (the channel poster's
+ * subscription posts): it sends each call at most once, never waits, and answers 429 itself
+ * while the method is paused, sharing the pauses with the `fetch` above.
  * Keyed by method alone: this app talks to one workspace with one token.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -35,6 +38,8 @@ export interface RateLimitOptions {
 export interface RateLimitedFetch extends webApi.FetchFunction {
   /** Milliseconds left in `method`'s pause (0 when it may be called). */
   pausedFor(method: string): number;
+  /** Sends at most once: a paused method is answered 429 here, a 429 from Slack is noted and returned. */
+  once: webApi.FetchFunction;
 }
 
 export function perMethodRateLimits(options: RateLimitOptions): RateLimitedFetch {
@@ -82,7 +87,15 @@ export function perMethodRateLimits(options: RateLimitOptions): RateLimitedFetch
     await wait(first.retryAfterMs, init?.signal);
     return (await send(method, url, init)).response;
   };
-  return Object.assign(limited, { pausedFor });
+  const once = async (url: string | URL, init?: FetchInit) => {
+    const href = String(url);
+    if (!href.startsWith(base)) return upstream(url, init);
+    const method = href.slice(base.length).split('?')[0] ?? '';
+    const left = pausedFor(method);
+    if (left > 0) return tooManyRequests(Math.ceil(left / 1000));
+    return (await send(method, url, init)).response;
+  };
+  return Object.assign(limited, { pausedFor, once });
 }
 
 function tooManyRequests(retryAfterSec: number): FetchResponse {

@@ -5,7 +5,7 @@
  * Redis client (about 15 MB of a process's memory).
  */
 export { StateError, type StateErrorCode } from './errors.js';
-export { type Lease, type LeaseHolder, LocalLease } from './lease.js';
+export type { Lease } from './lease.js';
 export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory.js';
 export {

@@ -6,9 +6,9 @@
  *
  * `token` is the fencing token while the lease is surely held: until the TTL, counted from the
  * start of the last acquire or renew that succeeded, has passed. When Redis cannot be reached
- * the holder keeps the lease only until then, as Redis will (another replica may take it after);
- * work should check `lease.stillHeld(...)` with the token before a side effect that must not
- * happen twice.
+ * the holder keeps the lease only until then, as Redis will (another replica may take it after).
+ * It is a local answer, good enough to decide whether to poll; each post checks the lease in
+ * Redis itself right before it is sent (`redis-fence.ts`).
  */
 import type { Logger } from '../domain/logger.js';
 import type { Lease } from './lease.js';

@@ -7,9 +7,11 @@
 import { hostname } from 'node:os';
 import { newRequestId } from '../domain/interaction.js';
 import type { Logger } from '../domain/logger.js';
+import type { PostFence } from '../domain/post-fence.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { MemoryStore } from './memory.js';
 import { ResilientStore } from './resilient.js';
+import { ownStateFile } from './sqlite-owner.js';
 import type { StateStore } from './store.js';
 import type { SubscriptionStore } from './subscriptions.js';
 
@@ -25,8 +27,10 @@ export interface AppState {
   durable: StateStore;
   /** The store that holds the subscriptions, as a key-value store (no fallback): for its marker. */
   markerStore: StateStore;
-  /** Whether this replica may poll and post subscriptions now. */
+  /** Whether this replica may poll and post subscriptions now (by its own clock). */
   holdsLease(): boolean;
+  /** With Redis: the lease checked in Redis right before each post, and the posts' intents. */
+  fence: PostFence | undefined;
   /** Where state lives, for the start-up log line (no password). */
   where: string;
   close(): Promise<void>;
@@ -41,21 +45,35 @@ export interface StateHooks {
   leaseTtlMs?: number;
 }
 
+const LEASE = 'subscriptions-poller';
+
 export async function openAppState(
   config: { path: string; redisUrl: string | undefined; redisPrefix: string },
   hooks: StateHooks,
 ): Promise<AppState> {
   if (!config.redisUrl) {
     const { openSqliteState } = await import('./sqlite.js');
-    const sqlite = openSqliteState(config.path);
+    // One process per file (sqlite-owner.ts): a second one stops here, exit 2.
+    const owner = ownStateFile(config.path);
+    let sqlite: Awaited<ReturnType<typeof openSqliteState>>;
+    try {
+      sqlite = openSqliteState(config.path);
+    } catch (error) {
+      owner.release();
+      throw error;
+    }
     return {
       kv: new MemoryStore(),
       subscriptions: sqlite,
       durable: sqlite,
       markerStore: sqlite,
       holdsLease: () => true,
+      fence: undefined,
       where: `sqlite ${config.path}`,
-      close: () => sqlite.close(),
+      close: async () => {
+        await sqlite.close();
+        owner.release();
+      },
     };
   }
   const holderId = `${hostname()}:${process.pid}:${newRequestId()}`;
@@ -71,21 +89,33 @@ export async function openAppState(
     logger: hooks.logger,
     ...(hooks.onFallback && { onOutage: hooks.onFallback }),
   });
+  const ttlMs = hooks.leaseTtlMs ?? 15_000;
   const keeper = new LeaseKeeper({
     lease: redis.lease(),
-    name: 'subscriptions-poller',
+    name: LEASE,
     holderId,
-    ttlMs: hooks.leaseTtlMs ?? 15_000,
+    ttlMs,
     logger: hooks.logger,
     ...(hooks.onLease && { onChange: hooks.onLease }),
   });
   keeper.start();
+  const fence = redis.postFence({
+    lease: LEASE,
+    holderId,
+    token: () => keeper.token,
+    // Renewed every third of the TTL, so a held lease has at least two thirds left at a renewal;
+    // one third is the least a post starts with.
+    minLeftMs: ttlMs / 3,
+    // Long enough for a replica cut off from Redis to reconnect (5 s at most) and write its marks.
+    graceMs: 2 * ttlMs + 10_000,
+  });
   return {
     kv,
     subscriptions: redis,
     durable: kv,
     markerStore: redis,
     holdsLease: () => keeper.token !== undefined,
+    fence,
     where: `redis ${redis.info.where} (${redis.info.prefix})`,
     close: async () => {
       await keeper.stop();

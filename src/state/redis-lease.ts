@@ -4,9 +4,10 @@
  * like `SET NX PX`), and `lease:<name>:fence` counts grants (INCR), so each grant's token is
  * greater than every earlier one's. Renew and release compare the holder first, in one script
  * (compare-and-PEXPIRE, compare-and-DEL): a holder whose lease ran out and went to another
- * cannot extend or drop the new holder's.
+ * cannot extend or drop the new holder's. The check before each post reads the same holder key
+ * (`redis-fence.ts`).
  */
-import type { Lease, LeaseHolder } from './lease.js';
+import type { Lease } from './lease.js';
 import { lua, type RedisConnection } from './redis-connection.js';
 
 /** KEYS: holder, fence. ARGV: holder id, ttl ms. Returns the token, or nil when another holds it. */
@@ -68,18 +69,6 @@ export class RedisLease implements Lease {
 
   async release(name: string, holderId: string): Promise<boolean> {
     return (await this.connection.script(RELEASE, [this.holderKey(name)], [holderId])) === 1;
-  }
-
-  async stillHeld(name: string, holderId: string, token: number): Promise<boolean> {
-    const value = await this.connection.run('lease check', (c) => c.get(this.holderKey(name)));
-    return value === `${token}:${holderId}`;
-  }
-
-  async holder(name: string): Promise<LeaseHolder | undefined> {
-    const value = await this.connection.run('lease holder', (c) => c.get(this.holderKey(name)));
-    if (value === null) return undefined;
-    const sep = value.indexOf(':');
-    return { token: Number(value.slice(0, sep)), holderId: value.slice(sep + 1) };
   }
 
   private holderKey(name: string): string {

@@ -15,6 +15,7 @@
  * | `channel:<channel>:subs` | zset | the channel's subscription ids |
  * | `channel:<channel>:targets` | hash | target key (`phone:…`/`person:…`) -> id: one per target |
  * | `lease:<name>:holder`, `lease:<name>:fence` | string + PX, counter | see `redis-lease.ts` |
+ * | `sub:<id>:sending:<recording id>` | string + PX | a post's intent: see `redis-fence.ts` |
  *
  * Delivered ids are kept while their recording started no earlier than the cursor minus
  * `deliveredRetentionMs` (default 7 days), pruned when the cursor moves, as in SQLite.
@@ -26,6 +27,7 @@
 
 import { RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
 import { COUNT_TEAM } from './redis-count.js';
+import { RedisPostFence, type RedisPostFenceOptions } from './redis-fence.js';
 import { RedisLease } from './redis-lease.js';
 import {
   ADD,
@@ -96,6 +98,11 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
   /** The poller lease, on the same connection and prefix. */
   lease(): RedisLease {
     return new RedisLease(this.connection, this.p);
+  }
+
+  /** The check before each subscription post, against that lease (`redis-fence.ts`). */
+  postFence(options: RedisPostFenceOptions): RedisPostFence {
+    return new RedisPostFence(this.connection, this.p, options);
   }
 
   // ---- StateStore -------------------------------------------------------------------------

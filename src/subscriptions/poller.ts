@@ -5,16 +5,19 @@
  * to the subscriptions they match, and hands what is news to the publisher. A recording is
  * marked delivered only after Slack took its post, so nothing is lost across a restart; a
  * Focus outage skips the poll, and the backlog comes with the next one (capped per subscription).
+ * With several replicas, each post is checked against the poller lease right before it is sent,
+ * and leaves an intent that another replica respects (`fence.ts`).
  */
 import type { EndpointRef, Recording } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
+import type { PostFence } from '../domain/post-fence.js';
 import type { Gate, GateResult } from '../domain/subscription.js';
 import type { FocusClient } from '../focus/client.js';
 import type { Subscription, SubscriptionStore } from '../state/subscriptions.js';
 import { type BadRecordKind, BadRecords, latestTrusted, unusableSubscription } from './bad-records.js';
 import { type CallCounter, EndpointResolver } from './endpoints.js';
 import { candidates, capPosts, horizonMs, type Watch } from './news.js';
-import type { Publisher } from './publisher.js';
+import type { Publisher, SendCheck } from './publisher.js';
 
 export type { Gate, GateResult } from '../domain/subscription.js';
 
@@ -50,10 +53,17 @@ export interface PollerOptions {
    */
   sweepEveryPolls?: number;
   /**
-   * Whether this replica may poll and post now (it holds the poller lease). Checked before each
-   * poll and each post; absent: always (one replica).
+   * Whether this replica may poll and post now (it holds the poller lease, by its own clock).
+   * Checked before each poll and each post; absent: always (one replica).
    */
   holdsLease?: () => boolean;
+  /**
+   * The check right before each send, and the intents of other replicas (several replicas on
+   * Redis). Absent: one process, every post may go.
+   */
+  fence?: PostFence;
+  /** How often marks the store could not take are tried again (default 500 ms). */
+  markRetryMs?: number;
   /**
    * Whether a subscription may still post (policy, Slack Connect, subscriber still allowed):
    * asked once per channel and subscriber in each poll, before anything of theirs is queued. A
@@ -92,8 +102,15 @@ export class SubscriptionPoller {
    * Forgotten once the store shows the subscription active again well after (it was resumed).
    */
   private readonly halted = new Map<number, number>();
-  /** Posts Slack took whose mark the store could not write yet. */
+  /**
+   * Posts Slack took whose mark the store could not write yet: written as soon as it answers
+   * (every `markRetryMs`, lease or no lease), and counted as posted meanwhile.
+   */
   private readonly unsaved: Array<{ sub: Subscription; recording: Recording }> = [];
+  private markTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> | undefined;
+  /** Another replica's intents on recordings (`sub:recording` -> when first seen here). */
+  private readonly othersIntents = new Map<string, number>();
   private running: Promise<PollReport> | undefined;
   private stopped = true;
   /** Slack took the app's token away: nothing is polled or posted again by this process. */
@@ -119,12 +136,18 @@ export class SubscriptionPoller {
     this.schedule(0);
   }
 
-  /** No new poll starts; resolves when the one under way (its posts included) has finished. */
+  /**
+   * No new poll starts; resolves when the one under way (its posts included) has finished and
+   * the marks held back were written, or could not be once more.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
     await Promise.all(this.chains.values());
+    clearTimeout(this.markTimer);
+    this.markTimer = undefined;
+    await this.saveDeferredMarks().catch(() => undefined);
   }
 
   /**
@@ -424,9 +447,46 @@ export class SubscriptionPoller {
     this.chains.set(sub.id, chain);
   }
 
+  /**
+   * What is still news: not marked posted in the store, not posted with its mark held back here,
+   * and not being posted by another replica (its intent, for `graceMs` from when first seen).
+   */
   private async undelivered(sub: Subscription, list: Recording[]): Promise<Recording[]> {
     const seen = await Promise.all(list.map((r) => this.options.store.delivered(sub.id, r.id)));
-    return list.filter((_, i) => !seen[i]);
+    const held = new Set(this.unsaved.filter((u) => u.sub.id === sub.id).map((u) => u.recording.id));
+    const news = list.filter((r, i) => !seen[i] && !held.has(r.id));
+    const { fence } = this.options;
+    if (!fence || news.length === 0) return news;
+    const others = await fence.othersSending(
+      sub.id,
+      news.map((r) => r.id),
+    );
+    const now = Date.now();
+    return news.filter((r) => {
+      const key = `${sub.id}:${r.id}`;
+      if (!others.has(r.id)) {
+        this.othersIntents.delete(key);
+        return true;
+      }
+      const first = this.othersIntents.get(key) ?? now;
+      this.othersIntents.set(key, first);
+      if (now - first < fence.graceMs) return false;
+      this.othersIntents.delete(key);
+      this.options.logger.warn('subscriptions.intent_abandoned', {
+        subscription: sub.id,
+        recording: r.id,
+        effect: 'another replica began this post and never marked it: posted again',
+      });
+      return true;
+    });
+  }
+
+  /** The check before a send of these recordings (absent without a fence). */
+  private check(sub: Subscription, recordings: readonly Recording[]): SendCheck | undefined {
+    const { fence } = this.options;
+    if (!fence) return undefined;
+    const ids = recordings.map((r) => r.id);
+    return () => fence.enter(sub.id, ids);
   }
 
   /** Posts news in order; stops at the first failure (the rest stays news). Returns posts made. */
@@ -443,8 +503,8 @@ export class SubscriptionPoller {
       if (this.halted.has(sub.id) || this.suspended) return posted;
       // Another replica took the lease (this one was cut off): it posts the rest.
       if (this.options.holdsLease && !this.options.holdsLease()) return posted;
-      const result = await publisher.recording(sub, recording, followed);
-      if (!result.ok) return this.failed(sub, result, posted);
+      const result = await publisher.recording(sub, recording, followed, this.check(sub, [recording]));
+      if (!result.ok) return this.failed(sub, [recording], result, posted);
       await this.mark(sub, recording);
       audit(logger, sub, [recording.id]);
       posted++;
@@ -452,8 +512,9 @@ export class SubscriptionPoller {
     }
     if (summarised.length > 0) {
       if (this.halted.has(sub.id) || this.suspended) return posted;
-      const result = await publisher.summary(sub, summarised.length);
-      if (!result.ok) return this.failed(sub, result, posted);
+      if (this.options.holdsLease && !this.options.holdsLease()) return posted;
+      const result = await publisher.summary(sub, summarised.length, this.check(sub, summarised));
+      if (!result.ok) return this.failed(sub, summarised, result, posted);
       for (const recording of summarised) await this.mark(sub, recording);
       audit(logger, sub, []);
       logger.info('subscriptions.summarised', { subscription: sub.id, more: summarised.length });
@@ -463,33 +524,79 @@ export class SubscriptionPoller {
 
   /**
    * Records a post Slack took. If the store cannot be written just now (Redis down), the mark is
-   * kept here and written before the next poll, and the recording counts as posted meanwhile:
-   * posted once, never twice.
+   * kept here, counted as posted by this process, and written as soon as the store answers,
+   * whether or not this replica still holds the lease; meanwhile its intent in the store keeps
+   * other replicas from posting it (`fence.ts`). A mark is a fact (Slack took the post), so it is
+   * written unconditionally, by a replica that lost the lease too.
    */
   private async mark(sub: Subscription, recording: Recording): Promise<void> {
-    try {
-      await this.options.store.markDelivered(sub.id, recording, this.now());
-    } catch (error) {
-      this.unsaved.push({ sub, recording });
-      this.options.logger.warn('subscriptions.mark_deferred', { subscription: sub.id, error });
+    if (this.unsaved.length === 0) {
+      try {
+        await this.options.store.markDelivered(sub.id, recording, this.now());
+        return;
+      } catch (error) {
+        this.options.logger.warn('subscriptions.mark_deferred', { subscription: sub.id, error });
+      }
     }
+    // Held back (or behind others held back): written in order by the retry.
+    this.unsaved.push({ sub, recording });
+    this.retryMarks();
   }
 
-  /** Writes the marks the store could not take; throws (skipping the poll) while it still cannot. */
-  private async saveDeferredMarks(): Promise<void> {
-    while (this.unsaved.length > 0) {
-      const next = this.unsaved[0] as { sub: Subscription; recording: Recording };
-      await this.options.store.markDelivered(next.sub.id, next.recording, this.now());
-      this.unsaved.shift();
-    }
+  private retryMarks(): void {
+    if (this.markTimer || this.unsaved.length === 0) return;
+    this.markTimer = setTimeout(() => {
+      void this.saveDeferredMarks()
+        .then(
+          () => this.options.logger.info('subscriptions.marks_saved', {}),
+          () => undefined,
+        )
+        .finally(() => {
+          this.markTimer = undefined;
+          this.retryMarks();
+        });
+    }, this.options.markRetryMs ?? 500);
+    this.markTimer.unref();
+  }
+
+  /**
+   * Writes the marks the store could not take, in order; throws while it still cannot. One run
+   * at a time (the poll and the retry timer share it).
+   */
+  private saveDeferredMarks(): Promise<void> {
+    this.saving ??= (async () => {
+      while (this.unsaved.length > 0) {
+        const next = this.unsaved[0] as { sub: Subscription; recording: Recording };
+        await this.options.store.markDelivered(next.sub.id, next.recording, this.now());
+        this.unsaved.shift();
+      }
+    })().finally(() => {
+      this.saving = undefined;
+    });
+    return this.saving;
   }
 
   private async failed(
     sub: Subscription,
-    result: { ok: false; stop: string } | { ok: false; error: string },
+    recordings: readonly Recording[],
+    result: Exclude<Awaited<ReturnType<Publisher['recording']>>, { ok: true }>,
     posted: number,
   ): Promise<number> {
-    const { store, publisher, logger } = this.options;
+    const { store, publisher, logger, fence } = this.options;
+    if ('fenced' in result) {
+      // The lease is not (surely) this replica's: the rest is left to whoever holds it.
+      logger.info('subscriptions.post_fenced', { subscription: sub.id, recording: recordings[0]?.id });
+      return posted;
+    }
+    // Not posted, or not surely: withdraw the intent, so another replica need not wait for it.
+    if (fence && !('unsure' in result && result.unsure)) {
+      await fence
+        .leave(
+          sub.id,
+          recordings.map((r) => r.id),
+        )
+        .catch(() => undefined);
+    }
     if ('stop' in result) {
       this.halted.set(sub.id, Date.now());
       this.options.onPost?.('stopped');
@@ -506,6 +613,10 @@ export class SubscriptionPoller {
         subscription: sub.id,
         channel: sub.channel,
         error: result.error,
+        ...(result.unsure && {
+          unsure: true,
+          effect: 'no answer: Slack may have posted it; tried again next poll',
+        }),
       });
     }
     return posted;

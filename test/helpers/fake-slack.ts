@@ -13,7 +13,10 @@ export interface RecordedCall {
   at: number;
 }
 
-export type MethodHandler = (body: Record<string, unknown>) => Record<string, unknown>;
+/** What a method answers besides `ok: true`; a promise answers when it settles (a slow Slack). */
+export type MethodHandler = (
+  body: Record<string, unknown>,
+) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 export interface FakeSlack {
   apiUrl: string;
@@ -84,7 +87,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     }
     const handler = handlers.get(method);
     if (handler) {
-      res.end(JSON.stringify({ ok: true, ...handler(body) }));
+      res.end(JSON.stringify({ ok: true, ...(await handler(body)) }));
       return;
     }
     if (method === 'auth.test') {

@@ -1,0 +1,101 @@
+/**
+ * The post fence on Redis (see subscriptions/fence.ts). Keys, under the store's prefix:
+ * `sub:<id>:sending:<recording id>` holds the holder id of the replica posting it, with a PX
+ * time to live of `INTENT_TTL_MS` (an intent nobody withdraws, its post marked, is dropped then).
+ *
+ * `enter` is one script: the lease's holder key must read `<token>:<holderId>` (this replica's
+ * own grant: a replica that lost the lease and took it again has a new token) with at least
+ * `minLeftMs` of its time to live left, and then the intents are set. The caller also times the
+ * round trip on its own clock: when it took longer than half the margin (the process was paused
+ * or starved meanwhile), the answer is stale and the intents are withdrawn. So when `enter`
+ * resolves true, the lease is still this replica's for at least half the margin, by Redis's
+ * clock, at that instant.
+ */
+import type { PostFence } from '../domain/post-fence.js';
+import { lua, type RedisConnection } from './redis-connection.js';
+
+/** An intent nobody withdrew (its writer died) expires after this long. */
+const INTENT_TTL_MS = 3_600_000;
+
+/** KEYS: lease holder, intents. ARGV: expected holder value, min ms left, intent ttl, holder id. */
+const ENTER = lua(
+  'fence-enter',
+  `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then return 0 end
+for i = 2, #KEYS do redis.call('SET', KEYS[i], ARGV[4], 'PX', ARGV[3]) end
+return 1
+`,
+);
+
+/** KEYS: intents. ARGV: holder id. Deletes those that are this holder's. */
+const LEAVE = lua(
+  'fence-leave',
+  `
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('DEL', KEYS[i]) end
+end
+return 1
+`,
+);
+
+export interface RedisPostFenceOptions {
+  /** The lease's name, and this replica's holder id in it. */
+  lease: string;
+  holderId: string;
+  /** The token of this replica's grant now, if it holds the lease (`LeaseKeeper.token`). */
+  token: () => number | undefined;
+  /** Lease time that must be left at the check (the lease TTL / 3, renewed every third). */
+  minLeftMs: number;
+  graceMs: number;
+}
+
+export class RedisPostFence implements PostFence {
+  readonly graceMs: number;
+
+  /** Use `RedisState.postFence()`: the fence shares the store's connection and prefix. */
+  constructor(
+    private readonly connection: RedisConnection,
+    private readonly prefix: string,
+    private readonly options: RedisPostFenceOptions,
+  ) {
+    this.graceMs = options.graceMs;
+  }
+
+  async enter(subscription: number, recordingIds: readonly number[]): Promise<boolean> {
+    const { holderId, minLeftMs } = this.options;
+    const token = this.options.token();
+    if (token === undefined) return false;
+    const started = performance.now();
+    const reply = await this.connection.script(
+      ENTER,
+      [`${this.prefix}lease:${this.options.lease}:holder`, ...this.keys(subscription, recordingIds)],
+      [`${token}:${holderId}`, Math.ceil(minLeftMs), INTENT_TTL_MS, holderId],
+    );
+    if (reply !== 1) return false;
+    if (performance.now() - started <= minLeftMs / 2) return true;
+    // Paused or starved during the round trip: the answer may be stale by now.
+    await this.leave(subscription, recordingIds).catch(() => undefined);
+    return false;
+  }
+
+  async othersSending(subscription: number, recordingIds: readonly number[]): Promise<Set<number>> {
+    if (recordingIds.length === 0) return new Set();
+    const keys = this.keys(subscription, recordingIds);
+    const values = await this.connection.run('fence intents', (c) => c.mGet(keys));
+    const others = new Set<number>();
+    values.forEach((value, i) => {
+      if (value !== null && value !== this.options.holderId) others.add(recordingIds[i] as number);
+    });
+    return others;
+  }
+
+  async leave(subscription: number, recordingIds: readonly number[]): Promise<void> {
+    if (recordingIds.length === 0) return;
+    await this.connection.script(LEAVE, this.keys(subscription, recordingIds), [this.options.holderId]);
+  }
+
+  private keys(subscription: number, recordingIds: readonly number[]): string[] {
+    return recordingIds.map((id) => `${this.prefix}sub:${subscription}:sending:${id}`);
+  }
+}
