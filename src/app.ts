@@ -73,8 +73,9 @@ export interface RunningApp {
   /** The subscription commands (the console's `subscribe` line). */
   subscriptions: SubscriptionService;
   /**
-   * Starts the subscriptions poller with this publisher (Slack mode starts it with the channel
-   * poster) and gate (default: the one `startApp` was given).
+   * Starts the subscriptions poller with this publisher and gate: Slack mode starts it with the
+   * channel poster and the access policy's gate (`access/subscription-gate.ts`); the console's
+   * own subscriptions post to the console and need none.
    */
   startPolling(publisher: Publisher, gate?: Gate): void;
   /**
@@ -95,17 +96,8 @@ const ENDPOINT_PAGE = 1_000;
 /** After the grace period, how long the "restarting" answers get to reach Slack. */
 const FAREWELL_MS = 3_000;
 
-/** What `startApp` can be given besides the configuration. */
-export interface AppDeps {
-  /**
-   * Whether a subscription may still post, asked before each poll's posts. Absent: in Slack mode,
-   * the access configuration's gate (`slack/post-gate.ts`); in the console, none.
-   */
-  gate?: Gate;
-}
-
 /** Starts everything but the console; Slack too unless the configuration says console. */
-export async function startApp(config: Config, logger: Logger, deps: AppDeps = {}): Promise<RunningApp> {
+export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
   const metrics = new Metrics();
   // First, so state that cannot be used stops the start before anything else (exit 2).
   const appState = await openAppState(config.state, {
@@ -201,7 +193,7 @@ export async function startApp(config: Config, logger: Logger, deps: AppDeps = {
   let slack: RunningSlackApp | undefined;
   let poller: SubscriptionPoller | undefined;
   /** One poller per process, posting through `publisher` (Slack channels, or the console). */
-  const startPolling = (publisher: Publisher, gate = deps.gate) => {
+  const startPolling = (publisher: Publisher, gate?: Gate) => {
     poller = new SubscriptionPoller({
       store: durable,
       client,
@@ -268,7 +260,7 @@ export async function startApp(config: Config, logger: Logger, deps: AppDeps = {
           intervalMs: config.subscriptions.postIntervalMs,
           revoked: () => revocation.revoked?.reason,
         }),
-        deps.gate ?? slack.gate,
+        slack.gate,
       );
       // The token is gone: no more polls or posts; the subscriptions stay for a reinstall.
       revocation.onRevoked(() => poller?.suspend());
