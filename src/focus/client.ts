@@ -118,16 +118,7 @@ export class FocusClient {
   }
 
   searchRecordings(query: RecordingQuery, signal?: AbortSignal): Promise<Page<Recording>> {
-    return this.call(
-      {
-        endpoint: 'recording.search',
-        method: 'POST',
-        path: '/client/recording.search',
-        body: recordingBody(query),
-        signal,
-      },
-      recordingSearchResponse,
-    );
+    return this.recordingSearch(query, recordingSearchResponse, signal);
   }
 
   /**
@@ -138,16 +129,7 @@ export class FocusClient {
     query: RecordingQuery,
     signal?: AbortSignal,
   ): Promise<Page<Recording> & { rejected: RejectedRecording[] }> {
-    return this.call(
-      {
-        endpoint: 'recording.search',
-        method: 'POST',
-        path: '/client/recording.search',
-        body: recordingBody(query),
-        signal,
-      },
-      recordingSearchTolerant,
-    );
+    return this.recordingSearch(query, recordingSearchTolerant, signal);
   }
 
   searchUsers(
@@ -194,6 +176,24 @@ export class FocusClient {
 
   close(): Promise<void> {
     return this.transport.close();
+  }
+
+  /** `recording.search`, its answer read by `schema` (strict for lookups, tolerant for the poller). */
+  private recordingSearch<S extends z.ZodType>(
+    query: RecordingQuery,
+    schema: S,
+    signal?: AbortSignal,
+  ): Promise<z.output<S>> {
+    return this.call(
+      {
+        endpoint: 'recording.search',
+        method: 'POST',
+        path: '/client/recording.search',
+        body: recordingBody(query),
+        signal,
+      },
+      schema,
+    );
   }
 
   /** Sends with a bearer token; on 401 renews once and retries once; validates the answer. */

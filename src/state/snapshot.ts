@@ -170,15 +170,7 @@ export function parseRecord(json: unknown, nowMs: number): ParsedRecord {
     ok: true,
     notes,
     record: {
-      subscription: {
-        id: r.id,
-        team: r.team ?? undefined,
-        channel: r.channel,
-        target: r.target as SubscriptionTarget,
-        createdBy: r.createdBy,
-        createdAt: r.createdAt,
-        paused: r.paused ?? undefined,
-      },
+      subscription: subscriptionOf(r),
       cursor,
       delivered: r.delivered,
     },
@@ -228,15 +220,7 @@ export function fromSnapshot(json: unknown): SubscriptionRecord[] {
     );
   }
   return parsed.data.subscriptions.map((r) => ({
-    subscription: {
-      id: r.id,
-      team: r.team ?? undefined,
-      channel: r.channel,
-      target: r.target as SubscriptionTarget,
-      createdBy: r.createdBy,
-      createdAt: r.createdAt,
-      paused: r.paused ?? undefined,
-    },
+    subscription: subscriptionOf(r),
     cursor: { newestStart: r.cursor.newestStart ?? undefined, idsAtNewest: r.cursor.idsAtNewest },
     delivered: r.delivered,
   }));
@@ -245,4 +229,25 @@ export function fromSnapshot(json: unknown): SubscriptionRecord[] {
 /** By start, then id. */
 export function sortDelivered<T extends { id: number; startMs: number }>(delivered: readonly T[]): T[] {
   return [...delivered].sort((a, b) => a.startMs - b.startMs || a.id - b.id);
+}
+
+/** A subscription as the store holds it, from an exported record (its fields already checked). */
+function subscriptionOf(r: {
+  id: number;
+  team?: string | null | undefined;
+  channel: string;
+  target: unknown;
+  createdBy: string;
+  createdAt: string;
+  paused?: { reason: string; at: string } | null | undefined;
+}): Subscription {
+  return {
+    id: r.id,
+    team: r.team ?? undefined,
+    channel: r.channel,
+    target: r.target as SubscriptionTarget,
+    createdBy: r.createdBy,
+    createdAt: r.createdAt,
+    paused: r.paused ?? undefined,
+  };
 }
