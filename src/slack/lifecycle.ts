@@ -45,64 +45,74 @@ export function registerLifecycle(app: App, deps: LifecycleDeps, logger: Logger)
     });
     return undefined;
   };
-  const pause = (type: string, reason: PauseReason) => async (args: { event: unknown; client: Client }) => {
-    const channel = channelOf(args.event);
-    if (channel) await pauseChannel(channel, reason, type, args.client, deps, logger);
+  type Args = { event: { type: string }; body: unknown; client: Client; context: { botUserId?: string } };
+  const pause =
+    (reason: PauseReason) =>
+    async ({ event, client }: Args) => {
+      const channel = channelOf(event);
+      if (channel) await pauseChannel(channel, reason, event.type, client, deps, logger);
+    };
+  const teamOf = (body: unknown) => (body as { team_id?: unknown }).team_id;
+  const handlers: Record<string, (args: Args) => Promise<void>> = {
+    channel_shared: async ({ event, client }) => {
+      const channel = channelOf(event);
+      if (!channel) return;
+      deps.connect.markShared(channel);
+      await pauseChannel(channel, 'shared_channel', event.type, client, deps, logger);
+    },
+    channel_unshared: async ({ event }) => {
+      const channel = channelOf(event);
+      if (!channel) return;
+      deps.connect.forget(channel);
+      await stillPaused(channel, event.type, deps, logger);
+    },
+    channel_archive: pause('is_archived'),
+    group_archive: pause('is_archived'),
+    channel_unarchive: async ({ event }) => {
+      const channel = channelOf(event);
+      if (channel) await stillPaused(channel, event.type, deps, logger);
+    },
+    channel_deleted: async ({ event }) => {
+      const channel = channelOf(event);
+      if (channel) await removeChannel(channel, event.type, deps, logger);
+    },
+    group_deleted: async ({ event }) => {
+      const channel = channelOf(event);
+      if (channel) await removeChannel(channel, event.type, deps, logger);
+    },
+    member_left_channel: async (args) => {
+      const user = (args.event as { user?: unknown }).user;
+      if (typeof user !== 'string' || user === '') {
+        logger.warn('slack.lifecycle_invalid', { type: args.event.type, problem: 'no user id' });
+        return;
+      }
+      // Someone else leaving changes nothing here.
+      if (args.context.botUserId === undefined || user !== args.context.botUserId) return;
+      await pause('bot_removed')(args);
+    },
+    channel_left: pause('bot_removed'),
+    group_left: pause('bot_removed'),
+    app_uninstalled: async ({ body }) => {
+      deps.revocation.revoke('app_uninstalled', { team: teamOf(body) });
+    },
+    tokens_revoked: async ({ event, body }) => {
+      const tokens = (event as { tokens?: { bot?: unknown; oauth?: unknown } }).tokens;
+      const bot = Array.isArray(tokens?.bot) ? tokens.bot.length : 0;
+      const oauth = Array.isArray(tokens?.oauth) ? tokens.oauth.length : 0;
+      if (bot > 0) {
+        deps.revocation.revoke('tokens_revoked', { team: teamOf(body) });
+        return;
+      }
+      // Only user tokens: this app uses none of them.
+      logger.info('slack.tokens_revoked_ignored', { bot, oauth, effect: 'the bot token still works' });
+    },
   };
-
-  app.event('channel_shared', async ({ event, client }) => {
-    const channel = channelOf(event);
-    if (!channel) return;
-    deps.connect.markShared(channel);
-    await pauseChannel(channel, 'shared_channel', event.type, client, deps, logger);
-  });
-  app.event('channel_unshared', async ({ event }) => {
-    const channel = channelOf(event);
-    if (!channel) return;
-    deps.connect.forget(channel);
-    await stillPaused(channel, event.type, deps, logger);
-  });
-  app.event('channel_archive', pause('channel_archive', 'is_archived'));
-  app.event('group_archive', pause('group_archive', 'is_archived'));
-  app.event('channel_unarchive', async ({ event }) => {
-    const channel = channelOf(event);
-    if (channel) await stillPaused(channel, event.type, deps, logger);
-  });
-  app.event('channel_deleted', async ({ event }) => {
-    const channel = channelOf(event);
-    if (channel) await removeChannel(channel, event.type, deps, logger);
-  });
-  app.event('group_deleted', async ({ event }) => {
-    const channel = channelOf(event);
-    if (channel) await removeChannel(channel, event.type, deps, logger);
-  });
-  app.event('member_left_channel', async ({ event, client, context }) => {
-    const user = (event as { user?: unknown }).user;
-    if (typeof user !== 'string' || user === '') {
-      logger.warn('slack.lifecycle_invalid', { type: event.type, problem: 'no user id' });
-      return;
-    }
-    // Someone else leaving changes nothing here.
-    if (context.botUserId === undefined || user !== context.botUserId) return;
-    const channel = channelOf(event);
-    if (channel) await pauseChannel(channel, 'bot_removed', event.type, client, deps, logger);
-  });
-  app.event('channel_left', pause('channel_left', 'bot_removed'));
-  app.event('group_left', pause('group_left', 'bot_removed'));
-
-  app.event('app_uninstalled', async ({ body }) => {
-    deps.revocation.revoke('app_uninstalled', { team: (body as { team_id?: unknown }).team_id });
-  });
-  app.event('tokens_revoked', async ({ event, body }) => {
-    const tokens = (event as { tokens?: { bot?: unknown; oauth?: unknown } }).tokens;
-    const bot = Array.isArray(tokens?.bot) ? tokens.bot.length : 0;
-    const oauth = Array.isArray(tokens?.oauth) ? tokens.oauth.length : 0;
-    if (bot > 0) {
-      deps.revocation.revoke('tokens_revoked', { team: (body as { team_id?: unknown }).team_id });
-      return;
-    }
-    // Only user tokens: this app uses none of them.
-    logger.info('slack.tokens_revoked_ignored', { bot, oauth, effect: 'the bot token still works' });
+  // One listener for all of them: Bolt runs every listener's matching chain on every request it
+  // receives (slash commands included), so twelve listeners would cost twelve chains each.
+  const types = new RegExp(`^(${Object.keys(handlers).join('|')})$`);
+  app.event(types, async (args) => {
+    const handler = handlers[args.event.type];
+    if (handler) await handler(args as unknown as Args);
   });
 }
 
