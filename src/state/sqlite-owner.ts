@@ -13,7 +13,10 @@
  * on one host, containers sharing a local volume included; a network filesystem may not honour
  * them.
  */
+
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { StateError } from './errors.js';
 
@@ -28,6 +31,8 @@ export function ownStateFile(path: string): StateFileOwner {
   const ownerPath = `${path}.owner`;
   let db: Database | undefined;
   try {
+    // Before the state file itself: its folder may not exist yet (a first start).
+    mkdirSync(dirname(ownerPath), { recursive: true });
     db = new BetterSqlite3(ownerPath, { timeout: 0 });
     db.pragma('journal_mode = DELETE');
     db.exec('CREATE TABLE IF NOT EXISTS owner (pid INTEGER, host TEXT, since TEXT)');

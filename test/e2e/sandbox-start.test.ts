@@ -1,5 +1,6 @@
 /** The README's promise: with no configuration, `npm start` runs the sandbox console. */
 import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tempStatePath } from '../helpers/state.js';
@@ -12,7 +13,12 @@ function runMain(input: string, args: string[] = [], env: Record<string, string>
   );
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     cwd: root,
-    env: { STATE_PATH: tempStatePath().path, ...clean, ...env },
+    // As the default `./data/focus-for-slack.sqlite` on a fresh machine: its folder does not exist yet.
+    env: {
+      STATE_PATH: join(dirname(tempStatePath().path), 'data', 'focus-for-slack.sqlite'),
+      ...clean,
+      ...env,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
