@@ -8,37 +8,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, runStateCli } from '../../src/state/cli.js';
 import { openRedisState } from '../../src/state/redis.js';
 import { openSqliteState, type SqliteState } from '../../src/state/sqlite.js';
 import { deletePrefix, sharedRedisUrl, uniquePrefix } from '../helpers/redis.js';
+import { runCli } from '../helpers/state-cli.js';
 
 const url = sharedRedisUrl();
 const T0 = new Date('2026-11-28T09:00:00.000Z');
 
 /** Runs the command in process; returns its exit code and what it wrote. */
-async function run(
-  args: string[],
-  env: Record<string, string | undefined>,
-  stdin = '',
-): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    env,
-    stdin: async function* () {
-      yield stdin;
-    },
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-  };
-  const code = await runStateCli(args, io);
-  return { code, out, err };
-}
+const run = (args: string[], env: Record<string, string | undefined>, stdin = '') => runCli(args, env, stdin);
 
 /** A SQLite file with a bit of everything: a paused subscription, a person, no team, ties, a gap in the ids. */
 async function seed(store: SqliteState): Promise<void> {

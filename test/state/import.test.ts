@@ -13,32 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, runStateCli } from '../../src/state/cli.js';
 import { readSnapshot } from '../../src/state/snapshot-reader.js';
+import { runCli } from '../helpers/state-cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 
-async function run(args: string[], env: Record<string, string>, stdin: string) {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    env,
-    now: () => NOW,
-    stdin: async function* () {
-      // In small pieces, as a pipe delivers it.
-      for (let i = 0; i < stdin.length; i += 97) yield stdin.slice(i, i + 97);
-    },
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-  };
-  const code = await runStateCli(args, io);
-  return { code, out, err };
-}
+const run = (args: string[], env: Record<string, string>, stdin: string) =>
+  runCli(args, env, stdin, { now: () => NOW, chunk: 97 });
 
 const good = (id: number, over: Record<string, unknown> = {}) => ({
   id,
