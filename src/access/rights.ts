@@ -108,12 +108,6 @@ export function missingRight(
   return needed[0];
 }
 
-/** The map as one line, for the start-up log and the README's example. */
-export function describeRights(map: RightsMap): string {
-  const kinds = RIGHT_KINDS.map((k) => `${k}=${map.needs[k].join('|')}`);
-  return [...kinds, `admin=${map.admin.join('|')}`].join(', ');
-}
-
 /** What the answer pipeline needs to apply rights: the map, and whether rights count at all. */
 export interface RightsPolicy {
   map: RightsMap;

@@ -44,9 +44,10 @@ async function withEndpoints(ctx: LookupContext, person: Person): Promise<Person
 }
 
 export async function lookupPersonById(ctx: LookupContext, request: PersonById): Promise<LookupOutcome> {
-  // people.get is batched across lookups and takes no signal: a lookup that gave up sends none.
+  // people.get is batched across lookups and never aborted: a lookup that gave up asks for
+  // nothing, and one whose deadline passes while it waits leaves at once (its signal).
   ctx.signal?.throwIfAborted();
-  const [given] = await ctx.cache.getPeople([request.id]);
+  const [given] = await ctx.cache.getPeople([request.id], ctx.signal);
   if (!given) return { status: 'not_found', request };
   const person = await withEndpoints(ctx, given);
   const withheld = ctx.recordingsWithheld;
@@ -107,7 +108,7 @@ export async function lookupPersonByQuery(
   if (id === undefined) return { status: 'not_found', request };
   // One email address on several people.
   ctx.signal?.throwIfAborted();
-  if (ids.length > 1) return ambiguous(request, await ctx.cache.getPeople(ids));
+  if (ids.length > 1) return ambiguous(request, await ctx.cache.getPeople(ids, ctx.signal));
   // Answered as the lookup by id, so paging and sharing buttons carry the id.
   return lookupPersonById(ctx, { kind: 'person', id });
 }

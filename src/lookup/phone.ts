@@ -40,7 +40,7 @@ export async function lookupPhone(
     ...new Set(endpoints.map((e) => e.personId).filter((id): id is number => id !== undefined)),
   ];
   const [people, recordings] = await Promise.all([
-    ctx.cache.getPeople(ownerIds.slice(0, MAX_OWNER_DETAILS)),
+    ctx.cache.getPeople(ownerIds.slice(0, MAX_OWNER_DETAILS), ctx.signal),
     withheld
       ? emptyPage(ctx.pageSize)
       : ctx.cache.searchRecordings(

@@ -32,7 +32,7 @@ export async function lookupRecording(
     else if (e.personId !== undefined) unnamed.set(e.personId, e.value);
   }
   if (unnamed.size > 0) {
-    for (const p of await ctx.cache.getPeople([...unnamed.keys()])) {
+    for (const p of await ctx.cache.getPeople([...unnamed.keys()], ctx.signal)) {
       const value = unnamed.get(p.id);
       if (value !== undefined) names[value] ??= p.fullName;
     }

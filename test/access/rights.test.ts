@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_RIGHTS,
-  describeRights,
   missingRight,
   parseRights,
   RIGHT_KINDS,
@@ -35,11 +34,6 @@ describe('parseRights', () => {
     const parsed = parseRights(text);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.problems.join('\n')).toContain(problem);
-  });
-
-  it('describes a map in its own syntax, which parses back to it', () => {
-    const text = describeRights(DEFAULT_RIGHTS);
-    expect(parseRights(text)).toEqual({ ok: true, map: DEFAULT_RIGHTS });
   });
 });
 
