@@ -7,7 +7,7 @@ import { banner, startApp } from './app.js';
 import { loadConfig, secretsOf } from './config.js';
 import { installLastResortHandlers } from './last-resort.js';
 import { createLogger } from './log.js';
-import { ConsolePublisher, runConsole } from './slack/console.js';
+import { ConsolePublisher, runConsole } from './slack/surfaces/console.js';
 import { StateError } from './state/index.js';
 
 async function main(argv: string[]): Promise<void> {

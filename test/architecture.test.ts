@@ -82,7 +82,56 @@ function violations(files: ReadonlyArray<{ path: string; text: string }>): strin
   return found;
 }
 
+/**
+ * slack/ holds four roles, each a folder: the surfaces (one module per way in) use the answer
+ * pipeline, which reads the asker built inbound; the outbound Web API plumbing stands alone.
+ * `slack/app.ts` wires them all.
+ */
+const SLACK_MAY_IMPORT: Record<string, readonly string[]> = {
+  inbound: [],
+  outbound: [],
+  answer: ['inbound'],
+  surfaces: ['answer', 'inbound', 'outbound'],
+};
+
+/** slack/ sub-folder imports that break SLACK_MAY_IMPORT, as `file: specifier`. */
+function slackViolations(files: ReadonlyArray<{ path: string; text: string }>): string[] {
+  const part = (path: string) => {
+    const rel = relative(join(SRC, 'slack'), path);
+    return rel.startsWith('..') || !rel.includes('/') ? undefined : (rel.split('/')[0] as string);
+  };
+  const found: string[] = [];
+  for (const { path, text } of files) {
+    const from = part(path);
+    if (from === undefined) continue;
+    for (const m of text.matchAll(IMPORT)) {
+      const spec = (m[1] ?? m[2]) as string;
+      if (!spec.startsWith('.')) continue;
+      const target = part(join(path, '..', spec));
+      const allowed = SLACK_MAY_IMPORT[from] ?? [];
+      if (target !== undefined && target !== from && !allowed.includes(target))
+        found.push(`${relative(SRC, path)}: ${spec}`);
+    }
+  }
+  return found;
+}
+
 describe('import direction', () => {
+  it('slack/ folders import downward: surfaces -> answer -> inbound; outbound stands alone', () => {
+    const files = filesUnder(join(SRC, 'slack')).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+    expect(
+      Object.keys(SLACK_MAY_IMPORT).every((d) => files.some((f) => f.path.includes(`/slack/${d}/`))),
+    ).toBe(true);
+    expect(slackViolations(files)).toEqual([]);
+    expect(
+      slackViolations([
+        { path: join(SRC, 'slack/outbound/x.ts'), text: "import { serve } from '../answer/deliver.js';" },
+        { path: join(SRC, 'slack/answer/y.ts'), text: "import { x } from '../surfaces/command.js';" },
+        { path: join(SRC, 'slack/surfaces/z.ts'), text: "import { x } from '../answer/answer.js';" },
+      ]),
+    ).toEqual(['slack/outbound/x.ts: ../answer/deliver.js', 'slack/answer/y.ts: ../surfaces/command.js']);
+  });
+
   it('every folder of src/ imports only the layers below it', () => {
     const files = filesUnder(SRC).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
     expect(files.length).toBeGreaterThan(50);

@@ -1,6 +1,6 @@
 /**
  * Who asks: the one identity every answer, button, audit line and metric is decided for. Built
- * once per Slack payload (`slack/request.ts`), completed by the access check (the linked Focus
+ * once per Slack payload (`slack/inbound/request.ts`), completed by the access check (the linked Focus
  * portal user and their rights), and carried to every lookup and every button.
  */
 import type { Logger } from './logger.js';

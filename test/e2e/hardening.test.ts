@@ -123,7 +123,7 @@ describe('request timestamps and replays', () => {
     const headers = signSlackRequest(SECRET, body);
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await h.post(body, headers)).status);
-    // A replay is acknowledged (200, empty) but not processed: see src/slack/receiver.ts.
+    // A replay is acknowledged (200, empty) but not processed: see src/slack/inbound/receiver.ts.
     expect(statuses).toEqual([200, 200, 200]);
     await h.slack.responseAt(responseUrl);
     await sleep(500);

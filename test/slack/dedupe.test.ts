@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeliveryDeduper } from '../../src/slack/dedupe.js';
+import { DeliveryDeduper } from '../../src/slack/inbound/dedupe.js';
 import { MemoryStore } from '../../src/state/index.js';
 
 describe('DeliveryDeduper', () => {

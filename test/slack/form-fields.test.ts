@@ -6,7 +6,7 @@
 import { parse } from 'node:querystring';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hasFieldToCheck } from '../../src/slack/receiver.js';
+import { hasFieldToCheck } from '../../src/slack/inbound/receiver.js';
 
 const hasCheckedField = (form: string) => {
   const fields = parse(form);

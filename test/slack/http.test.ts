@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONNECTIONS_PER_ORIGIN, type SlackHttp, slackHttp } from '../../src/slack/http.js';
+import { CONNECTIONS_PER_ORIGIN, type SlackHttp, slackHttp } from '../../src/slack/outbound/http.js';
 
 let server: Server | undefined;
 let http: SlackHttp | undefined;

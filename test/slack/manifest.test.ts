@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { SLASH_COMMAND } from '../../src/slack/command.js';
-import { SHORTCUT_CALLBACK_ID } from '../../src/slack/shortcut.js';
+import { SLASH_COMMAND } from '../../src/slack/surfaces/command.js';
+import { SHORTCUT_CALLBACK_ID } from '../../src/slack/surfaces/shortcut.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const schema = JSON.parse(readFileSync(`${root}test/fixtures/slack/manifest.schema.1.0.0.json`, 'utf8'));

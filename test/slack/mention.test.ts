@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { typedByPerson } from '../../src/slack/mention.js';
+import { typedByPerson } from '../../src/slack/surfaces/mention.js';
 import { messageChanged, messageChangedWithoutTs } from '../fixtures/slack-events.js';
 
 const eventOf = (payload: { event: Record<string, unknown> }) => payload.event;

@@ -1,7 +1,7 @@
 /** Which conversations count as seen by the paster alone (no consent prompt there). */
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/domain/logger.js';
-import { PrivateConversations, privateToPaster } from '../../src/slack/private-conversation.js';
+import { PrivateConversations, privateToPaster } from '../../src/slack/answer/private-conversation.js';
 
 describe('privateToPaster', () => {
   it.each([

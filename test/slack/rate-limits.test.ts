@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/domain/logger.js';
-import { perMethodRateLimits } from '../../src/slack/rate-limits.js';
+import { perMethodRateLimits } from '../../src/slack/outbound/rate-limits.js';
 
 const API = 'https://slack.test/api/';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SeenSignatures } from '../../src/slack/replays.js';
+import { SeenSignatures } from '../../src/slack/inbound/replays.js';
 import { MemoryStore } from '../../src/state/index.js';
 
 const WINDOW = 5 * 60_000;

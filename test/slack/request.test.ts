@@ -1,7 +1,7 @@
 /** The one asker per payload: who, from which organisation, where. */
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/domain/logger.js';
-import { commandAsker, eventAsker, interactionAsker, isExternal } from '../../src/slack/request.js';
+import { commandAsker, eventAsker, interactionAsker, isExternal } from '../../src/slack/inbound/request.js';
 
 const HOME = { teamId: 'T1' };
 const GRID = { teamId: 'T1', enterpriseId: 'E1' };

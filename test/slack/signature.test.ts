@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signatureMatches } from '../../src/slack/receiver.js';
+import { signatureMatches } from '../../src/slack/inbound/receiver.js';
 import { signSlackRequest } from '../helpers/fake-slack.js';
 
 describe('signatureMatches (Slack v0 signatures)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makePortalLinks } from '../../src/domain/links.js';
-import { planUnfurls, unfurlers } from '../../src/slack/unfurl-plan.js';
+import { planUnfurls, unfurlers } from '../../src/slack/surfaces/unfurl-plan.js';
 
 const links = makePortalLinks({
   portal: 'https://portal.test',

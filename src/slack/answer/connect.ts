@@ -12,8 +12,8 @@
  */
 import { type App, webApi } from '@slack/bolt';
 import { LRUCache } from 'lru-cache';
-import type { Logger } from '../domain/logger.js';
-import { type Home, isExternal } from './request.js';
+import type { Logger } from '../../domain/logger.js';
+import { type Home, isExternal } from '../inbound/request.js';
 
 /** What the envelope says; undefined when it does not say. */
 export function sharedByEnvelope(body: unknown): boolean | undefined {

@@ -3,11 +3,11 @@
  * WATCH_CHANNEL_IDS (opt-in), pasted phone numbers get a threaded card too.
  */
 import type { App } from '@slack/bolt';
-import { askerPart } from '../domain/interaction.js';
-import type { Logger } from '../domain/logger.js';
-import { findPhones } from '../parse/index.js';
-import type { Card } from '../render/blocks.js';
-import { noticeCard } from '../render/status.js';
+import { askerPart } from '../../domain/interaction.js';
+import type { Logger } from '../../domain/logger.js';
+import { findPhones } from '../../parse/index.js';
+import type { Card } from '../../render/blocks.js';
+import { noticeCard } from '../../render/status.js';
 import {
   afterAck,
   checkAccess,
@@ -16,8 +16,8 @@ import {
   refuseExternalOnce,
   type SurfaceDeps,
   serve,
-} from './deliver.js';
-import { eventAsker, newAsker } from './request.js';
+} from '../answer/deliver.js';
+import { eventAsker, newAsker } from '../inbound/request.js';
 
 const MAX_WATCHED_NUMBERS = 3;
 

@@ -10,8 +10,8 @@
  * the workspace does. Where the payload does not say (a link_shared event), the access check asks
  * Slack, and only in a conversation that may be shared.
  */
-import { type Asker, newRequestId, type Surface } from '../domain/interaction.js';
-import type { Logger } from '../domain/logger.js';
+import { type Asker, newRequestId, type Surface } from '../../domain/interaction.js';
+import type { Logger } from '../../domain/logger.js';
 
 /** The installation's workspace and organisation. */
 export interface Home {

@@ -4,14 +4,14 @@
  * they send, and in whether what they send is for the asker alone or for the conversation.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { type AccessPolicy, type DenyReason, denialMessage } from '../access/policy.js';
-import type { Asker, Surface } from '../domain/interaction.js';
-import type { Card } from '../render/blocks.js';
-import { noticeCard } from '../render/status.js';
-import type { StateStore } from '../state/index.js';
+import { type AccessPolicy, type DenyReason, denialMessage } from '../../access/policy.js';
+import type { Asker, Surface } from '../../domain/interaction.js';
+import type { Card } from '../../render/blocks.js';
+import { noticeCard } from '../../render/status.js';
+import type { StateStore } from '../../state/index.js';
+import type { Home } from '../inbound/request.js';
 import type { Answerer } from './answer.js';
 import type { ConnectChannels } from './connect.js';
-import type { Home } from './request.js';
 
 /** Why someone may not look things up here; undefined when they may. */
 export interface Denial {

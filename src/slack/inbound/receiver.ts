@@ -25,8 +25,8 @@ import {
   HTTPModuleFunctions,
   HTTPReceiver,
 } from '@slack/bolt';
-import type { Logger } from '../domain/logger.js';
-import type { StateStore } from '../state/index.js';
+import type { Logger } from '../../domain/logger.js';
+import type { StateStore } from '../../state/index.js';
 import { boltLogger } from './bolt-logger.js';
 import { SeenSignatures } from './replays.js';
 

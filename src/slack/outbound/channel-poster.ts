@@ -19,13 +19,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type App, webApi } from '@slack/bolt';
-import type { Recording } from '../domain/focus.js';
-import type { PortalLinks } from '../domain/links.js';
-import type { Logger } from '../domain/logger.js';
-import type { Subscription } from '../domain/subscription.js';
-import type { Card } from '../render/blocks.js';
-import { deliveryStoppedCard, moreRecordingsCard, newRecordingCard } from '../render/subscription.js';
-import type { PostResult, Publisher, SendCheck, StoppedNotice } from '../subscriptions/publisher.js';
+import type { Recording } from '../../domain/focus.js';
+import type { PortalLinks } from '../../domain/links.js';
+import type { Logger } from '../../domain/logger.js';
+import type { Subscription } from '../../domain/subscription.js';
+import type { Card } from '../../render/blocks.js';
+import { deliveryStoppedCard, moreRecordingsCard, newRecordingCard } from '../../render/subscription.js';
+import type { PostResult, Publisher, SendCheck, StoppedNotice } from '../../subscriptions/publisher.js';
 import { REVOKED_ERRORS } from './revocation.js';
 
 /** Slack's answers that mean this channel takes no more posts from the app. */

@@ -5,9 +5,9 @@
  * comes with the memory key it claims, so the same link in the same place is previewed once in
  * the repeat window however many deliveries (or replicas) race for it.
  */
-import type { PortalLinks } from '../domain/links.js';
-import type { LookupRequest } from '../domain/request.js';
-import { linkRequest } from '../parse/index.js';
+import type { PortalLinks } from '../../domain/links.js';
+import type { LookupRequest } from '../../domain/request.js';
+import { linkRequest } from '../../parse/index.js';
 
 /** Turns a pasted URL into a lookup, or null: one entry per kind of link the app previews. */
 export interface Unfurler {

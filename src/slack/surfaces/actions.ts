@@ -4,17 +4,17 @@
  * preview's consent prompt (`consent.ts`).
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { ACTIONS, decodeAction } from '../domain/actions.js';
-import type { Asker } from '../domain/interaction.js';
-import type { Logger } from '../domain/logger.js';
-import { isFocusLookup } from '../domain/request.js';
-import { parseCommand } from '../parse/index.js';
-import type { Card } from '../render/blocks.js';
-import { invalidCard, noticeCard } from '../render/status.js';
-import type { View } from './answer.js';
+import { ACTIONS, decodeAction } from '../../domain/actions.js';
+import type { Asker } from '../../domain/interaction.js';
+import type { Logger } from '../../domain/logger.js';
+import { isFocusLookup } from '../../domain/request.js';
+import { parseCommand } from '../../parse/index.js';
+import type { Card } from '../../render/blocks.js';
+import { invalidCard, noticeCard } from '../../render/status.js';
+import type { View } from '../answer/answer.js';
+import { afterAck, conversationMaySee, type SurfaceDeps, serve } from '../answer/deliver.js';
+import { interactionAsker } from '../inbound/request.js';
 import type { ConsentAnswer, UnfurlConsent } from './consent.js';
-import { afterAck, conversationMaySee, type SurfaceDeps, serve } from './deliver.js';
-import { interactionAsker } from './request.js';
 
 type Kind = 'more' | 'share' | 'comments' | 'pick';
 

@@ -6,12 +6,12 @@
  * A claim whose preview was not made is released, so a later paste may try again.
  */
 import type { App } from '@slack/bolt';
-import type { ConsentBasis } from '../domain/consent.js';
-import { type Asker, askerPart } from '../domain/interaction.js';
-import type { Logger } from '../domain/logger.js';
-import type { Card } from '../render/blocks.js';
-import type { StateStore } from '../state/index.js';
-import { deliver, type SurfaceDeps } from './deliver.js';
+import type { ConsentBasis } from '../../domain/consent.js';
+import { type Asker, askerPart } from '../../domain/interaction.js';
+import type { Logger } from '../../domain/logger.js';
+import type { Card } from '../../render/blocks.js';
+import type { StateStore } from '../../state/index.js';
+import { deliver, type SurfaceDeps } from '../answer/deliver.js';
 import type { PlannedLink } from './unfurl-plan.js';
 
 /** Same link, same conversation: not previewed again within this. */

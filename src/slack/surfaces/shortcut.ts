@@ -3,12 +3,12 @@
  * expires in 3 s), then update it with one card per finding in the message.
  */
 import type { App, MessageShortcut } from '@slack/bolt';
-import type { Logger } from '../domain/logger.js';
-import type { Card } from '../render/blocks.js';
-import { loadingCard, modalView } from '../render/modal.js';
-import { noticeCard } from '../render/status.js';
-import { deliver, type SurfaceDeps, serve } from './deliver.js';
-import { interactionAsker } from './request.js';
+import type { Logger } from '../../domain/logger.js';
+import type { Card } from '../../render/blocks.js';
+import { loadingCard, modalView } from '../../render/modal.js';
+import { noticeCard } from '../../render/status.js';
+import { deliver, type SurfaceDeps, serve } from '../answer/deliver.js';
+import { interactionAsker } from '../inbound/request.js';
 
 export const SHORTCUT_CALLBACK_ID = 'focus_lookup';
 

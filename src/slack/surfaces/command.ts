@@ -1,13 +1,13 @@
 /** `/focus`: ack at once, then answer through `respond()` (ephemeral). */
 import type { App } from '@slack/bolt';
-import type { Logger } from '../domain/logger.js';
-import { parsePreviewsCommand } from '../parse/previews.js';
-import { parseSubscriptionCommand } from '../parse/subscribe.js';
-import type { Card } from '../render/blocks.js';
-import { noticeCard } from '../render/status.js';
+import type { Logger } from '../../domain/logger.js';
+import { parsePreviewsCommand } from '../../parse/previews.js';
+import { parseSubscriptionCommand } from '../../parse/subscribe.js';
+import type { Card } from '../../render/blocks.js';
+import { noticeCard } from '../../render/status.js';
+import { afterAck, type SurfaceDeps, serve } from '../answer/deliver.js';
+import { commandAsker } from '../inbound/request.js';
 import type { UnfurlConsent } from './consent.js';
-import { afterAck, type SurfaceDeps, serve } from './deliver.js';
-import { commandAsker } from './request.js';
 import { answerSubscription, type SubscribeDeps } from './subscribe.js';
 
 export const SLASH_COMMAND = '/focus';

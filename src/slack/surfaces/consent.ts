@@ -17,23 +17,23 @@ import {
   consentKey,
   decodeConsent,
   encodeConsent,
-} from '../domain/consent.js';
-import type { Asker } from '../domain/interaction.js';
-import type { Logger } from '../domain/logger.js';
-import type { PreviewsCommand } from '../parse/previews.js';
-import type { Card } from '../render/blocks.js';
+} from '../../domain/consent.js';
+import type { Asker } from '../../domain/interaction.js';
+import type { Logger } from '../../domain/logger.js';
+import type { PreviewsCommand } from '../../parse/previews.js';
+import type { Card } from '../../render/blocks.js';
 import {
   consentNoteCard,
   consentPromptCard,
   previewsForgottenCard,
   previewsStatusCard,
-} from '../render/consent.js';
-import { infoCard, invalidCard, noticeCard } from '../render/status.js';
-import type { StateStore } from '../state/index.js';
-import { afterAck, checkAccess, conversationMaySee, deliver, type SurfaceDeps } from './deliver.js';
+} from '../../render/consent.js';
+import { infoCard, invalidCard, noticeCard } from '../../render/status.js';
+import type { StateStore } from '../../state/index.js';
+import { afterAck, checkAccess, conversationMaySee, deliver, type SurfaceDeps } from '../answer/deliver.js';
+import type { PrivateConversations } from '../answer/private-conversation.js';
+import { interactionAsker, newAsker } from '../inbound/request.js';
 import { makePreview, REPEAT_WINDOW_MS, unclaimed } from './preview.js';
-import type { PrivateConversations } from './private-conversation.js';
-import { interactionAsker, newAsker } from './request.js';
 import { type PlannedLink, planUnfurls, type Unfurler, unfurlers } from './unfurl-plan.js';
 
 export type ConsentAnswer = 'show' | 'not_now' | 'always';

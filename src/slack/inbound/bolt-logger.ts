@@ -1,6 +1,6 @@
 /** Bolt's logger interface onto the app's structured logger (so Bolt's lines are scrubbed too). */
 import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
-import type { Logger } from '../domain/logger.js';
+import type { Logger } from '../../domain/logger.js';
 
 export function boltLogger(logger: Logger, initial: LogLevel = LogLevel.WARN): BoltLogger {
   let level = initial;

@@ -19,7 +19,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { webApi } from '@slack/bolt';
-import type { Logger } from '../domain/logger.js';
+import type { Logger } from '../../domain/logger.js';
 
 type FetchInit = Parameters<webApi.FetchFunction>[1];
 type FetchResponse = Awaited<ReturnType<webApi.FetchFunction>>;

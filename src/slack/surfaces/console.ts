@@ -4,27 +4,27 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Recording } from '../domain/focus.js';
-import type { PortalLinks } from '../domain/links.js';
-import { silentLogger } from '../domain/logger.js';
-import type { Subscription } from '../domain/subscription.js';
-import { linkRequest } from '../parse/index.js';
-import { parseSubscriptionCommand } from '../parse/subscribe.js';
-import type { Card } from '../render/blocks.js';
-import { nothingToLookUpCard } from '../render/modal.js';
-import { infoCard, invalidCard } from '../render/status.js';
+import type { Recording } from '../../domain/focus.js';
+import type { PortalLinks } from '../../domain/links.js';
+import { silentLogger } from '../../domain/logger.js';
+import type { Subscription } from '../../domain/subscription.js';
+import { linkRequest } from '../../parse/index.js';
+import { parseSubscriptionCommand } from '../../parse/subscribe.js';
+import type { Card } from '../../render/blocks.js';
+import { nothingToLookUpCard } from '../../render/modal.js';
+import { infoCard, invalidCard } from '../../render/status.js';
 import {
   deliveryStoppedCard,
   moreRecordingsCard,
   newRecordingCard,
   subscribedCard,
-} from '../render/subscription.js';
-import { cardToText } from '../render/text.js';
-import type { PostResult, Publisher } from '../subscriptions/publisher.js';
-import type { SubscriptionService } from '../subscriptions/service.js';
-import type { Answerer } from './answer.js';
+} from '../../render/subscription.js';
+import { cardToText } from '../../render/text.js';
+import type { PostResult, Publisher } from '../../subscriptions/publisher.js';
+import type { SubscriptionService } from '../../subscriptions/service.js';
+import type { Answerer } from '../answer/answer.js';
+import { newAsker } from '../inbound/request.js';
 import { SLASH_COMMAND } from './command.js';
-import { newAsker } from './request.js';
 
 export interface ConsoleOptions {
   answerer: Answerer;

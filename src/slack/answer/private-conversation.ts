@@ -9,7 +9,7 @@
  */
 import type { App } from '@slack/bolt';
 import { LRUCache } from 'lru-cache';
-import type { Logger } from '../domain/logger.js';
+import type { Logger } from '../../domain/logger.js';
 
 export interface ConversationInfo {
   is_im?: boolean;

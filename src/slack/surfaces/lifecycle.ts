@@ -16,11 +16,11 @@
  * An event without the fields it needs is logged and ignored.
  */
 import type { App } from '@slack/bolt';
-import type { Logger } from '../domain/logger.js';
-import { channelStoppedCard } from '../render/subscription.js';
-import type { Subscription, SubscriptionStore } from '../state/subscriptions.js';
-import type { ConnectChannels } from './connect.js';
-import type { SlackRevocation } from './revocation.js';
+import type { Logger } from '../../domain/logger.js';
+import { channelStoppedCard } from '../../render/subscription.js';
+import type { Subscription, SubscriptionStore } from '../../state/subscriptions.js';
+import type { ConnectChannels } from '../answer/connect.js';
+import type { SlackRevocation } from '../outbound/revocation.js';
 
 export type PauseReason = 'shared_channel' | 'is_archived' | 'bot_removed';
 

@@ -7,16 +7,16 @@
  * members see who made the channel follow what; the list answers only the asker.
  */
 
-import { rightMissing } from '../access/rights.js';
-import type { Asker } from '../domain/interaction.js';
-import { failureCodeOf } from '../domain/outcome.js';
-import type { SubscriptionCommand } from '../domain/subscription.js';
-import type { Card } from '../render/blocks.js';
-import { withheldText } from '../render/kit.js';
-import { failureCard, infoCard, invalidCard, noticeCard } from '../render/status.js';
-import { subscribedCard, subscriptionsCard, unsubscribedCard } from '../render/subscription.js';
-import type { SubscriptionService } from '../subscriptions/service.js';
-import { checkAccess, conversationMaySee, deliver, type SurfaceDeps } from './deliver.js';
+import { rightMissing } from '../../access/rights.js';
+import type { Asker } from '../../domain/interaction.js';
+import { failureCodeOf } from '../../domain/outcome.js';
+import type { SubscriptionCommand } from '../../domain/subscription.js';
+import type { Card } from '../../render/blocks.js';
+import { withheldText } from '../../render/kit.js';
+import { failureCard, infoCard, invalidCard, noticeCard } from '../../render/status.js';
+import { subscribedCard, subscriptionsCard, unsubscribedCard } from '../../render/subscription.js';
+import type { SubscriptionService } from '../../subscriptions/service.js';
+import { checkAccess, conversationMaySee, deliver, type SurfaceDeps } from '../answer/deliver.js';
 
 export interface SubscribeDeps {
   service: SubscriptionService;

@@ -3,7 +3,7 @@
  * `event_id`), and Bolt hands the retry to the listeners again. Each delivery claims its key in
  * the state store, so it is answered once, on whichever replica the store is shared by.
  */
-import { MemoryStore, type StateStore } from '../state/index.js';
+import { MemoryStore, type StateStore } from '../../state/index.js';
 
 export interface DeduperOptions {
   /** Default: a store of this process's own. */

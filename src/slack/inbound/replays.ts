@@ -5,7 +5,7 @@
  * window: each claim lives exactly that long. Kept in the state store, so a replay sent to
  * another replica sharing the store is refused too.
  */
-import { MemoryStore, type StateStore } from '../state/index.js';
+import { MemoryStore, type StateStore } from '../../state/index.js';
 
 export interface SeenSignaturesOptions {
   /** How far a request timestamp may be from the clock, either way. */

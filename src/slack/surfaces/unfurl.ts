@@ -6,18 +6,18 @@
  * is made by `preview.ts`, once per link and conversation in the repeat window.
  */
 import type { App } from '@slack/bolt';
-import type { ConsentBasis } from '../domain/consent.js';
-import type { Logger } from '../domain/logger.js';
-import type { UnfurlConsent } from './consent.js';
+import type { ConsentBasis } from '../../domain/consent.js';
+import type { Logger } from '../../domain/logger.js';
 import {
   afterAck,
   checkAccess,
   conversationMaySee,
   refuseExternalOnce,
   type SurfaceDeps,
-} from './deliver.js';
+} from '../answer/deliver.js';
+import { eventAsker } from '../inbound/request.js';
+import type { UnfurlConsent } from './consent.js';
 import { makePreview } from './preview.js';
-import { eventAsker } from './request.js';
 import { planUnfurls, unfurlers } from './unfurl-plan.js';
 
 export function registerUnfurls(app: App, deps: SurfaceDeps, logger: Logger, consent: UnfurlConsent): void {

@@ -9,7 +9,7 @@
  * one place whichever call gets them.
  */
 import type { webApi } from '@slack/bolt';
-import type { Logger } from '../domain/logger.js';
+import type { Logger } from '../../domain/logger.js';
 
 /** Slack's answers that mean the token no longer works (no call with it will succeed). */
 export const REVOKED_ERRORS: ReadonlySet<string> = new Set([
