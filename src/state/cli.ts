@@ -22,15 +22,8 @@ import { loadConfig } from '../config.js';
 import { IMPORT_LIMITS } from '../domain/subscription-limits.js';
 import { StateError } from './errors.js';
 import { openRedisState } from './redis.js';
-import {
-  parseRecord,
-  SNAPSHOT_FORMAT,
-  SNAPSHOT_VERSION,
-  SnapshotError,
-  type SubscriptionArchive,
-  toSnapshot,
-} from './snapshot.js';
-import { readSnapshot } from './snapshot-reader.js';
+import { parseRecord, type SubscriptionArchive, toSnapshot } from './snapshot.js';
+import { readSnapshot, SnapshotError } from './snapshot-reader.js';
 import { openSqliteState } from './sqlite.js';
 import { checkLimits } from './subscription-limits.js';
 import type { SubscriptionStore } from './subscriptions.js';
@@ -38,13 +31,10 @@ import type { SubscriptionStore } from './subscriptions.js';
 const USAGE = `usage: npm run -s state -- export > subscriptions.json
        npm run -s state -- import < subscriptions.json
 
-The store is the app's: Redis when REDIS_URL is set (REDIS_KEY_PREFIX, default focus:), else the
-SQLite file at STATE_PATH (default ./data/focus-for-slack.sqlite). Import skips (and lists) the
-subscriptions it cannot take, imports the rest, and exits 3 when it skipped any.
+The store is the app's: Redis when REDIS_URL is set (keys under REDIS_KEY_PREFIX), else the
+SQLite file at STATE_PATH. Import skips (and lists) the subscriptions it cannot take, imports the
+rest, and exits 3 when it skipped any.
 `;
-
-/** Exit code of an import that skipped some subscriptions (and imported the rest). */
-export const EXIT_SKIPPED = 3;
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -109,19 +99,6 @@ async function importFrom(io: CliIo, store: CliStore, where: string): Promise<nu
   };
   try {
     for await (const item of readSnapshot(io.stdin())) {
-      if (item.kind === 'header') {
-        const { format, version } = item.fields;
-        if (format !== SNAPSHOT_FORMAT || version !== SNAPSHOT_VERSION)
-          throw new SnapshotError(
-            `not a subscriptions export (${SNAPSHOT_FORMAT} v${SNAPSHOT_VERSION}): ` +
-              (format === undefined
-                ? '"format" and "version" must come before "subscriptions"'
-                : format !== SNAPSHOT_FORMAT
-                  ? `format is ${JSON.stringify(format)}`
-                  : `version is ${JSON.stringify(version)}`),
-          );
-        continue;
-      }
       if (item.kind === 'oversized') {
         skip(item, `longer than ${IMPORT_LIMITS.maxRecordChars} characters: not read`);
         continue;
@@ -165,7 +142,7 @@ async function importFrom(io: CliIo, store: CliStore, where: string): Promise<nu
       (skipped > 0 ? `; ${skipped} skipped (listed above)` : '') +
       '\n',
   );
-  return skipped > 0 ? EXIT_SKIPPED : 0;
+  return skipped > 0 ? 3 : 0;
 }
 
 async function openStore(
@@ -174,7 +151,7 @@ async function openStore(
 ): Promise<{ store: CliStore; where: string }> {
   if (state.redisUrl) {
     const store = await openRedisState(state.redisUrl, { prefix: state.redisPrefix });
-    return { store, where: `${store.info.where} (prefix ${state.redisPrefix})` };
+    return { store, where: `${store.where} (prefix ${state.redisPrefix})` };
   }
   const path = state.path;
   if (command === 'export' && !existsSync(path)) {

@@ -4,17 +4,8 @@
  * `openAppState` only when the configuration asks for them, so a single replica never loads the
  * Redis client (about 15 MB of a process's memory).
  */
-export { StateError, type StateErrorCode } from './errors.js';
-export type { Lease } from './lease.js';
-export { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.js';
-export { MemoryStore, type MemoryStoreOptions } from './memory.js';
-export {
-  fromSnapshot,
-  type SnapshotJson,
-  type SubscriptionArchive,
-  type SubscriptionRecord,
-  toSnapshot,
-} from './snapshot.js';
+export { StateError } from './errors.js';
+export { MemoryStore } from './memory.js';
 export type { StateStore } from './store.js';
 export type {
   Cursor,

@@ -8,7 +8,7 @@
  * start of the last acquire or renew that succeeded, has passed. When Redis cannot be reached
  * the holder keeps the lease only until then, as Redis will (another replica may take it after).
  * It is a local answer, good enough to decide whether to poll; each post checks the lease in
- * Redis itself right before it is sent (`redis-fence.ts`).
+ * Redis itself right before it is sent (`redis-lease.ts`).
  */
 import type { Logger } from '../domain/logger.js';
 import type { Lease } from './lease.js';
@@ -23,12 +23,10 @@ export interface LeaseKeeperOptions {
   logger?: Logger;
   /** Told when this holder gains the lease (with its token) or loses it. */
   onChange?: (token: number | undefined) => void;
-  now?: () => number;
 }
 
 export class LeaseKeeper {
   private readonly everyMs: number;
-  private readonly now: () => number;
   private held: { token: number; until: number } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stepping: Promise<void> | undefined;
@@ -36,12 +34,11 @@ export class LeaseKeeper {
 
   constructor(private readonly options: LeaseKeeperOptions) {
     this.everyMs = Math.max(1, options.everyMs ?? Math.floor(options.ttlMs / 3));
-    this.now = options.now ?? Date.now;
   }
 
   /** The fencing token while the lease is held, else undefined. */
   get token(): number | undefined {
-    if (this.held && this.now() >= this.held.until) this.lose('expired');
+    if (this.held && Date.now() >= this.held.until) this.lose('expired');
     return this.held?.token;
   }
 
@@ -67,9 +64,9 @@ export class LeaseKeeper {
   }
 
   /** One step: renew while held, else try to acquire. */
-  async step(): Promise<void> {
+  private async step(): Promise<void> {
     const { lease, name, holderId, ttlMs, logger } = this.options;
-    const started = this.now();
+    const started = Date.now();
     try {
       if (this.token !== undefined) {
         if (await lease.renew(name, holderId, ttlMs)) {

@@ -3,7 +3,7 @@
  * holder takes it for a time to live and renews it well before that runs out; a holder that dies
  * stops renewing, the lease runs out, and another takes it. Each grant carries a **fencing
  * token** greater than every earlier grant's; the check before each subscription post
- * (`redis-fence.ts`) compares it, so a post started under an earlier grant is not sent.
+ * (`redis-lease.ts`) compares it, so a post started under an earlier grant is not sent.
  *
  * `RedisLease` (redis-lease.ts) is the one implementation. One process on SQLite needs none.
  */

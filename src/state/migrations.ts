@@ -58,9 +58,6 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-/** The schema version this code writes. */
-export const SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;
-
 /**
  * Brings the file to the newest schema this code knows; returns the versions before and after.
  * A file from a newer version of the app is refused (StateError `state_too_new`), untouched.

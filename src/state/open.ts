@@ -41,8 +41,8 @@ export interface StateHooks {
   onRedisStatus?: (status: 'up' | 'down') => void;
   onFallback?: (down: boolean) => void;
   onLease?: (token: number | undefined) => void;
-  /** The poller lease's time to live (default 15 s): another replica takes over within two. */
-  leaseTtlMs?: number;
+  /** The poller lease's time to live: another replica takes over within two. */
+  leaseTtlMs: number;
 }
 
 const LEASE = 'subscriptions-poller';
@@ -89,7 +89,7 @@ export async function openAppState(
     logger: hooks.logger,
     ...(hooks.onFallback && { onOutage: hooks.onFallback }),
   });
-  const ttlMs = hooks.leaseTtlMs ?? 15_000;
+  const ttlMs = hooks.leaseTtlMs;
   const keeper = new LeaseKeeper({
     lease: redis.lease(),
     name: LEASE,
@@ -116,7 +116,7 @@ export async function openAppState(
     markerStore: redis,
     holdsLease: () => keeper.token !== undefined,
     fence,
-    where: `redis ${redis.info.where} (${redis.info.prefix})`,
+    where: `redis ${redis.where} (${config.redisPrefix})`,
     close: async () => {
       await keeper.stop();
       await kv.close();

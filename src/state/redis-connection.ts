@@ -111,11 +111,6 @@ export class RedisConnection {
     this.client.on('ready', () => this.ready());
   }
 
-  /** Whether the connection is up now (a call may still fail). */
-  get isReady(): boolean {
-    return this.client.isReady;
-  }
-
   /**
    * Runs one call on the client within the command deadline. Rejects with a `StateError`:
    * `state_unreachable` (down, closed, or no answer in time), `state_auth`, or `state_failed`

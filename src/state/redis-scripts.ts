@@ -1,51 +1,128 @@
 /**
- * The Lua scripts behind every multi-key step of `RedisState`: each runs atomically in Redis, so
- * two replicas racing (two adds of one subscription, two marks at one instant) see one order.
+ * How `RedisState` lays the store out in Redis: its keys, and the Lua scripts behind every
+ * multi-key step. Each script runs atomically in Redis, so two replicas racing (two adds of one
+ * subscription, two marks at one instant) see one order.
  *
- * Keys a script reaches only through the prefix (`ARGV[1] .. 'sub:' .. id`) are those whose name
- * depends on an id found inside the script. Standalone Redis allows that; on Redis Cluster use a
- * prefix with a hash tag (`{focus}:`) so every key of the store is in one slot.
+ * Keys, under a prefix (`REDIS_KEY_PREFIX`):
  *
- * Subscription hash fields: channel, targetKey, target (JSON), createdBy, createdAt, and team,
- * pausedReason, pausedAt when set. Cursor hash fields: start (as Focus wrote it), ms, ids (the
- * recording ids at that instant, comma-separated, in the order they were marked).
+ * | key | type | what |
+ * |---|---|---|
+ * | `kv:<key>` | string + PX | `StateStore` keys (`event:…`, `unfurl:…`, `linked:…`, `sig:…`) |
+ * | `subs:next` | counter | the last subscription id issued (INCR; ids are never reused) |
+ * | `subs:all`, `subs:active` | zset (id by id) | every subscription; those not paused |
+ * | `sub:<id>` | hash | channel, targetKey, target (JSON), createdBy, createdAt; team, pausedReason, pausedAt when set |
+ * | `sub:<id>:cursor` | hash | start (as Focus wrote it), ms, ids (those at that instant, comma-separated, in the order marked) |
+ * | `sub:<id>:delivered` | zset | recording ids delivered, scored by start (ms) |
+ * | `channel:<channel>:subs` | zset | the channel's subscription ids |
+ * | `channel:<channel>:targets` | hash | target key (`phone:…`/`person:…`) -> id: one per target |
+ * | `lease:<name>:holder`, `lease:<name>:fence` | string + PX, counter | see `redis-lease.ts` |
+ * | `sub:<id>:sending:<recording id>` | string + PX | a post's intent: see `redis-lease.ts` |
+ *
+ * Scripts reach a subscription's keys through `ARGV[1]` (`<prefix>sub:`) and an id found inside
+ * the script. Standalone Redis allows that; on Redis Cluster use a prefix with a hash tag
+ * (`{focus}:`) so every key of the store is in one slot.
  */
 import { lua } from './redis-connection.js';
 
-/**
- * KEYS: next id, channel's target index (hash), channel's ids, all ids, active ids.
- * ARGV: prefix, target key, channel, target JSON, createdBy, createdAt, team, has team ('1'/'0').
- * Returns {1, id, fields} when added, {0, id, fields} when the channel already follows the target.
- */
-export const ADD = lua(
-  'add',
-  `
-local existing = redis.call('HGET', KEYS[2], ARGV[2])
-if existing then
-  local fields = redis.call('HGETALL', ARGV[1] .. 'sub:' .. existing)
-  if #fields > 0 then return {0, existing, fields} end
-  redis.call('HDEL', KEYS[2], ARGV[2])
+export function redisKeys(prefix: string) {
+  const sub = (id: number) => `${prefix}sub:${id}`;
+  return {
+    kv: (key: string) => `${prefix}kv:${key}`,
+    next: `${prefix}subs:next`,
+    all: `${prefix}subs:all`,
+    active: `${prefix}subs:active`,
+    subs: `${prefix}sub:`,
+    sub,
+    cursor: (id: number) => `${sub(id)}:cursor`,
+    delivered: (id: number) => `${sub(id)}:delivered`,
+    sending: (id: number, recording: number) => `${sub(id)}:sending:${recording}`,
+    targets: (channel: string) => `${prefix}channel:${channel}:targets`,
+    channelSubs: (channel: string) => `${prefix}channel:${channel}:subs`,
+    leaseHolder: (name: string) => `${prefix}lease:${name}:holder`,
+    leaseFence: (name: string) => `${prefix}lease:${name}:fence`,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;
+
+/** The newer cursor wins; at the same instant the ids join its ties. True when it moved forward. */
+const MERGE_CURSOR = `
+local function merge_cursor(cursor, start, ms, ids)
+  local current = redis.call('HGET', cursor, 'ms')
+  if not current or tonumber(ms) > tonumber(current) then
+    redis.call('HSET', cursor, 'start', start, 'ms', ms, 'ids', ids)
+    return true
+  end
+  if tonumber(ms) == tonumber(current) then
+    local ties = redis.call('HGET', cursor, 'ids') or ''
+    for id in string.gmatch(ids, '[^,]+') do
+      if not string.find(',' .. ties .. ',', ',' .. id .. ',', 1, true) then
+        if ties == '' then ties = id else ties = ties .. ',' .. id end
+      end
+    end
+    redis.call('HSET', cursor, 'ids', ties)
+  end
+  return false
 end
-local id = redis.call('INCR', KEYS[1])
-local key = ARGV[1] .. 'sub:' .. id
-redis.call('HSET', key, 'channel', ARGV[3], 'targetKey', ARGV[2], 'target', ARGV[4],
-  'createdBy', ARGV[5], 'createdAt', ARGV[6])
-if ARGV[8] == '1' then redis.call('HSET', key, 'team', ARGV[7]) end
-redis.call('HSET', KEYS[2], ARGV[2], id)
-redis.call('ZADD', KEYS[3], id, id)
-redis.call('ZADD', KEYS[4], id, id)
-redis.call('ZADD', KEYS[5], id, id)
-return {1, id, redis.call('HGETALL', key)}
+`;
+
+/**
+ * A new subscription, or an exported one imported. KEYS: next id, channel's target index, channel's
+ * ids, all ids, active ids. ARGV: subscription key prefix, exported id (0: none), target key,
+ * channel, target JSON, createdBy, createdAt, team, has team, paused reason, paused at, is paused,
+ * cursor start, cursor ms, cursor ids, has cursor, then (recording id, start ms) pairs.
+ *
+ * When the channel already follows the target, the existing subscription is kept and only its
+ * cursor (merged) and delivered ids (a union) take the record in. Otherwise it is added, under the
+ * exported id when that is above every id issued here (ids are never reused), else under a new
+ * one. Returns {1 = added / 0 = there already, id, fields}.
+ */
+export const PUT = lua(
+  'put',
+  `${MERGE_CURSOR}
+local id = redis.call('HGET', KEYS[2], ARGV[3])
+if id and redis.call('EXISTS', ARGV[1] .. id) == 0 then
+  redis.call('HDEL', KEYS[2], ARGV[3])
+  id = nil
+end
+local added = 0
+if not id then
+  added = 1
+  if tonumber(ARGV[2]) > tonumber(redis.call('GET', KEYS[1]) or '0') then
+    redis.call('SET', KEYS[1], ARGV[2])
+    id = ARGV[2]
+  else
+    id = tostring(redis.call('INCR', KEYS[1]))
+  end
+  local key = ARGV[1] .. id
+  redis.call('HSET', key, 'channel', ARGV[4], 'targetKey', ARGV[3], 'target', ARGV[5],
+    'createdBy', ARGV[6], 'createdAt', ARGV[7])
+  if ARGV[9] == '1' then redis.call('HSET', key, 'team', ARGV[8]) end
+  redis.call('HSET', KEYS[2], ARGV[3], id)
+  redis.call('ZADD', KEYS[3], id, id)
+  redis.call('ZADD', KEYS[4], id, id)
+  if ARGV[12] == '1' then
+    redis.call('HSET', key, 'pausedReason', ARGV[10], 'pausedAt', ARGV[11])
+  else
+    redis.call('ZADD', KEYS[5], id, id)
+  end
+end
+local key = ARGV[1] .. id
+if ARGV[16] == '1' then merge_cursor(key .. ':cursor', ARGV[13], ARGV[14], ARGV[15]) end
+for i = 17, #ARGV, 2 do
+  redis.call('ZADD', key .. ':delivered', 'NX', ARGV[i + 1], ARGV[i])
+end
+return {added, id, redis.call('HGETALL', key)}
 `,
 );
 
-/** KEYS: a sorted set of ids. ARGV: prefix. Returns {{id, fields}, ...} in id order. */
+/** KEYS: a sorted set of ids. ARGV: subscription key prefix. Returns {{id, fields}, ...} in id order. */
 export const LIST = lua(
   'list',
   `
 local out = {}
 for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local fields = redis.call('HGETALL', ARGV[1] .. 'sub:' .. id)
+  local fields = redis.call('HGETALL', ARGV[1] .. id)
   if #fields > 0 then out[#out + 1] = {id, fields} end
 end
 return out
@@ -53,53 +130,82 @@ return out
 );
 
 /**
- * KEYS: channel's target index, channel's ids, all ids, active ids.
- * ARGV: prefix, channel, ids (ascending, distinct). Returns {{id, fields}, ...} of those removed:
- * only the channel's own; each takes its cursor and delivered ids with it.
+ * KEYS: all ids. ARGV: subscription key prefix, team, has team ('1'/'0'). Returns how many
+ * subscriptions belong to that workspace (none: those stored without one). O(subscriptions): they
+ * are few (a workspace holds at most `SUBSCRIPTION_LIMITS.perWorkspace`), and only
+ * `/focus subscribe` and import ask.
+ */
+export const COUNT_TEAM = lua(
+  'count-team',
+  `
+local n = 0
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local team = redis.call('HGET', ARGV[1] .. id, 'team')
+  if (ARGV[3] == '1' and team == ARGV[2]) or (ARGV[3] == '0' and not team) then n = n + 1 end
+end
+return n
+`,
+);
+
+/**
+ * KEYS: channel's target index, channel's ids, all ids, active ids. ARGV: subscription key prefix,
+ * channel, then the ids to remove (ascending, distinct), or `*` for every one of the channel (its
+ * two index keys go too). Only the channel's own are removed, each with its cursor and delivered
+ * ids. Returns {{id, fields}, ...} of those removed, in id order.
  */
 export const REMOVE = lua(
   'remove',
   `
+local everyone = ARGV[3] == '*'
+local ids = {}
+if everyone then ids = redis.call('ZRANGE', KEYS[2], 0, -1) else for i = 3, #ARGV do ids[#ids + 1] = ARGV[i] end end
 local removed = {}
-for i = 3, #ARGV do
-  local id = ARGV[i]
-  local key = ARGV[1] .. 'sub:' .. id
-  if redis.call('HGET', key, 'channel') == ARGV[2] then
-    local fields = redis.call('HGETALL', key)
+for _, id in ipairs(ids) do
+  local key = ARGV[1] .. id
+  local mine = redis.call('HGET', key, 'channel') == ARGV[2]
+  if mine then
+    removed[#removed + 1] = {id, redis.call('HGETALL', key)}
     local targetKey = redis.call('HGET', key, 'targetKey')
     if redis.call('HGET', KEYS[1], targetKey) == id then redis.call('HDEL', KEYS[1], targetKey) end
     redis.call('ZREM', KEYS[2], id)
+    redis.call('DEL', key, key .. ':cursor', key .. ':delivered')
+  end
+  if mine or everyone then
     redis.call('ZREM', KEYS[3], id)
     redis.call('ZREM', KEYS[4], id)
-    redis.call('DEL', key, key .. ':cursor', key .. ':delivered')
-    removed[#removed + 1] = {id, fields}
   end
 end
+if everyone then redis.call('DEL', KEYS[1], KEYS[2]) end
 return removed
 `,
 );
 
-/** KEYS: subscription, active ids. ARGV: id, reason, at. */
-export const PAUSE = lua(
-  'pause',
+/** KEYS: subscription, active ids. ARGV: id, then reason and at to pause (none: to resume). */
+export const SET_PAUSED = lua(
+  'set-paused',
   `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'pausedReason', ARGV[2], 'pausedAt', ARGV[3])
-redis.call('ZREM', KEYS[2], ARGV[1])
+if ARGV[2] then
+  redis.call('HSET', KEYS[1], 'pausedReason', ARGV[2], 'pausedAt', ARGV[3])
+  redis.call('ZREM', KEYS[2], ARGV[1])
+else
+  redis.call('HDEL', KEYS[1], 'pausedReason', 'pausedAt')
+  redis.call('ZADD', KEYS[2], ARGV[1], ARGV[1])
+end
 return 1
 `,
 );
 
 /**
- * KEYS: channel's ids, active ids. ARGV: prefix, reason, at. Pauses every subscription of the
- * channel not paused yet. Returns {{id, fields}, ...} of those it paused, in id order.
+ * KEYS: channel's ids, active ids. ARGV: subscription key prefix, reason, at. Pauses every
+ * subscription of the channel not paused yet. Returns {{id, fields}, ...} of those it paused.
  */
 export const PAUSE_CHANNEL = lua(
   'pause-channel',
   `
 local paused = {}
 for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local key = ARGV[1] .. 'sub:' .. id
+  local key = ARGV[1] .. id
   if redis.call('EXISTS', key) == 1 and redis.call('HEXISTS', key, 'pausedReason') == 0 then
     redis.call('HSET', key, 'pausedReason', ARGV[2], 'pausedAt', ARGV[3])
     redis.call('ZREM', KEYS[2], id)
@@ -107,40 +213,6 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   end
 end
 return paused
-`,
-);
-
-/**
- * KEYS: channel's target index, channel's ids, all ids, active ids. ARGV: prefix, channel.
- * Removes every subscription of the channel with its cursor and delivered ids, and the channel's
- * two index keys. Returns {{id, fields}, ...} of those removed, in id order.
- */
-export const REMOVE_CHANNEL = lua(
-  'remove-channel',
-  `
-local removed = {}
-for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
-  local key = ARGV[1] .. 'sub:' .. id
-  if redis.call('HGET', key, 'channel') == ARGV[2] then
-    removed[#removed + 1] = {id, redis.call('HGETALL', key)}
-    redis.call('DEL', key, key .. ':cursor', key .. ':delivered')
-  end
-  redis.call('ZREM', KEYS[3], id)
-  redis.call('ZREM', KEYS[4], id)
-end
-redis.call('DEL', KEYS[1], KEYS[2])
-return removed
-`,
-);
-
-/** KEYS: subscription, active ids. ARGV: id. */
-export const RESUME = lua(
-  'resume',
-  `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HDEL', KEYS[1], 'pausedReason', 'pausedAt')
-redis.call('ZADD', KEYS[2], ARGV[1], ARGV[1])
-return 1
 `,
 );
 
@@ -156,96 +228,18 @@ return 1
 );
 
 /**
- * KEYS: subscription, cursor, delivered (sorted set: recording id scored by its start ms).
- * ARGV: recording id, start, start ms, prune bound (ms). Marks the recording delivered; a newer
- * one moves the cursor (and drops delivered ids that started before the bound), one at the same
- * instant joins the cursor's ties, an older one leaves the cursor.
+ * KEYS: subscription, cursor, delivered. ARGV: recording id, start, start ms, prune bound (ms).
+ * Marks the recording delivered and merges it into the cursor; when that moves the cursor,
+ * delivered ids that started before the bound go.
  */
 export const MARK_DELIVERED = lua(
   'mark-delivered',
-  `
+  `${MERGE_CURSOR}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[1])
-local ms = tonumber(ARGV[3])
-local current = redis.call('HGET', KEYS[2], 'ms')
-if not current or ms > tonumber(current) then
-  redis.call('HSET', KEYS[2], 'start', ARGV[2], 'ms', ARGV[3], 'ids', ARGV[1])
+if merge_cursor(KEYS[2], ARGV[2], ARGV[3], ARGV[1]) then
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[4])
-elseif ms == tonumber(current) then
-  local ids = redis.call('HGET', KEYS[2], 'ids') or ''
-  if not string.find(',' .. ids .. ',', ',' .. ARGV[1] .. ',', 1, true) then
-    if ids == '' then ids = ARGV[1] else ids = ids .. ',' .. ARGV[1] end
-    redis.call('HSET', KEYS[2], 'ids', ids)
-  end
 end
 return 1
-`,
-);
-
-/**
- * The import of one exported subscription. KEYS: next id, channel's target index, channel's ids,
- * all ids, active ids. ARGV: prefix, exported id, target key, channel, target JSON, createdBy,
- * createdAt, team, has team, paused reason, paused at, is paused, cursor start, cursor ms,
- * cursor ids, has cursor, then (recording id, start ms) pairs.
- *
- * When the channel already follows the target, the existing subscription is kept and only its
- * cursor (the newer wins; ties are merged) and delivered ids (a union) take the import in.
- * Otherwise it is added, under its exported id when that id is above every id issued here (ids
- * are never reused), else under a new one. Returns {1 = added / 0 = merged, id}.
- */
-export const RESTORE = lua(
-  'restore',
-  `
-local prefix = ARGV[1]
-local id = redis.call('HGET', KEYS[2], ARGV[3])
-if id and redis.call('EXISTS', prefix .. 'sub:' .. id) == 0 then
-  redis.call('HDEL', KEYS[2], ARGV[3])
-  id = nil
-end
-local added = 0
-if not id then
-  added = 1
-  local wanted = tonumber(ARGV[2])
-  local issued = tonumber(redis.call('GET', KEYS[1]) or '0')
-  if wanted > issued then
-    redis.call('SET', KEYS[1], ARGV[2])
-    id = ARGV[2]
-  else
-    id = tostring(redis.call('INCR', KEYS[1]))
-  end
-  local key = prefix .. 'sub:' .. id
-  redis.call('HSET', key, 'channel', ARGV[4], 'targetKey', ARGV[3], 'target', ARGV[5],
-    'createdBy', ARGV[6], 'createdAt', ARGV[7])
-  if ARGV[9] == '1' then redis.call('HSET', key, 'team', ARGV[8]) end
-  redis.call('HSET', KEYS[2], ARGV[3], id)
-  redis.call('ZADD', KEYS[3], id, id)
-  redis.call('ZADD', KEYS[4], id, id)
-  if ARGV[12] == '1' then
-    redis.call('HSET', key, 'pausedReason', ARGV[10], 'pausedAt', ARGV[11])
-  else
-    redis.call('ZADD', KEYS[5], id, id)
-  end
-end
-local key = prefix .. 'sub:' .. id
-if ARGV[16] == '1' then
-  local cursor = key .. ':cursor'
-  local current = redis.call('HGET', cursor, 'ms')
-  local ms = tonumber(ARGV[14])
-  if not current or ms > tonumber(current) then
-    redis.call('HSET', cursor, 'start', ARGV[13], 'ms', ARGV[14], 'ids', ARGV[15])
-  elseif ms == tonumber(current) then
-    local ids = redis.call('HGET', cursor, 'ids') or ''
-    for recording in string.gmatch(ARGV[15], '[^,]+') do
-      if not string.find(',' .. ids .. ',', ',' .. recording .. ',', 1, true) then
-        if ids == '' then ids = recording else ids = ids .. ',' .. recording end
-      end
-    end
-    redis.call('HSET', cursor, 'ids', ids)
-  end
-end
-for i = 17, #ARGV, 2 do
-  redis.call('ZADD', key .. ':delivered', 'NX', ARGV[i + 1], ARGV[i])
-end
-return {added, id}
 `,
 );

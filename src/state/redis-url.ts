@@ -10,10 +10,6 @@ export interface RedisTarget {
   where: string;
   /** The URL as given, for the client only: never log it. */
   url: string;
-  tls: boolean;
-  host: string;
-  port: number;
-  database: number;
   /** Secrets in the URL (the password, raw and decoded), for `scrub`. */
   secrets: readonly string[];
 }
@@ -32,7 +28,6 @@ export function parseRedisUrl(url: string): RedisTarget {
     throw invalid(`its scheme is ${JSON.stringify(scheme.slice(0, 20))}, not redis or rediss`);
   }
   if (!parsed.hostname) throw invalid('it names no host');
-  const tls = scheme === 'rediss';
   const port = parsed.port ? Number(parsed.port) : 6379;
   const path = parsed.pathname.replace(/^\//, '');
   const database = path === '' ? 0 : Number(path);
@@ -51,10 +46,6 @@ export function parseRedisUrl(url: string): RedisTarget {
   return {
     where: `${scheme}://${parsed.hostname}:${port}/${database}`,
     url,
-    tls,
-    host: parsed.hostname,
-    port,
-    database,
     secrets: [...secrets].filter((s) => s.length > 0),
   };
 }

@@ -12,32 +12,24 @@ import type { StateStore } from './store.js';
 
 export interface ResilientOptions {
   logger: Logger;
-  /** Longest wait for the shared store before memory answers (default 300 ms: acks wait on it). */
-  timeoutMs?: number;
-  /** How long memory answers alone after a failure (default 5 s). */
-  retryAfterMs?: number;
   /** Called with true when the shared store stops answering, false when it is back. */
   onOutage?: (down: boolean) => void;
-  now?: () => number;
 }
 
+/** Longest wait for the shared store before memory answers (acks wait on it). */
+const TIMEOUT_MS = 300;
+/** How long memory answers alone after a failure. */
+const RETRY_AFTER_MS = 5_000;
+
 export class ResilientStore implements StateStore {
-  readonly fallback = new MemoryStore();
+  private readonly fallback = new MemoryStore();
   private downUntil = 0;
   private down = false;
-  private readonly now: () => number;
 
   constructor(
     private readonly primary: StateStore,
     private readonly options: ResilientOptions,
-  ) {
-    this.now = options.now ?? Date.now;
-  }
-
-  /** True while memory answers instead of the shared store. */
-  get degraded(): boolean {
-    return this.down;
-  }
+  ) {}
 
   claim(key: string, ttlMs: number, value?: string): Promise<boolean> {
     return this.run('claim', (s) => s.claim(key, ttlMs, value));
@@ -60,14 +52,13 @@ export class ResilientStore implements StateStore {
   }
 
   private async run<T>(op: string, call: (store: StateStore) => Promise<T>): Promise<T> {
-    if (this.now() < this.downUntil) return call(this.fallback);
+    if (Date.now() < this.downUntil) return call(this.fallback);
     let timer: NodeJS.Timeout | undefined;
-    const timeoutMs = this.options.timeoutMs ?? 300;
     try {
       const result = await Promise.race([
         call(this.primary),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+          timer = setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
         }),
       ]);
       if (this.down) {
@@ -77,7 +68,7 @@ export class ResilientStore implements StateStore {
       }
       return result;
     } catch (error) {
-      this.downUntil = this.now() + (this.options.retryAfterMs ?? 5_000);
+      this.downUntil = Date.now() + RETRY_AFTER_MS;
       if (!this.down) {
         this.down = true;
         // Once per outage: until it is back, every call answers from this process's memory.

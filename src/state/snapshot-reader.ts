@@ -2,34 +2,35 @@
  * Reads a subscriptions export as it streams in, one subscription at a time, so an import holds
  * one record in memory however large the file is. The document is the one `toSnapshot` writes:
  * `{"format": …, "version": …, "subscriptions": [ {…}, {…} ]}`; `format` and `version` must come
- * before `subscriptions` (as an export writes them). Only the structure is scanned here (strings,
- * nesting, the top-level keys); each subscription's text is handed on whole, with its index and the
- * line it starts on, for `JSON.parse` and validation. A subscription longer than `maxRecordChars`
- * is reported as oversized without being kept. Lines `npm run` (without `-s`) writes before the
- * JSON (`> focus-for-slack@0.1.0 state`) are skipped; any other text before or after it is an error.
+ * before `subscriptions` (as an export writes them), and are checked there. Only the structure is
+ * scanned here (strings, nesting, the top-level keys); each subscription's text is handed on
+ * whole, with its index and the line it starts on, for `JSON.parse` and validation. A
+ * subscription longer than `IMPORT_LIMITS.maxRecordChars` is reported as oversized without being
+ * kept. Lines `npm run` (without `-s`) writes before the JSON (`> focus-for-slack@0.1.0 state`)
+ * are skipped; any other text before or after it is an error.
  */
 import { IMPORT_LIMITS } from '../domain/subscription-limits.js';
-import { SnapshotError } from './snapshot.js';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './snapshot.js';
 
 export type SnapshotItem =
-  /** The top-level values read before `subscriptions` (`format`, `version`, …), once, first. */
-  | { kind: 'header'; fields: Record<string, unknown> }
   | { kind: 'row'; index: number; line: number; text: string }
   | { kind: 'oversized'; index: number; line: number; chars: number };
 
-export interface ReaderLimits {
-  maxRecordChars: number;
-  /** A top-level value other than `subscriptions`, or a key. */
-  maxHeaderChars: number;
-  /** Text before the `{` (npm's banner). */
-  maxPrefixChars: number;
+/** Input that is not a subscriptions export; the message says where and why. */
+export class SnapshotError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SnapshotError';
+  }
 }
 
-const DEFAULTS: ReaderLimits = {
-  maxRecordChars: IMPORT_LIMITS.maxRecordChars,
-  maxHeaderChars: 64 * 1024,
-  maxPrefixChars: 4 * 1024,
-};
+/** A top-level value other than `subscriptions`, or a key, at most. */
+const MAX_HEADER_CHARS = 64 * 1024;
+/** Text before the `{` (npm's banner) at most. */
+const MAX_PREFIX_CHARS = 4 * 1024;
+
+const notJson = (where = '') =>
+  new SnapshotError(`standard input is not JSON${where} (pipe in what \`npm run -s state -- export\` wrote)`);
 
 interface Capture {
   kind: 'key' | 'value' | 'row';
@@ -49,9 +50,7 @@ const BACKSLASH = 92;
 
 export async function* readSnapshot(
   chunks: AsyncIterable<string | Uint8Array>,
-  limits: Partial<ReaderLimits> = {},
 ): AsyncGenerator<SnapshotItem> {
-  const max = { ...DEFAULTS, ...limits };
   const decoder = new TextDecoder('utf-8');
   let phase: 'prefix' | 'body' | 'after' = 'prefix';
   let prefix = '';
@@ -135,19 +134,14 @@ export async function* readSnapshot(
       if (phase === 'prefix') {
         if (c === 123 /* { */) {
           const before = prefix.replace(/^\uFEFF/, '').split('\n');
-          if (!before.every((l) => l.trim() === '' || l.startsWith('> ')))
-            throw new SnapshotError(
-              'standard input is not JSON (pipe in what `npm run -s state -- export` wrote)',
-            );
+          if (!before.every((l) => l.trim() === '' || l.startsWith('> '))) throw notJson();
           phase = 'body';
           depth = 1;
         } else {
           prefix += text[i];
           if (c === 10) line++;
-          if (prefix.length > max.maxPrefixChars || (prefix.trim() !== '' && !/^[\s\uFEFF]*>/.test(prefix)))
-            throw new SnapshotError(
-              'standard input is not JSON (pipe in what `npm run -s state -- export` wrote)',
-            );
+          if (prefix.length > MAX_PREFIX_CHARS || (prefix.trim() !== '' && !/^[\s\uFEFF]*>/.test(prefix)))
+            throw notJson();
         }
         i++;
         continue;
@@ -170,9 +164,9 @@ export async function* readSnapshot(
         case QUOTE:
           inString = true;
           if (!cap) {
-            if (depth === 1 && top === 'key') start('key', i, max.maxHeaderChars);
-            else if (depth === 1 && top === 'value') start('value', i, max.maxHeaderChars);
-            else if (depth === 2 && inSubs) start('row', i, max.maxRecordChars);
+            if (depth === 1 && top === 'key') start('key', i, MAX_HEADER_CHARS);
+            else if (depth === 1 && top === 'value') start('value', i, MAX_HEADER_CHARS);
+            else if (depth === 2 && inSubs) start('row', i, IMPORT_LIMITS.maxRecordChars);
           }
           break;
         case 123: // {
@@ -183,9 +177,9 @@ export async function* readSnapshot(
               if (sawSubs) throw new SnapshotError(`line ${line}: subscriptions appears twice`);
               inSubs = true;
               sawSubs = true;
-              out.push({ kind: 'header', fields: { ...header } });
-            } else start('value', i, max.maxHeaderChars);
-          } else if (!cap && depth === 2 && inSubs) start('row', i, max.maxRecordChars);
+              checkHeader(header);
+            } else start('value', i, MAX_HEADER_CHARS);
+          } else if (!cap && depth === 2 && inSubs) start('row', i, IMPORT_LIMITS.maxRecordChars);
           depth++;
           break;
         case 125: // }
@@ -209,13 +203,10 @@ export async function* readSnapshot(
         case BACKSLASH:
           throw new SnapshotError(`line ${line}: a backslash outside a string`);
         default:
-          if (depth === 1 && top !== 'value' && !cap)
-            throw new SnapshotError(
-              `standard input is not JSON at line ${line} (pipe in what \`npm run -s state -- export\` wrote)`,
-            );
+          if (depth === 1 && top !== 'value' && !cap) throw notJson(` at line ${line}`);
           if (!cap) {
-            if (depth === 1 && top === 'value') start('value', i, max.maxHeaderChars);
-            else if (depth === 2 && inSubs) start('row', i, max.maxRecordChars);
+            if (depth === 1 && top === 'value') start('value', i, MAX_HEADER_CHARS);
+            else if (depth === 2 && inSubs) start('row', i, IMPORT_LIMITS.maxRecordChars);
           }
       }
       i++;
@@ -239,7 +230,18 @@ export async function* readSnapshot(
         ? `the input ends inside subscriptions[${index}] (line ${line}): the file is cut short`
         : `the input ends at line ${line} before the document does: the file is cut short`,
     );
-  if (!sawSubs) {
-    yield { kind: 'header', fields: { ...header } };
-  }
+  if (!sawSubs) checkHeader(header);
+}
+
+/** The top-level values read before `subscriptions`: this format and version, or an error. */
+function checkHeader({ format, version }: Record<string, unknown>): void {
+  if (format === SNAPSHOT_FORMAT && version === SNAPSHOT_VERSION) return;
+  throw new SnapshotError(
+    `not a subscriptions export (${SNAPSHOT_FORMAT} v${SNAPSHOT_VERSION}): ` +
+      (format === undefined
+        ? '"format" and "version" must come before "subscriptions"'
+        : format !== SNAPSHOT_FORMAT
+          ? `format is ${JSON.stringify(format)}`
+          : `version is ${JSON.stringify(version)}`),
+  );
 }

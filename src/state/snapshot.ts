@@ -8,13 +8,13 @@
  */
 import { z } from 'zod';
 import { CHANNEL_ID, CLOCK_SKEW_MS, IMPORT_LIMITS, TEAM_ID, USER_ID } from '../domain/subscription-limits.js';
-import type { Cursor, Subscription, SubscriptionTarget } from './subscriptions.js';
+import type { Cursor, Subscription } from './subscriptions.js';
 
 /** One subscription with where its delivery has got to. */
 export interface SubscriptionRecord {
   subscription: Subscription;
   cursor: Cursor;
-  /** Recording ids delivered (kept within the retention behind the cursor), by start then id. */
+  /** Recording ids delivered (kept within the retention behind the cursor). */
   delivered: Array<{ id: number; startMs: number }>;
 }
 
@@ -32,32 +32,6 @@ export interface SubscriptionArchive {
 
 export const SNAPSHOT_FORMAT = 'focus-for-slack/subscriptions';
 export const SNAPSHOT_VERSION = 1;
-
-const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const instant = z.string().refine((s) => Number.isFinite(Date.parse(s)), 'not a date');
-
-const target = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('phone'), phone: z.string().min(1), display: z.string() }),
-  z.object({ kind: z.literal('person'), personId: id, name: z.string() }),
-]);
-
-const record = z.object({
-  id,
-  team: z.string().nullable(),
-  channel: z.string().min(1),
-  target,
-  createdBy: z.string(),
-  createdAt: z.string(),
-  paused: z.object({ reason: z.string(), at: z.string() }).nullable(),
-  cursor: z.object({ newestStart: instant.nullable(), idsAtNewest: z.array(id) }),
-  delivered: z.array(z.object({ id, startMs: z.number().int() })),
-});
-
-const snapshot = z.object({
-  format: z.literal(SNAPSHOT_FORMAT),
-  version: z.literal(SNAPSHOT_VERSION),
-  subscriptions: z.array(record),
-});
 
 /**
  * One record as `npm run state -- import` accepts it: what this app writes, and nothing it could
@@ -159,28 +133,19 @@ export function parseRecord(json: unknown, nowMs: number): ParsedRecord {
     });
     return { ok: false, problems: [...new Set(problems)].slice(0, 5) };
   }
-  const r = parsed.data;
+  const { cursor: c, delivered, team, paused, ...fields } = parsed.data;
   const notes: string[] = [];
-  let cursor: Cursor = { newestStart: r.cursor.newestStart ?? undefined, idsAtNewest: r.cursor.idsAtNewest };
+  let cursor: Cursor = { newestStart: c.newestStart ?? undefined, idsAtNewest: c.idsAtNewest };
   if (cursor.newestStart !== undefined && Date.parse(cursor.newestStart) > nowMs + CLOCK_SKEW_MS) {
     notes.push(`cursor ${cursor.newestStart} is in the future: taken as now`);
     cursor = { newestStart: new Date(nowMs).toISOString(), idsAtNewest: [] };
   }
-  return {
-    ok: true,
-    notes,
-    record: {
-      subscription: subscriptionOf(r),
-      cursor,
-      delivered: r.delivered,
-    },
-  };
+  const subscription = { ...fields, team: team ?? undefined, paused: paused ?? undefined };
+  return { ok: true, notes, record: { subscription, cursor, delivered } };
 }
 
-export type SnapshotJson = z.infer<typeof snapshot>;
-
 /** The document for these records (stable: the same state gives the same text). */
-export function toSnapshot(records: readonly SubscriptionRecord[]): SnapshotJson {
+export function toSnapshot(records: readonly SubscriptionRecord[]) {
   return {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
@@ -196,58 +161,7 @@ export function toSnapshot(records: readonly SubscriptionRecord[]): SnapshotJson
         newestStart: cursor.newestStart ?? null,
         idsAtNewest: cursor.newestStart === undefined ? [] : cursor.idsAtNewest,
       },
-      delivered: sortDelivered(delivered),
+      delivered: [...delivered].sort((a, b) => a.startMs - b.startMs || a.id - b.id),
     })),
-  };
-}
-
-/** A document that is not a subscriptions export; the message names the first field that is wrong. */
-export class SnapshotError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SnapshotError';
-  }
-}
-
-/** Reads a document; throws a `SnapshotError` naming the first field that is wrong. */
-export function fromSnapshot(json: unknown): SubscriptionRecord[] {
-  const parsed = snapshot.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? issue.path.join('.') : '(document)';
-    throw new SnapshotError(
-      `not a subscriptions export (${SNAPSHOT_FORMAT} v${SNAPSHOT_VERSION}): ${where}: ${issue?.message}`,
-    );
-  }
-  return parsed.data.subscriptions.map((r) => ({
-    subscription: subscriptionOf(r),
-    cursor: { newestStart: r.cursor.newestStart ?? undefined, idsAtNewest: r.cursor.idsAtNewest },
-    delivered: r.delivered,
-  }));
-}
-
-/** By start, then id. */
-export function sortDelivered<T extends { id: number; startMs: number }>(delivered: readonly T[]): T[] {
-  return [...delivered].sort((a, b) => a.startMs - b.startMs || a.id - b.id);
-}
-
-/** A subscription as the store holds it, from an exported record (its fields already checked). */
-function subscriptionOf(r: {
-  id: number;
-  team?: string | null | undefined;
-  channel: string;
-  target: unknown;
-  createdBy: string;
-  createdAt: string;
-  paused?: { reason: string; at: string } | null | undefined;
-}): Subscription {
-  return {
-    id: r.id,
-    team: r.team ?? undefined,
-    channel: r.channel,
-    target: r.target as SubscriptionTarget,
-    createdBy: r.createdBy,
-    createdAt: r.createdAt,
-    paused: r.paused ?? undefined,
   };
 }

@@ -2,56 +2,44 @@
  * The embedded state backend: one SQLite file (better-sqlite3) holding both the key-value store
  * and the subscriptions. For ONE process: two processes on one file would each poll and post.
  *
- * - WAL journal, `synchronous=NORMAL` (default): every commit survives the process being killed
- *   (SIGKILL included: the commit is in the WAL before the call returns); only a power cut or
- *   an OS crash can roll back the last commits, and then the cursor rolls back together with the
- *   delivered ids, so a recording is posted again, never lost. FULL adds an fsync per commit
- *   (every event dedupe and unfurl claim) to close that gap too.
+ * - WAL journal, `synchronous=NORMAL`: every commit survives the process being killed (SIGKILL
+ *   included: the commit is in the WAL before the call returns); only a power cut or an OS crash
+ *   can roll back the last commits, and then the cursor rolls back together with the delivered
+ *   ids, so a recording is posted again, never lost. FULL would close that gap with an fsync per
+ *   commit (every event dedupe and unfurl claim).
  * - Claims are one statement: insert, or take over a row whose time is up, else nothing.
- * - Expired keys are purged lazily, at most `purgeBatch` rows per write and at most once per
- *   `purgeEveryMs`, so no write pays for a large backlog.
- * - Delivered ids are kept while their recording started no earlier than the cursor minus
- *   `deliveredRetentionMs` (default 7 days); older ones are dropped when the cursor moves. The
- *   poller's look-back window must not be longer, or a pruned recording could count as news.
+ * - Expired keys are purged lazily, at most `PURGE_BATCH` rows per write and at most once per
+ *   `PURGE_EVERY_MS`, so no write pays for a large backlog.
+ * - Delivered ids are pruned when the cursor moves (`DELIVERED_RETENTION_MS`).
  *
  * better-sqlite3 is synchronous; every method here is one short statement or transaction.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { StateError } from './errors.js';
 import { migrate } from './migrations.js';
 import type { SubscriptionArchive, SubscriptionRecord } from './snapshot.js';
-import { dumpSubscriptions, restoreSubscription } from './sqlite-archive.js';
-import { type CursorRow, SUBSCRIPTION_COLUMNS, type SubscriptionRow, toSubscription } from './sqlite-rows.js';
 import type { StateStore } from './store.js';
-import { startMs, targetKey } from './subscription-keys.js';
+import {
+  DELIVERED_RETENTION_MS,
+  newRecord,
+  noCursor,
+  type StoredSubscription,
+  startMs,
+  targetKey,
+  toSubscription,
+} from './subscription-rows.js';
 import type { Cursor, NewSubscription, Subscription, SubscriptionStore } from './subscriptions.js';
 
-const DAY_MS = 86_400_000;
+const PURGE_EVERY_MS = 60_000;
+const PURGE_BATCH = 1_000;
 
 export interface SqliteStateOptions {
   /** Milliseconds since the epoch, for key expiry (default `Date.now`). */
   now?: () => number;
-  /** NORMAL (default) or FULL; see the module comment. */
-  synchronous?: 'NORMAL' | 'FULL';
   /** How long a statement waits for a lock another connection holds (default 5000). */
   busyTimeoutMs?: number;
-  /** Delivered ids kept behind the cursor (default 7 days). */
-  deliveredRetentionMs?: number;
-  /** Expired keys are purged at most this often (default 60 000)... */
-  purgeEveryMs?: number;
-  /** ...and at most this many per purge (default 1000). */
-  purgeBatch?: number;
-}
-
-/** What the open found, for the start-up log line. */
-export interface SqliteStateInfo {
-  path: string;
-  /** Schema version before and after the migrations run at open. */
-  schema: { from: number; to: number };
-  journalMode: string;
-  synchronous: 'NORMAL' | 'FULL';
 }
 
 /**
@@ -66,14 +54,13 @@ export function openSqliteState(path: string, options: SqliteStateOptions = {}):
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new BetterSqlite3(path, { timeout: options.busyTimeoutMs ?? 5_000 });
     // The first statement reads the header: a file that is not a database fails here.
-    const journalMode = String(db.pragma('journal_mode = WAL', { simple: true }));
-    const synchronous = options.synchronous ?? 'NORMAL';
-    db.pragma(`synchronous = ${synchronous}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     const check = db.pragma('quick_check(1)', { simple: true });
     if (check !== 'ok') throw new StateError('state_corrupt', path, corruptMessage(path));
-    const schema = migrate(db, path);
-    return new SqliteState(db, { path, schema, journalMode, synchronous }, options);
+    migrate(db, path);
+    return new SqliteState(db, options.now ?? Date.now);
   } catch (error) {
     db?.close();
     throw classify(error, path);
@@ -81,9 +68,6 @@ export function openSqliteState(path: string, options: SqliteStateOptions = {}):
 }
 
 export class SqliteState implements StateStore, SubscriptionStore, SubscriptionArchive {
-  private readonly now: () => number;
-  private readonly retentionMs: number;
-  private readonly purgeEveryMs: number;
   private lastPurge = Number.NEGATIVE_INFINITY;
   private readonly s: Statements;
   private readonly tx: ReturnType<typeof transactions>;
@@ -91,21 +75,16 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
   /** Use `openSqliteState`: it checks and migrates the file first. */
   constructor(
     private readonly db: Database,
-    readonly info: SqliteStateInfo,
-    options: SqliteStateOptions = {},
+    private readonly now: () => number,
   ) {
-    this.now = options.now ?? Date.now;
-    this.retentionMs = options.deliveredRetentionMs ?? 7 * DAY_MS;
-    this.purgeEveryMs = options.purgeEveryMs ?? 60_000;
-    this.s = prepare(db, Math.max(1, Math.floor(options.purgeBatch ?? 1_000)));
-    this.tx = transactions(db, this.s, this.retentionMs);
+    this.s = prepare(db);
+    this.tx = transactions(db, this.s);
   }
 
   // ---- StateStore -------------------------------------------------------------------------
 
   async claim(key: string, ttlMs: number, value = '1'): Promise<boolean> {
-    const now = this.now();
-    this.purge(now);
+    const now = this.purge();
     return this.s.claim.run({ key, value, expiresAt: expiresAt(now, ttlMs), now }).changes === 1;
   }
 
@@ -114,9 +93,7 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    const now = this.now();
-    this.purge(now);
-    this.s.set.run(key, value, expiresAt(now, ttlMs));
+    this.s.set.run(key, value, expiresAt(this.purge(), ttlMs));
   }
 
   async release(key: string): Promise<void> {
@@ -130,22 +107,20 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
     this.db.close();
   }
 
-  /** Deletes up to one batch of expired keys when the last purge is old enough; returns how many. */
-  purge(now = this.now()): number {
-    if (now - this.lastPurge < this.purgeEveryMs) return 0;
-    const { changes } = this.s.purge.run(now);
+  /** Before a write: deletes up to one batch of expired keys when the last purge is old enough. Returns now. */
+  private purge(): number {
+    const now = this.now();
+    if (now - this.lastPurge < PURGE_EVERY_MS) return now;
     // A full batch means more may be waiting: the next write purges again.
-    if (changes < this.s.purgeBatch) this.lastPurge = now;
-    return changes;
+    if (this.s.purge.run(now).changes < PURGE_BATCH) this.lastPurge = now;
+    return now;
   }
 
   // ---- SubscriptionStore ------------------------------------------------------------------
 
-  async add(
-    sub: NewSubscription,
-    now: Date,
-  ): Promise<{ added: true; subscription: Subscription } | { added: false; subscription: Subscription }> {
-    return this.tx.add(sub, now);
+  async add(sub: NewSubscription, now: Date): Promise<{ added: boolean; subscription: Subscription }> {
+    const { added, row } = this.tx.put.immediate(newRecord(sub, now), 0);
+    return { added, subscription: toSubscription(row) };
   }
 
   async list(channel: string): Promise<Subscription[]> {
@@ -173,7 +148,7 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
   }
 
   async pauseChannel(channel: string, reason: string, now: Date): Promise<Subscription[]> {
-    return this.tx.pauseChannel(channel, reason, now);
+    return this.tx.pauseChannel(channel, reason, now.toISOString());
   }
 
   async removeChannel(channel: string): Promise<Subscription[]> {
@@ -181,19 +156,13 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
   }
 
   async cursor(id: number): Promise<Cursor> {
-    const row = this.s.cursor.get(id);
-    if (!row || row.newest_start === null) return { newestStart: undefined, idsAtNewest: [] };
-    return { newestStart: row.newest_start, idsAtNewest: JSON.parse(row.ids_at_newest) as number[] };
+    return readCursor(this.s.cursor.get(id));
   }
 
   async startAt(id: number, cursor: Cursor): Promise<void> {
-    const ms = cursor.newestStart === undefined ? null : startMs(cursor.newestStart);
-    this.s.startAt.run({
-      id,
-      start: ms === null ? null : (cursor.newestStart ?? null),
-      ms,
-      ids: JSON.stringify([...new Set(cursor.idsAtNewest)]),
-    });
+    if (cursor.newestStart === undefined) return;
+    const ids = JSON.stringify([...new Set(cursor.idsAtNewest)]);
+    this.s.startAt.run({ id, start: cursor.newestStart, ms: startMs(cursor.newestStart), ids });
   }
 
   async delivered(id: number, recordingId: number): Promise<boolean> {
@@ -201,42 +170,69 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
   }
 
   async markDelivered(id: number, recording: { id: number; start: string }, now: Date): Promise<void> {
-    this.tx.markDelivered(id, recording, now);
-  }
-
-  /** Delivered ids held for a subscription (tests, metrics). */
-  deliveredCount(id: number): number {
-    return this.s.deliveredCount.get(id)?.n ?? 0;
+    this.tx.markDelivered(id, recording, now.getTime());
   }
 
   // ---- SubscriptionArchive ----------------------------------------------------------------
 
   async dumpSubscriptions(): Promise<SubscriptionRecord[]> {
-    return dumpSubscriptions(this.db);
+    return this.tx.dump();
   }
 
   async restoreSubscription(record: SubscriptionRecord): Promise<{ added: boolean; id: number }> {
-    return restoreSubscription(this.db, record, this.now());
+    const { added, row } = this.tx.put.immediate(record, this.now());
+    return { added, id: row.id };
   }
 }
 
+function readCursor(row: CursorRow | undefined): Cursor {
+  if (!row || row.newestStart === null) return noCursor();
+  return { newestStart: row.newestStart, idsAtNewest: JSON.parse(row.idsAtNewest) as number[] };
+}
+
 /** The multi-statement steps, each one transaction. */
-function transactions(db: Database, s: Statements, retentionMs: number) {
+function transactions(db: Database, s: Statements) {
+  /** The newer cursor wins; at the same instant the ids join its ties. True when it moved forward. */
+  const moveCursor = (id: number, start: string, ids: readonly number[]): boolean => {
+    const ms = startMs(start);
+    const current = s.cursor.get(id);
+    if (!current || current.newestMs === null || ms > current.newestMs) {
+      s.setCursor.run(id, start, ms, JSON.stringify([...new Set(ids)]));
+      return true;
+    }
+    if (ms === current.newestMs) {
+      const ties = new Set([...(JSON.parse(current.idsAtNewest) as number[]), ...ids]);
+      s.setCursor.run(id, current.newestStart, ms, JSON.stringify([...ties]));
+    }
+    return false;
+  };
+
   return {
-    add: db.transaction((sub: NewSubscription, now: Date) => {
+    /**
+     * Adds the record's subscription unless the channel follows its target already (an add, or
+     * an import), then merges in its cursor and delivered ids.
+     */
+    put: db.transaction(({ subscription: sub, cursor, delivered }: SubscriptionRecord, nowMs: number) => {
       const key = targetKey(sub.target);
-      const row = s.insert.get(
-        sub.team ?? null,
-        sub.channel,
-        key,
-        JSON.stringify(sub.target),
-        sub.createdBy,
-        now.toISOString(),
-      );
-      if (row) return { added: true as const, subscription: toSubscription(row) };
       const existing = s.byTarget.get(sub.channel, key);
-      if (!existing) throw new Error(`subscription ${key} in ${sub.channel} neither added nor found`);
-      return { added: false as const, subscription: toSubscription(existing) };
+      const row =
+        existing ??
+        s.insert.get(
+          // An exported id is kept only above every id issued here: ids are never reused.
+          sub.id > (s.issued.get()?.n ?? 0) ? sub.id : null,
+          sub.team ?? null,
+          sub.channel,
+          key,
+          JSON.stringify(sub.target),
+          sub.createdBy,
+          sub.createdAt,
+          sub.paused?.reason ?? null,
+          sub.paused?.at ?? null,
+        );
+      if (!row) throw new Error(`subscription ${key} in ${sub.channel} neither added nor found`);
+      if (cursor.newestStart !== undefined) moveCursor(row.id, cursor.newestStart, cursor.idsAtNewest);
+      for (const d of delivered) s.deliver.run(row.id, d.id, d.startMs, nowMs);
+      return { added: existing === undefined, row };
     }),
 
     remove: db.transaction((channel: string, ids: readonly number[]) => {
@@ -250,13 +246,12 @@ function transactions(db: Database, s: Statements, retentionMs: number) {
       return removed;
     }),
 
-    pauseChannel: db.transaction((channel: string, reason: string, now: Date) => {
-      const at = now.toISOString();
+    pauseChannel: db.transaction((channel: string, reason: string, at: string) => {
       const paused: Subscription[] = [];
       for (const row of s.list.all(channel)) {
-        if (row.paused_reason !== null) continue;
+        if (row.pausedReason !== null) continue;
         s.pause.run(reason, at, row.id);
-        paused.push(toSubscription({ ...row, paused_reason: reason, paused_at: at }));
+        paused.push(toSubscription({ ...row, pausedReason: reason, pausedAt: at }));
       }
       return paused;
     }),
@@ -268,32 +263,45 @@ function transactions(db: Database, s: Statements, retentionMs: number) {
       return removed;
     }),
 
-    markDelivered: db.transaction((id: number, recording: { id: number; start: string }, now: Date) => {
+    markDelivered: db.transaction((id: number, recording: { id: number; start: string }, nowMs: number) => {
       // A subscription removed while its post was on the way: nothing left to record.
       if (!s.exists.get(id)) return;
       const ms = startMs(recording.start);
-      s.deliver.run(id, recording.id, ms, now.getTime());
-      const cursor = s.cursor.get(id);
-      if (!cursor || cursor.newest_ms === null || ms > cursor.newest_ms) {
-        s.setCursor.run(id, recording.start, ms, JSON.stringify([recording.id]));
-        s.prune.run(id, ms - retentionMs);
-      } else if (ms === cursor.newest_ms) {
-        const ids = JSON.parse(cursor.ids_at_newest) as number[];
-        if (!ids.includes(recording.id)) {
-          s.setCursor.run(id, cursor.newest_start, ms, JSON.stringify([...ids, recording.id]));
-        }
-      }
+      s.deliver.run(id, recording.id, ms, nowMs);
+      if (moveCursor(id, recording.start, [recording.id])) s.prune.run(id, ms - DELIVERED_RETENTION_MS);
     }),
+
+    dump: db.transaction(() =>
+      s.all.all().map((row) => ({
+        subscription: toSubscription(row),
+        cursor: readCursor(s.cursor.get(row.id)),
+        delivered: s.deliveredOf.all(row.id),
+      })),
+    ),
   };
+}
+
+type Row = StoredSubscription & { id: number; pausedReason: string | null };
+
+interface CursorRow {
+  newestStart: string | null;
+  newestMs: number | null;
+  idsAtNewest: string;
 }
 
 type Statements = ReturnType<typeof prepare>;
 
+const COLUMNS =
+  'id, team, channel, target, created_by AS createdBy, created_at AS createdAt, ' +
+  'paused_reason AS pausedReason, paused_at AS pausedAt';
+
+const CURSOR_UPSERT = `ON CONFLICT (subscription_id) DO UPDATE SET newest_start = excluded.newest_start,
+  newest_ms = excluded.newest_ms, ids_at_newest = excluded.ids_at_newest`;
+
 /** Every statement, prepared once. */
-function prepare(db: Database, purgeBatch: number) {
-  const sub = (sql: string) => db.prepare<unknown[], SubscriptionRow>(sql);
+function prepare(db: Database) {
+  const rows = (rest: string) => db.prepare<unknown[], Row>(`SELECT ${COLUMNS} FROM subscriptions ${rest}`);
   return {
-    purgeBatch,
     claim: db.prepare<{ key: string; value: string; expiresAt: number; now: number }>(
       `INSERT INTO kv (key, value, expires_at) VALUES (@key, @value, @expiresAt)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
@@ -308,19 +316,23 @@ function prepare(db: Database, purgeBatch: number) {
     ),
     release: db.prepare<[string]>('DELETE FROM kv WHERE key = ?'),
     purge: db.prepare<[number]>(
-      `DELETE FROM kv WHERE key IN (SELECT key FROM kv WHERE expires_at <= ? LIMIT ${purgeBatch})`,
+      `DELETE FROM kv WHERE key IN (SELECT key FROM kv WHERE expires_at <= ? LIMIT ${PURGE_BATCH})`,
     ),
 
-    insert: db.prepare<[string | null, string, string, string, string, string], SubscriptionRow>(
-      `INSERT INTO subscriptions (team, channel, target_key, target, created_by, created_at)
-       VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (channel, target_key) DO NOTHING
-       RETURNING ${SUBSCRIPTION_COLUMNS}`,
-    ) as Statement<unknown[], SubscriptionRow>,
-    byTarget: sub(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE channel = ? AND target_key = ?`),
-    inChannel: sub(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = ? AND channel = ?`),
-    list: sub(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE channel = ? ORDER BY id`),
-    active: sub(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE paused_reason IS NULL ORDER BY id`),
+    insert: db.prepare<unknown[], Row>(
+      `INSERT INTO subscriptions (id, team, channel, target_key, target, created_by, created_at,
+                                  paused_reason, paused_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+    ),
+    issued: db.prepare<[], { n: number }>(
+      `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'subscriptions'), 0),
+                  coalesce((SELECT max(id) FROM subscriptions), 0)) AS n`,
+    ),
+    byTarget: rows('WHERE channel = ? AND target_key = ?'),
+    inChannel: rows('WHERE id = ? AND channel = ?'),
+    list: rows('WHERE channel = ? ORDER BY id'),
+    active: rows('WHERE paused_reason IS NULL ORDER BY id'),
+    all: rows('ORDER BY id'),
     countTeam: db.prepare<[string | null], { n: number }>(
       'SELECT count(*) AS n FROM subscriptions WHERE team IS ?',
     ),
@@ -334,22 +346,18 @@ function prepare(db: Database, purgeBatch: number) {
     ),
 
     cursor: db.prepare<[number], CursorRow>(
-      'SELECT newest_start, newest_ms, ids_at_newest FROM cursors WHERE subscription_id = ?',
+      `SELECT newest_start AS newestStart, newest_ms AS newestMs, ids_at_newest AS idsAtNewest
+       FROM cursors WHERE subscription_id = ?`,
     ),
     // Only for a subscription that exists, and only while its cursor has no start yet.
-    startAt: db.prepare<{ id: number; start: string | null; ms: number | null; ids: string }>(
+    startAt: db.prepare<{ id: number; start: string; ms: number; ids: string }>(
       `INSERT INTO cursors (subscription_id, newest_start, newest_ms, ids_at_newest)
        SELECT id, @start, @ms, @ids FROM subscriptions WHERE id = @id
-       ON CONFLICT (subscription_id) DO UPDATE SET
-         newest_start = excluded.newest_start, newest_ms = excluded.newest_ms,
-         ids_at_newest = excluded.ids_at_newest
-       WHERE cursors.newest_ms IS NULL`,
+       ${CURSOR_UPSERT} WHERE cursors.newest_ms IS NULL`,
     ),
     setCursor: db.prepare<[number, string | null, number, string]>(
       `INSERT INTO cursors (subscription_id, newest_start, newest_ms, ids_at_newest) VALUES (?, ?, ?, ?)
-       ON CONFLICT (subscription_id) DO UPDATE SET
-         newest_start = excluded.newest_start, newest_ms = excluded.newest_ms,
-         ids_at_newest = excluded.ids_at_newest`,
+       ${CURSOR_UPSERT}`,
     ),
     deliver: db.prepare<[number, number, number, number]>(
       `INSERT INTO delivered (subscription_id, recording_id, start_ms, delivered_at) VALUES (?, ?, ?, ?)
@@ -358,10 +366,11 @@ function prepare(db: Database, purgeBatch: number) {
     delivered: db.prepare<[number, number], { one: number }>(
       'SELECT 1 AS one FROM delivered WHERE subscription_id = ? AND recording_id = ?',
     ),
-    prune: db.prepare<[number, number]>('DELETE FROM delivered WHERE subscription_id = ? AND start_ms < ?'),
-    deliveredCount: db.prepare<[number], { n: number }>(
-      'SELECT count(*) AS n FROM delivered WHERE subscription_id = ?',
+    deliveredOf: db.prepare<[number], { id: number; startMs: number }>(
+      `SELECT recording_id AS id, start_ms AS startMs FROM delivered WHERE subscription_id = ?
+       ORDER BY start_ms, recording_id`,
     ),
+    prune: db.prepare<[number, number]>('DELETE FROM delivered WHERE subscription_id = ? AND start_ms < ?'),
   };
 }
 

@@ -4,7 +4,7 @@
  * to what the channel already follows is never refused (it changes nothing, or resumes it).
  */
 import { SUBSCRIPTION_LIMITS } from '../domain/subscription-limits.js';
-import { targetKey } from './subscription-keys.js';
+import { targetKey } from './subscription-rows.js';
 import type { NewSubscription, SubscriptionStore } from './subscriptions.js';
 
 export interface LimitRefusal {

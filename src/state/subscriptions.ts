@@ -15,10 +15,7 @@ export interface SubscriptionStore {
    * Adds a subscription unless the channel already follows the same target (the same number,
    * or the same person id): then nothing changes and the existing one is returned.
    */
-  add(
-    sub: NewSubscription,
-    now: Date,
-  ): Promise<{ added: true; subscription: Subscription } | { added: false; subscription: Subscription }>;
+  add(sub: NewSubscription, now: Date): Promise<{ added: boolean; subscription: Subscription }>;
   /** A channel's subscriptions, oldest first. */
   list(channel: string): Promise<Subscription[]>;
   /** How many subscriptions the workspace holds, paused ones included (none: those without one). */

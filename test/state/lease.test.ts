@@ -4,7 +4,8 @@
  * when the holder stops renewing. Who holds it is read from Redis itself (the holder key).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Lease, LeaseKeeper } from '../../src/state/index.js';
+import type { Lease } from '../../src/state/lease.js';
+import { LeaseKeeper } from '../../src/state/lease-keeper.js';
 import { openRedisState, type RedisState } from '../../src/state/redis.js';
 import { deletePrefix, redisCommand, sharedRedisUrl, uniquePrefix } from '../helpers/redis.js';
 
