@@ -1,20 +1,13 @@
 /**
- * `npm run -s state -- export|import`: moves subscriptions (with their cursors and delivered ids)
- * between stores, so a team that outgrows one replica keeps them.
+ * `npm run -s state -- export|import` (see `USAGE`): moves subscriptions, with their cursors and
+ * delivered ids, between stores, so a team that outgrows one replica keeps them. The
+ * configuration is the app's (`loadConfig`, the same variables and rules).
  *
- *   npm run -s state -- export > subscriptions.json     the configured store -> JSON on stdout
- *   npm run -s state -- import < subscriptions.json     JSON on stdin -> the configured store
- *
- * The configuration is the app's (`loadConfig`, the same variables and rules): the store is Redis
- * when `REDIS_URL` is set (keys under `REDIS_KEY_PREFIX`), else the SQLite file at `STATE_PATH`.
- *
- * Import reads standard input as it streams (one subscription in memory at a time, however
- * large the file) and checks every subscription (see `parseRecord` in snapshot.ts, and the limits
- * per channel and workspace). The good ones are imported; each bad one is reported on stderr with
- * its index and line, and skipped. Importing twice adds nothing the second time (see snapshot.ts).
- * Exit 0 when every subscription was imported; 3 when some were skipped; 2 when the store, the
- * configuration or the input cannot be used at all (the message says why; never the Redis
- * password); 1 for anything else.
+ * Import streams standard input (one subscription in memory at a time) and checks each one
+ * (`parseRecord`, and the limits per channel and workspace): the good ones are imported; each bad
+ * one is reported on stderr with its index and line, and skipped. Exit 0 when every subscription
+ * was imported; 3 when some were skipped; 2 when the store, the configuration or the input cannot
+ * be used at all (the message says why; never the Redis password); 1 for anything else.
  */
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';

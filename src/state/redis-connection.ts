@@ -38,15 +38,11 @@ export interface RedisConnectionOptions {
 type Client = ReturnType<typeof createClient>;
 
 /** A Lua script and its SHA1, computed once. */
-export interface LuaScript {
-  name: string;
-  source: string;
-  sha: string;
-}
-
-export function lua(name: string, source: string): LuaScript {
+export function lua(name: string, source: string) {
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
+
+export type LuaScript = ReturnType<typeof lua>;
 
 /** The reconnect wait after `retries` failed attempts: min * 2^retries, capped, with ±20% jitter. */
 export function backoffMs(retries: number, minMs: number, maxMs: number, random = Math.random): number {

@@ -133,15 +133,11 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
   }
 
   async pause(id: number, reason: string, now: Date): Promise<void> {
-    await this.connection.script(
-      SET_PAUSED,
-      [this.k.sub(id), this.k.active],
-      [id, reason, now.toISOString()],
-    );
+    await this.setPaused(id, reason, now.toISOString());
   }
 
   async resume(id: number): Promise<void> {
-    await this.connection.script(SET_PAUSED, [this.k.sub(id), this.k.active], [id]);
+    await this.setPaused(id);
   }
 
   async pauseChannel(channel: string, reason: string, now: Date): Promise<Subscription[]> {
@@ -159,11 +155,8 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
 
   async startAt(id: number, cursor: Cursor): Promise<void> {
     if (cursor.newestStart === undefined) return;
-    const args = [
-      cursor.newestStart,
-      startMs(cursor.newestStart),
-      [...new Set(cursor.idsAtNewest)].join(','),
-    ];
+    const ids = [...new Set(cursor.idsAtNewest)].join(',');
+    const args = [cursor.newestStart, startMs(cursor.newestStart), ids];
     await this.connection.script(START_AT, [this.k.sub(id), this.k.cursor(id)], args);
   }
 
@@ -237,6 +230,11 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
       ],
     );
     return reply as [number, string | number, string[]];
+  }
+
+  /** Pauses with (reason, at), or resumes with neither. */
+  private setPaused(id: number, ...pause: string[]): Promise<unknown> {
+    return this.connection.script(SET_PAUSED, [this.k.sub(id), this.k.active], [id, ...pause]);
   }
 
   private removeOf(channel: string, ids: string[]): Promise<Subscription[]> {

@@ -42,7 +42,6 @@ interface Capture {
   /** Where it starts in the current chunk (0 after a chunk boundary). */
   from: number;
   over: boolean;
-  limit: number;
 }
 
 const QUOTE = 34;
@@ -67,13 +66,20 @@ export async function* readSnapshot(
   const header: Record<string, unknown> = {};
   const out: SnapshotItem[] = [];
 
-  const start = (kind: Capture['kind'], at: number, limit: number): void => {
-    cap = { kind, depth, line, parts: [], chars: 0, from: at, over: false, limit };
+  const start = (kind: Capture['kind'], at: number): void => {
+    cap = { kind, depth, line, parts: [], chars: 0, from: at, over: false };
   };
+  /** A value starts: kept when it is a top-level one or a subscription. */
+  const startValue = (at: number): void => {
+    if (cap) return;
+    if (depth === 1 && top === 'value') start('value', at);
+    else if (depth === 2 && inSubs) start('row', at);
+  };
+  const limit = (c: Capture) => (c.kind === 'row' ? IMPORT_LIMITS.maxRecordChars : MAX_HEADER_CHARS);
   const keep = (c: Capture, piece: string): void => {
     if (c.over) return;
     c.chars += piece.length;
-    if (c.chars > c.limit) {
+    if (c.chars > limit(c)) {
       c.over = true;
       c.parts = [];
     } else c.parts.push(piece);
@@ -92,7 +98,7 @@ export async function* readSnapshot(
       return;
     }
     if (c.over)
-      throw new SnapshotError(`line ${c.line}: a top-level ${c.kind} longer than ${c.limit} characters`);
+      throw new SnapshotError(`line ${c.line}: a top-level ${c.kind} longer than ${limit(c)} characters`);
     const raw = c.parts.join('');
     let value: unknown;
     try {
@@ -163,23 +169,18 @@ export async function* readSnapshot(
           break;
         case QUOTE:
           inString = true;
-          if (!cap) {
-            if (depth === 1 && top === 'key') start('key', i, MAX_HEADER_CHARS);
-            else if (depth === 1 && top === 'value') start('value', i, MAX_HEADER_CHARS);
-            else if (depth === 2 && inSubs) start('row', i, IMPORT_LIMITS.maxRecordChars);
-          }
+          if (!cap && depth === 1 && top === 'key') start('key', i);
+          else startValue(i);
           break;
         case 123: // {
         case 91: // [
-          if (!cap && depth === 1 && top === 'value') {
-            if (key === 'subscriptions') {
-              if (c !== 91) throw new SnapshotError(`line ${line}: subscriptions is not a list`);
-              if (sawSubs) throw new SnapshotError(`line ${line}: subscriptions appears twice`);
-              inSubs = true;
-              sawSubs = true;
-              checkHeader(header);
-            } else start('value', i, MAX_HEADER_CHARS);
-          } else if (!cap && depth === 2 && inSubs) start('row', i, IMPORT_LIMITS.maxRecordChars);
+          if (!cap && depth === 1 && top === 'value' && key === 'subscriptions') {
+            if (c !== 91) throw new SnapshotError(`line ${line}: subscriptions is not a list`);
+            if (sawSubs) throw new SnapshotError(`line ${line}: subscriptions appears twice`);
+            inSubs = true;
+            sawSubs = true;
+            checkHeader(header);
+          } else startValue(i);
           depth++;
           break;
         case 125: // }
@@ -204,10 +205,7 @@ export async function* readSnapshot(
           throw new SnapshotError(`line ${line}: a backslash outside a string`);
         default:
           if (depth === 1 && top !== 'value' && !cap) throw notJson(` at line ${line}`);
-          if (!cap) {
-            if (depth === 1 && top === 'value') start('value', i, MAX_HEADER_CHARS);
-            else if (depth === 2 && inSubs) start('row', i, IMPORT_LIMITS.maxRecordChars);
-          }
+          startValue(i);
       }
       i++;
     }

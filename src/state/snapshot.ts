@@ -49,18 +49,14 @@ function importRecord(nowMs: number) {
       .refine((s) => !(Date.parse(s) < IMPORT_LIMITS.earliest), `${what} is before 2000`);
   const notFuture = (what: string) =>
     date(what).refine((s) => !(Date.parse(s) > latest), `${what} is in the future`);
-  const focusId = (what: string) =>
+  const positiveId = (what: string, max: number = IMPORT_LIMITS.maxFocusId) =>
     z
       .number({ message: `${what} is not a number` })
       .int(`${what} is not a whole number`)
       .positive(`${what} is not positive`)
-      .max(IMPORT_LIMITS.maxFocusId, `${what} is above ${IMPORT_LIMITS.maxFocusId}`);
+      .max(max, `${what} is above ${max}`);
   return z.object({
-    id: z
-      .number({ message: 'id is not a number' })
-      .int('id is not a whole number')
-      .positive('id is not positive')
-      .max(IMPORT_LIMITS.maxSubscriptionId, `id is above ${IMPORT_LIMITS.maxSubscriptionId}`),
+    id: positiveId('id', IMPORT_LIMITS.maxSubscriptionId),
     team: z.string().regex(TEAM_ID, 'team is not a Slack workspace id (T…, E…)').nullable(),
     channel: z
       .string({ message: 'channel is missing' })
@@ -78,7 +74,7 @@ function importRecord(nowMs: number) {
         }),
         z.object({
           kind: z.literal('person'),
-          personId: focusId('target.personId'),
+          personId: positiveId('target.personId'),
           name: z.string().max(200, 'target.name is longer than 200 characters'),
         }),
       ],
@@ -95,12 +91,12 @@ function importRecord(nowMs: number) {
     cursor: z.object({
       // A cursor ahead of the clock is taken as now (see parseRecord), as the poller reads it.
       newestStart: date('cursor.newestStart').nullable(),
-      idsAtNewest: z.array(focusId('cursor.idsAtNewest')).max(10_000, 'cursor.idsAtNewest is too long'),
+      idsAtNewest: z.array(positiveId('cursor.idsAtNewest')).max(10_000, 'cursor.idsAtNewest is too long'),
     }),
     delivered: z
       .array(
         z.object({
-          id: focusId('delivered id'),
+          id: positiveId('delivered id'),
           startMs: z
             .number()
             .int('delivered startMs is not a whole number')

@@ -107,7 +107,7 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
     this.db.close();
   }
 
-  /** Before a write: deletes up to one batch of expired keys when the last purge is old enough. Returns now. */
+  /** Before a write: up to one batch of expired keys goes, when the last purge is old enough. */
   private purge(): number {
     const now = this.now();
     if (now - this.lastPurge < PURGE_EVERY_MS) return now;
@@ -136,7 +136,7 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
   }
 
   async remove(channel: string, ids: readonly number[]): Promise<Subscription[]> {
-    return this.tx.remove(channel, ids);
+    return byId(this.s.remove.all(channel, JSON.stringify(ids)));
   }
 
   async pause(id: number, reason: string, now: Date): Promise<void> {
@@ -148,11 +148,12 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
   }
 
   async pauseChannel(channel: string, reason: string, now: Date): Promise<Subscription[]> {
-    return this.tx.pauseChannel(channel, reason, now.toISOString());
+    return byId(this.s.pauseChannel.all(reason, now.toISOString(), channel));
   }
 
   async removeChannel(channel: string): Promise<Subscription[]> {
-    return this.tx.removeChannel(channel);
+    // Cursors and delivered ids go with their subscription (ON DELETE CASCADE).
+    return byId(this.s.removeChannel.all(channel));
   }
 
   async cursor(id: number): Promise<Cursor> {
@@ -183,6 +184,11 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
     const { added, row } = this.tx.put.immediate(record, this.now());
     return { added, id: row.id };
   }
+}
+
+/** RETURNING gives rows in no set order. */
+function byId(rows: Row[]): Subscription[] {
+  return rows.map(toSubscription).sort((a, b) => a.id - b.id);
 }
 
 function readCursor(row: CursorRow | undefined): Cursor {
@@ -233,34 +239,6 @@ function transactions(db: Database, s: Statements) {
       if (cursor.newestStart !== undefined) moveCursor(row.id, cursor.newestStart, cursor.idsAtNewest);
       for (const d of delivered) s.deliver.run(row.id, d.id, d.startMs, nowMs);
       return { added: existing === undefined, row };
-    }),
-
-    remove: db.transaction((channel: string, ids: readonly number[]) => {
-      const removed: Subscription[] = [];
-      for (const id of [...new Set(ids)].sort((a, b) => a - b)) {
-        const row = s.inChannel.get(id, channel);
-        if (!row) continue;
-        s.delete.run(id);
-        removed.push(toSubscription(row));
-      }
-      return removed;
-    }),
-
-    pauseChannel: db.transaction((channel: string, reason: string, at: string) => {
-      const paused: Subscription[] = [];
-      for (const row of s.list.all(channel)) {
-        if (row.pausedReason !== null) continue;
-        s.pause.run(reason, at, row.id);
-        paused.push(toSubscription({ ...row, pausedReason: reason, pausedAt: at }));
-      }
-      return paused;
-    }),
-
-    removeChannel: db.transaction((channel: string) => {
-      const removed = s.list.all(channel).map(toSubscription);
-      // Cursors and delivered ids go with their subscription (ON DELETE CASCADE).
-      for (const sub of removed) s.delete.run(sub.id);
-      return removed;
     }),
 
     markDelivered: db.transaction((id: number, recording: { id: number; start: string }, nowMs: number) => {
@@ -329,7 +307,6 @@ function prepare(db: Database) {
                   coalesce((SELECT max(id) FROM subscriptions), 0)) AS n`,
     ),
     byTarget: rows('WHERE channel = ? AND target_key = ?'),
-    inChannel: rows('WHERE id = ? AND channel = ?'),
     list: rows('WHERE channel = ? ORDER BY id'),
     active: rows('WHERE paused_reason IS NULL ORDER BY id'),
     all: rows('ORDER BY id'),
@@ -337,9 +314,19 @@ function prepare(db: Database) {
       'SELECT count(*) AS n FROM subscriptions WHERE team IS ?',
     ),
     exists: db.prepare<[number], { id: number }>('SELECT id FROM subscriptions WHERE id = ?'),
-    delete: db.prepare<[number]>('DELETE FROM subscriptions WHERE id = ?'),
+    remove: db.prepare<[string, string], Row>(
+      `DELETE FROM subscriptions WHERE channel = ? AND id IN (SELECT value FROM json_each(?))
+       RETURNING ${COLUMNS}`,
+    ),
+    removeChannel: db.prepare<[string], Row>(
+      `DELETE FROM subscriptions WHERE channel = ? RETURNING ${COLUMNS}`,
+    ),
     pause: db.prepare<[string, string, number]>(
       'UPDATE subscriptions SET paused_reason = ?, paused_at = ? WHERE id = ?',
+    ),
+    pauseChannel: db.prepare<[string, string, string], Row>(
+      `UPDATE subscriptions SET paused_reason = ?, paused_at = ? WHERE channel = ? AND paused_reason IS NULL
+       RETURNING ${COLUMNS}`,
     ),
     resume: db.prepare<[number]>(
       'UPDATE subscriptions SET paused_reason = NULL, paused_at = NULL WHERE id = ?',
