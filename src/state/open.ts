@@ -84,7 +84,6 @@ export async function openAppState(
     clientName: `focus-for-slack:${holderId}`,
     ...(hooks.onRedisStatus && { onStatus: hooks.onRedisStatus }),
   });
-  hooks.onRedisStatus?.('up');
   const kv = new ResilientStore(redis, {
     logger: hooks.logger,
     ...(hooks.onFallback && { onOutage: hooks.onFallback }),
