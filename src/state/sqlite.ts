@@ -259,7 +259,7 @@ function transactions(db: Database, s: Statements) {
   };
 }
 
-type Row = StoredSubscription & { id: number; pausedReason: string | null };
+type Row = StoredSubscription & { id: number };
 
 interface CursorRow {
   newestStart: string | null;
