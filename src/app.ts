@@ -4,13 +4,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from './config.js';
-import { portalBase } from './config.js';
+import { ConfigError, portalBase } from './config.js';
 import { makePortalLinks } from './domain/links.js';
 import type { Logger } from './domain/logger.js';
 import type { Gate } from './domain/subscription.js';
+import type { AuthPath, Credentials } from './domain/tenant.js';
 import { FocusCache } from './focus/cache.js';
 import { FocusClient } from './focus/client.js';
-import type { AuthPath, Credentials } from './focus/token.js';
 import { InFlight } from './inflight.js';
 import { PeopleDirectory } from './lookup/directory.js';
 import { LookupService } from './lookup/service.js';
@@ -35,15 +35,14 @@ export interface FocusTarget {
 
 async function focusTarget(config: Config, logger: Logger): Promise<FocusTarget> {
   if (config.focus.tenant) return config.focus.tenant;
-  // Loaded only in sandbox mode: production never loads the simulator.
-  const { startFocusSimulator } = await import('./sandbox/index.js');
+  // Loaded only in sandbox mode: production never loads the simulator, nor its profile names.
+  const { isProfileName, PROFILE_NAMES, startFocusSimulator } = await import('./sandbox/index.js');
+  const profile = config.focus.sandboxProfile;
+  if (profile !== undefined && !isProfileName(profile))
+    throw new ConfigError(`SANDBOX_PROFILE must be one of ${PROFILE_NAMES.join(', ')}`);
   // A new recording of Jane Smith's number every 20 s, so a sandbox subscription has news.
-  const simulator = await startFocusSimulator({
-    now: new Date(),
-    profile: config.focus.sandboxProfile,
-    newRecordingEveryMs: 20_000,
-  });
-  logger.info('sandbox.started', { url: simulator.url, profile: config.focus.sandboxProfile });
+  const simulator = await startFocusSimulator({ now: new Date(), profile, newRecordingEveryMs: 20_000 });
+  logger.info('sandbox.started', { url: simulator.url, profile: simulator.profile });
   return {
     baseUrl: simulator.url,
     credentials: simulator.credentials,
@@ -55,7 +54,7 @@ export function banner(target: FocusTarget, config: Config): string {
   const lines = [
     '┌ Focus for Slack',
     target.simulator
-      ? `│ SANDBOX: no FOCUS_BASE_URL, so lookups go to the built-in Focus simulator at ${target.simulator.url} (profile ${config.focus.sandboxProfile})`
+      ? `│ SANDBOX: no FOCUS_BASE_URL, so lookups go to the built-in Focus simulator at ${target.simulator.url} (profile ${target.simulator.profile})`
       : `│ Focus: ${target.baseUrl}`,
     config.slack.mode.kind === 'console'
       ? '│ Slack: no SLACK_BOT_TOKEN, so this is the local console (try: /focus +44 7700 900123)'

@@ -5,12 +5,17 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { getCountries } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { parseRights, type RightsMap } from './access/rights.js';
 import { CONSENT_MODES, type ConsentMode } from './domain/consent.js';
+import { AppError } from './domain/errors.js';
 import { DEFAULT_PERSON_TEMPLATE, DEFAULT_RECORDING_TEMPLATE } from './domain/links.js';
-import { AUTH_PATHS, type AuthPath, type Credentials, DEFAULT_AUTH_PATH } from './focus/token.js';
-import { TRANSPORT_DEFAULTS } from './focus/transport.js';
-import { DEFAULT_PROFILE, PROFILE_NAMES, type ProfileName } from './sandbox/profiles.js';
+import { parseRights, type RightsMap } from './domain/rights.js';
+import {
+  AUTH_PATHS,
+  type AuthPath,
+  type Credentials,
+  DEFAULT_AUTH_PATH,
+  TRANSPORT_DEFAULTS,
+} from './domain/tenant.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -31,7 +36,11 @@ export interface Config {
   focus: {
     /** Undefined: run the built-in Focus simulator (sandbox), behaving as `sandboxProfile`. */
     tenant: Tenant | undefined;
-    sandboxProfile: ProfileName;
+    /**
+     * SANDBOX_PROFILE as given (undefined: the simulator's default). The simulator's own names
+     * check it when it starts, in sandbox mode: the app never loads the simulator to check a name.
+     */
+    sandboxProfile: string | undefined;
     maxConcurrency: number;
     /** A lookup's deadline, retries included. */
     timeoutMs: number;
@@ -83,6 +92,17 @@ export interface Config {
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/**
+ * A setting found wrong after `loadConfig`, by the part that knows its values (SANDBOX_PROFILE,
+ * by the simulator's profile names): the process stops as on `loadConfig`'s problems (exit 2).
+ */
+export class ConfigError extends AppError {
+  constructor(message: string) {
+    super('config_invalid', message);
+    this.name = 'ConfigError';
+  }
+}
 
 const COUNTRIES = new Set<string>(getCountries());
 const optional = z
@@ -161,9 +181,7 @@ const fields = {
         message: `FOCUS_AUTH_PATH must be ${AUTH_PATHS.map((p) => p.slice(1)).join(' or ')}`,
       }),
     ),
-  SANDBOX_PROFILE: optional
-    .transform((v) => v ?? DEFAULT_PROFILE)
-    .pipe(z.enum(PROFILE_NAMES, { message: `SANDBOX_PROFILE must be one of ${PROFILE_NAMES.join(', ')}` })),
+  SANDBOX_PROFILE: optional,
   FOCUS_MAX_CONCURRENCY: int('FOCUS_MAX_CONCURRENCY', TRANSPORT_DEFAULTS.maxConcurrency, 1, 256),
   FOCUS_TIMEOUT_MS: int('FOCUS_TIMEOUT_MS', TRANSPORT_DEFAULTS.deadlineMs, 100, 120_000),
   DIRECTORY_REFRESH_MINUTES: int('DIRECTORY_REFRESH_MINUTES', 15, 1, 1_440),

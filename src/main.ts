@@ -4,20 +4,23 @@
  */
 
 import { banner, startApp } from './app.js';
-import { loadConfig, secretsOf } from './config.js';
+import { ConfigError, loadConfig, secretsOf } from './config.js';
 import { installLastResortHandlers } from './last-resort.js';
 import { createLogger } from './log.js';
 import { ConsolePublisher, runConsole } from './slack/surfaces/console.js';
 import { StateError } from './state/index.js';
 
+/** Configuration to fix: every problem, one a line, and exit 2. */
+function refuse(problems: readonly string[]): never {
+  process.stderr.write(
+    `Focus for Slack cannot start. Fix the configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`,
+  );
+  process.exit(2);
+}
+
 async function main(argv: string[]): Promise<void> {
   const loaded = loadConfig(process.env);
-  if (!loaded.ok) {
-    process.stderr.write(
-      `Focus for Slack cannot start. Fix the configuration:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`,
-    );
-    process.exit(2);
-  }
+  if (!loaded.ok) refuse(loaded.problems);
   const config = loaded.config;
   const consoleMode = config.slack.mode.kind === 'console';
   const logger = createLogger({
@@ -61,6 +64,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) refuse([error.message]);
   // A state file that cannot be used is configuration to fix, like a bad variable: exit 2.
   if (error instanceof StateError) {
     process.stderr.write(

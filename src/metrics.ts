@@ -8,13 +8,11 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { ConsentStep } from './domain/consent.js';
+import type { CacheEvent, CallEvent } from './domain/focus-events.js';
 import type { DenyReason, Surface } from './domain/interaction.js';
 import type { LookupOutcome } from './domain/outcome.js';
 import type { LookupKind } from './domain/request.js';
-import type { CacheEvent } from './focus/cache.js';
-import type { CallEvent } from './focus/transport.js';
-import type { BadRecordKind } from './subscriptions/bad-records.js';
-import type { PollReport } from './subscriptions/poller.js';
+import type { BadRecordKind, PollReport } from './domain/subscription.js';
 
 /** A lookup's result: the outcome's status, `denied` by the access policy, or `answered` (help, invalid). */
 export type LookupOutcomeLabel = LookupOutcome['status'] | 'answered';

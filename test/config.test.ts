@@ -30,7 +30,7 @@ describe('loadConfig', () => {
     expect(c.focus.tenant).toBeUndefined();
     expect(c.slack.mode).toEqual({ kind: 'console' });
     expect(c).toMatchObject({
-      focus: { sandboxProfile: 'current', maxConcurrency: 8, timeoutMs: 8_000 },
+      focus: { sandboxProfile: undefined, maxConcurrency: 8, timeoutMs: 8_000 },
       directory: { refreshMinutes: 15 },
       portal: {
         url: undefined,
@@ -75,6 +75,11 @@ describe('loadConfig', () => {
     expect(ok({ ...FOCUS, FOCUS_AUTH_PATH: 'authWithApiKey' }).focus.tenant?.authPath).toBe(
       '/authWithApiKey',
     );
+  });
+
+  it('hands SANDBOX_PROFILE to the simulator as given: its own names check it when it starts', () => {
+    expect(ok({ SANDBOX_PROFILE: ' documented ' }).focus.sandboxProfile).toBe('documented');
+    expect(ok({ SANDBOX_PROFILE: 'nonesuch' }).focus.sandboxProfile).toBe('nonesuch');
   });
 
   it('selects HTTP mode with a bot token and a signing secret', () => {
@@ -135,7 +140,6 @@ describe('loadConfig', () => {
     ['DIRECTORY_REFRESH_MINUTES', 'hourly', 'DIRECTORY_REFRESH_MINUTES must be a whole number'],
     ['LOG_LEVEL', 'verbose', 'LOG_LEVEL must be debug, info, warn or error'],
     ['FOCUS_AUTH_PATH', 'login-v9', 'FOCUS_AUTH_PATH must be authWithAPIKey or authWithApiKey'],
-    ['SANDBOX_PROFILE', 'nonesuch', 'SANDBOX_PROFILE must be one of current, documented, bare'],
     ['SLACK_API_URL', 'ftp://slack.example', 'SLACK_API_URL must be an http(s) URL'],
     ['FOCUS_PORTAL_URL', 'portal.example', 'FOCUS_PORTAL_URL must be an http(s) URL'],
   ])('rejects %s=%s', (name, value, message) => {

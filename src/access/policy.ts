@@ -17,8 +17,9 @@
 import type { PortalUser } from '../domain/focus.js';
 import type { Asker, DenyReason, LinkedUser } from '../domain/interaction.js';
 import type { Logger } from '../domain/logger.js';
+import { DEFAULT_RIGHTS, type RightKind, type RightsMap } from '../domain/rights.js';
 import { MemoryStore, type StateStore } from '../state/index.js';
-import { DEFAULT_RIGHTS, type RightKind, type RightsMap, rightMissing } from './rights.js';
+import { rightMissing } from './rights.js';
 
 export type { DenyReason };
 

@@ -1,6 +1,7 @@
 /**
  * A channel subscription: a channel follows a phone number or a person, and each new recording
- * of it is posted there once (see `state/subscriptions.ts` for how they are kept).
+ * of it is posted there once (see `state/subscriptions.ts` for how they are kept); and what the
+ * poller reports of its work.
  */
 
 export type SubscriptionTarget =
@@ -59,3 +60,25 @@ export type GateResult =
 
 /** Whether this subscription may still post (policy, Slack Connect, subscriber still allowed). */
 export type Gate = (subscription: Subscription) => Promise<GateResult>;
+
+/** What one poll of the subscriptions poller did (its `onPoll`, counted in `/metrics`). */
+export interface PollReport {
+  ok: boolean;
+  subscriptions: number;
+  endpoints: number;
+  focusCalls: number;
+  /** Recordings handed to delivery by this poll. */
+  queued: number;
+  durationMs: number;
+}
+
+/** A record the poller cannot use, logged and counted once per process (`subscriptions/bad-records.ts`). */
+export type BadRecordKind =
+  /** A recording in a search answer that does not parse (no start, no id, a start that is not a date). */
+  | 'recording_invalid'
+  /** A recording that starts more than the allowed clock skew after now: skipped until then. */
+  | 'recording_in_future'
+  /** A stored subscription that cannot be polled (a date that is not one, an unreadable target). */
+  | 'subscription_invalid'
+  /** A stored cursor ahead of the clock (older data): read as now. */
+  | 'cursor_in_future';

@@ -18,6 +18,7 @@ import type {
   RecordingComment,
   RetentionGroup,
 } from '../domain/focus.js';
+import type { CacheEvent, CacheKind } from '../domain/focus-events.js';
 import { Batcher } from './batcher.js';
 import type { FocusClient, RecordingQuery } from './client.js';
 import { SharedFetches } from './shared-fetch.js';
@@ -44,9 +45,6 @@ export const defaultCacheSettings: CacheSettings = {
   userTtlMs: 5 * 60_000,
   retentionTtlMs: 60 * 60_000,
 };
-
-export type CacheKind = 'endpoint' | 'person' | 'recording' | 'comment' | 'user' | 'retention';
-export type CacheEvent = (kind: CacheKind, result: 'hit' | 'miss') => void;
 
 /** lru-cache cannot hold `undefined`: an absent person is this value. */
 const ABSENT = Symbol('absent');

@@ -10,7 +10,9 @@ import type {
   RecordingComment,
   RetentionGroup,
 } from '../domain/focus.js';
+import type { CallEvent } from '../domain/focus-events.js';
 import type { Logger } from '../domain/logger.js';
+import type { AuthPath, Credentials } from '../domain/tenant.js';
 import { FocusError } from './errors.js';
 import type { RetryPolicy } from './retry.js';
 import {
@@ -24,8 +26,8 @@ import {
   retentionGroupsResponse,
   userSearchResponse,
 } from './schemas.js';
-import { type AuthPath, type Credentials, TokenManager } from './token.js';
-import { type CallEvent, type FocusRequest, FocusTransport } from './transport.js';
+import { TokenManager } from './token.js';
+import { type FocusRequest, FocusTransport } from './transport.js';
 
 export interface FocusClientOptions {
   baseUrl: string;

@@ -4,31 +4,16 @@
  * Never logs the key or a token.
  */
 import type { Logger } from '../domain/logger.js';
+import { AUTH_PATHS, type AuthPath, type Credentials, DEFAULT_AUTH_PATH } from '../domain/tenant.js';
 import { FocusError } from './errors.js';
 import { authResponse, describeIssue } from './schemas.js';
 import type { FocusResponse, FocusTransport } from './transport.js';
-
-/**
- * The two documented spellings of the auth path. The vendor's integration page spells it
- * `/authWithAPIKey` and the newer reference `/authWithApiKey`; the first is the default
- * because a strict tenant that follows the integration page has been seen, and whichever
- * spelling is configured, the other is tried when the first is refused.
- */
-export const AUTH_PATHS = ['/authWithAPIKey', '/authWithApiKey'] as const;
-export type AuthPath = (typeof AUTH_PATHS)[number];
-export const DEFAULT_AUTH_PATH: AuthPath = AUTH_PATHS[0];
 
 /**
  * Answers that mean "not here, or not like this" rather than "try again later": a gateway may
  * authenticate before it routes, so a missing path can answer 401 or 403 as well as 404.
  */
 const REFUSALS = new Set([400, 401, 403, 404, 405]);
-
-export interface Credentials {
-  clientId: number;
-  apiKey: string;
-  username: string;
-}
 
 export interface TokenManagerOptions {
   credentials: Credentials;

@@ -7,8 +7,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, Pool } from 'undici';
 import type { FocusEndpoint } from '../domain/focus.js';
+import type { CallEvent } from '../domain/focus-events.js';
 import { Limiter } from '../domain/limiter.js';
 import type { Logger } from '../domain/logger.js';
+import { TRANSPORT_DEFAULTS } from '../domain/tenant.js';
 import { codeForStatus, FocusError } from './errors.js';
 import { MAX_PAUSE_MS, slowDownHint, TenantPause } from './pause.js';
 import {
@@ -19,17 +21,6 @@ import {
   parseRetryAfter,
   type RetryPolicy,
 } from './retry.js';
-
-export interface CallEvent {
-  endpoint: FocusEndpoint;
-  /** HTTP status, or `error` for a failure with no response. */
-  status: number | 'error';
-  durationMs: number;
-  attempt: number;
-}
-
-/** Requests in flight to one tenant, and a call's deadline, unless configured (FOCUS_MAX_CONCURRENCY, FOCUS_TIMEOUT_MS). */
-export const TRANSPORT_DEFAULTS = { maxConcurrency: 8, deadlineMs: 8_000 } as const;
 
 export interface TransportOptions {
   baseUrl: string;

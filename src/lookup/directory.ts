@@ -16,7 +16,7 @@
  */
 import type { EndpointRef } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
-import { TRANSPORT_DEFAULTS } from '../focus/transport.js';
+import { TRANSPORT_DEFAULTS } from '../domain/tenant.js';
 import { buildSnapshot, type DirectorySource } from './directory-build.js';
 import { type DirectoryEntry, DirectorySnapshot } from './directory-snapshot.js';
 

@@ -5,12 +5,12 @@
 import type { Server } from 'node:http';
 import { App, type CustomRoute, webApi } from '@slack/bolt';
 import { AccessPolicy } from '../access/policy.js';
-import type { RightsMap } from '../access/rights.js';
 import { subscriptionGate } from '../access/subscription-gate.js';
 import type { SlackMode } from '../config.js';
 import type { ConsentMode } from '../domain/consent.js';
 import type { PortalUser } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
+import type { RightsMap } from '../domain/rights.js';
 import type { Gate } from '../domain/subscription.js';
 import type { InFlight } from '../inflight.js';
 import type { Metrics } from '../metrics.js';

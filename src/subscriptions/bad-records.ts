@@ -5,18 +5,9 @@
  * subscription, and is logged and counted once per record per process, not at every poll.
  */
 import type { Logger } from '../domain/logger.js';
+import type { BadRecordKind } from '../domain/subscription.js';
 import { CLOCK_SKEW_MS } from '../domain/subscription-limits.js';
 import type { Subscription } from '../state/subscriptions.js';
-
-export type BadRecordKind =
-  /** A recording in a search answer that does not parse (no start, no id, a start that is not a date). */
-  | 'recording_invalid'
-  /** A recording that starts more than the allowed clock skew after now: skipped until then. */
-  | 'recording_in_future'
-  /** A stored subscription that cannot be polled (a date that is not one, an unreadable target). */
-  | 'subscription_invalid'
-  /** A stored cursor ahead of the clock (older data): read as now. */
-  | 'cursor_in_future';
 
 /** Keys remembered at most; past this, the oldest are forgotten (and may be logged again). */
 const REMEMBERED = 10_000;

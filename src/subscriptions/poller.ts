@@ -11,15 +11,15 @@
 import type { EndpointRef, Recording } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
 import type { PostFence } from '../domain/post-fence.js';
-import type { Gate, GateResult } from '../domain/subscription.js';
+import type { BadRecordKind, Gate, GateResult, PollReport } from '../domain/subscription.js';
 import type { FocusClient } from '../focus/client.js';
 import type { Subscription, SubscriptionStore } from '../state/subscriptions.js';
-import { type BadRecordKind, BadRecords, latestTrusted, unusableSubscription } from './bad-records.js';
+import { BadRecords, latestTrusted, unusableSubscription } from './bad-records.js';
 import { type CallCounter, EndpointResolver } from './endpoints.js';
 import { candidates, capPosts, horizonMs, type Watch } from './news.js';
 import type { Publisher, SendCheck } from './publisher.js';
 
-export type { Gate, GateResult } from '../domain/subscription.js';
+export type { Gate, GateResult, PollReport } from '../domain/subscription.js';
 
 export interface PollerOptions {
   store: SubscriptionStore;
@@ -74,16 +74,6 @@ export interface PollerOptions {
   now?: () => Date;
   onPoll?: (poll: PollReport) => void;
   onPost?: (result: 'ok' | 'failed' | 'stopped', lagSeconds?: number) => void;
-}
-
-export interface PollReport {
-  ok: boolean;
-  subscriptions: number;
-  endpoints: number;
-  focusCalls: number;
-  /** Recordings handed to delivery by this poll. */
-  queued: number;
-  durationMs: number;
 }
 
 export class SubscriptionPoller {

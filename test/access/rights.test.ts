@@ -1,12 +1,7 @@
 /** FOCUS_RIGHTS: parsing, and which right an asker lacks. */
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_RIGHTS,
-  missingRight,
-  parseRights,
-  RIGHT_KINDS,
-  rightMissing,
-} from '../../src/access/rights.js';
+import { missingRight, rightMissing } from '../../src/access/rights.js';
+import { DEFAULT_RIGHTS, parseRights, RIGHT_KINDS } from '../../src/domain/rights.js';
 
 describe('parseRights', () => {
   it('is the defaults when empty', () => {

@@ -45,6 +45,16 @@ describe('npm start with no configuration', () => {
     expect(stdout).toContain('Owner: Jane Smith');
   });
 
+  it('refuses an unknown SANDBOX_PROFILE at start, listing the profiles (exit 2, as for any setting)', async () => {
+    const { code, stdout, stderr } = await runMain('/focus +44 7700 900123\n', [], {
+      SANDBOX_PROFILE: 'nonesuch',
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('Fix the configuration');
+    expect(stderr).toContain('SANDBOX_PROFILE must be one of current, documented, bare, no-exp');
+    expect(stdout).toBe('');
+  });
+
   it('answers piped commands from the simulator and exits at the end of input', async () => {
     const { code, stdout, stderr } = await runMain(
       '/focus +44 7700 900123\n/focus help\nshortcut ring 07897 897897 re #500013\n',

@@ -4,9 +4,9 @@
  * spelling of the auth path does not matter. A new profile is tested here without a new line.
  */
 import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
+import { AUTH_PATHS } from '../../src/domain/tenant.js';
 import type { FocusClientOptions } from '../../src/focus/client.js';
 import { FocusError } from '../../src/focus/errors.js';
-import { AUTH_PATHS } from '../../src/focus/token.js';
 import {
   FIXTURES,
   PROFILE_NAMES,

@@ -5,11 +5,11 @@
  * 5,000 owners, and 300 subscriptions of one number.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BadRecordKind } from '../../src/domain/subscription.js';
 import { createLogger } from '../../src/log.js';
 import { FIXTURES, generateDataset, type WireEndpoint, type WirePerson } from '../../src/sandbox/index.js';
 import { openSqliteState, type SqliteState } from '../../src/state/sqlite.js';
 import type { Subscription } from '../../src/state/subscriptions.js';
-import type { BadRecordKind } from '../../src/subscriptions/bad-records.js';
 import { EndpointResolver } from '../../src/subscriptions/endpoints.js';
 import { SubscriptionPoller } from '../../src/subscriptions/poller.js';
 import type { PostResult, Publisher } from '../../src/subscriptions/publisher.js';

@@ -2,11 +2,12 @@
  * The pipeline every surface shares: text -> parse -> lookup -> render, with one audit
  * line per answer. Surfaces (slash command, console, ...) only deliver the card.
  */
-import { type RightKind, type RightsPolicy, rightMissing } from '../../access/rights.js';
+import { type RightsPolicy, rightMissing } from '../../access/rights.js';
 import { type Asker, askerPart } from '../../domain/interaction.js';
 import type { Logger } from '../../domain/logger.js';
 import type { LookupOutcome } from '../../domain/outcome.js';
 import { type FocusLookupRequest, isFocusLookup, type LookupRequest } from '../../domain/request.js';
+import type { RightKind } from '../../domain/rights.js';
 import type { LookupService } from '../../lookup/service.js';
 import { COMMANDS, type ParseSettings, parseCommand, parseMessageText } from '../../parse/index.js';
 import type { Card } from '../../render/blocks.js';
