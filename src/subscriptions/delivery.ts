@@ -23,8 +23,6 @@ export interface DeliveryOptions {
   onPost?: (result: 'ok' | 'failed' | 'stopped', lagSeconds?: number) => void;
 }
 
-type Failure = Exclude<PostResult, { ok: true }>;
-
 export class Delivery {
   private readonly chains = new Map<number, Promise<void>>();
   /** What the chains hold (subscription -> recording ids), so a poll does not queue it again. */
@@ -78,10 +76,7 @@ export class Delivery {
     await this.saveDeferredMarks().catch(() => undefined);
   }
 
-  /**
-   * Writes the marks the store could not take, in order; throws while it still cannot. One run
-   * at a time (the poll and the retry timer share it).
-   */
+  /** Writes the held marks in order; throws while the store cannot. One run at a time (poll, retry). */
   saveDeferredMarks(): Promise<void> {
     this.saving ??= (async () => {
       while (this.unsaved.length > 0) {
@@ -95,10 +90,7 @@ export class Delivery {
     return this.saving;
   }
 
-  /**
-   * Runs `work` after what the subscription's chain holds (a failure is logged as `failure`);
-   * then `batch` is no longer queued.
-   */
+  /** Runs `work` after the subscription's chain (a failure logged as `failure`); then `batch` is done. */
   private after(id: number, failure: string, work: () => Promise<void>, batch: Recording[] = []): void {
     const chain: Promise<void> = (this.chains.get(id) ?? Promise.resolve())
       .then(work)
@@ -168,20 +160,18 @@ export class Delivery {
 
   /** Tries the held marks again every `markRetryMs` (lease or no lease) until the store takes them. */
   private retryMarks(): void {
+    const { logger, markRetryMs = 500 } = this.options;
     if (this.markTimer || this.unsaved.length === 0) return;
     this.markTimer = setTimeout(async () => {
-      const saved = await this.saveDeferredMarks().then(
-        () => true,
-        () => false,
-      );
-      if (saved) this.options.logger.info('subscriptions.marks_saved', {});
+      const failed = await this.saveDeferredMarks().catch(() => true);
+      if (!failed) logger.info('subscriptions.marks_saved', {});
       this.markTimer = undefined;
       this.retryMarks();
-    }, this.options.markRetryMs ?? 500);
+    }, markRetryMs);
     this.markTimer.unref();
   }
 
-  private async failed(sub: Subscription, ids: number[], result: Failure): Promise<void> {
+  private async failed(sub: Subscription, ids: number[], result: Exclude<PostResult, { ok: true }>) {
     const { publisher, logger, fence, onPost } = this.options;
     if ('fenced' in result) {
       // The lease is not (surely) this replica's: the rest is left to whoever holds it.
@@ -210,13 +200,9 @@ export class Delivery {
 
   /** Pauses the subscription in the store; what is queued for it is dropped. */
   private async pause(sub: Subscription, reason: string, how?: { by: 'gate'; told: string }): Promise<void> {
+    const { store, logger, now } = this.options;
     this.halt([sub.id]);
-    await this.options.store.pause(sub.id, reason, this.options.now());
-    this.options.logger.warn('subscriptions.paused', {
-      subscription: sub.id,
-      channel: sub.channel,
-      reason,
-      ...how,
-    });
+    await store.pause(sub.id, reason, now());
+    logger.warn('subscriptions.paused', { subscription: sub.id, channel: sub.channel, reason, ...how });
   }
 }

@@ -14,10 +14,9 @@ export interface FanOutOptions {
   store: SubscriptionStore;
   logger: Logger;
   /**
-   * Whether a subscription may still post (policy, Slack Connect, subscriber still allowed):
-   * asked once per channel and subscriber in each poll, before anything of theirs is queued. A
-   * refusal pauses the subscription and says why once; a gate that throws skips their posts for
-   * this poll only. Absent: every active subscription may post.
+   * Whether a subscription may still post (policy, Slack Connect, subscriber still allowed), asked
+   * once per channel and subscriber in each poll: a refusal pauses it and says why once; a gate that
+   * throws skips their posts for this poll only. Absent: every active subscription may post.
    */
   gate?: Gate;
   /** The check before each send, and other replicas' intents (several replicas); absent: one process. */

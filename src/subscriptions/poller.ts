@@ -16,19 +16,13 @@ export type { Gate, GateResult } from '../domain/subscription.js';
 export interface PollerOptions extends SearchOptions, FanOutOptions, DeliveryOptions {
   /** Phone endpoints of a number (Focus form) and of a person, as Focus lists them. */
   endpoints: EndpointSources;
-  /**
-   * Resolves and keeps each target's endpoints (shared with `/focus subscribe`); default: one of
-   * its own over `endpoints`, keeping each resolution five minutes or a poll interval if longer.
-   */
+  /** Resolves and keeps targets' endpoints (shared with `/focus subscribe`); default: its own, 5 min. */
   resolver?: EndpointResolver;
   /** A bad record (recording or stored row) seen for the first time by this process. */
   onBadRecord?: (kind: BadRecordKind) => void;
   /** How long after its start a recording may still appear in Focus and be posted (default 6 h). */
   lookbackMs?: number;
-  /**
-   * Whether this replica may poll and post now (it holds the poller lease, by its own clock).
-   * Checked before each poll and each post; absent: always (one replica).
-   */
+  /** Whether this replica holds the poller lease (by its own clock): asked before each poll and post. */
   holdsLease?: () => boolean;
   now?: () => Date;
   onPoll?: (poll: PollReport) => void;
@@ -73,10 +67,7 @@ export class SubscriptionPoller {
     this.schedule(0);
   }
 
-  /**
-   * No new poll starts; resolves when the one under way (its posts included) has finished and
-   * the marks held back were written, or could not be once more.
-   */
+  /** No new poll starts; resolves once the poll under way and its posts are done (held marks tried). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -84,10 +75,7 @@ export class SubscriptionPoller {
     await this.delivery.settle();
   }
 
-  /**
-   * These subscriptions were paused elsewhere (a channel archived, the app removed): what is
-   * queued for them is dropped, and a post under way is their last.
-   */
+  /** Paused elsewhere (channel archived, app removed): their queue is dropped after the post under way. */
   halt(ids: readonly number[]): void {
     this.delivery.halt(ids);
   }

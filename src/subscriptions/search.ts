@@ -38,10 +38,7 @@ export class RecordingSearch {
     private readonly options: SearchOptions & { bad: BadRecords; now: () => Date; lookbackMs: number },
   ) {}
 
-  /**
-   * Recent recordings on every followed endpoint, by id: ceil(endpoints / ids per search)
-   * searches plus their extra pages, counted on `report`.
-   */
+  /** Recent recordings on every followed endpoint, by id: one search per chunk of ids, and its pages. */
   async recent(watches: readonly Watch[], report: Counts): Promise<Map<number, Recording>> {
     const { client, bad, logger, lookbackMs } = this.options;
     const ids = [...new Set(watches.flatMap((w) => w.endpointIds))].sort((a, b) => a - b);

@@ -22,9 +22,9 @@ export interface WatchSources {
 export async function activeWatches(sources: WatchSources, counter: CallCounter): Promise<Watch[]> {
   const { store, resolver, bad, logger } = sources;
   const nowMs = sources.now().getTime();
-  const unresolved: Array<{ subscription: number; error: unknown }> = [];
+  const unresolved: unknown[] = [];
   const watches = await Promise.all(
-    (await store.active()).map(async (subscription): Promise<Watch | undefined> => {
+    (await store.active()).map(async (subscription): Promise<Watch[]> => {
       const problem = unusableSubscription(subscription, nowMs);
       if (problem) {
         bad.report('subscription_invalid', String(subscription.id), {
@@ -32,32 +32,29 @@ export async function activeWatches(sources: WatchSources, counter: CallCounter)
           channel: subscription.channel,
           problem,
         });
-        return undefined;
+        return [];
       }
       const [cursor, resolved] = await Promise.all([
         store.cursor(subscription.id),
         resolver.resolve(subscription.target, counter).catch((error: unknown) => {
-          unresolved.push({ subscription: subscription.id, error });
+          unresolved.push(error);
           return undefined;
         }),
       ]);
-      if (!resolved) return undefined;
-      return {
-        subscription,
-        cursor: trustedCursor(bad, subscription, cursor, nowMs),
-        numbers: resolved.numbers,
-        endpointIds: resolved.endpointIds,
-      };
+      if (!resolved) return [];
+      const { numbers, endpointIds } = resolved;
+      return [
+        { subscription, cursor: trustedCursor(bad, subscription, cursor, nowMs), numbers, endpointIds },
+      ];
     }),
   );
-  const first = unresolved[0];
-  if (first)
+  if (unresolved.length > 0)
     logger.warn('subscriptions.endpoints_failed', {
       subscriptions: unresolved.length,
       effect: 'these wait for the next poll',
-      error: first.error,
+      error: unresolved[0],
     });
-  return watches.filter((w): w is Watch => w !== undefined);
+  return watches.flat();
 }
 
 /** The cursor as stored, unless it is ahead of the clock or not a date (older data): then now. */
