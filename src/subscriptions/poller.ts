@@ -16,7 +16,7 @@ export type { Gate, GateResult } from '../domain/subscription.js';
 export interface PollerOptions extends SearchOptions, FanOutOptions, DeliveryOptions {
   /** Phone endpoints of a number (Focus form) and of a person, as Focus lists them. */
   endpoints: EndpointSources;
-  /** Resolves and keeps targets' endpoints (shared with `/focus subscribe`); default: its own, 5 min. */
+  /** Keeps targets' endpoints (shared with `/focus subscribe`); default: its own, max(5 min, intervalMs). */
   resolver?: EndpointResolver;
   /** A bad record (recording or stored row) seen for the first time by this process. */
   onBadRecord?: (kind: BadRecordKind) => void;
