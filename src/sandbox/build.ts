@@ -55,7 +55,7 @@ export class Roster {
   /** A fresh valid number of the given kind (never one already used). */
   newNumber(rng: Rng, kind: NumberKind): string {
     for (;;) {
-      const n = randomNumber(rng, kind);
+      const n = RANDOM_NUMBER[kind](rng);
       if (!this.usedNumbers.has(n)) {
         this.usedNumbers.add(n);
         return n;
@@ -63,8 +63,6 @@ export class Roster {
     }
   }
 }
-
-export type NumberKind = 'ukMobile' | 'ukLandline' | 'us' | 'ieMobile';
 
 const UK_MOBILE = ['447912', '447897', '447400', '447766', '447831', '447540', '447958'] as const;
 /** Ofcom drama ranges: London, Manchester, Leeds, Bristol. */
@@ -74,20 +72,15 @@ const IE_MOBILE = ['35383', '35385', '35386', '35387', '35389'] as const;
 
 const digits = (rng: Rng, n: number): string => String(rng.int(0, 10 ** n - 1)).padStart(n, '0');
 
-/** Focus-form numbers (country code, no `+`) that libphonenumber-js considers valid. */
-function randomNumber(rng: Rng, kind: NumberKind): string {
-  switch (kind) {
-    case 'ukMobile':
-      return rng.pick(UK_MOBILE) + digits(rng, 6);
-    case 'ukLandline':
-      return rng.pick(UK_LANDLINE) + digits(rng, 3);
-    case 'us':
-      // 555-0100..0199 is the fictional range.
-      return `1${rng.pick(US_AREAS)}55501${digits(rng, 2)}`;
-    case 'ieMobile':
-      return rng.pick(IE_MOBILE) + digits(rng, 7);
-  }
-}
+/** Focus-form numbers (country code, no `+`) that libphonenumber-js considers valid, by kind. */
+const RANDOM_NUMBER = {
+  ukMobile: (rng: Rng) => rng.pick(UK_MOBILE) + digits(rng, 6),
+  ukLandline: (rng: Rng) => rng.pick(UK_LANDLINE) + digits(rng, 3),
+  // 555-0100..0199 is the fictional range.
+  us: (rng: Rng) => `1${rng.pick(US_AREAS)}55501${digits(rng, 2)}`,
+  ieMobile: (rng: Rng) => rng.pick(IE_MOBILE) + digits(rng, 7),
+};
+export type NumberKind = keyof typeof RANDOM_NUMBER;
 
 export function randomMobileKind(rng: Rng): NumberKind {
   const u = rng.next();

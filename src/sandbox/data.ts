@@ -16,19 +16,7 @@ import {
   type TimeStyle,
 } from './build.js';
 import { addFixturePeople, FIXTURES as F, fixtureComments, fixtureRecordings } from './fixtures.js';
-import {
-  COMMENT_TAGS,
-  COMMENT_TEXTS,
-  COMPANIES,
-  CONTACT_DOMAINS,
-  DEPARTMENTS,
-  FIRST_NAMES,
-  JOB_TITLES,
-  LAST_NAMES,
-  RECORDING_TAGS,
-  RIGHTS_BY_ROLE,
-  ROLES,
-} from './names.js';
+import * as words from './names.js';
 import { createRng, type Rng } from './random.js';
 import type {
   Dataset,
@@ -49,6 +37,8 @@ export interface DatasetOptions {
    */
   people?: number;
 }
+
+const randomName = (rng: Rng) => [rng.pick(words.FIRST_NAMES), rng.pick(words.LAST_NAMES)] as const;
 
 /** The bulk people's random stream, apart from the regular one so the rest never shifts. */
 const BULK_SEED_OFFSET = 0x5eed;
@@ -106,7 +96,7 @@ function generateUsers(rng: Rng): WirePortalUser[] {
     fullName,
     email: username,
     enabled,
-    rolesAndRights: [role, ...(RIGHTS_BY_ROLE[role] ?? [])],
+    rolesAndRights: [role, ...(words.RIGHTS_BY_ROLE[role] ?? [])],
   });
   const users: WirePortalUser[] = [
     user(F.users.jane.id, F.users.jane.username, 'Jane Smith', true, 'Admin'),
@@ -117,12 +107,11 @@ function generateUsers(rng: Rng): WirePortalUser[] {
   ];
   const taken = new Set(users.map((u) => u.username));
   while (users.length < 20) {
-    const first = rng.pick(FIRST_NAMES);
-    const last = rng.pick(LAST_NAMES);
+    const [first, last] = randomName(rng);
     const username = `${slug(first)}.${slug(last)}@example.com`;
     if (taken.has(username)) continue;
     taken.add(username);
-    const role = rng.pick(ROLES);
+    const role = rng.pick(words.ROLES);
     users.push(user(users.length + 1, username, `${first} ${last}`, !rng.chance(0.1), role));
   }
   users.push(user(F.users.viewer.id, F.users.viewer.username, 'Desk Viewer', true, 'Viewer'));
@@ -150,8 +139,7 @@ function addGeneratedPeople(dir: Roster, rng: Rng): Map<number, number> {
     return numbers.map(asPhone);
   };
   for (let i = 0; i < 160; i++) {
-    const first = rng.pick(FIRST_NAMES);
-    const last = rng.pick(LAST_NAMES);
+    const [first, last] = randomName(rng);
     const email = uniqueEmail(first, last, 'example.com');
     const eps = [...phones(0.4), asEmail(email)];
     const person = dir.addPerson(
@@ -159,8 +147,8 @@ function addGeneratedPeople(dir: Roster, rng: Rng): Map<number, number> {
         fullName: `${first} ${last}`,
         personType: 'subscriber',
         email,
-        jobTitle: rng.pick(JOB_TITLES),
-        department: rng.pick(DEPARTMENTS),
+        jobTitle: rng.pick(words.JOB_TITLES),
+        department: rng.pick(words.DEPARTMENTS),
       },
       eps,
     );
@@ -168,22 +156,20 @@ function addGeneratedPeople(dir: Roster, rng: Rng): Map<number, number> {
     retention.set(person.id, u < 0.75 ? 1 : u < 0.9 ? 2 : u < 0.97 ? 3 : u < 0.99 ? 5 : 4);
   }
   for (let i = 0; i < 120; i++) {
-    const first = rng.pick(FIRST_NAMES);
-    const last = rng.pick(LAST_NAMES);
-    const company = rng.pick(COMPANIES);
+    const [first, last] = randomName(rng);
+    const company = rng.pick(words.COMPANIES);
     const fullName = rng.chance(0.2) ? `${first} ${last} (${company})` : `${first} ${last}`;
     const eps: { endpoint: string; type: 'phone' | 'email' }[] = phones(0.2);
-    const email = rng.chance(0.5) ? uniqueEmail(first, last, rng.pick(CONTACT_DOMAINS)) : undefined;
+    const email = rng.chance(0.5) ? uniqueEmail(first, last, rng.pick(words.CONTACT_DOMAINS)) : undefined;
     if (email) eps.push(asEmail(email));
-    const jobTitle = rng.chance(0.3) ? `${rng.pick(JOB_TITLES)}, ${company}` : undefined;
+    const jobTitle = rng.chance(0.3) ? `${rng.pick(words.JOB_TITLES)}, ${company}` : undefined;
     dir.addPerson(
       { fullName, personType: 'contact', ...(email && { email }), ...(jobTitle && { jobTitle }) },
       eps,
     );
   }
   for (let i = 0; i < 10; i++) {
-    const first = rng.pick(FIRST_NAMES);
-    const last = rng.pick(LAST_NAMES);
+    const [first, last] = randomName(rng);
     const email = uniqueEmail(first, last, 'example.com');
     const eps = rng.chance(0.7) ? [asEmail(email)] : [];
     dir.addPerson({ fullName: `${first} ${last}`, personType: 'user', email }, eps);
@@ -204,10 +190,9 @@ function addBulkPeople(dir: Roster, rng: Rng, total: number): void {
     throw new RangeError(`people must be a whole number from 0 to ${MAX_PEOPLE}, got ${total}`);
   }
   for (let n = dir.people.length; n < total; n++) {
-    const first = rng.pick(FIRST_NAMES);
-    const last = rng.pick(LAST_NAMES);
+    const [first, last] = randomName(rng);
     // One in five has a middle name, so names repeat less (as in a real tenant of this size).
-    const middle = rng.chance(0.2) ? ` ${rng.pick(FIRST_NAMES)}` : '';
+    const middle = rng.chance(0.2) ? ` ${rng.pick(words.FIRST_NAMES)}` : '';
     const email = `${slug(first)}.${slug(last)}.${n}@bulk.example`;
     const digits = String(n).padStart(6, '0');
     const phones = ['447451', '447452'].map((prefix) => `${prefix}${digits}`);
@@ -266,7 +251,7 @@ function generateRecordings(
     let tpid = thirdPartyId(rng, mediaType);
     while (thirdPartyIds.has(tpid)) tpid = thirdPartyId(rng, mediaType);
     thirdPartyIds.add(tpid);
-    const tags = rng.chance(0.3) ? rng.shuffle(RECORDING_TAGS).slice(0, rng.int(1, 2)) : [];
+    const tags = rng.chance(0.3) ? rng.shuffle(words.RECORDING_TAGS).slice(0, rng.int(1, 2)) : [];
     specs.push({
       startMs: startTime(rng, nowMs),
       durationSeconds: duration(rng, mediaType),
@@ -338,12 +323,12 @@ function generateComments(
       const endOffset = Math.min(rec.durationSeconds, startOffset + rng.int(0, 60));
       list.push({
         id: nextId++,
-        comment: rng.pick(COMMENT_TEXTS),
+        comment: rng.pick(words.COMMENT_TEXTS),
         createdDatetimeUTC: isoUtc(createdMs, 'seconds'),
         username: rng.pick(usernames),
         startOffset,
         endOffset,
-        tags: rng.chance(0.4) ? [rng.pick(COMMENT_TAGS)] : [],
+        tags: rng.chance(0.4) ? [rng.pick(words.COMMENT_TAGS)] : [],
       });
     }
     out[rec.interactionId] = list;

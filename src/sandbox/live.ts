@@ -40,22 +40,19 @@ const MEDIA: readonly MediaType[] = ['call', 'sms', 'teams'];
 
 export class LiveRecordings {
   private nextId: number;
-  private readonly endpointsById = new Map<number, WireEndpoint>();
-  private added = 0;
+  private readonly endpointsById: Map<number, WireEndpoint>;
 
   constructor(
     private readonly store: FocusStore,
     private readonly clock: () => number,
   ) {
-    let max: number = FIXTURES.firstGeneratedRecordingId;
-    for (const r of store.dataset.recordings) max = Math.max(max, r.interactionId);
-    this.nextId = max + 1;
-    for (const e of store.dataset.endpoints) this.endpointsById.set(e.id, e);
-  }
-
-  /** Recordings added so far. */
-  get count(): number {
-    return this.added;
+    const { recordings, endpoints } = store.dataset;
+    this.nextId =
+      recordings.reduce<number>(
+        (max, r) => Math.max(max, r.interactionId),
+        FIXTURES.firstGeneratedRecordingId,
+      ) + 1;
+    this.endpointsById = new Map(endpoints.map((e) => [e.id, e]));
   }
 
   /** Builds the recording, adds it, and returns it as the wire has it. Throws on a bad spec. */
@@ -64,7 +61,8 @@ export class LiveRecordings {
     if (given.length === 0) throw new Error('give endpointIds or phone: the recording needs a party');
     const direction = spec.direction ?? 'inbound';
     const mediaType = spec.mediaType ?? 'call';
-    const startMs = this.startOf(spec.startsAt);
+    const startMs = spec.startsAt === undefined ? this.clock() : new Date(spec.startsAt).getTime();
+    if (!Number.isFinite(startMs)) throw new Error(`startsAt ${JSON.stringify(spec.startsAt)} is not a date`);
     let parties = given;
     if (given.length === 1) {
       const other = this.byPhone(spec.counterparty ?? FIXTURES.unknownNumber);
@@ -86,7 +84,6 @@ export class LiveRecordings {
     });
     this.store.insertRecording(recording);
     if (spec.withoutStart) delete (recording as Partial<WireRecording>).startDatetimeUTC;
-    this.added++;
     return recording;
   }
 
@@ -96,26 +93,13 @@ export class LiveRecordings {
       if (!e) throw new Error(`no endpoint ${id}`);
       return partyOf(e, e.endpoint);
     });
-    const phones = spec.phone === undefined ? [] : Array.isArray(spec.phone) ? spec.phone : [spec.phone];
-    return [...byId, ...phones.map((p) => this.byPhone(p))];
+    return [...byId, ...[spec.phone ?? []].flat().map((p) => this.byPhone(p))];
   }
 
   private byPhone(phone: string): Party {
     const digits = phone.replace(/^\+/, '');
     if (!/^\d{4,17}$/.test(digits)) throw new Error(`phone ${JSON.stringify(phone)} is not digits`);
     return partyOf(this.store.searchEndpoints('phone', digits, 1, 1).items[0], digits);
-  }
-
-  private startOf(startsAt: NewRecording['startsAt']): number {
-    if (startsAt === undefined) return this.clock();
-    const ms =
-      startsAt instanceof Date
-        ? startsAt.getTime()
-        : typeof startsAt === 'number'
-          ? startsAt
-          : Date.parse(startsAt);
-    if (!Number.isFinite(ms)) throw new Error(`startsAt ${JSON.stringify(startsAt)} is not a date`);
-    return ms;
   }
 }
 

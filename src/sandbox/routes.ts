@@ -52,10 +52,11 @@ function idFilter<T>(x: unknown, name: string, kind: 'number' | 'string'): IdFil
   return { include: list('include'), exclude: list('exclude') };
 }
 
+const isDate = (x: unknown) => isString(x) && !Number.isNaN(Date.parse(x as string));
+
 function time(x: unknown, name: string): number | undefined {
-  const ms = optional<string>(x, isString, `${name} must be an ISO-8601 date-time`);
-  if (ms === undefined) return undefined;
-  return Number.isNaN(Date.parse(ms)) ? bad(`${name} must be an ISO-8601 date-time`) : Date.parse(ms);
+  const iso = optional<string>(x, isDate, `${name} must be an ISO-8601 date-time`);
+  return iso === undefined ? undefined : Date.parse(iso);
 }
 
 function recordingQuery(raw: unknown): RecordingQuery {

@@ -105,7 +105,7 @@ export interface FocusSimulator {
   close(): Promise<void>;
 }
 
-export const DEFAULT_CREDENTIALS: Credentials = {
+const DEFAULT_CREDENTIALS: Credentials = {
   clientId: 1234567,
   apiKey: 'sandbox-api-key',
   username: 'focus-slack-sandbox',
@@ -145,7 +145,10 @@ export async function startFocusSimulator(options: SimulatorOptions = {}): Promi
       timers.add(t);
     });
 
-  /** The Focus API: (auth first, for a tenant that does), route, delay and faults, auth, rights, body, handler, shaping. */
+  /**
+   * The Focus API: (auth first, for a tenant that does), route, delay and faults, auth, rights,
+   * body, handler, shaping.
+   */
   async function serveFocus(req: IncomingMessage, res: ServerResponse, url: URL, path: string) {
     const receivedAt = log.enter();
     res.once('close', () => log.leave());

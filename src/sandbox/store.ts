@@ -135,15 +135,11 @@ export class FocusStore {
     this.haystack.splice(at, 0, haystackOf(r));
     this.posById.set(r.interactionId, at);
     this.posByThirdParty.set(r.thirdPartyId, at);
-    for (const id of new Set(
-      r.endpoints.flatMap((e) => (e.endpoint.id === undefined ? [] : [e.endpoint.id])),
-    )) {
+    const ids = new Set(r.endpoints.flatMap((e) => (e.endpoint.id === undefined ? [] : [e.endpoint.id])));
+    for (const id of ids) {
       const list = this.posByEndpointId.get(id) ?? [];
-      list.splice(
-        firstWhere(list.length, (i) => (list[i] ?? 0) > at),
-        0,
-        at,
-      );
+      const behind = firstWhere(list.length, (i) => (list[i] ?? 0) > at);
+      list.splice(behind, 0, at);
       this.posByEndpointId.set(id, list);
     }
     this.indexText();
@@ -168,18 +164,12 @@ export class FocusStore {
       if (text && !this.haystack[i]?.includes(text)) return;
       hits.push(r);
     };
+    const first = firstWhere(this.recs.length, (i) => (this.startMs[i] ?? 0) <= to);
     if (candidates) for (const i of candidates) visit(i);
-    else
-      for (
-        let i = firstWhere(this.recs.length, (j) => (this.startMs[j] ?? 0) <= to);
-        i < this.recs.length && (this.startMs[i] ?? 0) >= from;
-        i++
-      )
-        visit(i);
+    else for (let i = first; i < this.recs.length && (this.startMs[i] ?? 0) >= from; i++) visit(i);
     return paginate(hits, q.page, q.pageSize);
   }
 
-  /** Joins the haystacks into one text and notes where each starts. */
   private indexText(): void {
     this.textStarts.length = 0;
     let offset = 0;
