@@ -112,10 +112,11 @@ export const ROUTES: readonly Route[] = [
     envelope: 'endpoints',
     handle: (store, raw, _query, shape) => {
       const body = objectBody(raw);
-      if (typeof body.type !== 'string' || body.type === '') bad('type is required');
+      const type = body.type;
+      if (typeof type !== 'string' || type === '') bad('type is required');
       const search = optional<string>(body.endpointSearch, isString, 'endpointSearch must be a string');
       const { page, pageSize } = paging(body);
-      const found = store.searchEndpoints(body.type as string, search, page, pageSize);
+      const found = store.searchEndpoints(type, search, page, pageSize);
       return shape === 'array' ? found.items : enveloped('endpoints', found);
     },
   },
