@@ -1,26 +1,68 @@
-/** Token issuing and bearer checks for the simulator. */
-import { signJwt, verifyJwt } from './jwt.js';
+/**
+ * The simulator's bearer tokens: HS256 JSON Web Tokens with node:crypto (just enough for them),
+ * issued for the credentials and checked on every authenticated request.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Credentials } from './routes.js';
 
-export const REFRESH_TOKEN_LIFETIME_SECONDS = 86_400;
+export interface JwtPayload {
+  sub: string;
+  /** Seconds since the epoch. */
+  iat: number;
+  /** Absent on tokens of tenants that leave it out; the issuer then tracks expiry itself. */
+  exp?: number;
+  [claim: string]: unknown;
+}
 
-export interface TokenIssuerOptions {
-  /** Tokens carry an `exp` claim (default true); without it, `check` expires them by `iat`. */
-  exp?: boolean;
+type JwtCheck =
+  | { ok: true; payload: JwtPayload }
+  | { ok: false; reason: 'malformed' | 'signature' | 'expired' };
+
+const b64url = (data: string | Buffer): string => Buffer.from(data).toString('base64url');
+const HEADER = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+const mac = (secret: string, input: string): Buffer => createHmac('sha256', secret).update(input).digest();
+const decode = (part: string): unknown => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+
+export function signJwt(payload: JwtPayload, secret: string): string {
+  const body = `${HEADER}.${b64url(JSON.stringify(payload))}`;
+  return `${body}.${mac(secret, body).toString('base64url')}`;
+}
+
+/** Checks the signature (HS256 only) and `exp`, when there is one, against `nowMs`. */
+export function verifyJwt(token: string, secret: string, nowMs: number): JwtCheck {
+  const parts = token.split('.');
+  if (parts.length !== 3) return { ok: false, reason: 'malformed' };
+  const [header, body, signature] = parts as [string, string, string];
+  let payload: Partial<JwtPayload>;
+  try {
+    if ((decode(header) as { alg?: unknown }).alg !== 'HS256') return { ok: false, reason: 'malformed' };
+    payload = decode(body) as Partial<JwtPayload>;
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  const expected = mac(secret, `${header}.${body}`);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return { ok: false, reason: 'signature' };
+  }
+  const { sub, iat, exp } = payload ?? {};
+  if (typeof sub !== 'string' || typeof iat !== 'number' || (exp !== undefined && typeof exp !== 'number')) {
+    return { ok: false, reason: 'malformed' };
+  }
+  if (exp !== undefined && nowMs / 1000 >= exp) return { ok: false, reason: 'expired' };
+  return { ok: true, payload: payload as JwtPayload };
 }
 
 export class TokenIssuer {
   private counter = 0;
-  private readonly withExp: boolean;
 
   constructor(
     private readonly secret: string,
     private readonly credentials: Credentials,
     private readonly clock: () => number,
-    options: TokenIssuerOptions = {},
-  ) {
-    this.withExp = options.exp ?? true;
-  }
+    /** Tokens carry an `exp` claim; without it, `check` expires them by `iat`. */
+    private readonly withExp: boolean,
+  ) {}
 
   /** A signed token; `issuedAtMs` lets tests mint tokens that are already expired. */
   sign(lifetimeSeconds: number, typ: 'access' | 'refresh' = 'access', issuedAtMs = this.clock()): string {
@@ -38,11 +80,9 @@ export class TokenIssuer {
     );
   }
 
+  /** The auth route's answer; refresh tokens live a day. */
   issue(lifetimeSeconds: number): { token: string; refreshToken: string } {
-    return {
-      token: this.sign(lifetimeSeconds),
-      refreshToken: this.sign(REFRESH_TOKEN_LIFETIME_SECONDS, 'refresh'),
-    };
+    return { token: this.sign(lifetimeSeconds), refreshToken: this.sign(86_400, 'refresh') };
   }
 
   /**

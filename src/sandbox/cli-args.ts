@@ -1,4 +1,5 @@
 /** Command-line arguments of `npm run sandbox`: pure, so the CLI's refusals are testable. */
+import { parseArgs } from 'node:util';
 import { DEFAULT_PROFILE, isProfileName, PROFILE_NAMES, PROFILES, type ProfileName } from './profiles.js';
 
 export type SandboxArgs = { ok: true; profile: ProfileName } | { ok: false; problem: string };
@@ -9,20 +10,12 @@ export const SANDBOX_USAGE = `usage: npm run sandbox -- [--profile NAME]\nprofil
 
 /** `--profile NAME` or `--profile=NAME` (default `current`); anything else is a problem. */
 export function parseSandboxArgs(argv: readonly string[]): SandboxArgs {
-  let profile: string = DEFAULT_PROFILE;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--profile') {
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith('--'))
-        return { ok: false, problem: '--profile needs a name' };
-      profile = value;
-      i++;
-    } else if (arg.startsWith('--profile=')) {
-      profile = arg.slice('--profile='.length);
-    } else {
-      return { ok: false, problem: `unknown argument "${arg}"` };
-    }
+  let profile: string;
+  try {
+    const options = { profile: { type: 'string', default: DEFAULT_PROFILE } } as const;
+    profile = parseArgs({ args: [...argv], options }).values.profile;
+  } catch (e) {
+    return { ok: false, problem: e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e) };
   }
   if (!isProfileName(profile)) {
     return { ok: false, problem: `unknown profile "${profile}"; valid: ${PROFILE_NAMES.join(', ')}` };

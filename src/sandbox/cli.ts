@@ -11,9 +11,10 @@ import { FIXTURES } from './fixtures.js';
 import { PROFILES } from './profiles.js';
 import { startFocusSimulator } from './server.js';
 
-function intEnv(name: string, fallback: number): number {
+/** A non-negative integer from the environment; undefined when unset or empty. */
+function intEnv(name: string): number | undefined {
   const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
+  if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return n;
@@ -25,17 +26,17 @@ async function main(): Promise<void> {
     process.stderr.write(`sandbox: ${args.problem}\n${SANDBOX_USAGE}\n`);
     process.exit(2);
   }
-  const latencyMs = process.env.SANDBOX_LATENCY_MS ? intEnv('SANDBOX_LATENCY_MS', 0) : undefined;
-  const newRecordingEveryMs = intEnv('SANDBOX_NEW_RECORDING_MS', 0);
-  const people = process.env.SANDBOX_PEOPLE ? intEnv('SANDBOX_PEOPLE', 0) : undefined;
+  const latencyMs = intEnv('SANDBOX_LATENCY_MS');
+  const newRecordingEveryMs = intEnv('SANDBOX_NEW_RECORDING_MS') ?? 0;
   const sim = await startFocusSimulator({
     profile: args.profile,
-    port: intEnv('SANDBOX_PORT', 4010),
-    seed: intEnv('SANDBOX_SEED', FIXTURES.seed),
+    port: intEnv('SANDBOX_PORT') ?? 4010,
+    seed: intEnv('SANDBOX_SEED') ?? FIXTURES.seed,
     now: new Date(),
+    people: intEnv('SANDBOX_PEOPLE'),
+    newRecordingEveryMs,
+    // Only when set: it overrides the profile's latency.
     ...(latencyMs !== undefined && { faults: { latencyMs } }),
-    ...(newRecordingEveryMs > 0 && { newRecordingEveryMs }),
-    ...(people !== undefined && { people }),
   });
   const d = sim.dataset;
   const lines = [

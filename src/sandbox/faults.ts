@@ -48,26 +48,23 @@ export const DEFAULT_FAULTS: FaultOptions = {
   withheldRights: [],
 };
 
-export interface FaultDecision {
-  delayMs: number;
-  /** A fault status to answer instead of handling the request. */
-  status?: number;
-  /** Cut the JSON body short if the answer is a 200. */
-  malformed: boolean;
-}
-
-export function isTargeted(f: FaultOptions, endpoint: FocusEndpoint): boolean {
-  return f.forceEndpoints ? f.forceEndpoints.includes(endpoint) : endpoint !== 'auth';
-}
-
-/** Always draws four numbers, so one request's knobs never shift later requests' draws. */
-export function decideFaults(f: FaultOptions, endpoint: FocusEndpoint, next: () => number): FaultDecision {
+/**
+ * How long to wait, a fault status to answer instead of handling the request, and whether to cut
+ * a 200's JSON body short. Always draws four numbers, so one request's knobs never shift later
+ * requests' draws.
+ */
+export function decideFaults(
+  f: FaultOptions,
+  endpoint: FocusEndpoint,
+  next: () => number,
+): { delayMs: number; status?: number; malformed: boolean } {
   const uJitter = next();
   const uSlow = next();
   const uStatus = next();
   const uMalformed = next();
   let delayMs = f.latencyMs + Math.floor(uJitter * f.jitterMs);
-  if (!isTargeted(f, endpoint)) return { delayMs, malformed: false };
+  const targeted = f.forceEndpoints ? f.forceEndpoints.includes(endpoint) : endpoint !== 'auth';
+  if (!targeted) return { delayMs, malformed: false };
   if (uSlow < f.slowShare) delayMs += f.slowMs;
   if (f.hangMs) delayMs += f.hangMs;
   let status: number | undefined;

@@ -4,9 +4,9 @@
  * number (`newRecordingEveryMs`). Each is built like the generated ones and indexed by the
  * store in its place: with the default start (now), the newest.
  */
-import { makeRecording, type Party } from './build.js';
+import { makeRecording, type Party, partyOf } from './build.js';
 import { FIXTURES } from './fixtures.js';
-import { isObject, type Parsed } from './requests.js';
+import { isListOf, objectBody, optional } from './routes.js';
 import type { FocusStore } from './store.js';
 import type { Direction, MediaType, WireEndpoint, WireRecording } from './types.js';
 
@@ -40,22 +40,19 @@ const MEDIA: readonly MediaType[] = ['call', 'sms', 'teams'];
 
 export class LiveRecordings {
   private nextId: number;
-  private readonly endpointsById = new Map<number, WireEndpoint>();
-  private added = 0;
+  private readonly endpointsById: Map<number, WireEndpoint>;
 
   constructor(
     private readonly store: FocusStore,
     private readonly clock: () => number,
   ) {
-    let max: number = FIXTURES.firstGeneratedRecordingId;
-    for (const r of store.dataset.recordings) max = Math.max(max, r.interactionId);
-    this.nextId = max + 1;
-    for (const e of store.dataset.endpoints) this.endpointsById.set(e.id, e);
-  }
-
-  /** Recordings added so far. */
-  get count(): number {
-    return this.added;
+    const { recordings, endpoints } = store.dataset;
+    this.nextId =
+      recordings.reduce<number>(
+        (max, r) => Math.max(max, r.interactionId),
+        FIXTURES.firstGeneratedRecordingId,
+      ) + 1;
+    this.endpointsById = new Map(endpoints.map((e) => [e.id, e]));
   }
 
   /** Builds the recording, adds it, and returns it as the wire has it. Throws on a bad spec. */
@@ -64,7 +61,8 @@ export class LiveRecordings {
     if (given.length === 0) throw new Error('give endpointIds or phone: the recording needs a party');
     const direction = spec.direction ?? 'inbound';
     const mediaType = spec.mediaType ?? 'call';
-    const startMs = this.startOf(spec.startsAt);
+    const startMs = spec.startsAt === undefined ? this.clock() : new Date(spec.startsAt).getTime();
+    if (!Number.isFinite(startMs)) throw new Error(`startsAt ${JSON.stringify(spec.startsAt)} is not a date`);
     let parties = given;
     if (given.length === 1) {
       const other = this.byPhone(spec.counterparty ?? FIXTURES.unknownNumber);
@@ -86,7 +84,6 @@ export class LiveRecordings {
     });
     this.store.insertRecording(recording);
     if (spec.withoutStart) delete (recording as Partial<WireRecording>).startDatetimeUTC;
-    this.added++;
     return recording;
   }
 
@@ -94,36 +91,17 @@ export class LiveRecordings {
     const byId = (spec.endpointIds ?? []).map((id) => {
       const e = this.endpointsById.get(id);
       if (!e) throw new Error(`no endpoint ${id}`);
-      return party(e);
+      return partyOf(e, e.endpoint);
     });
-    const phones = spec.phone === undefined ? [] : Array.isArray(spec.phone) ? spec.phone : [spec.phone];
-    return [...byId, ...phones.map((p) => this.byPhone(p))];
+    return [...byId, ...[spec.phone ?? []].flat().map((p) => this.byPhone(p))];
   }
 
   private byPhone(phone: string): Party {
     const digits = phone.replace(/^\+/, '');
     if (!/^\d{4,17}$/.test(digits)) throw new Error(`phone ${JSON.stringify(phone)} is not digits`);
-    const known = this.store.searchEndpoints('phone', digits, 1, 1).items[0];
-    return known ? party(known) : { ref: { endpoint: digits, type: 'phone' } };
-  }
-
-  private startOf(startsAt: NewRecording['startsAt']): number {
-    if (startsAt === undefined) return this.clock();
-    const ms =
-      startsAt instanceof Date
-        ? startsAt.getTime()
-        : typeof startsAt === 'number'
-          ? startsAt
-          : Date.parse(startsAt);
-    if (!Number.isFinite(ms)) throw new Error(`startsAt ${JSON.stringify(startsAt)} is not a date`);
-    return ms;
+    return partyOf(this.store.searchEndpoints('phone', digits, 1, 1).items[0], digits);
   }
 }
-
-const party = (e: WireEndpoint): Party => ({
-  ref: { id: e.id, endpoint: e.endpoint, type: e.type },
-  person: { id: e.person.id, fullName: e.person.fullName },
-});
 
 /**
  * Adds one recording of `phone` every `everyMs`, alternating inbound and outbound, until
@@ -142,49 +120,35 @@ export function feedRecordings(live: LiveRecordings, everyMs: number, phone: str
   return () => clearInterval(timer);
 }
 
-/** The body of `POST /api/__sim/recordings`: a `NewRecording` in JSON. */
-export function parseNewRecording(body: unknown): Parsed<NewRecording> {
-  const bad = (error: string): Parsed<never> => ({ ok: false, error });
-  if (!isObject(body)) return bad('body must be a JSON object describing the recording');
-  const { endpointIds, phone, startsAt, direction, mediaType, durationSeconds, counterparty, tags } = body;
-  const out: NewRecording = {};
-  if (endpointIds !== undefined) {
-    if (!Array.isArray(endpointIds) || !endpointIds.every(Number.isInteger))
-      return bad('endpointIds must be an array of integers');
-    out.endpointIds = endpointIds as number[];
-  }
-  if (phone !== undefined) {
-    const list = Array.isArray(phone) ? phone : [phone];
-    if (!list.every((p) => typeof p === 'string'))
-      return bad('phone must be a string or an array of strings');
-    out.phone = list as string[];
-  }
-  if (startsAt !== undefined) {
-    if (typeof startsAt !== 'string' && typeof startsAt !== 'number')
-      return bad('startsAt must be an ISO-8601 string or ms since the epoch');
-    out.startsAt = startsAt;
-  }
-  if (direction !== undefined) {
-    if (!DIRECTIONS.includes(direction as Direction))
-      return bad(`direction must be one of ${DIRECTIONS.join(', ')}`);
-    out.direction = direction as Direction;
-  }
-  if (mediaType !== undefined) {
-    if (!MEDIA.includes(mediaType as MediaType)) return bad(`mediaType must be one of ${MEDIA.join(', ')}`);
-    out.mediaType = mediaType as MediaType;
-  }
-  if (durationSeconds !== undefined) {
-    if (!Number.isInteger(durationSeconds) || (durationSeconds as number) < 0)
-      return bad('durationSeconds must be a non-negative integer');
-    out.durationSeconds = durationSeconds as number;
-  }
-  if (counterparty !== undefined) {
-    if (typeof counterparty !== 'string') return bad('counterparty must be a string');
-    out.counterparty = counterparty;
-  }
-  if (tags !== undefined) {
-    if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) return bad('tags must be strings');
-    out.tags = tags as string[];
-  }
-  return { ok: true, value: out };
+/** The body of `POST /api/__sim/recordings`: a `NewRecording` in JSON (throws a 400 otherwise). */
+export function parseNewRecording(raw: unknown): NewRecording {
+  const body = objectBody(raw, 'body must be a JSON object describing the recording');
+  const strings = isListOf((x) => typeof x === 'string');
+  const oneOf = (list: readonly string[]) => (x: unknown) => list.includes(x as string);
+  return {
+    endpointIds: optional(
+      body.endpointIds,
+      isListOf(Number.isInteger),
+      'endpointIds must be an array of integers',
+    ),
+    phone: optional(body.phone, (x) => strings([x].flat()), 'phone must be a string or an array of strings'),
+    startsAt: optional(
+      body.startsAt,
+      (x) => typeof x === 'string' || typeof x === 'number',
+      'startsAt must be an ISO-8601 string or ms since the epoch',
+    ),
+    direction: optional(
+      body.direction,
+      oneOf(DIRECTIONS),
+      `direction must be one of ${DIRECTIONS.join(', ')}`,
+    ),
+    mediaType: optional(body.mediaType, oneOf(MEDIA), `mediaType must be one of ${MEDIA.join(', ')}`),
+    durationSeconds: optional(
+      body.durationSeconds,
+      (x) => Number.isInteger(x) && (x as number) >= 0,
+      'durationSeconds must be a non-negative integer',
+    ),
+    counterparty: optional(body.counterparty, (x) => typeof x === 'string', 'counterparty must be a string'),
+    tags: optional(body.tags, strings, 'tags must be strings'),
+  };
 }

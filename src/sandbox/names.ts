@@ -72,7 +72,7 @@ export const COMMENT_TEXTS = [
 export const ROLES = ['Admin', 'Compliance Officer', 'Supervisor', 'Auditor'] as const;
 
 // biome-ignore format: compact word list
-export const RIGHTS_BY_ROLE: Record<(typeof ROLES)[number], readonly string[]> = {
+export const RIGHTS_BY_ROLE: Readonly<Record<string, readonly string[]>> = {
   Admin: [
     'Recording.View', 'Recording.Play', 'Recording.Transcription.View', 'People.View', 'User.View',
     'RetentionGroup.View', 'RetentionGroup.Edit', 'User.Edit',
@@ -80,4 +80,6 @@ export const RIGHTS_BY_ROLE: Record<(typeof ROLES)[number], readonly string[]> =
   'Compliance Officer': ['Recording.View', 'Recording.Play', 'Recording.Transcription.View', 'People.View'],
   Supervisor: ['Recording.View', 'Recording.Play', 'People.View'],
   Auditor: ['Recording.View', 'Recording.Transcription.View', 'RetentionGroup.View'],
+  // No generated user has it: the fixture viewer sees people and numbers, no recordings.
+  Viewer: ['People.View'],
 };

@@ -3,8 +3,8 @@
  * options. A tenant quirk met in the field becomes one more entry here, and the test matrix
  * (client contract and end-to-end smoke) runs against it automatically.
  */
-import type { SimulatorOptions } from './options.js';
-import { DOCUMENTED_FIELDS, mergeMasks } from './shape.js';
+import type { SimulatorOptions } from './server.js';
+import { DOCUMENTED_FIELDS } from './types.js';
 
 export interface Profile {
   /** One line: what this tenant does differently. */
@@ -71,6 +71,7 @@ export function withProfile(options: SimulatorOptions): SimulatorOptions & { pro
   ) as SimulatorOptions;
   const merged: SimulatorOptions & { profile: ProfileName } = { ...base, ...explicit, profile: name };
   if (base.faults || explicit.faults) merged.faults = { ...base.faults, ...explicit.faults };
-  if (base.fields || explicit.fields) merged.fields = mergeMasks(base.fields, explicit.fields);
+  // A kind's mask is replaced, not merged.
+  if (base.fields || explicit.fields) merged.fields = { ...base.fields, ...explicit.fields };
   return merged;
 }

@@ -15,7 +15,7 @@ export interface RequestRecord {
 }
 
 /** Requests the log keeps (the oldest are dropped first). */
-export const REQUEST_LOG_SIZE = 20_000;
+const REQUEST_LOG_SIZE = 20_000;
 
 export interface SimulatorStats {
   total: number;
@@ -27,29 +27,17 @@ export interface SimulatorStats {
   peakInFlight: number;
 }
 
+const emptyCounts = () => ({
+  total: 0,
+  byEndpoint: Object.fromEntries(FOCUS_ENDPOINTS.map((e) => [e, 0])) as Record<FocusEndpoint, number>,
+  byStatus: {} as Record<string, number>,
+});
+
 export class StatsLog {
-  private counts = StatsLog.empty();
+  private counts = emptyCounts();
   private inFlight = 0;
   private peak = 0;
   private log: RequestRecord[] = [];
-
-  static empty(): Pick<SimulatorStats, 'total' | 'byEndpoint' | 'byStatus'> {
-    const byEndpoint = Object.fromEntries(FOCUS_ENDPOINTS.map((e) => [e, 0])) as Record<
-      FocusEndpoint,
-      number
-    >;
-    return { total: 0, byEndpoint, byStatus: {} };
-  }
-
-  /** `endpoint` is undefined for unknown paths (counted in total and by status only). */
-  record(endpoint: FocusEndpoint | undefined, status: number, receivedAt = Date.now()): void {
-    if (this.log.length >= REQUEST_LOG_SIZE) this.log.splice(0, REQUEST_LOG_SIZE / 2);
-    this.log.push({ endpoint, status, receivedAt, answeredAt: Date.now() });
-    this.counts.total++;
-    if (endpoint) this.counts.byEndpoint[endpoint]++;
-    const key = String(status);
-    this.counts.byStatus[key] = (this.counts.byStatus[key] ?? 0) + 1;
-  }
 
   /** A request arrived; returns when (for `record`). */
   enter(): number {
@@ -60,6 +48,15 @@ export class StatsLog {
 
   leave(): void {
     this.inFlight--;
+  }
+
+  /** `endpoint` is undefined for unknown paths (counted in total and by status only). */
+  record(endpoint: FocusEndpoint | undefined, status: number, receivedAt: number): void {
+    if (this.log.length >= REQUEST_LOG_SIZE) this.log.splice(0, REQUEST_LOG_SIZE / 2);
+    this.log.push({ endpoint, status, receivedAt, answeredAt: Date.now() });
+    this.counts.total++;
+    if (endpoint) this.counts.byEndpoint[endpoint]++;
+    this.counts.byStatus[status] = (this.counts.byStatus[status] ?? 0) + 1;
   }
 
   snapshot(): SimulatorStats {
@@ -73,7 +70,7 @@ export class StatsLog {
 
   reset(): void {
     this.log = [];
-    this.counts = StatsLog.empty();
+    this.counts = emptyCounts();
     this.peak = this.inFlight;
   }
 }

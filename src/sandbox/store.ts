@@ -31,6 +31,18 @@ export interface Paged<T> {
   pageSize: number;
 }
 
+/** The first index in [0, n) where `after` holds, given that it holds from there on (binary search). */
+function firstWhere(n: number, after: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (after(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 function paginate<T>(all: readonly T[], page: number, pageSize: number): Paged<T> {
   return { items: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, page, pageSize };
 }
@@ -106,15 +118,10 @@ export class FocusStore {
     const t = Date.parse(r.startDatetimeUTC);
     if (!Number.isFinite(t)) throw new Error(`startDatetimeUTC ${r.startDatetimeUTC} is not a date`);
     // First position that sorts after r (older, or as old with a smaller id).
-    let lo = 0;
-    let hi = this.recs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const m = this.startMs[mid] ?? 0;
-      if (m > t || (m === t && (this.recs[mid]?.interactionId ?? 0) > r.interactionId)) lo = mid + 1;
-      else hi = mid;
-    }
-    const at = lo;
+    const at = firstWhere(this.recs.length, (i) => {
+      const m = this.startMs[i] ?? 0;
+      return m < t || (m === t && (this.recs[i]?.interactionId ?? 0) <= r.interactionId);
+    });
     const shift = <K>(map: Map<K, number>) => {
       for (const [k, p] of map) if (p >= at) map.set(k, p + 1);
     };
@@ -128,13 +135,11 @@ export class FocusStore {
     this.haystack.splice(at, 0, haystackOf(r));
     this.posById.set(r.interactionId, at);
     this.posByThirdParty.set(r.thirdPartyId, at);
-    for (const id of new Set(
-      r.endpoints.flatMap((e) => (e.endpoint.id === undefined ? [] : [e.endpoint.id])),
-    )) {
+    const ids = new Set(r.endpoints.flatMap((e) => (e.endpoint.id === undefined ? [] : [e.endpoint.id])));
+    for (const id of ids) {
       const list = this.posByEndpointId.get(id) ?? [];
-      let i = list.length;
-      while (i > 0 && (list[i - 1] ?? 0) > at) i--;
-      list.splice(i, 0, at);
+      const behind = firstWhere(list.length, (i) => (list[i] ?? 0) > at);
+      list.splice(behind, 0, at);
       this.posByEndpointId.set(id, list);
     }
     this.indexText();
@@ -159,14 +164,12 @@ export class FocusStore {
       if (text && !this.haystack[i]?.includes(text)) return;
       hits.push(r);
     };
+    const first = firstWhere(this.recs.length, (i) => (this.startMs[i] ?? 0) <= to);
     if (candidates) for (const i of candidates) visit(i);
-    else
-      for (let i = this.firstAtOrBefore(to); i < this.recs.length && (this.startMs[i] ?? 0) >= from; i++)
-        visit(i);
+    else for (let i = first; i < this.recs.length && (this.startMs[i] ?? 0) >= from; i++) visit(i);
     return paginate(hits, q.page, q.pageSize);
   }
 
-  /** Joins the haystacks into one text and notes where each starts. */
   private indexText(): void {
     this.textStarts.length = 0;
     let offset = 0;
@@ -181,13 +184,7 @@ export class FocusStore {
   private textPositions(text: string): number[] {
     const found: number[] = [];
     for (let at = this.allText.indexOf(text); at !== -1; ) {
-      let lo = 0;
-      let hi = this.textStarts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if ((this.textStarts[mid] ?? 0) <= at) lo = mid;
-        else hi = mid - 1;
-      }
+      const lo = firstWhere(this.textStarts.length, (i) => (this.textStarts[i] ?? 0) > at) - 1;
       found.push(lo);
       const next = this.textStarts[lo + 1];
       if (next === undefined) break;
@@ -212,18 +209,6 @@ export class FocusStore {
       narrow(q.endpointIds.include.flatMap((id) => this.posByEndpointId.get(id) ?? []));
     }
     return set ? [...(set as Set<number>)].sort((a, b) => a - b) : null;
-  }
-
-  /** First position whose start is at or before `toMs` (binary search; starts descend). */
-  private firstAtOrBefore(toMs: number): number {
-    let lo = 0;
-    let hi = this.recs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.startMs[mid] ?? 0) > toMs) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   searchEndpoints(

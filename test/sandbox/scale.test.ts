@@ -3,7 +3,7 @@
  * for the seed), and the endpoint listing pages through them a slice at a time.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_PEOPLE } from '../../src/sandbox/bulk-people.js';
+import { MAX_PEOPLE } from '../../src/sandbox/data.js';
 import { generateDataset } from '../../src/sandbox/index.js';
 import { FocusStore } from '../../src/sandbox/store.js';
 import { sharedDataset, startSimulator } from '../helpers/focus.js';
