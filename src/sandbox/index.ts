@@ -4,7 +4,7 @@ export { signJwt, verifyJwt } from './auth.js';
 export { generateDataset } from './data.js';
 export { DEFAULT_FAULTS, type FaultOptions } from './faults.js';
 export { FIXTURES } from './fixtures.js';
-export { PROFILE_NAMES, PROFILES, type ProfileName, withProfile } from './profiles.js';
+export { isProfileName, PROFILE_NAMES, PROFILES, type ProfileName, withProfile } from './profiles.js';
 export { createRng } from './random.js';
 export { type FocusSimulator, type SimulatorOptions, startFocusSimulator } from './server.js';
 export type { RequestRecord, SimulatorStats } from './stats.js';
