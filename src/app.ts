@@ -188,9 +188,16 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     ttlMs: Math.max(5 * 60_000, 2 * config.subscriptions.pollSeconds * 1000),
     logger,
   });
-  const subscriptions = new SubscriptionService({ store: durable, cache, directory, endpoints, logger });
   let slack: RunningSlackApp | undefined;
   let poller: SubscriptionPoller | undefined;
+  const subscriptions = new SubscriptionService({
+    store: durable,
+    cache,
+    directory,
+    endpoints,
+    logger,
+    onStopped: (ids) => poller?.halt(ids),
+  });
   /** One poller per process, posting through `publisher` (Slack channels, or the console). */
   const startPolling = (publisher: Publisher, gate?: Gate) => {
     poller = new SubscriptionPoller({

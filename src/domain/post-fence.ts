@@ -17,8 +17,9 @@ export interface PostFence {
   readonly graceMs: number;
   /**
    * Right before a send: true when this replica holds the lease with enough of it left that the
-   * request leaves before it can run out; then the intents for these recordings are recorded.
-   * False (nothing recorded, or recorded and withdrawn) when not held, or not surely.
+   * request leaves before it can run out, and the subscription is still there and not paused
+   * (it may have been stopped on another replica while the post waited); then the intents for
+   * these recordings are recorded. False (nothing recorded, or recorded and withdrawn) otherwise.
    */
   enter(subscription: number, recordingIds: readonly number[]): Promise<boolean>;
   /** Of these recordings, those with another replica's intent on them. */

@@ -13,7 +13,9 @@
  *
  * The fence's `enter` is one script: the holder key must read `<token>:<holderId>` (this replica's
  * own grant: a replica that lost the lease and took it again has a new token) with at least
- * `minLeftMs` of its time to live left, and then the intents are set. The caller also times the
+ * `minLeftMs` of its time to live left, the subscription must still be there and not paused (a
+ * person on another replica may have unsubscribed while the post was queued), and then the
+ * intents are set. The caller also times the
  * round trip on its own clock: when it took longer than half the margin (the process was paused
  * or starved meanwhile), the answer is stale and the intents are withdrawn. So when `enter`
  * resolves true, the lease is still this replica's for at least half the margin, by Redis's
@@ -57,13 +59,14 @@ return redis.call('DEL', KEYS[1])
 `,
 );
 
-/** KEYS: lease holder, intents. ARGV: expected holder value, min ms left, intent ttl, holder id. */
+/** KEYS: lease holder, subscription, intents. ARGV: expected holder value, min ms left, intent ttl, holder id. */
 const ENTER = lua(
   'fence-enter',
   `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then return 0 end
-for i = 2, #KEYS do redis.call('SET', KEYS[i], ARGV[4], 'PX', ARGV[3]) end
+if redis.call('EXISTS', KEYS[2]) == 0 or redis.call('HEXISTS', KEYS[2], 'pausedReason') == 1 then return 0 end
+for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[4], 'PX', ARGV[3]) end
 return 1
 `,
 );
@@ -135,7 +138,11 @@ export class RedisPostFence implements PostFence {
     const started = performance.now();
     const reply = await this.connection.script(
       ENTER,
-      [this.k.leaseHolder(this.options.lease), ...this.intents(subscription, recordingIds)],
+      [
+        this.k.leaseHolder(this.options.lease),
+        this.k.sub(subscription),
+        ...this.intents(subscription, recordingIds),
+      ],
       [`${token}:${holderId}`, Math.ceil(minLeftMs), INTENT_TTL_MS, holderId],
     );
     if (reply !== 1) return false;

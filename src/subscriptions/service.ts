@@ -40,6 +40,8 @@ export class SubscriptionService {
       endpoints?: EndpointResolver;
       logger: Logger;
       now?: () => Date;
+      /** These subscriptions stopped here (unsubscribed): what the poller holds for them is dropped. */
+      onStopped?: (ids: readonly number[]) => void;
     },
   ) {}
 
@@ -107,6 +109,7 @@ export class SubscriptionService {
       where.channel,
       chosen.map((s) => s.id),
     );
+    if (removed.length > 0) this.options.onStopped?.(removed.map((s) => s.id));
     logger.info('audit', {
       kind: 'unsubscribe',
       channel: where.channel,

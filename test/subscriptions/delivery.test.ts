@@ -12,6 +12,7 @@ import type { Subscription, SubscriptionStore } from '../../src/state/subscripti
 import { Delivery, type DeliveryOptions } from '../../src/subscriptions/delivery.js';
 import { FanOut } from '../../src/subscriptions/fan-out.js';
 import type { PostResult } from '../../src/subscriptions/publisher.js';
+import { deferred } from '../helpers/deferred.js';
 import { sharedRedisUrl } from '../helpers/redis.js';
 import {
   capturedLog,
@@ -224,6 +225,31 @@ describe('delivery', () => {
       // What the other replica sees.
       expect([...(await pair.b.fence.othersSending(sub.id, [1, 2]))]).toEqual(kept ? [1] : []);
     });
+
+    it.each([
+      ['removed', (store: SubscriptionStore, sub: Subscription) => store.remove(sub.channel, [sub.id])],
+      [
+        'paused',
+        (store: SubscriptionStore, sub: Subscription) => store.pause(sub.id, 'archived', new Date()),
+      ],
+    ] as const)(
+      'a subscription %s on the other replica while its posts wait: the rest is not sent',
+      async (_, stop) => {
+        pair = await twoReplicas(url as string, 60_000);
+        await pair.a.take();
+        const sub = await subscribe(pair.a.store, 'C1', PHONE);
+        const d = delivery({ store: pair.a.store, fence: pair.a.fence });
+        const first = deferred<PostResult>();
+        publisher.answer = (id) => (id === 1 ? first.promise : { ok: true });
+        d.enqueue(sub, news(2), numbers);
+        await until(() => publisher.posts.length === 1);
+        await stop(pair.b.store, sub);
+        first.resolve({ ok: true });
+        await d.settle();
+        expect(log.logged('subscriptions.post_fenced')).toEqual([expect.objectContaining({ recording: 2 })]);
+        expect(await pair.b.fence.othersSending(sub.id, [2])).toEqual(new Set());
+      },
+    );
 
     it('a send the fence refuses (the lease is not this replica’s) ends the batch: nothing sent or marked', async () => {
       pair = await twoReplicas(url as string, 60_000);

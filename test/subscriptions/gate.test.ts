@@ -5,12 +5,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Recording } from '../../src/domain/focus.js';
 import type { GateResult } from '../../src/domain/subscription.js';
+import { FocusCache } from '../../src/focus/cache.js';
 import type { FocusClient } from '../../src/focus/client.js';
 import { createLogger } from '../../src/log.js';
 import { openSqliteState, type SqliteState } from '../../src/state/sqlite.js';
 import type { Subscription } from '../../src/state/subscriptions.js';
 import { SubscriptionPoller } from '../../src/subscriptions/poller.js';
 import type { PostResult, Publisher, StoppedNotice } from '../../src/subscriptions/publisher.js';
+import { SubscriptionService } from '../../src/subscriptions/service.js';
 
 const PHONE = '447700900123';
 const target = { kind: 'phone', phone: PHONE, display: '+44 7700 900123' } as const;
@@ -190,6 +192,32 @@ describe('halt and suspend', () => {
     await p.poll();
     expect(posts).toHaveLength(1);
     p.halt([sub.id]);
+    release();
+    await p.stop();
+    expect(posts).toHaveLength(1);
+  });
+
+  it('unsubscribing (the service) drops what the poller holds for it: the post under way is the last', async () => {
+    const sub = await subscribe('C1', 'U1');
+    let release = () => {};
+    hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    addRecording();
+    addRecording();
+    const p = poller();
+    const quiet = createLogger({ level: 'error', write: () => {} });
+    const service = new SubscriptionService({
+      store,
+      cache: new FocusCache(client),
+      logger: quiet,
+      onStopped: (ids) => p.halt(ids),
+    });
+    await p.poll();
+    expect(posts).toHaveLength(1);
+    expect(await service.unsubscribe('all', { channel: 'C1', team: 'T1', user: 'U1' }, quiet)).toEqual([
+      expect.objectContaining({ id: sub.id }),
+    ]);
     release();
     await p.stop();
     expect(posts).toHaveLength(1);
