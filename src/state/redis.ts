@@ -27,6 +27,7 @@
 
 import { RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
 import { COUNT_TEAM } from './redis-count.js';
+import { CREATED_BY } from './redis-created-by.js';
 import { RedisPostFence, type RedisPostFenceOptions } from './redis-fence.js';
 import { RedisLease } from './redis-lease.js';
 import {
@@ -161,6 +162,11 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
 
   async list(channel: string): Promise<Subscription[]> {
     return this.listOf(this.channelSubs(channel));
+  }
+
+  async createdBy(user: string): Promise<Subscription[]> {
+    const reply = await this.connection.script(CREATED_BY, [this.k('subs:all')], [this.p, user]);
+    return (reply as Array<[string, string[]]>).map(([id, fields]) => toSubscription(id, fields));
   }
 
   async active(): Promise<Subscription[]> {

@@ -152,6 +152,10 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
     return this.s.list.all(channel).map(toSubscription);
   }
 
+  async createdBy(user: string): Promise<Subscription[]> {
+    return this.s.createdBy.all(user).map(toSubscription);
+  }
+
   async active(): Promise<Subscription[]> {
     return this.s.active.all().map(toSubscription);
   }
@@ -321,6 +325,8 @@ function prepare(db: Database, purgeBatch: number) {
     inChannel: sub(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = ? AND channel = ?`),
     list: sub(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE channel = ? ORDER BY id`),
     active: sub(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE paused_reason IS NULL ORDER BY id`),
+    // No index: a workspace holds at most 1,000 subscriptions, and only the Home tab asks.
+    createdBy: sub(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE created_by = ? ORDER BY id`),
     countTeam: db.prepare<[string | null], { n: number }>(
       'SELECT count(*) AS n FROM subscriptions WHERE team IS ?',
     ),
