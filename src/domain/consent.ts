@@ -30,6 +30,17 @@ export function consentKey(team: string | undefined, channel: string, user: stri
   return `consent:${team ?? '-'}:${channel}:${user}`;
 }
 
+/**
+ * The key of the list of conversations one user chose "always" in (for their Home tab): an index
+ * of `consentKey`s, each checked again when read (the choices themselves decide).
+ */
+export function consentIndexKey(team: string | undefined, user: string): string {
+  return `consents:${team ?? '-'}:${user}`;
+}
+
+/** Conversations one user's index lists at most (the oldest choice drops off the list, not out of force). */
+export const MAX_CONSENT_INDEX = 100;
+
 export interface ConsentValue {
   /** The conversation the link was pasted in. */
   ch: string;

@@ -109,6 +109,22 @@ export function homeView(model: HomeModel): HomeView {
   };
 }
 
+/** For someone from another organisation: the refusal, and nothing of Focus. */
+export function homeRefusedView(message: string): HomeView {
+  return {
+    type: 'home',
+    callback_id: HOME_CALLBACK_ID,
+    private_metadata: '',
+    blocks: finishCard(
+      {
+        text: 'Focus for Slack',
+        blocks: [header('Focus for Slack'), section(`:lock: ${escapeEntities(message)}`)],
+      },
+      LIMITS.viewBlocks,
+    ).blocks,
+  };
+}
+
 /** The Home tab as a card, for the console (which prints cards). */
 export function homeCard(model: HomeModel): Card {
   return { text: 'Focus for Slack: Home', blocks: homeView(model).blocks };

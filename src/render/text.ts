@@ -23,6 +23,9 @@ export function mrkdwnToPlain(text: string): string {
     .replace(/:radio:/g, '•')
     .replace(/:bell:/g, '🔔')
     .replace(/:no_bell:/g, '🔕')
+    .replace(/:white_check_mark:/g, '✅')
+    .replace(/:lock:/g, '🔒')
+    .replace(/:link:/g, '🔗')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
