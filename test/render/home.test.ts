@@ -155,4 +155,20 @@ describe('the Home tab', () => {
       ['C1', [2]],
     ]);
   });
+
+  it('a button value is read back typed and bounded; anything else is nothing', () => {
+    expect(decodeHome('{"s":12,"o":15}')).toEqual({ s: 12, o: 15 });
+    expect(decodeHome('{"ch":"C0123"}')).toEqual({ ch: 'C0123' });
+    for (const forged of [
+      '{"s":"12"}',
+      '{"s":0}',
+      '{"ch":"<!channel>"}',
+      '{"o":-1}',
+      '[1]',
+      'null',
+      '{',
+      'x'.repeat(201),
+    ])
+      expect(decodeHome(forged)).toBeNull();
+  });
 });
