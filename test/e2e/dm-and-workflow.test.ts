@@ -192,6 +192,7 @@ describe('the Workflow Builder step lookup_phone_number', () => {
     const audits = h.logLines.filter((l) => l.includes('"audience":"workflow"')).map((l) => JSON.parse(l));
     expect(audits.length).toBeGreaterThan(0);
     expect(audits.every((a) => a.authorisedBy === a.user && a.surface === 'workflow')).toBe(true);
+    expect(audits.filter((a) => !/^Wx/.test(a.workflowExecution))).toEqual([]);
     expect(h.logLines.filter((l) => l.includes(FIXTURES.jane.phone2))).toEqual([]);
   });
 });

@@ -5,7 +5,9 @@
  * (with no conversation: with ALLOWED_SLACK_CHANNEL_IDS set the step is refused). Its outputs
  * never hold more than that person may see; bad input or a refusal fails the run with a clear
  * message (`functions.completeError`). The outputs leave the app (the workflow may post them
- * anywhere), so each run is audited with `"audience":"workflow"`.
+ * anywhere), so each run is audited with `"audience":"workflow"` and the workflow run's id.
+ * Slack does not tell the step who ran the workflow: `user_id` is what the workflow passes, which
+ * its builder chooses (README: "Who sees what").
  */
 import type { App } from '@slack/bolt';
 import type { Asker } from '../../domain/interaction.js';
@@ -21,8 +23,10 @@ export const LOOKUP_STEP = 'lookup_phone_number';
 const USER = /^[UW][A-Z0-9]{2,30}$/;
 
 export function registerWorkflowStep(app: App, deps: SurfaceDeps, logger: Logger): void {
-  app.function(LOOKUP_STEP, async ({ inputs, complete, fail, body }) => {
+  app.function(LOOKUP_STEP, async ({ inputs, complete, fail, body, event }) => {
     const envelope = body as { team_id?: unknown; enterprise_id?: unknown };
+    // Which workflow run asked, on every line: Slack does not say who built the workflow.
+    const run = logger.child({ workflowExecution: event.workflow_execution_id, step: LOOKUP_STEP });
     const user = typeof inputs.user_id === 'string' && USER.test(inputs.user_id) ? inputs.user_id : undefined;
     const asker = newAsker(
       'workflow',
@@ -33,11 +37,10 @@ export function registerWorkflowStep(app: App, deps: SurfaceDeps, logger: Logger
         enterprise: typeof envelope.enterprise_id === 'string' ? envelope.enterprise_id : undefined,
       },
       deps.home,
-      logger,
+      run,
     );
     const result = await runStep(deps, inputs.phone_number, asker);
-    if ('error' in result)
-      asker.logger.info('workflow.step_failed', { step: LOOKUP_STEP, error: result.error });
+    if ('error' in result) asker.logger.info('workflow.step_failed', { error: result.error });
     await deliver(deps, asker, () =>
       'error' in result ? fail({ error: result.error }) : complete({ outputs: { ...result.outputs } }),
     );
