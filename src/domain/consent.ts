@@ -6,6 +6,8 @@
  * back like `decodeAction`: length-capped, typed, anything else is null.
  */
 
+import { jsonObject } from './json.js';
+
 export const CONSENT_MODES = ['ask', 'always', 'never'] as const;
 export type ConsentMode = (typeof CONSENT_MODES)[number];
 
@@ -68,14 +70,8 @@ export function encodeConsent(value: ConsentValue): string | null {
 }
 
 export function decodeConsent(text: string | undefined): ConsentValue | null {
-  if (!text || text.length > MAX_CONSENT_VALUE) return null;
-  let v: Partial<Record<keyof ConsentValue, unknown>> | null;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return null;
+  const v: Partial<Record<keyof ConsentValue, unknown>> | null = jsonObject(text, MAX_CONSENT_VALUE);
+  if (!v) return null;
   const { ch, ts, th, u, l } = v;
   if (typeof ch !== 'string' || !CHANNEL.test(ch)) return null;
   if (typeof ts !== 'string' || !TS.test(ts)) return null;

@@ -4,6 +4,8 @@
  * `decodeAction`: typed, bounded, anything else is null (a forged one names nothing).
  */
 
+import { jsonObject } from './json.js';
+
 /** One lookup the person made, as its card showed it (a phone number masked), for the Home tab. */
 export interface RecentLookup {
   /** The lookup's kind (`phone`, `person`, `recording`, …). */
@@ -36,14 +38,8 @@ export function encodeHome(value: HomeValue): string {
 }
 
 export function decodeHome(text: string | undefined): HomeValue | null {
-  if (!text || text.length > MAX_VALUE) return null;
-  let v: Partial<Record<keyof HomeValue, unknown>> | null;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return null;
+  const v: Partial<Record<keyof HomeValue, unknown>> | null = jsonObject(text, MAX_VALUE);
+  if (!v) return null;
   const { s, ch, o } = v;
   if (s !== undefined && !(Number.isSafeInteger(s) && (s as number) >= 1 && (s as number) <= 2_147_483_647))
     return null;

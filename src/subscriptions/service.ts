@@ -28,7 +28,7 @@ export type SubscribeOutcome =
   | { status: 'refused'; message: string };
 
 /** Why a subscription its maker paused from the Home tab is paused. */
-export const PAUSED_BY_SUBSCRIBER = 'paused_by_subscriber';
+const PAUSED_BY_SUBSCRIBER = 'paused_by_subscriber';
 
 /** Names offered when a person search is ambiguous. */
 const CHOICES_SHOWN = 5;
