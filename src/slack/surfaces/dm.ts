@@ -29,7 +29,13 @@ export function registerDirectMessages(
     const said = typedInDm(message, context.botUserId);
     if (!said) return;
     await afterAck();
-    const asker = eventAsker('dm', message as never, body, deps.home, logger);
+    const asker = eventAsker(
+      'dm',
+      { user: said.user, channel: said.channel, team: said.team, user_team: said.userTeam },
+      body,
+      deps.home,
+      logger,
+    );
     const bot = context.botUserId;
     const text = said.text
       .replace(bot ? new RegExp(`<@${bot}(\\|[^>]*)?>`, 'g') : /<@[A-Z0-9]+(\|[^>]*)?>/g, ' ')
@@ -67,6 +73,9 @@ export function registerDirectMessages(
 interface Said {
   user: string;
   channel: string;
+  /** The message's workspace, and its author's own (they differ for someone from another organisation). */
+  team: string | undefined;
+  userTeam: string | undefined;
   text: string;
   /** The thread the message is in, if any: the answer goes there too. */
   thread: string | undefined;
@@ -80,5 +89,12 @@ export function typedInDm(message: unknown, botUserId: string | undefined): Said
   const user = str(m.user);
   const channel = str(m.channel);
   if (!user || !channel || user === botUserId) return undefined;
-  return { user, channel, text: str(m.text) ?? '', thread: str(m.thread_ts) };
+  return {
+    user,
+    channel,
+    team: str(m.team),
+    userTeam: str(m.user_team),
+    text: str(m.text) ?? '',
+    thread: str(m.thread_ts),
+  };
 }
