@@ -104,7 +104,7 @@ export class HomeTab {
     const value = decodeHome(action.value);
     const user = body.user.id;
     const team = body.team?.id;
-    const viewer = await this.asker(user, meta.ch, team, body.user.team_id);
+    const viewer = await this.asker(user, meta.ch, team, body.user.team_id, body.enterprise?.id);
     if (!value) {
       viewer.logger.warn('slack.bad_action_value', { action: action.action_id });
       await this.publish(
@@ -131,8 +131,14 @@ export class HomeTab {
     dm: string | undefined,
     team: string | undefined,
     userTeam?: string,
+    enterprise?: string,
   ): Promise<Asker> {
-    const asker = newAsker('home', { user, channel: dm, team, userTeam }, this.deps.home, this.logger);
+    const asker = newAsker(
+      'home',
+      { user, channel: dm, team, userTeam, enterprise },
+      this.deps.home,
+      this.logger,
+    );
     asker.external ??= await this.deps.connect.isExternalUser(user, asker.logger);
     return asker;
   }
@@ -153,7 +159,7 @@ export class HomeTab {
     await deliver(this.deps, asker, () => this.client.views.publish({ user_id: user, view }));
   }
 
-  /** The Home tab for this person now (exported for the console through `homeModel`). */
+  /** The Home tab for this person now. */
   private async view(
     asker: Asker,
     dm: string | undefined,
@@ -168,8 +174,9 @@ export class HomeTab {
       : this.linkStatus(asker);
     const own = (await this.home.subscriptions?.createdBy(user)) ?? [];
     const page = homePage(own, offset);
+    const members = page.channels.length > 0 ? await this.channelsOf(user, asker.logger) : new Set<string>();
     const channels = await Promise.all(
-      page.channels.map(async (c) => ({ ...c, others: await this.others(c.channel, asker) })),
+      page.channels.map(async (c) => ({ ...c, others: await this.others(c.channel, asker, members) })),
     );
     const model: HomeModel = {
       notice,
@@ -225,13 +232,14 @@ export class HomeTab {
    * The channel's subscriptions made by others, when the person may see them: they are in the
    * channel (as `/focus subscriptions` there needs) and the access policy allows them there.
    */
-  private async others(channel: string, asker: Asker): Promise<Subscription[] | undefined> {
+  private async others(
+    channel: string,
+    asker: Asker,
+    members: ReadonlySet<string>,
+  ): Promise<Subscription[] | undefined> {
     const user = asker.user as string;
-    const [members, decision] = await Promise.all([
-      this.channelsOf(user, asker.logger),
-      this.deps.policy.check({ ...asker, channel }),
-    ]);
-    if (!members.has(channel) || !decision.allowed) return undefined;
+    if (!members.has(channel) || !(await this.deps.policy.check({ ...asker, channel })).allowed)
+      return undefined;
     return ((await this.home.subscriptions?.list(channel)) ?? []).filter((s) => s.createdBy !== user);
   }
 
