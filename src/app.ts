@@ -17,6 +17,7 @@ import { LookupService } from './lookup/service.js';
 import { Metrics } from './metrics.js';
 import type { FocusSimulator } from './sandbox/index.js';
 import { Answerer } from './slack/answer/answer.js';
+import { RecentLookups } from './slack/answer/recent.js';
 import { type RunningSlackApp, startSlackApp } from './slack/app.js';
 import { ChannelPoster } from './slack/outbound/channel-poster.js';
 import { StoreMarker } from './state/marker.js';
@@ -71,6 +72,8 @@ export interface RunningApp {
   metrics: Metrics;
   /** The subscription commands (the console's `subscribe` line). */
   subscriptions: SubscriptionService;
+  /** Recent lookups kept for the Home tab (the console's `/home` too); absent when turned off. */
+  recent: RecentLookups | undefined;
   /**
    * Starts the subscriptions poller with this publisher and gate: Slack mode starts it with the
    * channel poster and the access policy's gate (`access/subscription-gate.ts`); the console's
@@ -162,9 +165,11 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     recordingTemplate: config.portal.recordingTemplate,
     personTemplate: config.portal.personTemplate,
   });
+  const recent = config.surfaces.recentLookups ? new RecentLookups(state) : undefined;
   const answerer = new Answerer({
     lookups,
     logger,
+    recent,
     parse: { defaultRegion: config.parse.defaultRegion, links },
     render: { links },
     rights: { map: config.access.rights, required: config.access.requireLinkedUser },
@@ -254,6 +259,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         state,
         durableState: appState.durable,
         subscriptions,
+        recent,
         inflight,
         lifecycle: { store: durable, halt: (ids) => poller?.halt(ids) },
       });
@@ -275,5 +281,5 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       throw error;
     }
   }
-  return { target, answerer, slack, metrics, subscriptions, startPolling, stop };
+  return { target, answerer, slack, metrics, subscriptions, recent, startPolling, stop };
 }

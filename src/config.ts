@@ -68,6 +68,8 @@ export interface Config {
     watchChannelIds: string[];
     /** Before a pasted link is previewed to others: ask the paster, always preview, or never. */
     unfurlConsent: ConsentMode;
+    /** Each person's recent lookups are kept (24 h) for their Home tab. */
+    recentLookups: boolean;
   };
   subscriptions: {
     pollSeconds: number;
@@ -118,13 +120,14 @@ const list = z
       .map((s) => s.trim())
       .filter(Boolean),
   );
-const flag = (name: string) =>
+const flag = (name: string, fallback = false) =>
   z
     .string()
     .optional()
     .transform((v, ctx) => {
       const text = (v ?? '').trim().toLowerCase();
-      if (text === '' || text === 'false' || text === '0' || text === 'no') return false;
+      if (text === '') return fallback;
+      if (text === 'false' || text === '0' || text === 'no') return false;
       if (text === 'true' || text === '1' || text === 'yes') return true;
       ctx.addIssue({ code: 'custom', message: `${name} must be true or false` });
       return false;
@@ -215,6 +218,7 @@ const fields = {
     return z.NEVER;
   }),
   WATCH_CHANNEL_IDS: list,
+  HOME_RECENT_LOOKUPS: flag('HOME_RECENT_LOOKUPS', true),
   LOG_LEVEL: optional
     .transform((v) => (v ?? 'info').toLowerCase())
     .pipe(
@@ -330,6 +334,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
           : e.UNFURL_IN_SHARED_CHANNELS,
         watchChannelIds: e.WATCH_CHANNEL_IDS,
         unfurlConsent: e.UNFURL_CONSENT,
+        recentLookups: e.HOME_RECENT_LOOKUPS,
       },
       subscriptions: {
         pollSeconds: e.SUBSCRIPTION_POLL_SECONDS,

@@ -40,6 +40,7 @@ async function main(argv: string[]): Promise<void> {
     await runConsole({
       answerer: app.answerer,
       subscriptions: app.subscriptions,
+      recent: app.recent,
       input: process.stdin,
       output: process.stdout,
       json: argv.includes('--json'),

@@ -109,6 +109,9 @@ describe('loadConfig', () => {
     });
     expect(c.surfaces.unfurlConsent).toBe('always');
     expect(ok({ UNFURL_CONSENT: 'never' }).surfaces.unfurlConsent).toBe('never');
+    // On unless turned off.
+    expect(c.surfaces.recentLookups).toBe(true);
+    expect(ok({ HOME_RECENT_LOOKUPS: 'false' }).surfaces.recentLookups).toBe(false);
     expect(c.access.allowedUserIds).toEqual(['U1', 'U2', 'U3']);
     expect(c.access.allowedChannelIds).toEqual(['C1']);
     expect(c.surfaces.watchChannelIds).toEqual(['C2', 'C3']);
@@ -133,6 +136,7 @@ describe('loadConfig', () => {
     ['FOCUS_RIGHTS', 'recording', 'FOCUS_RIGHTS entry 1 needs "="'],
     ['UNFURL_CONSENT', 'sometimes', 'UNFURL_CONSENT must be ask, always or never'],
     ['FOCUS_REQUIRE_LINKED_USER', 'on', 'FOCUS_REQUIRE_LINKED_USER must be true or false'],
+    ['HOME_RECENT_LOOKUPS', 'off', 'HOME_RECENT_LOOKUPS must be true or false'],
     ['PORT', '70000', 'PORT must be a whole number from 0 to 65535'],
     ['PORT', '0x10', 'PORT must be a whole number'],
     ['FOCUS_TIMEOUT_MS', '1e3', 'FOCUS_TIMEOUT_MS must be a whole number'],

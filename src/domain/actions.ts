@@ -15,6 +15,12 @@ export const ACTIONS = {
   consentShow: 'unfurl_consent_show',
   consentNotNow: 'unfurl_consent_not_now',
   consentAlways: 'unfurl_consent_always',
+  /** The Home tab's buttons (their value: `domain/home.ts`). */
+  homePause: 'home_pause',
+  homeResume: 'home_resume',
+  homeUnsubscribe: 'home_unsubscribe',
+  homeForget: 'home_forget_previews',
+  homePage: 'home_page',
 } as const;
 
 export interface ActionValue {

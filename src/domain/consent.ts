@@ -6,6 +6,8 @@
  * back like `decodeAction`: length-capped, typed, anything else is null.
  */
 
+import { jsonObject } from './json.js';
+
 export const CONSENT_MODES = ['ask', 'always', 'never'] as const;
 export type ConsentMode = (typeof CONSENT_MODES)[number];
 
@@ -29,6 +31,17 @@ export const CONSENT_TTL_MS = 365 * 24 * 60 * 60_000;
 export function consentKey(team: string | undefined, channel: string, user: string): string {
   return `consent:${team ?? '-'}:${channel}:${user}`;
 }
+
+/**
+ * The key of the list of conversations one user chose "always" in (for their Home tab): an index
+ * of `consentKey`s, each checked again when read (the choices themselves decide).
+ */
+export function consentIndexKey(team: string | undefined, user: string): string {
+  return `consents:${team ?? '-'}:${user}`;
+}
+
+/** Conversations one user's index lists at most (the oldest choice drops off the list, not out of force). */
+export const MAX_CONSENT_INDEX = 100;
 
 export interface ConsentValue {
   /** The conversation the link was pasted in. */
@@ -57,14 +70,8 @@ export function encodeConsent(value: ConsentValue): string | null {
 }
 
 export function decodeConsent(text: string | undefined): ConsentValue | null {
-  if (!text || text.length > MAX_CONSENT_VALUE) return null;
-  let v: Partial<Record<keyof ConsentValue, unknown>> | null;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return null;
+  const v: Partial<Record<keyof ConsentValue, unknown>> | null = jsonObject(text, MAX_CONSENT_VALUE);
+  if (!v) return null;
   const { ch, ts, th, u, l } = v;
   if (typeof ch !== 'string' || !CHANNEL.test(ch)) return null;
   if (typeof ts !== 'string' || !TS.test(ts)) return null;

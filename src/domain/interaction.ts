@@ -5,8 +5,22 @@
  */
 import type { Logger } from './logger.js';
 
-/** Where a request comes from; `subscription` is the poller deciding for a subscriber before it posts. */
-export type Surface = 'command' | 'console' | 'shortcut' | 'unfurl' | 'mention' | 'button' | 'subscription';
+/**
+ * Where a request comes from; `subscription` is the poller deciding for a subscriber before it
+ * posts; `home` the App Home tab and its buttons, `dm` a message in the app's Messages tab,
+ * `workflow` the Workflow Builder step, deciding for the person running the workflow.
+ */
+export type Surface =
+  | 'command'
+  | 'console'
+  | 'shortcut'
+  | 'unfurl'
+  | 'mention'
+  | 'button'
+  | 'subscription'
+  | 'home'
+  | 'dm'
+  | 'workflow';
 
 /** Why someone was refused (see `access/policy.ts`). */
 export type DenyReason =

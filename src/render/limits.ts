@@ -7,6 +7,8 @@ import { truncate } from './mrkdwn.js';
 
 export const LIMITS = {
   blocks: 50,
+  /** A view (the Home tab, a modal) takes twice a message's blocks. */
+  viewBlocks: 100,
   headerText: 150,
   sectionText: 3000,
   fieldText: 2000,
@@ -96,14 +98,11 @@ function clampBlock(block: Block): Block {
   }
 }
 
-/** The card as Slack will accept it. */
-export function finishCard(card: Card): Card {
+/** The card as Slack will accept it: a message's blocks, or a view's (`maxBlocks`). */
+export function finishCard(card: Card, maxBlocks: number = LIMITS.blocks): Card {
   let blocks = clampList(card.blocks, card.blocks.length, clampBlock);
-  if (blocks.length > LIMITS.blocks) {
-    blocks = [
-      ...blocks.slice(0, LIMITS.blocks - 1),
-      context('_Some of this answer was left out to fit Slack._'),
-    ];
+  if (blocks.length > maxBlocks) {
+    blocks = [...blocks.slice(0, maxBlocks - 1), context('_Some of this answer was left out to fit Slack._')];
   }
   return { text: cutMrkdwn(card.text, LIMITS.fallbackText), blocks };
 }

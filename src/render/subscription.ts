@@ -133,9 +133,10 @@ const REASONS: Record<string, string> = {
   subscriber_external: 'the subscriber is not a member of this organisation',
   subscriber_not_linked: 'the subscriber is no longer linked to an enabled Focus portal user',
   subscriber_lacks_right: 'the subscriber no longer holds the Focus right to see recordings',
+  paused_by_subscriber: 'the subscriber paused it',
 };
 
 /** A pause reason as words: `channel_not_found` -> `channel not found`. */
-function reasonText(code: string): string {
+export function reasonText(code: string): string {
   return REASONS[code] ?? safe(code.replace(/_/g, ' '), 60);
 }

@@ -11,6 +11,7 @@ export function mrkdwnToPlain(text: string): string {
   const plain = text
     .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1')
     .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ($1)')
+    .replace(/<#([A-Za-z0-9]+)>/g, '#$1')
     .replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1$2')
     .replace(/(^|[\s(])_([^_\n]+)_(?=[\s).,:;!?]|$)/g, '$1$2')
     .replace(/:telephone_receiver:/g, '☎')
@@ -23,6 +24,9 @@ export function mrkdwnToPlain(text: string): string {
     .replace(/:radio:/g, '•')
     .replace(/:bell:/g, '🔔')
     .replace(/:no_bell:/g, '🔕')
+    .replace(/:white_check_mark:/g, '✅')
+    .replace(/:lock:/g, '🔒')
+    .replace(/:link:/g, '🔗')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');

@@ -21,6 +21,7 @@ import type { Answerer } from './answer/answer.js';
 import { ConnectChannels } from './answer/connect.js';
 import type { SurfaceDeps } from './answer/deliver.js';
 import { PrivateConversations } from './answer/private-conversation.js';
+import type { RecentLookups } from './answer/recent.js';
 import { boltLogger } from './inbound/bolt-logger.js';
 import { DeliveryDeduper } from './inbound/dedupe.js';
 import { createReceiver } from './inbound/receiver.js';
@@ -30,10 +31,13 @@ import { SlackRevocation, watchRevocation } from './outbound/revocation.js';
 import { registerActions } from './surfaces/actions.js';
 import { registerCommand } from './surfaces/command.js';
 import { UnfurlConsent } from './surfaces/consent.js';
+import { registerDirectMessages } from './surfaces/dm.js';
+import { HomeTab } from './surfaces/home.js';
 import { registerLifecycle } from './surfaces/lifecycle.js';
 import { registerMentions } from './surfaces/mention.js';
 import { registerShortcut } from './surfaces/shortcut.js';
 import { registerUnfurls } from './surfaces/unfurl.js';
+import { registerWorkflowStep } from './surfaces/workflow.js';
 
 export interface SlackAppOptions {
   mode: Exclude<SlackMode, { kind: 'console' }>;
@@ -67,6 +71,8 @@ export interface SlackAppOptions {
   durableState: StateStore;
   /** The subscription commands (absent: `/focus subscribe` is not offered). */
   subscriptions?: SubscriptionService;
+  /** Each person's recent lookups, shown on their Home tab (absent: HOME_RECENT_LOOKUPS=false). */
+  recent?: RecentLookups | undefined;
   /** Work in progress, waited for at shutdown. */
   inflight: InFlight;
   /** Channel and app lifecycle events act on these subscriptions (absent: they are only logged). */
@@ -190,8 +196,17 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     onConsent: options.metrics.consent,
     choices: options.durableState,
   });
+  const homeTab = new HomeTab(
+    deps,
+    { subscriptions: options.subscriptions, consent, recent: options.recent },
+    app.client,
+    logger,
+  );
   registerCommand(app, deps, logger, subscribe, consent);
-  registerActions(app, deps, logger, consent);
+  registerActions(app, deps, logger, consent, homeTab);
+  homeTab.register(app);
+  registerDirectMessages(app, deps, logger, subscribe);
+  registerWorkflowStep(app, deps, logger);
   registerShortcut(app, deps, logger);
   registerUnfurls(app, deps, logger, consent);
   registerMentions(app, deps, logger, { watchChannelIds: options.watchChannelIds });

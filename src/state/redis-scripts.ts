@@ -130,6 +130,23 @@ return out
 );
 
 /**
+ * KEYS: all ids. ARGV: subscription key prefix, Slack user id. Returns {{id, fields}, ...} of the
+ * subscriptions that user made, in id order. O(subscriptions), as `COUNT_TEAM`: a workspace holds
+ * at most `SUBSCRIPTION_LIMITS.perWorkspace`, and only the Home tab asks.
+ */
+export const CREATED_BY = lua(
+  'created-by',
+  `
+local out = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local key = ARGV[1] .. id
+  if redis.call('HGET', key, 'createdBy') == ARGV[2] then out[#out + 1] = {id, redis.call('HGETALL', key)} end
+end
+return out
+`,
+);
+
+/**
  * KEYS: all ids. ARGV: subscription key prefix, team, has team ('1'/'0'). Returns how many
  * subscriptions belong to that workspace (none: those stored without one). O(subscriptions): they
  * are few (a workspace holds at most `SUBSCRIPTION_LIMITS.perWorkspace`), and only

@@ -11,6 +11,7 @@ import { type LuaScript, RedisConnection, type RedisConnectionOptions } from './
 import { RedisLease, RedisPostFence, type RedisPostFenceOptions } from './redis-lease.js';
 import {
   COUNT_TEAM,
+  CREATED_BY,
   LIST,
   MARK_DELIVERED,
   PAUSE_CHANNEL,
@@ -111,6 +112,10 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
 
   async list(channel: string): Promise<Subscription[]> {
     return this.subscriptions(LIST, [this.k.channelSubs(channel)], [this.k.subs]);
+  }
+
+  async createdBy(user: string): Promise<Subscription[]> {
+    return this.subscriptions(CREATED_BY, [this.k.all], [this.k.subs, user]);
   }
 
   async active(): Promise<Subscription[]> {

@@ -127,6 +127,10 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
     return this.s.list.all(channel).map(toSubscription);
   }
 
+  async createdBy(user: string): Promise<Subscription[]> {
+    return this.s.createdBy.all(user).map(toSubscription);
+  }
+
   async active(): Promise<Subscription[]> {
     return this.s.active.all().map(toSubscription);
   }
@@ -310,6 +314,8 @@ function prepare(db: Database) {
     list: rows('WHERE channel = ? ORDER BY id'),
     active: rows('WHERE paused_reason IS NULL ORDER BY id'),
     all: rows('ORDER BY id'),
+    // No index: a workspace holds at most 1,000 subscriptions, and only the Home tab asks.
+    createdBy: rows('WHERE created_by = ? ORDER BY id'),
     countTeam: db.prepare<[string | null], { n: number }>(
       'SELECT count(*) AS n FROM subscriptions WHERE team IS ?',
     ),

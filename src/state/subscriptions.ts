@@ -18,6 +18,8 @@ export interface SubscriptionStore {
   add(sub: NewSubscription, now: Date): Promise<{ added: boolean; subscription: Subscription }>;
   /** A channel's subscriptions, oldest first. */
   list(channel: string): Promise<Subscription[]>;
+  /** Every subscription this Slack user made, in any channel, paused ones included, oldest first. */
+  createdBy(user: string): Promise<Subscription[]>;
   /** How many subscriptions the workspace holds, paused ones included (none: those without one). */
   countTeam(team: string | undefined): Promise<number>;
   /** Every subscription not paused, oldest first (the poller's work list). */

@@ -27,6 +27,9 @@ export type SubscribeOutcome =
     }
   | { status: 'refused'; message: string };
 
+/** Why a subscription its maker paused from the Home tab is paused. */
+const PAUSED_BY_SUBSCRIBER = 'paused_by_subscriber';
+
 /** Names offered when a person search is ambiguous. */
 const CHOICES_SHOWN = 5;
 
@@ -119,6 +122,38 @@ export class SubscriptionService {
       outcome: removed.length > 0 ? 'unsubscribed' : 'nothing',
     });
     return removed;
+  }
+
+  /** Every subscription this person made, in any channel, oldest first (the Home tab). */
+  createdBy(user: string): Promise<Subscription[]> {
+    return this.options.store.createdBy(user);
+  }
+
+  /**
+   * The Home tab's buttons, on one subscription its maker pressed them for (the caller has
+   * checked who pressed and what they may do). Pausing keeps it, and its cursor, until resumed;
+   * an already paused one keeps its reason. Each writes one audit line.
+   */
+  async change(
+    action: 'pause' | 'resume' | 'unsubscribe',
+    sub: Subscription,
+    where: Where,
+    logger: Logger,
+  ): Promise<void> {
+    const store = this.options.store;
+    if (action === 'pause' && !sub.paused)
+      await store.pause(sub.id, PAUSED_BY_SUBSCRIBER, this.options.now?.() ?? new Date());
+    if (action === 'resume') await store.resume(sub.id);
+    if (action === 'unsubscribe') await store.remove(sub.channel, [sub.id]);
+    logger.info('audit', {
+      kind: action,
+      channel: sub.channel,
+      user: where.user,
+      team: where.team,
+      subscription: sub.id,
+      target: sub.target.kind,
+      outcome: action === 'pause' && sub.paused ? 'already' : action,
+    });
   }
 
   /** When the target has more endpoints than a subscription follows: what to tell the channel. */

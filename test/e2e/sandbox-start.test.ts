@@ -67,6 +67,16 @@ describe('npm start with no configuration', () => {
     expect(stdout).toContain('Recording 500013');
   });
 
+  it('opens the Home tab (/home) and runs the Workflow Builder step (/step)', async () => {
+    const { code, stdout } = await runMain('/focus 07897 897897\n/home\n/step 07897 897897\n/step call me\n');
+    expect(code).toBe(0);
+    expect(stdout).toContain('== Your recent lookups ==');
+    expect(stdout).toContain('phone · •••897: Jane Smith');
+    expect(stdout).toContain('lookup_phone_number completed');
+    expect(stdout).toContain('`owner_name`: Jane Smith');
+    expect(stdout).toContain('lookup_phone_number failed: phone_number is not a phone number');
+  });
+
   it('prints the Block Kit JSON with --json', async () => {
     const { stdout } = await runMain('/focus 07897 897897\n', ['--json']);
     expect(stdout).toContain('"type": "header"');

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Surface } from '../../src/domain/interaction.js';
 import { silentLogger } from '../../src/domain/logger.js';
 import { FIXTURES } from '../../src/sandbox/index.js';
-import { envelope } from '../fixtures/slack-events.js';
+import { appHomeOpened, envelope, functionExecuted, imMessage } from '../fixtures/slack-events.js';
 import { signSlackRequest } from '../helpers/fake-slack.js';
 import { buttonPayload, type Harness, SECRET, startHarness } from '../helpers/harness.js';
 import { sharedRedisUrl, uniquePrefix } from '../helpers/redis.js';
@@ -39,8 +39,11 @@ type Asker = keyof typeof WHO;
 
 /** What a card says: a full answer, one without recordings, only a missing right, a refusal. */
 type Kind = 'full' | 'partial' | 'withheld' | 'refused';
-/** `kind@private` (the asker alone), `kind@channel` (the conversation), or `none`. */
-type Decision = `${Kind}@${'private' | 'channel'}` | 'none';
+/**
+ * `kind@private` (the asker alone), `kind@channel` (the conversation), `kind@workflow` (a
+ * workflow's outputs, which it may post anywhere), or `none`.
+ */
+type Decision = `${Kind}@${'private' | 'channel' | 'workflow'}` | 'none';
 
 function classify(card: unknown): Kind {
   const text = JSON.stringify(card);
@@ -55,7 +58,11 @@ let h: Harness;
 const settle = () => new Promise((r) => setTimeout(r, 400));
 
 async function event(payload: Record<string, unknown>, shared: boolean) {
-  const body = JSON.stringify(envelope(payload, { is_ext_shared_channel: shared }));
+  await signed(envelope(payload, { is_ext_shared_channel: shared }));
+}
+
+async function signed(envelope: Record<string, unknown>) {
+  const body = JSON.stringify(envelope);
   await h.post(body, { ...signSlackRequest(SECRET, body), 'content-type': 'application/json' });
 }
 
@@ -199,6 +206,42 @@ const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
       return `refused@${seenIn}`;
     },
   },
+  home: {
+    // A lookup first, so the Home tab has something of Focus to show (its recent lookups) or withhold.
+    'Home tab': async (who) => {
+      await DRIVERS.command.command?.({ ...who }, 'none');
+      // The lookup is kept after its answer is sent, not before (on Redis a round trip later).
+      const until = Date.now() + 3_000;
+      for (;;) {
+        const from = h.slack.calls.length;
+        await signed(appHomeOpened(who.user, `D${who.user}`));
+        const view = await h.slack.publishedView(who.user, from);
+        if (!JSON.stringify(view.blocks).includes('None in the last 24 hours') || Date.now() > until)
+          return `${classify(view.blocks)}@private`;
+        await settle();
+      }
+    },
+  },
+  dm: {
+    DM: async (who) => {
+      const from = h.slack.calls.length;
+      const dm = `D${who.user}`;
+      await signed(imMessage(who.user, dm, `recording ${RECORDING}`, {}, who.team));
+      const [post] = await newCalls('chat.postMessage', from, dm, true);
+      return post ? `${classify(post.body.blocks)}@private` : 'none';
+    },
+  },
+  workflow: {
+    'workflow step': async (who) => {
+      const from = h.slack.calls.length;
+      await signed(functionExecuted({ phone_number: PHONE, user_id: who.user }));
+      const result = await h.slack.stepResult(from);
+      if ('error' in result) return `${classify(result.error)}@workflow`;
+      const outputs = result.outputs;
+      expect(outputs.owner_name).toBe('Jane Smith');
+      return `${outputs.latest_recording_url ? 'full' : 'partial'}@workflow`;
+    },
+  },
   unfurl: {
     unfurl: async (who, expected) => {
       const from = h.slack.calls.length;
@@ -227,21 +270,22 @@ const WAYS = Object.values(DRIVERS).flatMap((d) => Object.entries(d));
 const NAMES = WAYS.map(([name]) => name);
 
 // Columns: command, More recordings, Share in channel, shortcut, @Focus, watched channel,
-// subscription post, unfurl. `refused@channel`: the channel is told the subscription stopped.
+// subscription post, Home tab, DM, workflow step, unfurl. `refused@channel`: the channel is told
+// the subscription stopped.
 // biome-ignore format: a table
 const LINKED_REQUIRED: Table = {
-  withRight:     ['full@private',     'full@private',    'full@channel',    'full@private',    'full@channel',     'full@channel',    'full@channel',    'full@channel'],
-  withoutRight:  ['withheld@private', 'partial@private', 'withheld@private', 'partial@private', 'withheld@private', 'partial@channel', 'refused@channel', 'none'],
-  unlinked:      ['refused@private',  'refused@private', 'refused@private', 'refused@private', 'refused@private',  'none',            'refused@channel', 'none'],
-  external:      ['refused@private',  'refused@private', 'refused@private', 'refused@private', 'refused@private',  'refused@private', 'refused@channel', 'refused@private'],
-  sharedChannel: ['full@private',     'full@private',    'refused@private', 'full@private',    'full@private',     'full@private',    'refused@private', 'none'],
+  withRight:     ['full@private',     'full@private',    'full@channel',    'full@private',    'full@channel',     'full@channel',    'full@channel',    'full@private',    'full@private',     'full@workflow',    'full@channel'],
+  withoutRight:  ['withheld@private', 'partial@private', 'withheld@private', 'partial@private', 'withheld@private', 'partial@channel', 'refused@channel', 'partial@private', 'withheld@private', 'partial@workflow', 'none'],
+  unlinked:      ['refused@private',  'refused@private', 'refused@private', 'refused@private', 'refused@private',  'none',            'refused@channel', 'refused@private', 'refused@private',  'refused@workflow', 'none'],
+  external:      ['refused@private',  'refused@private', 'refused@private', 'refused@private', 'refused@private',  'refused@private', 'refused@channel', 'refused@private', 'refused@private',  'refused@workflow', 'refused@private'],
+  sharedChannel: ['full@private',     'full@private',    'refused@private', 'full@private',    'full@private',     'full@private',    'refused@private', 'full@private',    'full@private',     'full@workflow',    'none'],
 };
 /** Linked users not required (everyone sees the service user's view), Slack Connect allowed. */
 // biome-ignore format: a table
 const CONNECT_ALLOWED: Partial<Table> = {
-  unlinked:      ['full@private',     'full@private',    'full@channel',    'full@private',    'full@channel',     'full@channel',    'full@channel',    'full@channel'],
-  external:      ['refused@private',  'refused@private', 'refused@private', 'refused@private', 'refused@private',  'refused@private', 'refused@channel', 'refused@private'],
-  sharedChannel: ['full@private',     'full@private',    'full@channel',    'full@private',    'full@channel',     'full@channel',    'full@channel',    'full@channel'],
+  unlinked:      ['full@private',     'full@private',    'full@channel',    'full@private',    'full@channel',     'full@channel',    'full@channel',    'full@private',    'full@private',     'full@workflow',    'full@channel'],
+  external:      ['refused@private',  'refused@private', 'refused@private', 'refused@private', 'refused@private',  'refused@private', 'refused@channel', 'refused@private', 'refused@private',  'refused@workflow', 'refused@private'],
+  sharedChannel: ['full@private',     'full@private',    'full@channel',    'full@private',    'full@channel',     'full@channel',    'full@channel',    'full@private',    'full@private',     'full@workflow',    'full@channel'],
 };
 
 const EMAILS: Record<string, string> = {
@@ -297,7 +341,7 @@ describe.each([
   afterAll(() => h?.stop());
 
   it('has a column for every way in', () => {
-    expect(NAMES).toHaveLength(8);
+    expect(NAMES).toHaveLength(11);
     for (const row of Object.values(table)) expect(row).toHaveLength(NAMES.length);
   });
 

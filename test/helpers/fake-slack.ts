@@ -6,6 +6,16 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** A view as `views.publish` sent it (the Home tab). */
+export interface PublishedView {
+  type: string;
+  blocks: Array<Record<string, unknown>>;
+  private_metadata?: string;
+}
+
+/** A Web API argument sent form-encoded: objects arrive as JSON text. */
+const parsed = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+
 export interface RecordedCall {
   method: string;
   body: Record<string, unknown>;
@@ -46,6 +56,19 @@ export interface FakeSlack {
   ): Promise<RecordedCall>;
   /** Resolves with the next response_url post. */
   nextResponse(timeoutMs?: number): Promise<{ path: string; body: Record<string, unknown> }>;
+  /**
+   * Resolves with the next Home tab view `views.publish` sent for `user` after call number
+   * `from` (of all calls), parsed.
+   */
+  publishedView(user: string, from: number, timeoutMs?: number): Promise<PublishedView>;
+  /**
+   * Resolves with how the next workflow step run after call `from` ended:
+   * `functions.completeSuccess`'s outputs or `functions.completeError`'s error.
+   */
+  stepResult(
+    from: number,
+    timeoutMs?: number,
+  ): Promise<{ outputs: Record<string, unknown> } | { error: string }>;
   close(): Promise<void>;
 }
 
@@ -94,12 +117,25 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       res.end(JSON.stringify({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'focus' }));
       return;
     }
+    if (method === 'views.publish') {
+      res.end(JSON.stringify({ ok: true, view: { id: 'VHOME1', hash: `h${calls.length}` } }));
+      return;
+    }
     if (method === 'views.open') {
       res.end(JSON.stringify({ ok: true, view: { id: `V-${body.trigger_id ?? calls.length}`, hash: 'h1' } }));
       return;
     }
     res.end(JSON.stringify({ ok: true }));
   });
+  const waitForCall: FakeSlack['waitForCall'] = async (method, match, timeoutMs = 10_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = callsOf(method).find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching ${method} call`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
@@ -137,12 +173,25 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         await new Promise((r) => setTimeout(r, 10));
       }
     },
-    async waitForCall(method, match, timeoutMs = 10_000) {
+    waitForCall,
+    async publishedView(user, from, timeoutMs = 10_000) {
+      const call = await waitForCall(
+        'views.publish',
+        (c) => c.body.user_id === user && calls.indexOf(c) >= from,
+        timeoutMs,
+      );
+      return parsed(call.body.view) as PublishedView;
+    },
+    async stepResult(from, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const found = callsOf(method).find(match);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no matching ${method} call`);
+        const call = calls
+          .slice(from)
+          .find((c) => c.method === 'functions.completeSuccess' || c.method === 'functions.completeError');
+        if (call?.method === 'functions.completeSuccess')
+          return { outputs: parsed(call.body.outputs) as Record<string, unknown> };
+        if (call) return { error: String(call.body.error) };
+        if (Date.now() > deadline) throw new Error('the step neither completed nor failed');
         await new Promise((r) => setTimeout(r, 10));
       }
     },

@@ -34,13 +34,13 @@ export function foreignTokens(card: Card, allowed: readonly RegExp[] = ALLOWED_T
   return tokens.filter((token) => !allowed.some((re) => re.test(token)));
 }
 
-/** Every Block Kit limit broken by the card, as readable lines. */
-export function limitProblems(card: Card): string[] {
+/** Every Block Kit limit broken by the card (a view: `maxBlocks` 100), as readable lines. */
+export function limitProblems(card: Card, maxBlocks: number = LIMITS.blocks): string[] {
   const problems: string[] = [];
   const over = (what: string, n: number, max: number) => {
     if (n > max) problems.push(`${what}: ${n} > ${max}`);
   };
-  over('blocks', card.blocks.length, LIMITS.blocks);
+  over('blocks', card.blocks.length, maxBlocks);
   over('fallback text', chars(card.text), LIMITS.fallbackText);
   card.blocks.forEach((block: Block, i) => {
     switch (block.type) {
@@ -51,15 +51,23 @@ export function limitProblems(card: Card): string[] {
         over(`block ${i} section text`, chars(block.text?.text ?? ''), LIMITS.sectionText);
         over(`block ${i} fields`, block.fields?.length ?? 0, LIMITS.fields);
         for (const f of block.fields ?? []) over(`block ${i} field text`, chars(f.text), LIMITS.fieldText);
-        if (block.accessory)
+        if (block.accessory) {
           over(`block ${i} button text`, chars(block.accessory.text.text), LIMITS.buttonText);
+          over(`block ${i} button value`, chars(block.accessory.value ?? ''), LIMITS.buttonValue);
+        }
         break;
       case 'context':
         over(`block ${i} context elements`, block.elements.length, LIMITS.contextElements);
+        for (const e of block.elements) over(`block ${i} context text`, chars(e.text), LIMITS.contextText);
         break;
       case 'actions':
         over(`block ${i} actions elements`, block.elements.length, LIMITS.actionsElements);
-        for (const b of block.elements) over(`block ${i} button text`, chars(b.text.text), LIMITS.buttonText);
+        for (const b of block.elements) {
+          over(`block ${i} button text`, chars(b.text.text), LIMITS.buttonText);
+          over(`block ${i} button value`, chars(b.value ?? ''), LIMITS.buttonValue);
+        }
+        if (new Set(block.elements.map((b) => b.action_id)).size < block.elements.length)
+          problems.push(`block ${i}: two buttons share an action_id`);
         break;
       default:
         break;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SLASH_COMMAND } from '../../src/slack/surfaces/command.js';
 import { SHORTCUT_CALLBACK_ID } from '../../src/slack/surfaces/shortcut.js';
+import { LOOKUP_STEP } from '../../src/slack/surfaces/workflow.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const schema = JSON.parse(readFileSync(`${root}test/fixtures/slack/manifest.schema.1.0.0.json`, 'utf8'));
@@ -81,5 +82,42 @@ describe('manifest.yml', () => {
     ]) {
       expect(url).toMatch(/\/slack\/events$/);
     }
+  });
+
+  it('declares the Home tab, direct messages and the Workflow Builder step, with what they need', () => {
+    expect(manifest.features.app_home).toEqual({
+      home_tab_enabled: true,
+      messages_tab_enabled: true,
+      messages_tab_read_only_enabled: false,
+    });
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(['app_home_opened', 'message.im', 'function_executed']),
+    );
+    expect(manifest.oauth_config.scopes.bot).toContain('im:history');
+    // Custom steps are for org-ready apps only.
+    expect(manifest.settings.org_deploy_enabled).toBe(true);
+    const step = manifest.functions[LOOKUP_STEP];
+    expect(Object.keys(manifest.functions)).toEqual([LOOKUP_STEP]);
+    expect(step.input_parameters.phone_number).toMatchObject({ type: 'string', is_required: true });
+    expect(step.input_parameters.user_id).toMatchObject({ type: 'slack#/types/user_id', is_required: true });
+    const outputs = Object.fromEntries(
+      Object.entries(step.output_parameters as Record<string, { type: string }>).map(([k, v]) => [k, v.type]),
+    );
+    expect(outputs).toEqual({
+      found: 'boolean',
+      owner_name: 'string',
+      person_id: 'integer',
+      recordings_count: 'integer',
+      latest_recording_url: 'string',
+    });
+  });
+
+  it('the schema catches a step without its outputs, or a parameter without a type', () => {
+    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+    const step = manifest.functions[LOOKUP_STEP];
+    const { output_parameters: _, ...withoutOutputs } = step;
+    expect(ajv.validate(schema, { ...manifest, functions: { [LOOKUP_STEP]: withoutOutputs } })).toBe(false);
+    const badType = { ...step, input_parameters: { phone_number: { name: 'phone_number' } } };
+    expect(ajv.validate(schema, { ...manifest, functions: { [LOOKUP_STEP]: badType } })).toBe(false);
   });
 });

@@ -254,6 +254,23 @@ export function describeSubscriptionStore(
       expect((await store.list('C2'))[0]?.paused).toBeUndefined();
     });
 
+    it("createdBy: one user's subscriptions in every channel, paused ones included, oldest first", async () => {
+      const store = await t.current().open();
+      const a = (await store.add(sub('C2', JANE, 'U1'), T0)).subscription;
+      await store.add(sub('C1', JANE, 'U2'), T0);
+      const c = (await store.add(sub('C1', HARRIET, 'U1', 'T2'), T0)).subscription;
+      await store.pause(a.id, 'is_archived', T0);
+      const mine = await store.createdBy('U1');
+      expect(mine.map((s) => [s.id, s.channel])).toEqual([
+        [a.id, 'C2'],
+        [c.id, 'C1'],
+      ]);
+      expect(mine[0]?.paused?.reason).toBe('is_archived');
+      expect(await store.createdBy('U3')).toEqual([]);
+      await store.remove('C2', [a.id]);
+      expect((await store.createdBy('U1')).map((s) => s.id)).toEqual([c.id]);
+    });
+
     it("remove: only the channel's own ids, returning what stopped; ids are never reused", async () => {
       const store = await t.current().open();
       const a = (await store.add(sub('C1', JANE), T0)).subscription;

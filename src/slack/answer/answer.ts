@@ -15,6 +15,7 @@ import { nothingToLookUpCard } from '../../render/modal.js';
 import { type CardView, renderOutcome } from '../../render/outcome.js';
 import { helpCard, invalidCard } from '../../render/status.js';
 import type { CardMode } from '../../render/view.js';
+import type { RecentLookups } from './recent.js';
 
 export interface Answer {
   card: Card;
@@ -28,6 +29,10 @@ export interface View {
   mode: CardMode;
   compact?: boolean;
   sharedBy?: string;
+  /** False: no Share in channel (a DM with the app has no channel to share to). */
+  shareable?: boolean;
+  /** Where the answer goes when that is not a card: a workflow's outputs (audited as such). */
+  audience?: 'workflow';
 }
 
 export interface AnswererDeps {
@@ -38,6 +43,8 @@ export interface AnswererDeps {
   /** What each kind of answer needs of the asker's linked Focus portal user. */
   rights?: RightsPolicy;
   now?: () => number;
+  /** Keeps each person's recent lookups for their Home tab (absent: HOME_RECENT_LOOKUPS=false). */
+  recent?: Pick<RecentLookups, 'record'>;
   /** Called once per answer (metrics); `answered` for help and invalid input. */
   onAnswer?: (
     kind: LookupRequest['kind'],
@@ -106,10 +113,17 @@ export class Answerer {
     const outcome = await this.run(request, asker);
     const card = renderOutcome(
       outcome,
-      { links: this.deps.render.links, mode: view.mode, askerId: asker.user, sharedBy: view.sharedBy },
+      {
+        links: this.deps.render.links,
+        mode: view.mode,
+        askerId: view.shareable === false ? undefined : asker.user,
+        sharedBy: view.sharedBy,
+      },
       view.compact,
     );
+    this.deps.recent?.record(asker, outcome, card);
     const latencyMs = now() - started;
+    const seenBy = view.audience ?? audience(view);
     logger.info('audit', {
       ...auditFields(asker),
       kind: request.kind,
@@ -117,9 +131,9 @@ export class Answerer {
       results: resultCount(outcome),
       latencyMs,
       // Focus data more than the asker will see: who authorised it, and the ids it shows.
-      ...(audience(view) === 'channel' &&
+      ...(seenBy !== 'asker' &&
         outcome.status === 'found' && {
-          audience: 'channel',
+          audience: seenBy,
           authorisedBy: asker.user,
           ...shownIds(outcome),
         }),

@@ -104,12 +104,12 @@ export function interactionAsker(
 }
 
 /**
- * An Events API event (`app_mention`, `message`, `link_shared`): the event's `user`, `channel`,
+ * An Events API event (`app_mention`, `message`, `message.im`, `link_shared`): the event's `user`, `channel`,
  * `user_team` (set in shared conversations), its `team` or the envelope's `team_id`, and the
  * envelope's `is_ext_shared_channel`.
  */
 export function eventAsker(
-  surface: 'mention' | 'unfurl',
+  surface: 'mention' | 'unfurl' | 'dm',
   event: { user?: unknown; channel?: unknown; team?: unknown; user_team?: unknown },
   envelope: unknown,
   home: Home,

@@ -1,7 +1,7 @@
 /**
  * Buttons: More recordings (next page, in place), Share in channel (the asker only), Show
- * comments, a pick from a list, the link buttons (acknowledged only), and the answers to a link
- * preview's consent prompt (`consent.ts`).
+ * comments, a pick from a list, the link buttons (acknowledged only), the answers to a link
+ * preview's consent prompt (`consent.ts`), and the Home tab's (`home.ts`).
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ACTIONS, decodeAction } from '../../domain/actions.js';
@@ -15,6 +15,7 @@ import type { View } from '../answer/answer.js';
 import { afterAck, conversationMaySee, type SurfaceDeps, serve } from '../answer/deliver.js';
 import { interactionAsker } from '../inbound/request.js';
 import type { ConsentAnswer, UnfurlConsent } from './consent.js';
+import type { HomeButton, HomeTab } from './home.js';
 
 type Kind = 'more' | 'share' | 'comments' | 'pick';
 
@@ -22,11 +23,22 @@ type Kind = 'more' | 'share' | 'comments' | 'pick';
  * One listener for every button: Bolt runs each registered listener's matching middleware on
  * every request it receives, so five listeners cost five chains per slash command too.
  */
-export function registerActions(app: App, deps: SurfaceDeps, logger: Logger, consent: UnfurlConsent): void {
+export function registerActions(
+  app: App,
+  deps: SurfaceDeps,
+  logger: Logger,
+  consent: UnfurlConsent,
+  home: HomeTab,
+): void {
   app.action<BlockAction<ButtonAction>>(ANY_BUTTON, async (args) => {
     const answer = CONSENT_ANSWERS[args.action.action_id];
     if (answer) {
       await consent.answerButton(answer, args);
+      return;
+    }
+    const onHome = homeButton(args.action.action_id);
+    if (onHome) {
+      await home.answerButton(onHome, args);
       return;
     }
     const kind = kindOf(args.action.action_id);
@@ -46,6 +58,17 @@ const CONSENT_ANSWERS: Record<string, ConsentAnswer | undefined> = {
   [ACTIONS.consentNotNow]: 'not_now',
   [ACTIONS.consentAlways]: 'always',
 };
+
+const HOME_BUTTONS: Record<string, HomeButton | undefined> = {
+  [ACTIONS.homePause]: 'pause',
+  [ACTIONS.homeResume]: 'resume',
+  [ACTIONS.homeUnsubscribe]: 'unsubscribe',
+  [ACTIONS.homeForget]: 'forget',
+};
+
+function homeButton(actionId: string): HomeButton | undefined {
+  return HOME_BUTTONS[actionId] ?? (actionId.startsWith(ACTIONS.homePage) ? 'page' : undefined);
+}
 
 function kindOf(actionId: string): Kind | 'open' {
   if (actionId === ACTIONS.more) return 'more';

@@ -5,7 +5,8 @@
  * new paste would (Slack Connect, access, the repeat-window claims, the lookup), since who may
  * see it can have changed meanwhile. Always also keeps the choice for that user in that
  * conversation for a year (`CONSENT_TTL_MS`), in the durable state store (the SQLite file, or
- * Redis: it outlives a restart and is shared by replicas); `/focus previews forget` drops it.
+ * Redis: it outlives a restart and is shared by replicas); `/focus previews forget` drops it,
+ * and so does Forget on the user's Home tab, which lists them from a per-user index.
  * Only the paster may answer.
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
@@ -14,9 +15,11 @@ import {
   type ConsentBasis,
   type ConsentMode,
   type ConsentStep,
+  consentIndexKey,
   consentKey,
   decodeConsent,
   encodeConsent,
+  MAX_CONSENT_INDEX,
 } from '../../domain/consent.js';
 import type { Asker } from '../../domain/interaction.js';
 import type { Logger } from '../../domain/logger.js';
@@ -240,20 +243,32 @@ export class UnfurlConsent {
     if (command.kind === 'invalid') return invalidCard(command.message);
     const { channel, user } = request;
     if (!channel || !user) return infoCard('Run this in the conversation whose link previews you mean.');
-    const key = consentKey(request.team, channel, user);
     if (command.action === 'status')
       return previewsStatusCard(
         channel,
         await this.kept(request.team, channel, user, request.logger),
         this.mode,
       );
-    const had = await this.kept(request.team, channel, user, request.logger);
-    await this.options.choices.release(key);
+    return previewsForgottenCard(channel, await this.forget(request.team, channel, user, request.logger));
+  }
+
+  /** Drops one user's "always" in one conversation; true when there was one. */
+  async forget(team: string | undefined, channel: string, user: string, logger: Logger): Promise<boolean> {
+    const had = await this.kept(team, channel, user, logger);
+    await this.options.choices.release(consentKey(team, channel, user));
+    await this.updateIndex(team, user, (channels) => channels.filter((c) => c !== channel), logger);
     if (had) {
       this.options.onConsent?.('forgotten');
-      request.logger.info('unfurl.consent_forgotten', { channel });
+      logger.info('unfurl.consent_forgotten', { channel });
     }
-    return previewsForgottenCard(channel, had);
+    return had;
+  }
+
+  /** The conversations where this user's "always" holds now, most recent choice first. */
+  async keptChannels(team: string | undefined, user: string, logger: Logger): Promise<string[]> {
+    const channels = await this.readIndex(team, user, logger);
+    const held = await Promise.all(channels.map((c) => this.kept(team, c, user, logger)));
+    return channels.filter((_, i) => held[i]);
   }
 
   /** Whether this user chose "always" in this conversation; a store that cannot answer means ask. */
@@ -271,10 +286,57 @@ export class UnfurlConsent {
     }
   }
 
+  /** The user's index of conversations with a kept choice (entries are checked when read). */
+  private async readIndex(team: string | undefined, user: string, logger: Logger): Promise<string[]> {
+    try {
+      const text = await this.options.choices.get(consentIndexKey(team, user));
+      const list = text?.startsWith('[') ? (JSON.parse(text) as unknown[]) : [];
+      return list.filter((c): c is string => typeof c === 'string' && /^[CDG][A-Z0-9]{1,30}$/.test(c));
+    } catch (error) {
+      logger.warn('unfurl.consent_unreadable', { error });
+      return [];
+    }
+  }
+
+  /** Index writes under way, by user: one at a time in a process. */
+  private readonly indexing = new Map<string, Promise<void>>();
+
+  /**
+   * Changes the user's index; the choice itself is already kept or dropped, so a failure here
+   * only leaves the Home tab's list behind (logged). Two replicas changing one user's index in
+   * the same instant can lose one entry.
+   */
+  private updateIndex(
+    team: string | undefined,
+    user: string,
+    change: (channels: string[]) => string[],
+    logger: Logger,
+  ): Promise<void> {
+    const key = consentIndexKey(team, user);
+    const write = (this.indexing.get(key) ?? Promise.resolve())
+      .then(async () => {
+        const next = change(await this.readIndex(team, user, logger)).slice(0, MAX_CONSENT_INDEX);
+        if (next.length === 0) await this.options.choices.release(key);
+        else await this.options.choices.set(key, JSON.stringify(next), CONSENT_TTL_MS);
+      })
+      .catch((error: unknown) => logger.warn('unfurl.consent_index_failed', { error }));
+    this.indexing.set(key, write);
+    void write.then(() => {
+      if (this.indexing.get(key) === write) this.indexing.delete(key);
+    });
+    return write;
+  }
+
   private async keep(request: Asker, channel: string, user: string): Promise<boolean> {
     try {
       await this.options.choices.set(consentKey(request.team, channel, user), 'always', CONSENT_TTL_MS);
       request.logger.info('unfurl.consent_kept', { channel, ttlDays: CONSENT_TTL_MS / 86_400_000 });
+      await this.updateIndex(
+        request.team,
+        user,
+        (channels) => [channel, ...channels.filter((c) => c !== channel)],
+        request.logger,
+      );
       return true;
     } catch (error) {
       request.logger.error('unfurl.consent_not_kept', { error });

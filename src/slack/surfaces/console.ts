@@ -1,6 +1,7 @@
 /**
  * The local console: `/focus ...` typed at a prompt or piped on stdin, each
  * answer printed as readable text (and its Block Kit JSON with `--json`). No Slack needed.
+ * `/home` prints the console user's Home tab, `/step <number>` runs the Workflow Builder step.
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -8,11 +9,13 @@ import type { Recording } from '../../domain/focus.js';
 import type { PortalLinks } from '../../domain/links.js';
 import { silentLogger } from '../../domain/logger.js';
 import type { Subscription } from '../../domain/subscription.js';
-import { linkRequest } from '../../parse/index.js';
+import { COMMANDS, linkRequest } from '../../parse/index.js';
 import { parseSubscriptionCommand } from '../../parse/subscribe.js';
 import type { Card } from '../../render/blocks.js';
+import { homeCard, homePage } from '../../render/home.js';
 import { nothingToLookUpCard } from '../../render/modal.js';
 import { infoCard, invalidCard } from '../../render/status.js';
+import { stepCard } from '../../render/step.js';
 import {
   deliveryStoppedCard,
   moreRecordingsCard,
@@ -23,8 +26,10 @@ import { cardToText } from '../../render/text.js';
 import type { PostResult, Publisher } from '../../subscriptions/publisher.js';
 import type { SubscriptionService } from '../../subscriptions/service.js';
 import type { Answerer } from '../answer/answer.js';
+import type { RecentLookups } from '../answer/recent.js';
 import { newAsker } from '../inbound/request.js';
 import { SLASH_COMMAND } from './command.js';
+import { lookupStep } from './workflow.js';
 
 export interface ConsoleOptions {
   answerer: Answerer;
@@ -36,7 +41,12 @@ export interface ConsoleOptions {
   interactive: boolean;
   /** `subscribe <number | person …>`: the console follows it; deliveries print as they come. */
   subscriptions?: SubscriptionService;
+  /** The recent lookups `/home` lists (absent: HOME_RECENT_LOOKUPS=false). */
+  recent?: Pick<RecentLookups, 'list'> | undefined;
 }
+
+/** Who the console is: what it subscribes and looks up is that user's, for `/home`. */
+const CONSOLE_USER = 'console';
 
 /** The console's own channel: what it subscribes to is printed here. */
 export const CONSOLE_CHANNEL = 'console';
@@ -44,8 +54,8 @@ export const CONSOLE_CHANNEL = 'console';
 const HINT = [
   `Type ${SLASH_COMMAND} help, ${SLASH_COMMAND} <phone number>, ...`,
   'shortcut <message text> (the "Look up in Focus" message shortcut), unfurl <portal link>,',
-  'subscribe <phone number | person …> (new recordings print here as they arrive);',
-  'exit or Ctrl-D to stop.',
+  'subscribe <phone number | person …> (new recordings print here as they arrive),',
+  '/home (the Home tab), /step <phone number> (the Workflow Builder step); exit or Ctrl-D to stop.',
 ].join('\n');
 
 export async function runConsole(options: ConsoleOptions): Promise<void> {
@@ -107,13 +117,15 @@ async function answerLine(options: ConsoleOptions, line: string): Promise<Card[]
   const { answerer } = options;
   const asker = newAsker(
     'console',
-    { user: 'console', channel: CONSOLE_CHANNEL, team: undefined },
+    { user: CONSOLE_USER, channel: CONSOLE_CHANNEL, team: undefined },
     {},
     answerer.logger,
   );
   const [word = '', ...rest] = line.split(/\s+/);
   const text = rest.join(' ');
   if (word === 'subscribe') return [await subscribe(options, text)];
+  if (word === '/home') return [await home(options)];
+  if (word === '/step') return [stepCard(await lookupStep(answerer, text, asker))];
   if (word === SLASH_COMMAND) return [(await answerer.answerCommand(text, asker)).card];
   if (word === 'shortcut') return answerer.answerMessage(text, asker);
   if (word === 'unfurl') {
@@ -131,8 +143,25 @@ async function subscribe(options: ConsoleOptions, text: string): Promise<Card> {
     return invalidCard(
       command?.kind === 'invalid' ? command.message : 'Subscribe to a phone number or a person.',
     );
-  const where = { channel: CONSOLE_CHANNEL, team: undefined, user: 'console' };
+  const where = { channel: CONSOLE_CHANNEL, team: undefined, user: CONSOLE_USER };
   const outcome = await options.subscriptions.subscribe(command.target, where, silentLogger);
   if (outcome.status === 'refused') return infoCard(outcome.message);
   return subscribedCard(outcome.subscription, outcome.status === 'subscribed', outcome.number);
+}
+
+/**
+ * The console user's Home tab: the console answers as the Focus service user (no link to show),
+ * has no link previews to choose, and no buttons to press (`unsubscribe` there is the command's).
+ */
+async function home(options: ConsoleOptions): Promise<Card> {
+  const own = (await options.subscriptions?.createdBy(CONSOLE_USER)) ?? [];
+  const page = homePage(own, 0);
+  return homeCard({
+    link: { kind: 'not_required' },
+    subscriptions: { channels: page.channels, total: own.length, offset: page.offset },
+    previews: { mode: 'ask', channels: [] },
+    recent: options.recent ? await options.recent.list(CONSOLE_USER) : 'off',
+    help: COMMANDS,
+    privateMetadata: '',
+  });
 }

@@ -115,7 +115,7 @@ async function run(
 }
 
 /** Posts show recordings (and, for a person, who they are): the subscriber needs the rights for both. */
-function subscribeRightMissing(
+export function subscribeRightMissing(
   deps: SurfaceDeps,
   asker: Asker,
   target: 'phone' | 'person',
