@@ -43,7 +43,7 @@ export class SubscriptionService {
       endpoints?: EndpointResolver;
       logger: Logger;
       now?: () => Date;
-      /** These subscriptions stopped here (unsubscribed): what the poller holds for them is dropped. */
+      /** These subscriptions stopped here (unsubscribed, paused): what the poller holds for them is dropped. */
       onStopped?: (ids: readonly number[]) => void;
     },
   ) {}
@@ -145,6 +145,7 @@ export class SubscriptionService {
       await store.pause(sub.id, PAUSED_BY_SUBSCRIBER, this.options.now?.() ?? new Date());
     if (action === 'resume') await store.resume(sub.id);
     if (action === 'unsubscribe') await store.remove(sub.channel, [sub.id]);
+    if (action !== 'resume') this.options.onStopped?.([sub.id]);
     logger.info('audit', {
       kind: action,
       channel: sub.channel,
