@@ -85,7 +85,7 @@ describe.concurrent('subscriptions across restarts', () => {
     await until(() => postedIds(slack, 'CRESTART').length >= 3, 10_000);
     await twoPollsLater({ app: second });
     expect(postedIds(slack, 'CRESTART')).toEqual([a.interactionId, b.interactionId, c.interactionId]);
-  });
+  }, 30_000);
 
   it('SIGKILL in the middle of a burst, then a restart: every recording posted, at most one twice', async ({
     onTestFinished,
