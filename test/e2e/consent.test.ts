@@ -118,6 +118,7 @@ const promptsTo = (h: Harness, channel: string, user: string) =>
     .length;
 const unfurlsIn = (h: Harness, channel: string) =>
   h.slack.callsOf('chat.unfurl').filter((c) => c.body.channel === channel);
+/** The unfurl audit lines so far: logged once chat.unfurl has answered, so after the fake saw the call. */
 const audits = (h: Harness) =>
   h.logLines.map((l) => JSON.parse(l)).filter((l) => l.event === 'audit' && l.kind === 'unfurl');
 
@@ -261,10 +262,12 @@ describe('UNFURL_CONSENT=ask (the default)', () => {
     await h.event(linkShared(channel, PASTER, [recording(6)]));
     await h.slack.waitForCall('chat.unfurl', (c) => c.body.channel === channel);
     expect(promptsTo(h, channel, PASTER)).toBe(0);
-    expect(audits(h).find((a) => a.channel === channel)).toMatchObject({
-      consent: 'private',
-      authorisedBy: PASTER,
-    });
+    await expect
+      .poll(() => audits(h).find((a) => a.channel === channel))
+      .toMatchObject({
+        consent: 'private',
+        authorisedBy: PASTER,
+      });
   });
 
   it.each([
@@ -378,7 +381,9 @@ describe.each(stores)('Always in this channel, kept in %s', (name, makeStore) =>
       await eventIn(app, linkShared('CALW', PASTER, [recording(2)]), {});
       await app.slack.waitForCall('chat.unfurl', (c) => c.body.channel === 'CALW');
       expect(promptsTo(app, 'CALW', PASTER)).toBe(0);
-      expect(audits(app).find((a) => a.channel === 'CALW')).toMatchObject({ consent: 'always_kept' });
+      await expect
+        .poll(() => audits(app).find((a) => a.channel === 'CALW'))
+        .toMatchObject({ consent: 'always_kept' });
 
       // Someone else in that channel, and the same person elsewhere, are still asked.
       await eventIn(app, linkShared('CALW', OTHER, [recording(3)]), {});
@@ -413,9 +418,11 @@ describe('UNFURL_CONSENT=always and never', () => {
       await h.event(linkShared('CALWAYS', PASTER, [recording(1)]));
       await h.slack.waitForCall('chat.unfurl', (c) => c.body.channel === 'CALWAYS');
       expect(h.slack.callsOf('chat.postEphemeral')).toHaveLength(0);
-      expect(audits(h)).toEqual([
-        expect.objectContaining({ consent: 'config_always', authorisedBy: PASTER, channel: 'CALWAYS' }),
-      ]);
+      await expect
+        .poll(() => audits(h))
+        .toEqual([
+          expect.objectContaining({ consent: 'config_always', authorisedBy: PASTER, channel: 'CALWAYS' }),
+        ]);
       expect(audits(h)[0]).not.toHaveProperty('personIds');
     } finally {
       await h.stop();

@@ -9,9 +9,10 @@
  *   comes back 10 s later; the lease moves to the other replica: none twice, none lost.
  * - A second process on the same SQLite file refuses to start (exit 2); once the first is
  *   killed, a new one starts on the file.
- * No timing is asserted: the deadlines only bound how long the test waits.
+ * No timing is asserted: the deadlines only bound how long the test waits. The three tests have
+ * a world each and mostly wait, so they run at once.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
 import { FIXTURES } from '../../src/sandbox/index.js';
 import { type AppProcess, appEnv, startAppProcess } from '../helpers/app-process.js';
 import { type FakeSlack, signSlackRequest, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.js';
@@ -23,17 +24,16 @@ import { tempStatePath } from '../helpers/state.js';
 const JANE = FIXTURES.jane.phone;
 const available = redisServerInstalled() || Boolean(process.env.CI);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+
+/** A test's own `onTestFinished` (the global one cannot tell concurrent tests apart): last in, first run. */
+type Finally = (fn: OnTestFinishedHandler) => void;
 
 async function until(check: () => boolean | Promise<boolean>, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check()) && Date.now() < deadline) await sleep(100);
 }
 
-async function world() {
+async function world(onTestFinished: Finally) {
   const sim = await startSimulator();
   const slack = await startFakeSlack();
   // A Slack that takes 300 ms to answer a post: one is on its way most of the time.
@@ -41,16 +41,14 @@ async function world() {
     await sleep(300);
     return { ts: '1.1' };
   });
-  cleanups.push(
-    () => sim.close(),
-    () => slack.close(),
-  );
+  onTestFinished(() => sim.close());
+  onTestFinished(() => slack.close());
   return { sim, slack };
 }
 
-function start(env: Record<string, string>): Promise<AppProcess> {
+function start(onTestFinished: Finally, env: Record<string, string>): Promise<AppProcess> {
   return startAppProcess(env).then((app) => {
-    cleanups.push(() => {
+    onTestFinished(() => {
       app.child.kill('SIGCONT');
       app.child.kill('SIGKILL');
     });
@@ -86,11 +84,11 @@ function burst(sim: Awaited<ReturnType<typeof startSimulator>>, n: number) {
   );
 }
 
-describe.skipIf(!available)('exactly once across replicas (Redis)', () => {
-  async function replicas(channel: string) {
-    const { sim, slack } = await world();
+describe.skipIf(!available).concurrent('exactly once across replicas (Redis)', () => {
+  async function replicas(onTestFinished: Finally, channel: string) {
+    const { sim, slack } = await world(onTestFinished);
     const redis = await startRedisServer({ persist: true });
-    cleanups.push(() => redis.stop());
+    onTestFinished(() => redis.stop());
     const env = appEnv(sim, slack, {
       REDIS_URL: redis.url,
       POLLER_LEASE_SECONDS: '2',
@@ -98,8 +96,8 @@ describe.skipIf(!available)('exactly once across replicas (Redis)', () => {
       SUBSCRIPTION_POST_INTERVAL_MS: '0',
       LOG_LEVEL: 'warn',
     });
-    const a = await start(env);
-    const b = await start(env);
+    const a = await start(onTestFinished, env);
+    const b = await start(onTestFinished, env);
     await subscribe(a, slack, channel);
     let holder: AppProcess | undefined;
     await until(async () => {
@@ -111,8 +109,10 @@ describe.skipIf(!available)('exactly once across replicas (Redis)', () => {
     return { sim, slack, redis, holder: holder as AppProcess, other };
   }
 
-  it('the lease holder frozen past its lease mid-burst, then resumed: none posted twice, none lost', async () => {
-    const { sim, slack, holder, other } = await replicas('CFREEZE');
+  it('the lease holder frozen past its lease mid-burst, then resumed: none posted twice, none lost', async ({
+    onTestFinished,
+  }) => {
+    const { sim, slack, holder, other } = await replicas(onTestFinished, 'CFREEZE');
     const added = burst(sim, 12);
     await until(() => postedIds(slack, 'CFREEZE').length >= 2, 15_000);
     holder.child.kill('SIGSTOP'); // 8 s: four lease periods
@@ -126,8 +126,10 @@ describe.skipIf(!available)('exactly once across replicas (Redis)', () => {
     expect(ids).toHaveLength(added.length);
   }, 90_000);
 
-  it('Redis killed mid-burst and back 10 s later, the lease moved: none posted twice, none lost', async () => {
-    const { sim, slack, redis, holder, other } = await replicas('CREDIS');
+  it('Redis killed mid-burst and back 10 s later, the lease moved: none posted twice, none lost', async ({
+    onTestFinished,
+  }) => {
+    const { sim, slack, redis, holder, other } = await replicas(onTestFinished, 'CREDIS');
     const added = burst(sim, 12);
     await until(() => postedIds(slack, 'CREDIS').length >= 2, 15_000);
     await redis.kill(); // a post is on its way (Slack answers after 300 ms): its mark fails
@@ -146,20 +148,22 @@ describe.skipIf(!available)('exactly once across replicas (Redis)', () => {
   }, 120_000);
 });
 
-describe('one process per SQLite file', () => {
-  it('a second process on the same file refuses to start (exit 2); the first posts each recording once; a restart after a kill is not blocked', async () => {
-    const { sim, slack } = await world();
+describe.concurrent('one process per SQLite file', () => {
+  it('a second process on the same file refuses to start (exit 2); the first posts each recording once; a restart after a kill is not blocked', async ({
+    onTestFinished,
+  }) => {
+    const { sim, slack } = await world(onTestFinished);
     const state = tempStatePath();
-    cleanups.push(() => state.remove());
+    onTestFinished(() => state.remove());
     const env = appEnv(sim, slack, {
       STATE_PATH: state.path,
       SUBSCRIPTION_POLL_SECONDS: '1',
       SUBSCRIPTION_POST_INTERVAL_MS: '0',
       LOG_LEVEL: 'warn',
     });
-    const first = await start(env);
+    const first = await start(onTestFinished, env);
     await subscribe(first, slack, 'CFILE');
-    const second = await start(env);
+    const second = await start(onTestFinished, env);
     expect(await second.exited).toBe(2);
     expect(second.output()).toMatch(/in use by another process of the app \(pid \d+ on host /);
 
@@ -170,7 +174,7 @@ describe('one process per SQLite file', () => {
 
     first.child.kill('SIGKILL');
     await first.exited;
-    const third = await start(env);
+    const third = await start(onTestFinished, env);
     expect(third.child.exitCode).toBeNull();
     expect(await fetch(`${third.base}/healthz`).then((r) => r.status)).toBe(200);
   }, 60_000);

@@ -78,7 +78,8 @@ async function spawnApp(env: Record<string, string> = {}) {
   return { sim, slack, child: app.child, exited: app.exited, command, output: app.output, stop };
 }
 
-describe('graceful shutdown', () => {
+// A process each, mostly waiting on Focus: at once.
+describe.concurrent('graceful shutdown', () => {
   it('SIGTERM during an in-flight lookup still answers it, then exits 0', async () => {
     const app = await spawnApp();
     try {

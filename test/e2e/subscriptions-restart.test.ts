@@ -1,9 +1,10 @@
 /**
  * Subscriptions across restarts: the state file is the memory. A restart between polls loses
  * and doubles nothing; a process killed (SIGKILL) in the middle of a burst of posts, started
- * again on the same file, posts everything, at most the one post in flight twice.
+ * again on the same file, posts everything, at most the one post in flight twice. The two tests
+ * have a world each and mostly wait, so they run at once.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
@@ -12,13 +13,10 @@ import { appEnv, startAppProcess } from '../helpers/app-process.js';
 import { type FakeSlack, signSlackRequest, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.js';
 import { startSimulator } from '../helpers/focus.js';
 import { SECRET } from '../helpers/harness.js';
+import { twoPollsLater } from '../helpers/polls.js';
 import { tempStatePath } from '../helpers/state.js';
 
 const JANE = FIXTURES.jane.phone;
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
 
 /** The same state file, polled every second, quiet logs. */
 const envFor = (
@@ -52,18 +50,20 @@ async function until(check: () => boolean, timeoutMs: number) {
   while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 }
 
-describe('subscriptions across restarts', () => {
-  it('a restart between polls loses and doubles nothing (the file is the memory)', async () => {
+describe.concurrent('subscriptions across restarts', () => {
+  it('a restart between polls loses and doubles nothing (the file is the memory)', async ({
+    onTestFinished,
+  }) => {
     const sim = await startSimulator();
     const slack = await startFakeSlack();
     const state = tempStatePath();
-    cleanups.push(
-      () => sim.close(),
-      () => slack.close(),
-      () => state.remove(),
-    );
+    onTestFinished(() => state.remove());
+    onTestFinished(() => slack.close());
+    onTestFinished(() => sim.close());
     const start = async () => {
-      const loaded = loadConfig(envFor(sim, slack, state.path, { PORT: '0' }));
+      const loaded = loadConfig(
+        envFor(sim, slack, state.path, { PORT: '0', SUBSCRIPTION_POST_INTERVAL_MS: '0' }),
+      );
       if (!loaded.ok) throw new Error(loaded.problems.join('; '));
       const app: RunningApp = await startApp(
         loaded.config,
@@ -81,26 +81,26 @@ describe('subscriptions across restarts', () => {
     const b = sim.addRecording({ phone: JANE });
     const c = sim.addRecording({ phone: JANE });
     const second = await start();
-    cleanups.push(() => second.stop().then(() => undefined));
+    onTestFinished(() => second.stop().then(() => undefined));
     await until(() => postedIds(slack, 'CRESTART').length >= 3, 10_000);
-    await new Promise((r) => setTimeout(r, 1_500));
+    await twoPollsLater({ app: second });
     expect(postedIds(slack, 'CRESTART')).toEqual([a.interactionId, b.interactionId, c.interactionId]);
-  });
+  }, 30_000);
 
-  it('SIGKILL in the middle of a burst, then a restart: every recording posted, at most one twice', async () => {
+  it('SIGKILL in the middle of a burst, then a restart: every recording posted, at most one twice', async ({
+    onTestFinished,
+  }) => {
     const sim = await startSimulator();
     const slack = await startFakeSlack();
     const state = tempStatePath();
-    cleanups.push(
-      () => sim.close(),
-      () => slack.close(),
-      () => state.remove(),
-    );
+    onTestFinished(() => state.remove());
+    onTestFinished(() => slack.close());
+    onTestFinished(() => sim.close());
     const spawnApp = async () => {
       const app = await startAppProcess(
         envFor(sim, slack, state.path, { SUBSCRIPTION_POST_INTERVAL_MS: '150' }),
       );
-      cleanups.push(() => {
+      onTestFinished(() => {
         app.child.kill('SIGKILL');
       });
       return app;

@@ -54,20 +54,19 @@ function classify(card: unknown): Kind {
   return 'full';
 }
 
-let h: Harness;
 const settle = () => new Promise((r) => setTimeout(r, 400));
 
-async function event(payload: Record<string, unknown>, shared: boolean) {
-  await signed(envelope(payload, { is_ext_shared_channel: shared }));
+async function event(h: Harness, payload: Record<string, unknown>, shared: boolean) {
+  await signed(h, envelope(payload, { is_ext_shared_channel: shared }));
 }
 
-async function signed(envelope: Record<string, unknown>) {
+async function signed(h: Harness, envelope: Record<string, unknown>) {
   const body = JSON.stringify(envelope);
   await h.post(body, { ...signSlackRequest(SECRET, body), 'content-type': 'application/json' });
 }
 
 /** The Web API calls `method` made after `from`, in `channel`, waited for briefly. */
-async function newCalls(method: string, from: number, channel: string, expectOne: boolean) {
+async function newCalls(h: Harness, method: string, from: number, channel: string, expectOne: boolean) {
   if (expectOne)
     await h.slack.waitForCall(method, (c) => c.body.channel === channel && h.slack.calls.indexOf(c) >= from);
   else await settle();
@@ -75,24 +74,29 @@ async function newCalls(method: string, from: number, channel: string, expectOne
 }
 
 /** A reply in the thread (the channel sees it) or one only the asker sees, after call `from`. */
-async function threadOrAsker(from: number, channel: string, expected: Decision): Promise<Decision> {
-  const [thread] = await newCalls('chat.postMessage', from, channel, expected.endsWith('@channel'));
-  const [eph] = await newCalls('chat.postEphemeral', from, channel, expected.endsWith('@private'));
+async function threadOrAsker(
+  h: Harness,
+  from: number,
+  channel: string,
+  expected: Decision,
+): Promise<Decision> {
+  const [thread] = await newCalls(h, 'chat.postMessage', from, channel, expected.endsWith('@channel'));
+  const [eph] = await newCalls(h, 'chat.postEphemeral', from, channel, expected.endsWith('@private'));
   if (thread) return `${classify(thread.body.blocks)}@channel`;
   return eph ? `${classify(eph.body.blocks ?? eph.body.text)}@private` : 'none';
 }
 
 /** Sends one interaction as `who`; resolves with the decision observed. `expect` says what to wait for. */
-type Driver = (who: Who, expected: Decision) => Promise<Decision>;
+type Driver = (h: Harness, who: Who, expected: Decision) => Promise<Decision>;
 
-async function viaResponseUrl(send: (url: string) => Promise<unknown>): Promise<Decision> {
+async function viaResponseUrl(h: Harness, send: (url: string) => Promise<unknown>): Promise<Decision> {
   const url = h.slack.responseUrl();
   await send(url);
   const { body } = await h.slack.responseAt(url);
   return `${classify(body.blocks ?? body.text)}@${body.response_type === 'in_channel' ? 'channel' : 'private'}`;
 }
 
-function button(action: string, value: Record<string, unknown>, who: Who, url: string) {
+function button(h: Harness, action: string, value: Record<string, unknown>, who: Who, url: string) {
   const payload = buttonPayload({ action_id: action, value: JSON.stringify(value) }, url, who.user);
   return h.action({
     ...payload,
@@ -103,8 +107,8 @@ function button(action: string, value: Record<string, unknown>, who: Who, url: s
 
 const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
   command: {
-    command: (who) =>
-      viaResponseUrl((url) =>
+    command: (h, who) =>
+      viaResponseUrl(h, (url) =>
         h.post(
           new URLSearchParams({
             command: '/focus',
@@ -119,15 +123,15 @@ const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
       ),
   },
   button: {
-    'More recordings': (who) =>
-      viaResponseUrl((url) => button('more_recordings', { c: `phone ${PHONE}`, p: 1 }, who, url)),
-    'Share in channel': (who) =>
-      viaResponseUrl((url) =>
-        button('share_in_channel', { c: `recording ${RECORDING}`, u: who.user }, who, url),
+    'More recordings': (h, who) =>
+      viaResponseUrl(h, (url) => button(h, 'more_recordings', { c: `phone ${PHONE}`, p: 1 }, who, url)),
+    'Share in channel': (h, who) =>
+      viaResponseUrl(h, (url) =>
+        button(h, 'share_in_channel', { c: `recording ${RECORDING}`, u: who.user }, who, url),
       ),
   },
   shortcut: {
-    shortcut: async (who) => {
+    shortcut: async (h, who) => {
       const from = h.slack.callsOf('views.update').length;
       await h.action({
         type: 'message_action',
@@ -145,9 +149,10 @@ const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
     },
   },
   mention: {
-    '@Focus': async (who, expected) => {
+    '@Focus': async (h, who, expected) => {
       const from = h.slack.calls.length;
       await event(
+        h,
         {
           type: 'app_mention',
           user: who.user,
@@ -158,11 +163,12 @@ const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
         },
         who.channel === SHARED,
       );
-      return threadOrAsker(from, who.channel, expected);
+      return threadOrAsker(h, from, who.channel, expected);
     },
-    'watched channel': async (who, expected) => {
+    'watched channel': async (h, who, expected) => {
       const from = h.slack.calls.length;
       await event(
+        h,
         {
           type: 'message',
           user: who.user,
@@ -174,13 +180,13 @@ const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
         },
         who.channel === SHARED,
       );
-      return threadOrAsker(from, who.channel, expected);
+      return threadOrAsker(h, from, who.channel, expected);
     },
   },
   subscription: {
     // A subscription made while its subscriber was allowed, then a new recording: the poller
     // decides again for the subscriber, in the channel, before it posts.
-    'subscription post': async (who) => {
+    'subscription post': async (h, who) => {
       const where = { channel: who.channel, team: 'T1', user: who.user };
       const target = { kind: 'phone' as const, phone: FIXTURES.jane.phone2, display: PHONE };
       await h.app.subscriptions.subscribe(target, where, silentLogger);
@@ -208,13 +214,13 @@ const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
   },
   home: {
     // A lookup first, so the Home tab has something of Focus to show (its recent lookups) or withhold.
-    'Home tab': async (who) => {
-      await DRIVERS.command.command?.({ ...who }, 'none');
+    'Home tab': async (h, who) => {
+      await DRIVERS.command.command?.(h, { ...who }, 'none');
       // The lookup is kept after its answer is sent, not before (on Redis a round trip later).
       const until = Date.now() + 3_000;
       for (;;) {
         const from = h.slack.calls.length;
-        await signed(appHomeOpened(who.user, `D${who.user}`));
+        await signed(h, appHomeOpened(who.user, `D${who.user}`));
         const view = await h.slack.publishedView(who.user, from);
         if (!JSON.stringify(view.blocks).includes('None in the last 24 hours') || Date.now() > until)
           return `${classify(view.blocks)}@private`;
@@ -223,18 +229,18 @@ const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
     },
   },
   dm: {
-    DM: async (who) => {
+    DM: async (h, who) => {
       const from = h.slack.calls.length;
       const dm = `D${who.user}`;
-      await signed(imMessage(who.user, dm, `recording ${RECORDING}`, {}, who.team));
-      const [post] = await newCalls('chat.postMessage', from, dm, true);
+      await signed(h, imMessage(who.user, dm, `recording ${RECORDING}`, {}, who.team));
+      const [post] = await newCalls(h, 'chat.postMessage', from, dm, true);
       return post ? `${classify(post.body.blocks)}@private` : 'none';
     },
   },
   workflow: {
-    'workflow step': async (who) => {
+    'workflow step': async (h, who) => {
       const from = h.slack.calls.length;
-      await signed(functionExecuted({ phone_number: PHONE, user_id: who.user }));
+      await signed(h, functionExecuted({ phone_number: PHONE, user_id: who.user }));
       const result = await h.slack.stepResult(from);
       if ('error' in result) return `${classify(result.error)}@workflow`;
       const outputs = result.outputs;
@@ -243,10 +249,11 @@ const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
     },
   },
   unfurl: {
-    unfurl: async (who, expected) => {
+    unfurl: async (h, who, expected) => {
       const from = h.slack.calls.length;
       const url = `https://portal.focus.test/recordings/${RECORDING}?from=${from}`;
       await event(
+        h,
         {
           type: 'link_shared',
           channel: who.channel,
@@ -256,8 +263,8 @@ const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
         },
         who.channel === SHARED,
       );
-      const [call] = await newCalls('chat.unfurl', from, who.channel, expected.endsWith('@channel'));
-      const [eph] = await newCalls('chat.postEphemeral', from, who.channel, expected.endsWith('@private'));
+      const [call] = await newCalls(h, 'chat.unfurl', from, who.channel, expected.endsWith('@channel'));
+      const [eph] = await newCalls(h, 'chat.postEphemeral', from, who.channel, expected.endsWith('@private'));
       if (call) return `${classify(JSON.parse(String(call.body.unfurls)))}@channel`;
       return eph ? `${classify(eph.body.blocks)}@private` : 'none';
     },
@@ -295,8 +302,8 @@ const EMAILS: Record<string, string> = {
   UEXT: 'someone@other.example',
 };
 
-async function startTable(env: Record<string, string>) {
-  h = await startHarness({
+async function startTable(env: Record<string, string>): Promise<Harness> {
+  const h = await startHarness({
     WATCH_CHANNEL_IDS: `${INTERNAL},${SHARED}`,
     UNFURL_CONSENT: 'always',
     SUBSCRIPTION_POLL_SECONDS: '1',
@@ -313,6 +320,7 @@ async function startTable(env: Record<string, string>) {
   h.slack.on('conversations.info', (body) => ({
     channel: { id: body.channel, is_ext_shared: body.channel === SHARED },
   }));
+  return h;
 }
 
 const redisUrl = sharedRedisUrl();
@@ -320,7 +328,9 @@ const onRedis = redisUrl
   ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: uniquePrefix('who-sees-what') }
   : undefined;
 
-describe.each([
+// The policies at once, each with an app of its own; the tests of one in order (they read its
+// fake Slack's calls from a point on, and the audit test reads what the others logged).
+describe.concurrent.each([
   [
     'linked users required, Slack Connect not allowed',
     { FOCUS_REQUIRE_LINKED_USER: 'true' },
@@ -337,32 +347,35 @@ describe.each([
       ]
     : []),
 ] as const)('who sees what: %s', (_, env, table: Partial<Table>) => {
-  beforeAll(() => startTable(env));
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startTable(env);
+  });
   afterAll(() => h?.stop());
 
-  it('has a column for every way in', () => {
+  it.sequential('has a column for every way in', () => {
     expect(NAMES).toHaveLength(11);
     for (const row of Object.values(table)) expect(row).toHaveLength(NAMES.length);
   });
 
   for (const [asker, row] of Object.entries(table) as Array<[Asker, Decision[]]>) {
-    it(`${asker}: ${NAMES.map((n, i) => `${n} ${row[i]}`).join(', ')}`, async () => {
+    it.sequential(`${asker}: ${NAMES.map((n, i) => `${n} ${row[i]}`).join(', ')}`, async () => {
       const seen: Decision[] = [];
-      for (const [i, [, drive]] of WAYS.entries()) seen.push(await drive(WHO[asker], row[i] as Decision));
+      for (const [i, [, drive]] of WAYS.entries()) seen.push(await drive(h, WHO[asker], row[i] as Decision));
       expect(Object.fromEntries(NAMES.map((n, i) => [n, seen[i]]))).toEqual(
         Object.fromEntries(NAMES.map((n, i) => [n, row[i]])),
       );
     });
   }
 
-  it('tells an external user where nobody asked once a day per conversation, then says nothing', async () => {
+  it.sequential('tells an external user where nobody asked once a day per conversation, then says nothing', async () => {
     const watched = DRIVERS.mention['watched channel'] as Driver;
     const unfurl = DRIVERS.unfurl.unfurl as Driver;
-    expect(await watched(WHO.external, 'none')).toBe('none');
-    expect(await unfurl(WHO.external, 'none')).toBe('none');
+    expect(await watched(h, WHO.external, 'none')).toBe('none');
+    expect(await unfurl(h, WHO.external, 'none')).toBe('none');
   });
 
-  it('audits every answer the conversation sees: who authorised it, where, which ids; never a number', () => {
+  it.sequential('audits every answer the conversation sees: who authorised it, where, which ids; never a number', () => {
     const audits = h.logLines.filter((l) => l.includes('"event":"audit"')).map((l) => JSON.parse(l));
     const public_ = audits.filter((a) => a.audience === 'channel');
     // Share, @Focus, the watched channel and the unfurl, for each asker allowed to post there.

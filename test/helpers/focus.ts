@@ -8,7 +8,7 @@ import { generateDataset, type SimulatorOptions, startFocusSimulator } from '../
 
 let dataset: ReturnType<typeof generateDataset> | undefined;
 
-/** One generated dataset per test file (generation takes a few hundred ms). */
+/** One generated dataset per worker process (generation takes a few hundred ms); nothing changes it. */
 export function sharedDataset() {
   dataset ??= generateDataset({});
   return dataset;

@@ -50,22 +50,35 @@ const all = entries();
 const index = new NameIndex<Named>();
 for (const e of all) index.add(e);
 
-/** What ranking every name gives, best first (an exact match hiding the rest): the reference. */
+/** The most any test below asks the index for. */
+const MOST = 25;
+
+/**
+ * What ranking every name gives, best first (an exact match hiding the rest), up to MOST: the
+ * reference. Every name is ranked; only the best MOST are kept in order as the scan goes, which
+ * is what sorting them all and taking the first would give (the order is total: ids differ).
+ */
 function scan(query: string): Named[] {
   const compiled = compileQuery(nameKey(query));
-  const ranked: Array<{ rank: number; item: Named }> = [];
-  for (const item of all) {
-    const rank = rankName(compiled, item.key);
-    if (rank !== undefined) ranked.push({ rank, item });
-  }
   const order = (a: { rank: number; item: Named }, b: { rank: number; item: Named }) =>
     a.rank - b.rank ||
     (a.item.key < b.item.key ? -1 : a.item.key > b.item.key ? 1 : 0) ||
     (a.item.fullName < b.item.fullName ? -1 : a.item.fullName > b.item.fullName ? 1 : 0) ||
     a.item.id - b.item.id;
-  ranked.sort(order);
-  const exact = ranked[0]?.rank === 0;
-  return ranked.filter((r) => !exact || r.rank === 0).map((r) => r.item);
+  const best: Array<{ rank: number; item: Named }> = [];
+  for (const item of all) {
+    const rank = rankName(compiled, item.key);
+    if (rank === undefined) continue;
+    const ranked = { rank, item };
+    const worst = best[best.length - 1];
+    if (best.length === MOST && worst && order(ranked, worst) >= 0) continue;
+    let at = best.length;
+    while (at > 0 && order(ranked, best[at - 1] as (typeof best)[number]) < 0) at--;
+    best.splice(at, 0, ranked);
+    if (best.length > MOST) best.pop();
+  }
+  const exact = best[0]?.rank === 0;
+  return best.filter((r) => !exact || r.rank === 0).map((r) => r.item);
 }
 
 const names = (items: Named[]) => items.map((i) => i.fullName);
@@ -99,6 +112,7 @@ describe(`NameIndex with ${SIZE.toLocaleString('en')} names`, () => {
     expect(index.search(nameKey('  '), 10)).toEqual([]);
   });
 
+  // All CPU: about 5 s alone, several times that on a machine busy with other work.
   it('answers exactly as ranking every name would, for names, prefixes, words, substrings and misses', () => {
     const queries = [
       'jane smith',
@@ -133,13 +147,13 @@ describe(`NameIndex with ${SIZE.toLocaleString('en')} names`, () => {
     }
     for (const q of queries) {
       const expected = scan(q);
-      for (const limit of [1, 10, 25]) {
+      for (const limit of [1, 10, MOST]) {
         expect(names(index.search(nameKey(q), limit)), `${q} (${limit})`).toEqual(
           names(expected.slice(0, limit)),
         );
       }
     }
-  });
+  }, 60_000);
 
   it('ranks a few candidates, not every name', () => {
     const person = all[12_345] as Named;
