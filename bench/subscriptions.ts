@@ -1,12 +1,13 @@
 /**
- * `npm run bench:subscriptions [-- --json] [-- --stress N] [-- --log FILE]`: the subscriptions phase. The app runs as its own
+ * `npm run bench:subscriptions [-- --json] [-- --stress N] [-- --log FILE] [-- --profile]`: the subscriptions phase. The app runs as its own
  * process (as `npm start` runs it) against the simulator (50 ms latency) with 1,000 person
  * subscriptions, one channel each, over 2,000 phone endpoints; 5,000 new recordings arrive over
  * about 25 s. A local fake Slack takes the posts. Reports Focus calls per poll (against the
  * goal ceil(endpoints / 100) + pages of what is new), whether every recording was posted exactly
  * once, the delivery lag, and the app's memory afterwards. `--stress N` keeps N more cores busy
  * (processes spinning in a loop, started before the app and killed at the end), as noisy
- * neighbours do; `--log FILE` keeps the app's log (LOG_LEVEL warn) there.
+ * neighbours do; `--log FILE` keeps the app's log (LOG_LEVEL warn) there; `--profile` runs the
+ * app with `--cpu-prof` (bench/profiles/; summarise with profile-top.ts).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +32,7 @@ const option = (name: string) => {
 };
 const STRESS = Number(option('--stress') ?? 0);
 const LOG_FILE = option('--log');
+const PROFILE = process.argv.includes('--profile');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
   const stress = burnCpu(STRESS);
   const app = await startChild(
     'app',
-    npmStartArgs(),
+    [...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : []), ...npmStartArgs()],
     {
       FOCUS_BASE_URL: sim.url,
       FOCUS_CLIENT_ID: String(sim.credentials.clientId),
@@ -136,6 +138,8 @@ async function main(): Promise<void> {
     const before = await scrapeMetrics(app.origin);
     const searchesBefore = sim.stats().byEndpoint['recording.search'];
     const rssBefore = app.rssMb();
+    const appCpuBefore = app.cpuSeconds();
+    const benchCpuBefore = process.cpuUsage();
 
     log(`${RECORDINGS} new recordings over ${ARRIVAL_MS / 1000} s`);
     const numbers = [...phones.keys()];
@@ -153,6 +157,8 @@ async function main(): Promise<void> {
     while (delivered() < RECORDINGS && Date.now() < deadline) await pause(250);
     await pause(2 * POLL_SECONDS * 1000); // anything posted twice shows up by now
     const after = await scrapeMetrics(app.origin);
+    const appCpu = app.cpuSeconds() - appCpuBefore;
+    const benchCpu = process.cpuUsage(benchCpuBefore);
     const polls =
       (after.get('focus_slack_subscription_poll_focus_calls_count') ?? 0) -
       (before.get('focus_slack_subscription_poll_focus_calls_count') ?? 0);
@@ -186,6 +192,10 @@ async function main(): Promise<void> {
       subs_lag_p50_s: round(percentile(lags, 50)),
       subs_lag_p99_s: round(percentile(lags, 99)),
       subs_lag_goal_s: 2 * POLL_SECONDS + PACE_MS / 1000,
+      // CPU seconds from the first new recording to the end: the app's, and the bench's own (the
+      // simulator and the fake Slack run in the bench process).
+      subs_app_cpu_s: round(appCpu),
+      subs_bench_cpu_s: round((benchCpu.user + benchCpu.system) / 1e6),
       rss_mb_before_subs: round(rssBefore),
       rss_mb_after_subs: round(app.rssMb()),
     };
@@ -195,6 +205,7 @@ async function main(): Promise<void> {
     await app.stop();
     await sim.close();
     await slack.close();
+    if (PROFILE) log('cpu profile of the app written to bench/profiles/');
   }
 }
 

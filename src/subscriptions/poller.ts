@@ -16,7 +16,7 @@ import type { FocusClient } from '../focus/client.js';
 import type { Subscription, SubscriptionStore } from '../state/subscriptions.js';
 import { type BadRecordKind, BadRecords, latestTrusted, unusableSubscription } from './bad-records.js';
 import { type CallCounter, EndpointResolver } from './endpoints.js';
-import { candidates, capPosts, horizonMs, type Watch } from './news.js';
+import { byNumber, candidates, capPosts, horizonMs, type Watch } from './news.js';
 import type { Publisher, SendCheck } from './publisher.js';
 
 export type { Gate, GateResult } from '../domain/subscription.js';
@@ -354,6 +354,7 @@ export class SubscriptionPoller {
     const lookback = this.options.lookbackMs ?? 6 * 3_600_000;
     const resumedBefore = Date.now() - 2 * this.options.intervalMs;
     const allowed = this.gateOnce();
+    const recordingsOf = byNumber(recordings.values());
     const counts = await Promise.all(
       watches.map(async (watch) => {
         const sub = watch.subscription;
@@ -366,7 +367,9 @@ export class SubscriptionPoller {
           return 0;
         }
         const queued = this.queued.get(sub.id);
-        const fresh = candidates(watch, recordings.values(), lookback).filter((r) => !queued?.has(r.id));
+        const fresh = candidates(watch, recordingsOf(watch.numbers), lookback).filter(
+          (r) => !queued?.has(r.id),
+        );
         const news = await this.undelivered(sub, fresh);
         if (news.length > 0) this.enqueue(sub, news, watch.numbers);
         return news.length;
