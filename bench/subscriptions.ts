@@ -40,7 +40,8 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function startPostSink() {
   const posts = new Map<number, number[]>();
   let summarised = 0;
-  let responses = 0;
+  /** The text of the last response_url post to each `/response/<n>`. */
+  const responses = new Map<number, string>();
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => {
@@ -50,8 +51,10 @@ async function startPostSink() {
       const at = Date.now();
       res.setHeader('content-type', 'application/json');
       const path = req.url ?? '';
-      if (path.startsWith('/response/')) responses++;
-      else if (path.startsWith('/api/chat.postMessage')) {
+      if (path.startsWith('/response/')) {
+        const text = (JSON.parse(body || '{}') as { text?: string }).text ?? '';
+        responses.set(Number(path.slice('/response/'.length)), text);
+      } else if (path.startsWith('/api/chat.postMessage')) {
         const text = decodeURIComponent(/(?:^|&|")text(?:=|":")([^&"]*)/.exec(body)?.[1] ?? '').replace(
           /\+/g,
           ' ',
@@ -78,9 +81,7 @@ async function startPostSink() {
     get summarised() {
       return summarised;
     },
-    get responses() {
-      return responses;
-    },
+    responses,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -115,25 +116,38 @@ async function main(): Promise<void> {
   );
   try {
     log(`subscribing ${SUBSCRIPTIONS} channels (one person each, ${phones.size} phone endpoints)`);
-    let next = 0;
-    const subscribeOne = async () => {
-      while (next < followed.length) {
-        const i = next++;
-        const person = followed[i];
-        if (!person) return;
-        const body = slashCommandBody(`subscribe person ${person.id}`, slack.responseUrl(i), {
-          channel_id: `CB${i}`,
-          channel_name: `desk-${i}`,
-        });
-        await fetch(`${app.origin}/slack/events`, {
-          method: 'POST',
-          body,
-          headers: signSlackRequest(SECRET, body),
-        });
-      }
-    };
-    await Promise.all(Array.from({ length: 16 }, subscribeOne));
-    while (slack.responses < SUBSCRIPTIONS) await pause(100);
+    const subscribed = (i: number) => /^(Already s|S)ubscribed to/.test(slack.responses.get(i) ?? '');
+    // A subscribe the app could not complete (Focus slow on a loaded machine) is sent again, so
+    // that the burst below always meets all the subscriptions.
+    for (let round = 1; ; round++) {
+      const todo = followed.map((_, i) => i).filter((i) => !subscribed(i));
+      if (todo.length === 0) break;
+      if (round > 5)
+        throw new Error(
+          `${todo.length} subscriptions could not be made: ${slack.responses.get(todo[0] as number)}`,
+        );
+      if (round > 1) log(`subscribing again ${todo.length} that failed`);
+      for (const i of todo) slack.responses.delete(i);
+      let next = 0;
+      const subscribeOne = async () => {
+        while (next < todo.length) {
+          const i = todo[next++] as number;
+          const person = followed[i];
+          if (!person) return;
+          const body = slashCommandBody(`subscribe person ${person.id}`, slack.responseUrl(i), {
+            channel_id: `CB${i}`,
+            channel_name: `desk-${i}`,
+          });
+          await fetch(`${app.origin}/slack/events`, {
+            method: 'POST',
+            body,
+            headers: signSlackRequest(SECRET, body),
+          });
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, subscribeOne));
+      while (todo.some((i) => !slack.responses.has(i))) await pause(100);
+    }
     await pause(3 * POLL_SECONDS * 1000); // a few polls: the people directory, and the steady state
     const before = await scrapeMetrics(app.origin);
     const searchesBefore = sim.stats().byEndpoint['recording.search'];
@@ -147,7 +161,8 @@ async function main(): Promise<void> {
     const started = Date.now();
     for (let i = 0; i < RECORDINGS; i++) {
       const due = started + (i * ARRIVAL_MS) / RECORDINGS;
-      if (due > Date.now()) await pause(due - Date.now());
+      // Always yield, behind schedule too: the fake Slack and the simulator share this process.
+      await pause(Math.max(0, due - Date.now()));
       const phone = numbers[Math.floor(Math.random() * numbers.length)] as string;
       const r = sim.addRecording({ phone });
       added.set(r.interactionId, Date.parse(r.startDatetimeUTC));
