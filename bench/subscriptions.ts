@@ -13,6 +13,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateDataset, startFocusSimulator } from '../src/sandbox/index.js';
 import { signSlackRequest, slashCommandBody } from '../test/helpers/fake-slack.js';
+import { ChannelHistory } from '../test/helpers/slack-history.js';
 import { scrapeMetrics } from './diagnostics.js';
 import { burnCpu, npmStartArgs, runBench, startChild } from './processes.js';
 import { printFigures } from './report.js';
@@ -36,9 +37,15 @@ const PROFILE = process.argv.includes('--profile');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A fake Slack that notes, for each recording id posted, when it arrived; and response_url posts. */
+/**
+ * A fake Slack that notes, for each recording id posted, when it arrived; keeps each channel's
+ * messages with their metadata and answers `conversations.history` from them (as the test
+ * helper does); and takes response_url posts.
+ */
 async function startPostSink() {
   const posts = new Map<number, number[]>();
+  const history = new ChannelHistory();
+  let historyReads = 0;
   let summarised = 0;
   /** The text of the last response_url post to each `/response/<n>`. */
   const responses = new Map<number, string>();
@@ -55,19 +62,27 @@ async function startPostSink() {
         const text = (JSON.parse(body || '{}') as { text?: string }).text ?? '';
         responses.set(Number(path.slice('/response/'.length)), text);
       } else if (path.startsWith('/api/chat.postMessage')) {
-        const text = decodeURIComponent(/(?:^|&|")text(?:=|":")([^&"]*)/.exec(body)?.[1] ?? '').replace(
-          /\+/g,
-          ' ',
-        );
+        const form = new URLSearchParams(body);
+        const text = form.get('text') ?? '';
         const id = /New recording (\d+)/.exec(text)?.[1];
         const more = /and (\d+) more new recordings/.exec(text)?.[1];
         if (id) posts.set(Number(id), [...(posts.get(Number(id)) ?? []), at]);
         if (more) summarised += Number(more);
+        const { ts } = history.post({
+          channel: form.get('channel'),
+          metadata: form.get('metadata') ?? undefined,
+        });
+        res.end(`{"ok":true,"channel":${JSON.stringify(form.get('channel'))},"ts":"${ts}"}`);
+        return;
+      } else if (path.startsWith('/api/conversations.history')) {
+        historyReads++;
+        res.end(JSON.stringify(history.history(Object.fromEntries(new URLSearchParams(body)))));
+        return;
       }
       res.end(
         path.startsWith('/api/auth.test')
           ? '{"ok":true,"user_id":"UBOT","bot_id":"BBOT","team_id":"T1"}'
-          : '{"ok":true,"ts":"1.1"}',
+          : '{"ok":true}',
       );
     });
   });
@@ -80,6 +95,9 @@ async function startPostSink() {
     posts,
     get summarised() {
       return summarised;
+    },
+    get historyReads() {
+      return historyReads;
     },
     responses,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
@@ -204,6 +222,8 @@ async function main(): Promise<void> {
       subs_missing: RECORDINGS - lags.length - slack.summarised,
       subs_posts_exact: lags.length + slack.summarised === RECORDINGS && doubles === 0,
       subs_doubles: doubles,
+      // Posts that got no answer were looked for in their channel's history this many times.
+      subs_history_reads: slack.historyReads,
       subs_lag_p50_s: round(percentile(lags, 50)),
       subs_lag_p99_s: round(percentile(lags, 99)),
       subs_lag_goal_s: 2 * POLL_SECONDS + PACE_MS / 1000,

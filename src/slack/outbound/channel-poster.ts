@@ -31,6 +31,7 @@ import type { Subscription } from '../../domain/subscription.js';
 import type { Card } from '../../render/blocks.js';
 import { deliveryStoppedCard, moreRecordingsCard, newRecordingCard } from '../../render/subscription.js';
 import type { PostResult, Publisher, SendCheck, StoppedNotice } from '../../subscriptions/publisher.js';
+import { CONNECTIONS_PER_ORIGIN } from './http.js';
 import { findPost, POST_EVENT_TYPE, type PostPayload } from './post-history.js';
 import { REVOKED_ERRORS } from './revocation.js';
 
@@ -46,6 +47,15 @@ const STOPS = new Set([
 /** Rate-limit waits per post at most, and the longest single wait honoured. */
 const MAX_RATE_LIMIT_WAITS = 5;
 const MAX_WAIT_MS = 60_000;
+/**
+ * Posts on their way at once by default: the HTTP pool's connections but 8, which stay free for
+ * the other Web API calls (a lookup's, the gate's). A burst goes out at this many per round
+ * trip, and on a busy host a round trip to Slack takes 100-500 ms: 8 at once kept up with 20 to
+ * 80 posts a second, fewer than `npm run bench:subscriptions` brings (200). The 10 s timeouts
+ * once seen with 32 at once came from stalls of the bench's own fake Slack and from a poll that
+ * held the event loop for seconds, not from the number of posts.
+ */
+const POSTS_AT_ONCE = CONNECTIONS_PER_ORIGIN - 8;
 /** Posts that got no answer, remembered until found or posted (the oldest forgotten past this). */
 const MAX_UNSURE = 10_000;
 /** Network errors that mean the request never left: sending again cannot double it. */
@@ -69,8 +79,7 @@ export interface ChannelPosterOptions {
   attempts?: number;
   backoffMs?: number;
   /**
-   * Posts on their way at once, over all channels (default 8, under the HTTP pool's 32
-   * connections: under CPU load 32 at once made the 10 s timeouts, and with them the unsure posts).
+   * Posts (and history reads) on their way at once, over all channels. Default `POSTS_AT_ONCE`.
    */
   concurrency?: number;
 }
@@ -83,7 +92,7 @@ export class ChannelPoster implements Publisher {
   private readonly slots: Slots;
 
   constructor(private readonly options: ChannelPosterOptions) {
-    this.slots = new Slots(options.concurrency ?? 8);
+    this.slots = new Slots(options.concurrency ?? POSTS_AT_ONCE);
   }
 
   recording(
