@@ -232,6 +232,7 @@ export class ChannelPoster implements Publisher {
     if (revoked !== undefined)
       return { kind: 'done', result: { ok: false, error: `slack_revoked:${revoked}` } };
     if (check && !(await check())) return { kind: 'done', result: { ok: false, fenced: true } };
+    this.sentNow(channel);
     try {
       await this.options.client.chat.postMessage({
         channel,
@@ -269,11 +270,20 @@ export class ChannelPoster implements Publisher {
     }
   }
 
+  /** Waits until the channel's last post left at least the interval ago. */
   private async pace(channel: string): Promise<void> {
     const interval = this.options.intervalMs ?? 1_000;
     const last = this.lastPostAt.get(channel);
     const wait = last === undefined ? 0 : last + interval - Date.now();
     if (wait > 0) await sleep(wait);
+  }
+
+  /**
+   * Notes when a post left, for the channel's pace: when it is sent, not when it was paced (a
+   * post that then waited seconds for a slot would let the next one follow it at once).
+   */
+  private sentNow(channel: string): void {
+    this.lastPostAt.delete(channel);
     this.lastPostAt.set(channel, Date.now());
     if (this.lastPostAt.size > 10_000) this.lastPostAt.delete(this.lastPostAt.keys().next().value as string);
   }
