@@ -54,73 +54,41 @@ describe('the fake Slack keeps a channel history as Slack does', () => {
 });
 
 describe('findPost', () => {
-  const since = () => Date.now();
+  /** Looks for the post with this metadata, posted by the bot `botId`. */
+  const find = (channel: string, sinceMs: number, payload: Record<string, number>, botId = 'BBOT') =>
+    findPost(client, { channel, payload, sinceMs, botId });
 
   it('finds the post by its metadata, pages back, and only the app’s own', async () => {
-    const sinceMs = since();
+    const sinceMs = Date.now();
     await post('CFIND', { subscription: 7, recording: 70 });
     for (let i = 0; i < 250; i++) await post('CFIND', { subscription: 8, recording: i });
-    expect(
-      await findPost(client, {
-        channel: 'CFIND',
-        payload: { subscription: 7, recording: 70 },
-        sinceMs,
-        botId: 'BBOT',
-      }),
-    ).toEqual({ found: true });
+    expect(await find('CFIND', sinceMs, { subscription: 7, recording: 70 })).toEqual({ found: true });
     // The same metadata from another app (another bot) is not this post.
-    expect(
-      await findPost(client, {
-        channel: 'CFIND',
-        payload: { subscription: 7, recording: 70 },
-        sinceMs,
-        botId: 'BOTHER',
-      }),
-    ).toEqual({ found: false });
-    expect(
-      await findPost(client, {
-        channel: 'CFIND',
-        payload: { subscription: 7, recording: 71 },
-        sinceMs,
-        botId: 'BBOT',
-      }),
-    ).toEqual({ found: false });
+    expect(await find('CFIND', sinceMs, { subscription: 7, recording: 70 }, 'BOTHER')).toEqual({
+      found: false,
+    });
+    expect(await find('CFIND', sinceMs, { subscription: 7, recording: 71 })).toEqual({ found: false });
     // A summary is matched by its count too.
-    expect(
-      isThePost(
-        {
-          bot_id: 'BBOT',
-          metadata: { event_type: POST_EVENT_TYPE, event_payload: { subscription: 7, more: 3 } },
-        },
-        { subscription: 7, more: 4 },
-        'BBOT',
-      ),
-    ).toBe(false);
+    const summary = { event_type: POST_EVENT_TYPE, event_payload: { subscription: 7, more: 3 } };
+    expect(isThePost({ bot_id: 'BBOT', metadata: summary }, { subscription: 7, more: 4 }, 'BBOT')).toBe(
+      false,
+    );
+    expect(isThePost({ bot_id: 'BBOT', metadata: summary }, { subscription: 7, more: 3 }, 'BBOT')).toBe(true);
   });
 
   it('counts a channel with too many messages since the attempt, and a refused read, as unreadable', async () => {
-    const sinceMs = since();
+    const sinceMs = Date.now();
     for (let i = 0; i < 520; i++) await post('CBUSY');
-    expect(
-      await findPost(client, {
-        channel: 'CBUSY',
-        payload: { subscription: 1, recording: 1 },
-        sinceMs,
-        botId: 'BBOT',
-      }),
-    ).toEqual({ unreadable: 'too_many_messages' });
+    const payload = { subscription: 1, recording: 1 };
+    expect(await find('CBUSY', sinceMs, payload)).toEqual({ unreadable: 'too_many_messages' });
     slack.on('conversations.history', () => ({
       ok: false,
       error: 'missing_scope',
       needed: 'groups:history',
     }));
-    expect(
-      await findPost(client, {
-        channel: 'CBUSY',
-        payload: { subscription: 1, recording: 1 },
-        sinceMs,
-        botId: 'BBOT',
-      }),
-    ).toEqual({ unreadable: 'missing_scope', needed: 'groups:history' });
+    expect(await find('CBUSY', sinceMs, payload)).toEqual({
+      unreadable: 'missing_scope',
+      needed: 'groups:history',
+    });
   });
 });
