@@ -50,8 +50,8 @@ const MAX_WAIT_MS = 60_000;
 /**
  * Posts on their way at once by default: the HTTP pool's connections but 8, which stay free for
  * the other Web API calls (a lookup's, the gate's). A burst goes out at this many per round
- * trip, and on a busy host a round trip to Slack takes 100-500 ms: 8 at once kept up with 20 to
- * 80 posts a second, fewer than `npm run bench:subscriptions` brings (200). The 10 s timeouts
+ * trip, and on a busy host a round trip to Slack takes 100-500 ms: 8 at once posted about 65 a
+ * second under `bench:subscriptions --stress 2`, which brings 200 a second. The 10 s timeouts
  * once seen with 32 at once came from stalls of the bench's own fake Slack and from a poll that
  * held the event loop for seconds, not from the number of posts.
  */
@@ -184,7 +184,8 @@ export class ChannelPoster implements Publisher {
    */
   private async postedEarlier(key: string, channel: string, payload: PostPayload): Promise<boolean> {
     const sinceMs = this.unsure.get(key);
-    if (sinceMs === undefined) return false;
+    // A revoked token reads nothing: the send below says so.
+    if (sinceMs === undefined || this.options.revoked?.() !== undefined) return false;
     const { client, logger, botId } = this.options;
     const earlier = await this.slots.run(() => findPost(client, { channel, payload, sinceMs, botId }));
     if ('found' in earlier) {
