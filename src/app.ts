@@ -267,6 +267,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       startPolling(
         new ChannelPoster({
           client: slack.postClient,
+          botId: slack.botId,
           links,
           logger,
           intervalMs: config.subscriptions.postIntervalMs,

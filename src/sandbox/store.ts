@@ -31,18 +31,6 @@ export interface Paged<T> {
   pageSize: number;
 }
 
-/** The first index in [0, n) where `after` holds, given that it holds from there on (binary search). */
-function firstWhere(n: number, after: (i: number) => boolean): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (after(mid)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 function paginate<T>(all: readonly T[], page: number, pageSize: number): Paged<T> {
   return { items: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, page, pageSize };
 }
@@ -66,12 +54,22 @@ export class FocusStore {
   private readonly recs: WireRecording[];
   private readonly startMs: number[];
   private readonly haystack: string[];
-  /** Every haystack joined, and where each starts: one indexOf scan finds free-text hits. */
-  private allText: string;
+  /**
+   * Every haystack joined, and where each starts: one indexOf scan finds free-text hits. Built
+   * when a free-text search needs it, not at every insert (a burst of added recordings rejoined
+   * the whole text each time).
+   */
+  private allText: string | undefined;
   private readonly textStarts: number[] = [];
-  private readonly posById = new Map<number, number>();
-  private readonly posByThirdParty = new Map<string, number>();
-  private readonly posByEndpointId = new Map<number, number[]>();
+  /**
+   * The indexes hold each recording's rank counted from the oldest (position = count - 1 - rank),
+   * so adding the newest recording, as a live burst does, moves no entry; one added further back
+   * moves only the newer ones.
+   */
+  private readonly rankById = new Map<number, number>();
+  private readonly rankByThirdParty = new Map<string, number>();
+  /** Ranks ascending (oldest first). */
+  private readonly ranksByEndpointId = new Map<number, number[]>();
   private readonly endpointsByKey = new Map<string, WireEndpoint[]>();
   /** Every endpoint of each type, in id order: a page of the full listing is one slice. */
   private readonly endpointsByType = new Map<string, WireEndpoint[]>();
@@ -83,19 +81,18 @@ export class FocusStore {
       .sort((a, b) => b.t - a.t || b.r.interactionId - a.r.interactionId);
     this.recs = sorted.map((x) => x.r);
     this.startMs = sorted.map((x) => x.t);
-    this.haystack = this.recs.map((r, i) => {
-      this.posById.set(r.interactionId, i);
-      this.posByThirdParty.set(r.thirdPartyId, i);
+    this.haystack = this.recs.map(haystackOf);
+    for (let rank = 0; rank < this.recs.length; rank++) {
+      const r = this.recs[this.recs.length - 1 - rank] as WireRecording;
+      this.rankById.set(r.interactionId, rank);
+      this.rankByThirdParty.set(r.thirdPartyId, rank);
       for (const { endpoint } of r.endpoints) {
         if (endpoint.id === undefined) continue;
-        const list = this.posByEndpointId.get(endpoint.id) ?? [];
-        if (list[list.length - 1] !== i) list.push(i);
-        this.posByEndpointId.set(endpoint.id, list);
+        const list = this.ranksByEndpointId.get(endpoint.id) ?? [];
+        if (list[list.length - 1] !== rank) list.push(rank);
+        this.ranksByEndpointId.set(endpoint.id, list);
       }
-      return haystackOf(r);
-    });
-    this.allText = '';
-    this.indexText();
+    }
     for (const ep of dataset.endpoints) {
       const key = endpointKey(ep.type, ep.endpoint);
       const same = this.endpointsByKey.get(key);
@@ -109,40 +106,51 @@ export class FocusStore {
   }
 
   /**
-   * Adds a recording in its place (newest first; at the front when it is the newest), moving
-   * every index on by one position behind it: O(n), for recordings added while running.
+   * Adds a recording in its place (newest first; at the front when it is the newest). The newest
+   * moves no index entry; one further back moves those of the newer recordings: O(n).
    */
   insertRecording(r: WireRecording): void {
-    if (this.posById.has(r.interactionId)) throw new Error(`recording ${r.interactionId} exists`);
-    if (this.posByThirdParty.has(r.thirdPartyId)) throw new Error(`thirdPartyId ${r.thirdPartyId} exists`);
+    if (this.rankById.has(r.interactionId)) throw new Error(`recording ${r.interactionId} exists`);
+    if (this.rankByThirdParty.has(r.thirdPartyId)) throw new Error(`thirdPartyId ${r.thirdPartyId} exists`);
     const t = Date.parse(r.startDatetimeUTC);
     if (!Number.isFinite(t)) throw new Error(`startDatetimeUTC ${r.startDatetimeUTC} is not a date`);
     // First position that sorts after r (older, or as old with a smaller id).
-    const at = firstWhere(this.recs.length, (i) => {
-      const m = this.startMs[i] ?? 0;
-      return m < t || (m === t && (this.recs[i]?.interactionId ?? 0) <= r.interactionId);
-    });
-    const shift = <K>(map: Map<K, number>) => {
-      for (const [k, p] of map) if (p >= at) map.set(k, p + 1);
-    };
-    shift(this.posById);
-    shift(this.posByThirdParty);
-    for (const list of this.posByEndpointId.values()) {
-      for (let i = list.length - 1; i >= 0 && (list[i] ?? 0) >= at; i--) list[i] = (list[i] ?? 0) + 1;
+    let lo = 0;
+    let hi = this.recs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const m = this.startMs[mid] ?? 0;
+      if (m > t || (m === t && (this.recs[mid]?.interactionId ?? 0) > r.interactionId)) lo = mid + 1;
+      else hi = mid;
+    }
+    const at = lo;
+    // Its rank: the recordings older than it. Every newer one moves up by one.
+    const rank = this.recs.length - at;
+    if (at > 0) {
+      const shift = <K>(map: Map<K, number>) => {
+        for (const [k, n] of map) if (n >= rank) map.set(k, n + 1);
+      };
+      shift(this.rankById);
+      shift(this.rankByThirdParty);
+      for (const list of this.ranksByEndpointId.values()) {
+        for (let i = list.length - 1; i >= 0 && (list[i] ?? 0) >= rank; i--) list[i] = (list[i] ?? 0) + 1;
+      }
     }
     this.recs.splice(at, 0, r);
     this.startMs.splice(at, 0, t);
     this.haystack.splice(at, 0, haystackOf(r));
-    this.posById.set(r.interactionId, at);
-    this.posByThirdParty.set(r.thirdPartyId, at);
-    const ids = new Set(r.endpoints.flatMap((e) => (e.endpoint.id === undefined ? [] : [e.endpoint.id])));
-    for (const id of ids) {
-      const list = this.posByEndpointId.get(id) ?? [];
-      const behind = firstWhere(list.length, (i) => (list[i] ?? 0) > at);
-      list.splice(behind, 0, at);
-      this.posByEndpointId.set(id, list);
+    this.rankById.set(r.interactionId, rank);
+    this.rankByThirdParty.set(r.thirdPartyId, rank);
+    for (const id of new Set(
+      r.endpoints.flatMap((e) => (e.endpoint.id === undefined ? [] : [e.endpoint.id])),
+    )) {
+      const list = this.ranksByEndpointId.get(id) ?? [];
+      let i = list.length;
+      while (i > 0 && (list[i - 1] ?? 0) > rank) i--;
+      list.splice(i, 0, rank);
+      this.ranksByEndpointId.set(id, list);
     }
-    this.indexText();
+    this.allText = undefined;
   }
 
   searchRecordings(q: RecordingQuery): Paged<WireRecording> {
@@ -164,13 +172,15 @@ export class FocusStore {
       if (text && !this.haystack[i]?.includes(text)) return;
       hits.push(r);
     };
-    const first = firstWhere(this.recs.length, (i) => (this.startMs[i] ?? 0) <= to);
     if (candidates) for (const i of candidates) visit(i);
-    else for (let i = first; i < this.recs.length && (this.startMs[i] ?? 0) >= from; i++) visit(i);
+    else
+      for (let i = this.firstAtOrBefore(to); i < this.recs.length && (this.startMs[i] ?? 0) >= from; i++)
+        visit(i);
     return paginate(hits, q.page, q.pageSize);
   }
 
-  private indexText(): void {
+  /** Joins the haystacks into one text and notes where each starts. */
+  private indexText(): string {
     this.textStarts.length = 0;
     let offset = 0;
     for (const text of this.haystack) {
@@ -178,17 +188,25 @@ export class FocusStore {
       offset += text.length + 1;
     }
     this.allText = this.haystack.join('\u0001');
+    return this.allText;
   }
 
   /** Positions whose haystack contains `text`, ascending (newest first). */
   private textPositions(text: string): number[] {
+    const allText = this.allText ?? this.indexText();
     const found: number[] = [];
-    for (let at = this.allText.indexOf(text); at !== -1; ) {
-      const lo = firstWhere(this.textStarts.length, (i) => (this.textStarts[i] ?? 0) > at) - 1;
+    for (let at = allText.indexOf(text); at !== -1; ) {
+      let lo = 0;
+      let hi = this.textStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((this.textStarts[mid] ?? 0) <= at) lo = mid;
+        else hi = mid - 1;
+      }
       found.push(lo);
       const next = this.textStarts[lo + 1];
       if (next === undefined) break;
-      at = this.allText.indexOf(text, next);
+      at = allText.indexOf(text, next);
     }
     return found;
   }
@@ -201,14 +219,29 @@ export class FocusStore {
       for (const p of positions) if (!set || set.has(p)) next.add(p);
       set = next;
     };
+    const last = this.recs.length - 1;
     const lookup = <K>(keys: K[], map: Map<K, number>) =>
-      keys.flatMap((k) => (map.has(k) ? [map.get(k) as number] : []));
-    if (q.recordingIds?.include?.length) narrow(lookup(q.recordingIds.include, this.posById));
-    if (q.thirdPartyIds?.include?.length) narrow(lookup(q.thirdPartyIds.include, this.posByThirdParty));
+      keys.flatMap((k) => (map.has(k) ? [last - (map.get(k) as number)] : []));
+    if (q.recordingIds?.include?.length) narrow(lookup(q.recordingIds.include, this.rankById));
+    if (q.thirdPartyIds?.include?.length) narrow(lookup(q.thirdPartyIds.include, this.rankByThirdParty));
     if (q.endpointIds?.include?.length) {
-      narrow(q.endpointIds.include.flatMap((id) => this.posByEndpointId.get(id) ?? []));
+      narrow(
+        q.endpointIds.include.flatMap((id) => (this.ranksByEndpointId.get(id) ?? []).map((n) => last - n)),
+      );
     }
     return set ? [...(set as Set<number>)].sort((a, b) => a - b) : null;
+  }
+
+  /** First position whose start is at or before `toMs` (binary search; starts descend). */
+  private firstAtOrBefore(toMs: number): number {
+    let lo = 0;
+    let hi = this.recs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.startMs[mid] ?? 0) > toMs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   searchEndpoints(
@@ -235,7 +268,7 @@ export class FocusStore {
   }
 
   hasRecording(id: number): boolean {
-    return this.posById.has(id);
+    return this.rankById.has(id);
   }
 
   comments(recordingId: number): WireComment[] {

@@ -92,6 +92,8 @@ export interface RunningSlackApp {
    * a 429), so the channel poster's policy is the only one a post goes through.
    */
   postClient: webApi.WebClient;
+  /** The app's bot id (`auth.test`), which its posts carry in a channel's history. */
+  botId: string | undefined;
   /** Stops taking requests (answers under way still go out). */
   stop(): Promise<void>;
   /** Closes the connections to Slack, once the answers under way are out. */
@@ -237,6 +239,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     app,
     port,
     postClient,
+    botId: typeof auth.bot_id === 'string' ? auth.bot_id : undefined,
     stop: () => app.stop() as Promise<void>,
     close: () => http.close(),
     revocation,

@@ -8,7 +8,7 @@ import type { Logger } from '../domain/logger.js';
 import type { PostFence } from '../domain/post-fence.js';
 import type { Gate, GateResult } from '../domain/subscription.js';
 import type { Subscription, SubscriptionStore } from '../state/subscriptions.js';
-import { candidates, type Watch } from './news.js';
+import { byNumber, candidates, type Watch } from './news.js';
 
 export interface FanOutOptions {
   store: SubscriptionStore;
@@ -45,6 +45,7 @@ export class FanOut {
   ): Promise<Share[]> {
     const { gate, logger, lookbackMs } = this.options;
     const asked = new Map<string, Promise<GateResult | undefined>>();
+    const recordingsOf = byNumber(recordings.values());
     const shares = await Promise.all(
       watches.map(async (watch): Promise<Share[]> => {
         const sub = watch.subscription;
@@ -66,7 +67,9 @@ export class FanOut {
         if (!verdict) return [];
         if (!verdict.ok) return [{ watch, refused: verdict }];
         const mine = pending(sub.id);
-        const fresh = candidates(watch, recordings.values(), lookbackMs).filter((r) => !mine.has(r.id));
+        const fresh = candidates(watch, recordingsOf(watch.numbers), lookbackMs).filter(
+          (r) => !mine.has(r.id),
+        );
         const news = await this.undelivered(sub, fresh);
         return news.length > 0 ? [{ watch, news }] : [];
       }),

@@ -32,6 +32,27 @@ export function matches(watch: Watch, recording: Recording): boolean {
 }
 
 /**
+ * The recordings of one poll by the numbers on them, so that each watch reads only its own:
+ * reading every recording for every watch made 1,000 subscriptions × 5,000 recordings five
+ * million steps a poll, most of the app's CPU under a burst.
+ */
+export function byNumber(recordings: Iterable<Recording>): (numbers: ReadonlySet<string>) => Recording[] {
+  const index = new Map<string, Recording[]>();
+  for (const r of recordings) {
+    for (const e of r.endpoints) {
+      const list = index.get(e.value);
+      if (!list) index.set(e.value, [r]);
+      else if (list.at(-1) !== r) list.push(r);
+    }
+  }
+  return (numbers) => {
+    const found = new Set<Recording>();
+    for (const n of numbers) for (const r of index.get(n) ?? []) found.add(r);
+    return [...found];
+  };
+}
+
+/**
  * Candidates for one watch, oldest first (ties by id): matching, inside the horizon, not
  * already counted at the cursor's instant. The caller still drops those already delivered.
  */

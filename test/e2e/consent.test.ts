@@ -261,6 +261,7 @@ describe('UNFURL_CONSENT=ask (the default)', () => {
   ])('%s previews at once, without a prompt', async (_, channel) => {
     await h.event(linkShared(channel, PASTER, [recording(6)]));
     await h.slack.waitForCall('chat.unfurl', (c) => c.body.channel === channel);
+    await settle(); // the audit line is written once Slack has answered the unfurl
     expect(promptsTo(h, channel, PASTER)).toBe(0);
     await expect
       .poll(() => audits(h).find((a) => a.channel === channel))

@@ -1,10 +1,13 @@
 /**
  * A local fake of the Slack Web API (reached through SLACK_API_URL) that also receives
- * response_url posts. It records every call, and signs requests the way Slack does.
+ * response_url posts. It records every call, and signs requests the way Slack does. Messages
+ * that `chat.postMessage` posts (answered ok) are kept per channel, and `conversations.history`
+ * reads them back as Slack does (slack-history.ts).
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ChannelHistory, type SlackMessage } from './slack-history.js';
 
 /** A view as `views.publish` sent it (the Home tab). */
 export interface PublishedView {
@@ -38,6 +41,14 @@ export interface FakeSlack {
    */
   rateLimit(method: string, retryAfterSec: number): void;
   clearRateLimit(method: string): void;
+  /**
+   * The next `count` calls of `method` take effect (a post is posted) but are never answered:
+   * the connection stays open until the caller gives up, as when Slack is too slow to answer,
+   * or with `cutAfterMs` is cut then, as when a connection breaks.
+   */
+  stall(method: string, count?: number, options?: { cutAfterMs?: number }): void;
+  /** What a channel shows: the messages posted in it, oldest first. */
+  messagesIn(channel: string): SlackMessage[];
   /** Calls of one Web API method so far. */
   callsOf(method: string): RecordedCall[];
   /** Resolves when `method` has been called `count` times in all. */
@@ -87,6 +98,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   let counter = 0;
   const handlers = new Map<string, MethodHandler>();
   const rateLimited = new Map<string, number>();
+  const stalls = new Map<string, { count: number; cutAfterMs: number | undefined }>();
+  const history = new ChannelHistory();
   const callsOf = (method: string) => calls.filter((c) => c.method === method);
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
@@ -108,9 +121,29 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       res.end('{"ok":false,"error":"ratelimited"}');
       return;
     }
+    const stalled = stalls.get(method);
+    if (stalled && stalled.count > 0) {
+      stalled.count--;
+      if (method === 'chat.postMessage') history.post(body);
+      if (stalled.cutAfterMs !== undefined) setTimeout(() => req.socket.destroy(), stalled.cutAfterMs);
+      return;
+    }
     const handler = handlers.get(method);
     if (handler) {
-      res.end(JSON.stringify({ ok: true, ...(await handler(body)) }));
+      const answer = { ok: true, ...(await handler(body)) };
+      if (method === 'chat.postMessage' && answer.ok) {
+        const message = history.post(body);
+        res.end(JSON.stringify({ channel: body.channel, ts: message.ts, message, ...answer }));
+      } else res.end(JSON.stringify(answer));
+      return;
+    }
+    if (method === 'chat.postMessage') {
+      const message = history.post(body);
+      res.end(JSON.stringify({ ok: true, channel: body.channel, ts: message.ts, message }));
+      return;
+    }
+    if (method === 'conversations.history') {
+      res.end(JSON.stringify(history.history(body)));
       return;
     }
     if (method === 'auth.test') {
@@ -153,6 +186,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     clearRateLimit: (method) => {
       rateLimited.delete(method);
     },
+    stall: (method, count = 1, options = {}) => {
+      stalls.set(method, { count, cutAfterMs: options.cutAfterMs });
+    },
+    messagesIn: (channel) => history.messagesIn(channel),
     callsOf,
     async waitForCalls(method, count = 1, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

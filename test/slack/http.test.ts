@@ -106,4 +106,33 @@ describe('slackHttp: Web API calls', () => {
     expect(new Set(answers.map((a) => a.echo)).size).toBe(300);
     expect(slack.sockets.size).toBeLessThanOrEqual(CONNECTIONS_PER_ORIGIN);
   });
+
+  it('fail as fetch reports it: a refused connection as "fetch failed" with its code, an abort as its reason', async () => {
+    const slack = await hooks(200, 60_000);
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    http = slackHttp({ apiUrl: `http://127.0.0.1:${closed}/api/` });
+    const form = {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'a=1',
+    };
+    const refused = await http
+      .fetch(`http://127.0.0.1:${closed}/api/chat.postMessage`, form)
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TypeError);
+    expect((refused as TypeError & { cause?: { code?: string } }).cause?.code).toBe('ECONNREFUSED');
+    await http.close();
+    http = slackHttp({ apiUrl: `${slack.origin}/api/` });
+    const slow = http.fetch(`${slack.origin}/api/chat.postMessage`, {
+      ...form,
+      signal: AbortSignal.timeout(200),
+    });
+    await expect(slow).rejects.toMatchObject({ name: 'TimeoutError' });
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Recording } from '../../src/domain/focus.js';
 import type { Subscription } from '../../src/domain/subscription.js';
-import { candidates, capPosts, horizonMs, type Watch } from '../../src/subscriptions/news.js';
+import { byNumber, candidates, capPosts, horizonMs, type Watch } from '../../src/subscriptions/news.js';
 
 const HOUR = 3_600_000;
 const sub: Subscription = {
@@ -57,6 +57,28 @@ describe('what is news for a subscription', () => {
   it('ignores recordings with an unreadable start', () => {
     const w = watch({ newestStart: undefined, idsAtNewest: [] });
     expect(candidates(w, [rec(1, 'yesterday')], HOUR)).toEqual([]);
+  });
+
+  it("a poll's recordings by number: each watch gets those on its numbers, each once", () => {
+    const both = {
+      ...rec(3, '2026-11-28T10:03:00Z'),
+      endpoints: [
+        { value: '447700900123', type: 'phone' },
+        { value: '441234567890', type: 'phone' },
+      ],
+    };
+    const of = byNumber([
+      rec(1, '2026-11-28T10:01:00Z'),
+      rec(2, '2026-11-28T10:02:00Z', '441234567890'),
+      both,
+    ]);
+    expect(of(new Set(['447700900123'])).map((r) => r.id)).toEqual([1, 3]);
+    expect(
+      of(new Set(['447700900123', '441234567890']))
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([1, 2, 3]);
+    expect(of(new Set(['440000000000']))).toEqual([]);
   });
 
   it('caps a backlog: the 10 newest posted (oldest of them first), the rest summarised', () => {

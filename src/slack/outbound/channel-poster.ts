@@ -12,7 +12,12 @@
  *   delivery there, and a revoked token stops it everywhere;
  * - a connection refused (nothing was sent) is retried like an answered error;
  * - no answer (a timeout, a connection cut after sending, a 5xx) is not retried here: Slack may
- *   have posted it. It is reported `unsure`; the recording stays news for the next poll.
+ *   have posted it. It is reported `unsure`; the recording stays news for the next poll, and the
+ *   poster remembers the attempt. When that post comes again, the channel's history is read
+ *   first (post-history.ts): if the post is there, it is reported posted without being sent
+ *   (and the poller marks it); if the history cannot be read, it is sent again, and the log says
+ *   why (`subscriptions.history_unreadable`). The memory is this process's: after a restart the
+ *   post is sent again unread.
  * Before each send the caller's check is asked (the poller lease, subscriptions/fence.ts),
  * after the pacing, the waits and the slot, with nothing awaited between its answer and the
  * request.
@@ -26,6 +31,8 @@ import type { Subscription } from '../../domain/subscription.js';
 import type { Card } from '../../render/blocks.js';
 import { deliveryStoppedCard, moreRecordingsCard, newRecordingCard } from '../../render/subscription.js';
 import type { PostResult, Publisher, SendCheck, StoppedNotice } from '../../subscriptions/publisher.js';
+import { CONNECTIONS_PER_ORIGIN } from './http.js';
+import { findPost, POST_EVENT_TYPE, type PostPayload } from './post-history.js';
 import { REVOKED_ERRORS } from './revocation.js';
 
 /** Slack's answers that mean this channel takes no more posts from the app. */
@@ -40,6 +47,17 @@ const STOPS = new Set([
 /** Rate-limit waits per post at most, and the longest single wait honoured. */
 const MAX_RATE_LIMIT_WAITS = 5;
 const MAX_WAIT_MS = 60_000;
+/**
+ * Posts on their way at once by default: the HTTP pool's connections but 8, which stay free for
+ * the other Web API calls (a lookup's, the gate's). A burst goes out at this many per round
+ * trip, and on a busy host a round trip to Slack takes 100-500 ms: 8 at once posted about 65 a
+ * second under `bench:subscriptions --stress 2`, which brings 200 a second. The 10 s timeouts
+ * once seen with 32 at once came from stalls of the bench's own fake Slack and from a poll that
+ * held the event loop for seconds, not from the number of posts.
+ */
+const POSTS_AT_ONCE = CONNECTIONS_PER_ORIGIN - 8;
+/** Posts that got no answer, remembered until found or posted (the oldest forgotten past this). */
+const MAX_UNSURE = 10_000;
 /** Network errors that mean the request never left: sending again cannot double it. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -48,6 +66,8 @@ export interface ChannelPosterOptions {
   client: App['client'];
   links: PortalLinks;
   logger: Logger;
+  /** The app's bot id (`auth.test`): a post found in a channel's history must be its own. */
+  botId?: string;
   /** Least time between two posts in one channel (default 1 s). */
   intervalMs?: number;
   /**
@@ -59,8 +79,7 @@ export interface ChannelPosterOptions {
   attempts?: number;
   backoffMs?: number;
   /**
-   * Posts on their way at once, over all channels (default 8, under the HTTP pool's 32
-   * connections: under CPU load 32 at once made the 10 s timeouts, and with them the unsure posts).
+   * Posts (and history reads) on their way at once, over all channels. Default `POSTS_AT_ONCE`.
    */
   concurrency?: number;
 }
@@ -68,10 +87,12 @@ export interface ChannelPosterOptions {
 export class ChannelPoster implements Publisher {
   private readonly tails = new Map<string, Promise<unknown>>();
   private readonly lastPostAt = new Map<string, number>();
+  /** Posts whose last attempt got no answer (channel and metadata -> when the first was sent). */
+  private readonly unsure = new Map<string, number>();
   private readonly slots: Slots;
 
   constructor(private readonly options: ChannelPosterOptions) {
-    this.slots = new Slots(options.concurrency ?? 8);
+    this.slots = new Slots(options.concurrency ?? POSTS_AT_ONCE);
   }
 
   recording(
@@ -108,7 +129,7 @@ export class ChannelPoster implements Publisher {
   private post(
     channel: string,
     card: Card,
-    payload: Record<string, unknown>,
+    payload: PostPayload,
     attempts?: number,
     check?: SendCheck,
   ): Promise<PostResult> {
@@ -127,17 +148,23 @@ export class ChannelPoster implements Publisher {
   private async send(
     channel: string,
     card: Card,
-    payload: Record<string, unknown>,
+    payload: PostPayload,
     attempts: number,
     check: SendCheck | undefined,
   ): Promise<PostResult> {
     const { logger } = this.options;
+    const key = `${channel}\u0000${JSON.stringify(payload)}`;
+    if (await this.postedEarlier(key, channel, payload)) return { ok: true };
     let failures = 0;
     let waits = 0;
     for (;;) {
       await this.pace(channel);
+      const sentAt = Date.now();
       const outcome = await this.slots.run(() => this.sendOnce(channel, card, payload, check));
-      if (outcome.kind === 'done') return outcome.result;
+      if (outcome.kind === 'done') {
+        this.remember(key, outcome.result, sentAt);
+        return outcome.result;
+      }
       if (outcome.kind === 'rate_limited' && waits < MAX_RATE_LIMIT_WAITS) {
         waits++;
         const waitMs = Math.min(MAX_WAIT_MS, Math.max(1, outcome.retryAfterSec) * 1000);
@@ -151,11 +178,51 @@ export class ChannelPoster implements Publisher {
     }
   }
 
+  /**
+   * Whether an earlier attempt of this post, one that got no answer, is in the channel after all
+   * (then it is not sent again). Reads the history only for such a post.
+   */
+  private async postedEarlier(key: string, channel: string, payload: PostPayload): Promise<boolean> {
+    const sinceMs = this.unsure.get(key);
+    // A revoked token reads nothing: the send below says so.
+    if (sinceMs === undefined || this.options.revoked?.() !== undefined) return false;
+    const { client, logger, botId } = this.options;
+    const earlier = await this.slots.run(() => findPost(client, { channel, payload, sinceMs, botId }));
+    if ('found' in earlier) {
+      if (!earlier.found) return false;
+      this.unsure.delete(key);
+      logger.info('subscriptions.post_found', {
+        channel,
+        ...payload,
+        effect: 'the earlier post that got no answer is in the channel: not sent again',
+      });
+      return true;
+    }
+    logger.warn('subscriptions.history_unreadable', {
+      channel,
+      ...payload,
+      reason: earlier.unreadable,
+      ...(earlier.needed && { needed: earlier.needed }),
+      effect:
+        'an earlier post got no answer and the channel history cannot say whether Slack took it: sent again, it may appear twice',
+    });
+    return false;
+  }
+
+  /** Keeps the first attempt that got no answer until the post is made (or found). */
+  private remember(key: string, result: PostResult, sentAt: number): void {
+    if (result.ok) this.unsure.delete(key);
+    else if ('unsure' in result && result.unsure && !this.unsure.has(key)) {
+      this.unsure.set(key, sentAt);
+      if (this.unsure.size > MAX_UNSURE) this.unsure.delete(this.unsure.keys().next().value as string);
+    }
+  }
+
   /** One send, in a slot: the check, then the request, with nothing awaited between them. */
   private async sendOnce(
     channel: string,
     card: Card,
-    payload: Record<string, unknown>,
+    payload: PostPayload,
     check: SendCheck | undefined,
   ): Promise<
     | { kind: 'done'; result: PostResult }
@@ -166,6 +233,7 @@ export class ChannelPoster implements Publisher {
     if (revoked !== undefined)
       return { kind: 'done', result: { ok: false, error: `slack_revoked:${revoked}` } };
     if (check && !(await check())) return { kind: 'done', result: { ok: false, fenced: true } };
+    this.sentNow(channel);
     try {
       await this.options.client.chat.postMessage({
         channel,
@@ -173,10 +241,7 @@ export class ChannelPoster implements Publisher {
         blocks: card.blocks,
         unfurl_links: false,
         unfurl_media: false,
-        metadata: {
-          event_type: 'focus_subscription_post',
-          event_payload: payload as Record<string, string | number>,
-        },
+        metadata: { event_type: POST_EVENT_TYPE, event_payload: payload },
       });
       return { kind: 'done', result: { ok: true } };
     } catch (error) {
@@ -206,11 +271,20 @@ export class ChannelPoster implements Publisher {
     }
   }
 
+  /** Waits until the channel's last post left at least the interval ago. */
   private async pace(channel: string): Promise<void> {
     const interval = this.options.intervalMs ?? 1_000;
     const last = this.lastPostAt.get(channel);
     const wait = last === undefined ? 0 : last + interval - Date.now();
     if (wait > 0) await sleep(wait);
+  }
+
+  /**
+   * Notes when a post left, for the channel's pace: when it is sent, not when it was paced (a
+   * post that then waited seconds for a slot would let the next one follow it at once).
+   */
+  private sentNow(channel: string): void {
+    this.lastPostAt.delete(channel);
     this.lastPostAt.set(channel, Date.now());
     if (this.lastPostAt.size > 10_000) this.lastPostAt.delete(this.lastPostAt.keys().next().value as string);
   }
