@@ -220,8 +220,9 @@ const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
     // A lookup first, so the Home tab has something of Focus to show (its recent lookups) or withhold.
     'Home tab': async (h, who) => {
       await DRIVERS.command.command?.(h, { ...who }, 'none');
-      // The lookup is kept after its answer is sent, not before (on Redis a round trip later).
-      const until = Date.now() + 3_000;
+      // The lookup is kept after its answer is sent, not before (on Redis a round trip later, or
+      // several when the machine is busy): the Home tab is opened again until it shows one.
+      const until = Date.now() + 15_000;
       for (;;) {
         const from = h.slack.calls.length;
         await signed(h, appHomeOpened(who.user, `D${who.user}`));
