@@ -50,7 +50,7 @@ describe('InFlight', () => {
     const result = await f.drain(50);
     expect(result).toEqual({ drained: false, remaining: 2 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(40);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(10_000); // gave up, not waiting for what never settles
   });
 
   it('does not keep the process waiting once drained', async () => {
@@ -61,6 +61,6 @@ describe('InFlight', () => {
     a.resolve();
     const started = Date.now();
     expect(await draining).toEqual({ drained: true, remaining: 0 });
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(10_000); // at once, not at the minute's timeout
   });
 });

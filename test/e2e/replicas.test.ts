@@ -15,10 +15,30 @@ import { appEnv, startAppProcess } from '../helpers/app-process.js';
 import { type FakeSlack, signSlackRequest, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.js';
 import { startSimulator } from '../helpers/focus.js';
 import { SECRET } from '../helpers/harness.js';
-import { type RedisServer, redisServerInstalled, startRedisServer, uniquePrefix } from '../helpers/redis.js';
+import {
+  type RedisServer,
+  redisCommand,
+  redisServerInstalled,
+  startRedisServer,
+  uniquePrefix,
+} from '../helpers/redis.js';
 
 const JANE = FIXTURES.jane.phone;
 const available = redisServerInstalled() || Boolean(process.env.CI);
+
+/**
+ * Who holds the poller lease, by Redis itself: its holder key reads `<token>:<holder id>`, and
+ * its time to live left (ms; -2 when there is none, -1 when it would never run out).
+ */
+async function pollerLease(
+  url: string,
+  prefix: string,
+): Promise<{ holder: string | undefined; leftMs: number }> {
+  const key = `${prefix}lease:subscriptions-poller:holder`;
+  const value = (await redisCommand(url, ['GET', key])) as string | null;
+  const leftMs = Number(await redisCommand(url, ['PTTL', key]));
+  return { holder: value === null ? undefined : value.slice(value.indexOf(':') + 1), leftMs };
+}
 
 describe.skipIf(!available)('two replicas on one Redis', () => {
   let redis: RedisServer;
@@ -74,6 +94,7 @@ describe.skipIf(!available)('two replicas on one Redis', () => {
       .callsOf('chat.postMessage')
       .filter((c) => c.body.channel === channel)
       .map((c) => String(c.body.text));
+  /** Until `check` holds, at most `ms` (generous: the assertions after it say what must have happened). */
   async function until(check: () => boolean, ms: number) {
     const deadline = Date.now() + ms;
     while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -112,7 +133,7 @@ describe.skipIf(!available)('two replicas on one Redis', () => {
         'x-slack-retry-reason': 'http_timeout',
       }),
     ).toBe(200);
-    await until(() => postsIn('CREP1').length >= 1, 5_000);
+    await until(() => postsIn('CREP1').length >= 1, 15_000);
     await new Promise((r) => setTimeout(r, 800));
     expect(postsIn('CREP1')).toHaveLength(1);
   });
@@ -130,7 +151,7 @@ describe.skipIf(!available)('two replicas on one Redis', () => {
     });
     const before = slack.callsOf('chat.unfurl').length;
     await post(a, event(shared('2.0001'), 'EvLINK1'), json);
-    await until(() => slack.callsOf('chat.unfurl').length > before, 5_000);
+    await until(() => slack.callsOf('chat.unfurl').length > before, 15_000);
     await post(b, event(shared('2.0002'), 'EvLINK2'), json);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(slack.callsOf('chat.unfurl')).toHaveLength(before + 1);
@@ -142,29 +163,30 @@ describe.skipIf(!available)('two replicas on one Redis', () => {
     expect(await post(a, body)).toBe(200);
     expect(String((await slack.nextResponse()).body.text)).toContain('Subscribed');
     const first = Array.from({ length: 3 }, () => sim.addRecording({ phone: JANE }));
-    await until(() => postsIn('CREP3').length >= 3, 10_000);
+    await until(() => postsIn('CREP3').length >= 3, 20_000);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(postsIn('CREP3')).toHaveLength(3);
 
     // The lease holder stops (a deploy): the other replica polls and posts from now on.
-    const holder =
-      apps.find((_app, i) => logs[i]?.some((l) => l.includes('"event":"lease_acquired"')) ?? false) ??
-      apps[0];
-    const other = apps.find((app) => app !== holder) as RunningApp;
-    await holder?.stop();
-    apps.splice(apps.indexOf(holder as RunningApp), 1);
-    const started = Date.now();
+    const { holder: holderId } = await pollerLease(redis.url, prefix);
+    const at = logs.findIndex((lines) =>
+      lines.some((l) => l.includes('"event":"lease_acquired"') && l.includes(`"holder":"${holderId}"`)),
+    );
+    expect(at).toBeGreaterThanOrEqual(0);
+    const holder = apps[at] as RunningApp;
+    await holder.stop();
+    apps.splice(apps.indexOf(holder), 1);
+    // It let the lease go: the other takes it at its next step (test/state/lease.test.ts), not
+    // once it runs out.
+    expect((await pollerLease(redis.url, prefix)).holder).not.toBe(holderId);
     const later = Array.from({ length: 2 }, () => sim.addRecording({ phone: JANE }));
-    await until(() => postsIn('CREP3').length >= 5, 10_000);
-    const takeoverS = (Date.now() - started) / 1000;
+    await until(() => postsIn('CREP3').length >= 5, 20_000);
     await new Promise((r) => setTimeout(r, 1_500));
     const texts = postsIn('CREP3');
     expect(texts).toHaveLength(5);
     for (const r of [...first, ...later])
       expect(texts.filter((t) => t.includes(`${r.interactionId}`))).toHaveLength(1);
-    expect(takeoverS).toBeLessThan(2 * 2 + 2); // two lease periods, plus a poll
-    expect(other).toBeDefined();
-  }, 40_000);
+  }, 60_000);
 
   it('Redis killed under a burst of lookups: every lookup is answered; back up, subscriptions resume', async () => {
     const app = apps[0] as RunningApp;
@@ -174,7 +196,7 @@ describe.skipIf(!available)('two replicas on one Redis', () => {
       urls.map((url, i) => post(app, slashCommandBody(`+${JANE}`, url, { user_id: `UB${i}` }))),
     );
     expect(statuses.every((s) => s === 200)).toBe(true);
-    const answers = await Promise.all(urls.map((url) => slack.responseAt(url, 15_000)));
+    const answers = await Promise.all(urls.map((url) => slack.responseAt(url, 30_000)));
     expect(answers.every((a) => String(a.body.text).includes('Jane Smith'))).toBe(true);
     expect(logs.flat().some((l) => l.includes('"event":"state.shared_store_down"'))).toBe(true);
 
@@ -241,18 +263,24 @@ describe.skipIf(!available)('two replica processes: the lease holder killed mid-
       const deadline = Date.now() + 15_000;
       while (posted().length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       holder?.child.kill('SIGKILL');
+      // What bounds the takeover, by Redis's clock rather than this busy machine's: the killed
+      // holder's grant runs out within one lease period, and the other takes the lease at its
+      // next step after that (counted in steps in test/state/lease.test.ts): two lease periods.
+      const { leftMs } = await pollerLease(redis.url, 'focus:');
+      expect(leftMs).not.toBe(-1);
+      expect(leftMs).toBeLessThanOrEqual(2_000);
       const killedAt = Date.now();
-      let takeoverS = Number.NaN;
+      let tookOver = false;
       while (Date.now() < killedAt + 20_000) {
-        if (Number.isNaN(takeoverS) && (await holds(other.port))) takeoverS = (Date.now() - killedAt) / 1000;
+        tookOver ||= await holds(other.port);
         if (new Set(posted()).size >= 10) break;
         await new Promise((r) => setTimeout(r, 100));
       }
       await new Promise((r) => setTimeout(r, 1_500));
       const ids = posted();
+      expect(tookOver).toBe(true);
       expect(new Set(ids)).toEqual(new Set(added.map((r) => r.interactionId)));
       expect(ids.length - new Set(ids).size).toBeLessThanOrEqual(1);
-      expect(takeoverS).toBeLessThanOrEqual(2 * 2);
     } finally {
       for (const child of children) child.kill('SIGKILL');
       await sim.close();

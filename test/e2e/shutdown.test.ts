@@ -23,7 +23,8 @@ it('tells every unfinished asker the app is restarting, once each, and reports t
   for (const a of asked) expect(a?.status).toBe(200);
   const started = performance.now();
   const result = await h.app.stop();
-  expect(performance.now() - started).toBeLessThan(5_000);
+  // After the 300 ms grace, not once the lookups' 20 s deadline (or the minute's hang) is up.
+  expect(performance.now() - started).toBeLessThan(10_000);
   expect(result.complete).toBe(false);
   // Each asker has exactly one answer, and it says the app is restarting.
   const paths = h.slack.responses.map((r) => r.path);

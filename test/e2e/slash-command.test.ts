@@ -16,10 +16,19 @@ describe('/focus over HTTP, end to end', () => {
     expect(h.slack.callsOf('auth.test').length).toBeGreaterThan(0);
   });
 
-  it('acks at once and posts the phone card to the response_url', async () => {
-    const ack = await h.command('+44 7700 900123');
-    expect(ack.status).toBe(200);
-    expect(ack.ms).toBeLessThan(3_000);
+  it('acks at once, before the lookup answers, and posts the phone card to the response_url', async () => {
+    // Focus answers each call half a second late: an ack that waited for the lookup would come
+    // after the card. (How fast acks are is for `npm run bench`.)
+    const latencyMs = h.sim.faults.latencyMs;
+    h.sim.setFaults({ latencyMs: 500 });
+    let ack: Awaited<ReturnType<Harness['command']>>;
+    try {
+      ack = await h.command('+44 7700 900123');
+      expect(ack.status).toBe(200);
+      expect(h.slack.responses).toEqual([]);
+    } finally {
+      h.sim.setFaults({ latencyMs });
+    }
     const { body: card, path } = await h.slack.nextResponse();
     expect(ack.responseUrl.endsWith(path)).toBe(true);
     expect(card.response_type).toBe('ephemeral');

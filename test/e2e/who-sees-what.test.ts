@@ -15,6 +15,7 @@ import { FIXTURES } from '../../src/sandbox/index.js';
 import { appHomeOpened, envelope, functionExecuted, imMessage } from '../fixtures/slack-events.js';
 import { signSlackRequest } from '../helpers/fake-slack.js';
 import { buttonPayload, type Harness, SECRET, startHarness } from '../helpers/harness.js';
+import { pollsFinished } from '../helpers/polls.js';
 import { sharedRedisUrl, uniquePrefix } from '../helpers/redis.js';
 
 const INTERNAL = 'CIN';
@@ -200,8 +201,11 @@ const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
             (c) =>
               c.method === 'chat.postMessage' && [who.channel, who.user].includes(String(c.body.channel)),
           );
-      const until = Date.now() + 8_000;
-      while (seen().length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      // Until it posts, or the polls that would have posted have run (see twoPollsLater): on a
+      // busy machine too, not for a fixed time.
+      const polls = await pollsFinished(h);
+      while (seen().length === 0 && (await pollsFinished(h)) < polls + 3)
+        await new Promise((r) => setTimeout(r, 50));
       await h.app.subscriptions.unsubscribe('all', where, silentLogger);
       const [post] = seen();
       if (!post) return 'none';
@@ -216,8 +220,9 @@ const DRIVERS: Record<Exclude<Surface, 'console'>, Record<string, Driver>> = {
     // A lookup first, so the Home tab has something of Focus to show (its recent lookups) or withhold.
     'Home tab': async (h, who) => {
       await DRIVERS.command.command?.(h, { ...who }, 'none');
-      // The lookup is kept after its answer is sent, not before (on Redis a round trip later).
-      const until = Date.now() + 3_000;
+      // The lookup is kept after its answer is sent, not before (on Redis a round trip later, or
+      // several when the machine is busy): the Home tab is opened again until it shows one.
+      const until = Date.now() + 15_000;
       for (;;) {
         const from = h.slack.calls.length;
         await signed(h, appHomeOpened(who.user, `D${who.user}`));

@@ -85,18 +85,22 @@ describe('FocusCache: a shared fetch lives as long as its longest waiter', () =>
     sim.resetStats();
     sim.setFaults({ latencyMs: 600 });
     try {
+      const settled: string[] = [];
       const a = deadline('A', 150);
-      const first = settle(cache.findEndpoints(FIXTURES.jane.phone, a.signal));
+      const first = settle(cache.findEndpoints(FIXTURES.jane.phone, a.signal)).finally(() =>
+        settled.push('A'),
+      );
       await new Promise((r) => setTimeout(r, 50));
       const b = deadline('B', 5_000);
-      const second = settle(cache.findEndpoints(FIXTURES.jane.phone, b.signal));
-      const started = Date.now();
-      // A gives up on its own deadline at once, with its own reason.
+      const second = settle(cache.findEndpoints(FIXTURES.jane.phone, b.signal)).finally(() =>
+        settled.push('B'),
+      );
+      // A gives up on its own deadline at once, with its own reason: before the answer came.
       expect(await first).toMatchObject({ error: { message: 'A deadline' } });
-      expect(Date.now() - started).toBeLessThan(400);
       // B gets the answer of the one request both shared.
       const answer = await second;
       b.clear();
+      expect(settled).toEqual(['A', 'B']);
       expect(answer).toHaveProperty('value');
       expect((answer as { value: unknown[] }).value.length).toBeGreaterThan(0);
       expect(sim.stats().byEndpoint['endpoint.search']).toBe(1);
@@ -116,7 +120,7 @@ describe('FocusCache: a shared fetch lives as long as its longest waiter', () =>
     await watched.authenticate();
     const cache = new FocusCache(watched);
     sim.resetStats();
-    sim.setFaults({ latencyMs: 1_500 });
+    sim.setFaults({ latencyMs: 10_000 });
     try {
       const a = deadline('A', 100);
       const b = deadline('B', 200);
@@ -128,11 +132,12 @@ describe('FocusCache: a shared fetch lives as long as its longest waiter', () =>
         { error: { message: 'A deadline' } },
         { error: { message: 'B deadline' } },
       ]);
-      // The simulator sees the connection closed long before it would have answered.
-      await expect.poll(() => sim.stats().inFlight, { timeout: 1_000, interval: 20 }).toBe(0);
-      await expect.poll(() => calls.length, { timeout: 1_000, interval: 20 }).toBe(1);
+      // The client and the simulator are both done with the request, which the simulator never
+      // answered: the connection was closed, not waited out.
+      await expect.poll(() => sim.stats().inFlight, { timeout: 5_000, interval: 20 }).toBe(0);
+      await expect.poll(() => calls.length, { timeout: 5_000, interval: 20 }).toBe(1);
       expect(calls[0]).toMatchObject({ status: 'error' });
-      expect(calls[0]?.durationMs).toBeLessThan(1_000);
+      expect(sim.stats().byEndpoint['endpoint.search']).toBe(0);
       expect(cache.fetchesUnderWay).toBe(0);
 
       // Not cached: the next lookup asks Focus again, and gets its answer.

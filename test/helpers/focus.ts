@@ -4,7 +4,12 @@ import { expect } from 'vitest';
 import { silentLogger } from '../../src/domain/logger.js';
 import { FocusClient, type FocusClientOptions } from '../../src/focus/client.js';
 import { FocusError } from '../../src/focus/errors.js';
-import { generateDataset, type SimulatorOptions, startFocusSimulator } from '../../src/sandbox/index.js';
+import {
+  generateDataset,
+  type RequestRecord,
+  type SimulatorOptions,
+  startFocusSimulator,
+} from '../../src/sandbox/index.js';
 
 let dataset: ReturnType<typeof generateDataset> | undefined;
 
@@ -39,4 +44,23 @@ export async function focusFailure(promise: Promise<unknown>): Promise<FocusErro
   );
   expect(error).toBeInstanceOf(FocusError);
   return error as FocusError;
+}
+
+/**
+ * Resolves with the first request the simulator answered with `status`, polled every 2 ms: a
+ * test changes the faults once Focus has answered, not after a guess at how long that takes.
+ * Rejects when none came within `timeoutMs`.
+ */
+export async function firstAnswered(
+  sim: Pick<Awaited<ReturnType<typeof startSimulator>>, 'requests'>,
+  status: number,
+  timeoutMs = 15_000,
+): Promise<RequestRecord> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const hit = sim.requests().find((r) => r.status === status);
+    if (hit) return hit;
+    if (Date.now() > deadline) throw new Error(`the simulator answered no ${status}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
 }

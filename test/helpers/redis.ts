@@ -20,6 +20,12 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** SIGKILL: gone at once, as a crashed host. */
   kill(): Promise<void>;
+  /**
+   * SIGSTOP: its connections stay open but nothing is answered, as a hung host, until `thaw()`
+   * (SIGCONT); then it answers everything sent meanwhile, in order.
+   */
+  freeze(): void;
+  thaw(): void;
   /** Starts it again on the same port (empty: nothing is persisted). */
   restart(): Promise<void>;
 }
@@ -107,11 +113,18 @@ export async function startRedisServer(
     url: `redis://${auth}127.0.0.1:${port}/0`,
     port,
     async stop() {
+      current.kill('SIGCONT'); // a frozen server would not act on the SIGTERM
       await stopChild(current, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
     async kill() {
       await stopChild(current, 'SIGKILL');
+    },
+    freeze() {
+      current.kill('SIGSTOP');
+    },
+    thaw() {
+      current.kill('SIGCONT');
     },
     async restart() {
       current = await spawnServer(port, dir, options.password, options.persist);

@@ -5,7 +5,6 @@ import {
   generateDataset,
   startFocusSimulator,
 } from '../../src/sandbox/index.js';
-import { FocusStore } from '../../src/sandbox/store.js';
 import { login, post } from './helpers.js';
 
 const dataset = generateDataset();
@@ -122,21 +121,5 @@ describe('recording.search', () => {
     expect((await search({ recordingIds: { include: ['1'] } })).status).toBe(400);
     expect((await search({ startDatetimeUTC: { from: 'yesterday' } })).status).toBe(400);
     expect((await search([])).status).toBe(400);
-  });
-
-  it('answers a typical query in well under a millisecond', () => {
-    const store = new FocusStore(dataset);
-    const queries = [
-      { endpointIds: { include: jane }, page: 1, pageSize: 10 },
-      { recordingIds: { include: [500001] }, page: 1, pageSize: 100 },
-      { fromMs: Date.parse('2026-10-30T00:00:00Z'), page: 1, pageSize: 100 },
-      { page: 1, pageSize: 100 },
-    ];
-    for (const q of queries) store.searchRecordings(q);
-    const rounds = 500;
-    const t0 = performance.now();
-    for (let i = 0; i < rounds; i++) for (const q of queries) store.searchRecordings(q);
-    const perQuery = (performance.now() - t0) / (rounds * queries.length);
-    expect(perQuery).toBeLessThan(0.5);
   });
 });
