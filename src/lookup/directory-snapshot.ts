@@ -29,8 +29,6 @@ export class DirectorySnapshot {
   private readonly endpointsByOwner = new Map<number, EndpointRef[]>();
   /** Email address (lower case) -> its owner, or owners when several share it. */
   private readonly ownersByEmail = new Map<string, number | number[]>();
-  /** One string per distinct type or person type (`phone`, `subscriber`...), not one per record. */
-  private readonly words = new Map<string, string>();
   private endpoints = 0;
 
   /** People with a name. */
@@ -55,7 +53,7 @@ export class DirectorySnapshot {
   }
 
   addEndpoint(ownerId: number, endpoint: EndpointRef): void {
-    const ref: EndpointRef = { id: endpoint.id, value: endpoint.value, type: this.word(endpoint.type) };
+    const ref: EndpointRef = { id: endpoint.id, value: endpoint.value, type: endpoint.type };
     const list = this.endpointsByOwner.get(ownerId);
     if (list) list.push(ref);
     else this.endpointsByOwner.set(ownerId, [ref]);
@@ -76,7 +74,7 @@ export class DirectorySnapshot {
       fullName: facts.fullName,
       key: nameKey(facts.fullName),
       endpoints,
-      ...(facts.personType !== undefined && { personType: this.word(facts.personType) }),
+      ...(facts.personType !== undefined && { personType: facts.personType }),
       ...(facts.email && { email: facts.email }),
     };
     this.people.set(entry.id, entry);
@@ -120,12 +118,5 @@ export class DirectorySnapshot {
     else if (typeof owners === 'number') {
       if (owners !== ownerId) this.ownersByEmail.set(key, [owners, ownerId]);
     } else if (!owners.includes(ownerId)) owners.push(ownerId);
-  }
-
-  private word(text: string): string {
-    const known = this.words.get(text);
-    if (known !== undefined) return known;
-    this.words.set(text, text);
-    return text;
   }
 }

@@ -27,7 +27,6 @@ export interface Named {
   key: string;
 }
 
-/** Best first: rank, then place in the sorted order. Both are small integers. */
 /** The best few positions offered: by rank, then place in the sorted order (small integers). */
 class Best {
   private readonly ranks: number[] = [];
@@ -84,12 +83,6 @@ export class NameIndex<T extends Named> {
   private placeOf = new Int32Array(0);
   /** Names in `order` (the rest were added since). */
   private sortedCount = 0;
-  /** Names the last search ranked (for tests and benchmarks: far fewer than `size`). */
-  lastExamined = 0;
-
-  get size(): number {
-    return this.items.length;
-  }
 
   add(item: T): void {
     const position = this.items.push(item) - 1;
@@ -113,7 +106,6 @@ export class NameIndex<T extends Named> {
   /** The best `limit` matches of a query key; an exact match hides looser ones. */
   search(queryKey: string, limit: number): T[] {
     const query = compileQuery(queryKey);
-    this.lastExamined = 0;
     if (query.words.length === 0 || limit <= 0) return [];
     const order = this.sortedOrder();
     const items = this.items;
@@ -131,13 +123,11 @@ export class NameIndex<T extends Named> {
     while (end < order.length && (items[order[end] as number] as T).key === key) end++;
     if (end > lo) {
       // An exact match hides looser ones ("Jane Smith" does not offer "Jane Smithson").
-      this.lastExamined = Math.min(end - lo, limit);
       return [...order.subarray(lo, Math.min(end, lo + limit))].map((p) => items[p] as T);
     }
     while (end < order.length && end - lo < limit && (items[order[end] as number] as T).key.startsWith(key))
       end++;
     const starts = [...order.subarray(lo, end)];
-    this.lastExamined = starts.length;
     if (starts.length === limit) return starts.map((p) => items[p] as T);
 
     // Ranks 2 and 3, best first by rank then name, for the places left.
@@ -168,7 +158,6 @@ export class NameIndex<T extends Named> {
     this.visitRun(words, narrowest, (p) => {
       if (seen[p] === mark || (both && inNext[p] !== mark)) return;
       seen[p] = mark;
-      this.lastExamined++;
       // One word: every name under its run has a word it starts (those it starts are taken).
       const rank = oneWord ? 2 : rankName(query, (items[p] as T).key);
       if (rank === undefined) return;
@@ -193,7 +182,6 @@ export class NameIndex<T extends Named> {
     const visit = (p: number) => {
       if (seen[p] === mark) return;
       seen[p] = mark;
-      this.lastExamined++;
       if ((items[p] as T).key.includes(key)) best.offer(3, place[p] as number, p);
     };
     if (queryWords.length === 1) {

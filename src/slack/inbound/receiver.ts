@@ -99,7 +99,7 @@ export function guardRequests(
     if (!signatureMatches(options.signingSecret, stamp, text, signature)) {
       return refuse(401, 'slack.request_refused', 'bad_signature');
     }
-    const shape = bodyProblem(buffered, text);
+    const shape = bodyProblem(buffered);
     if (shape) return refuse(400, 'slack.malformed_request', shape);
     // Remembered only once it is known to be a well-formed request from Slack.
     if (!(await seen.firstTime(signature, timestampSec))) {
@@ -154,10 +154,7 @@ function refuse(status: number, event: string, reason: string): Verdict {
 }
 
 /** Why the body cannot be a Slack request, parsed exactly as Bolt parses it; undefined if fine. */
-function bodyProblem(req: BufferedIncomingMessage, text: string): string | undefined {
-  // A form with neither a `payload` nor an `event` field (a slash command) always parses to an
-  // object with nothing to check: no need to parse it here as well as in Bolt.
-  if (req.headers['content-type'] === FORM && !hasFieldToCheck(text)) return undefined;
+function bodyProblem(req: BufferedIncomingMessage): string | undefined {
   let body: unknown;
   try {
     body = HTTPModuleFunctions.parseHTTPRequestBody(req);
@@ -167,31 +164,6 @@ function bodyProblem(req: BufferedIncomingMessage, text: string): string | undef
   if (!isObject(body)) return 'not_an_object';
   if ('event' in body && !isObject(body.event)) return 'event_not_an_object';
   return undefined;
-}
-
-/**
- * Whether a form body may have a field whose shape the guard checks: `payload` (Bolt reads it
- * as JSON) or `event` (Bolt reads it as an object). A key spelled so, or any key with a percent
- * escape (`p%61yload`), counts. One pass, no allocation.
- */
-export function hasFieldToCheck(form: string): boolean {
-  // The next '=' and '%' at or after the field being read: each only moves forward (linear).
-  let nextEq = form.indexOf('=');
-  let nextPercent = form.indexOf('%');
-  let start = 0;
-  while (start < form.length) {
-    let end = form.indexOf('&', start);
-    if (end < 0) end = form.length;
-    while (nextEq >= 0 && nextEq < start) nextEq = form.indexOf('=', nextEq + 1);
-    while (nextPercent >= 0 && nextPercent < start) nextPercent = form.indexOf('%', nextPercent + 1);
-    const keyEnd = nextEq >= 0 && nextEq < end ? nextEq : end;
-    const keyLength = keyEnd - start;
-    if (keyLength === 7 && form.startsWith('payload', start)) return true;
-    if (keyLength === 5 && form.startsWith('event', start)) return true;
-    if (nextPercent >= 0 && nextPercent < keyEnd) return true;
-    start = end + 1;
-  }
-  return false;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
