@@ -2,15 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { Recording } from '../../src/domain/focus.js';
 import { makePortalLinks } from '../../src/domain/links.js';
 import type { Subscription } from '../../src/domain/subscription.js';
+import { LIMITS } from '../../src/render/limits.js';
 import {
   deliveryStoppedCard,
   moreRecordingsCard,
   newRecordingCard,
   subscribedCard,
   subscriptionsCard,
+  tunedCard,
   unsubscribedCard,
 } from '../../src/render/subscription.js';
 import { cardToText } from '../../src/render/text.js';
+import { foreignTokens, limitProblems } from '../property/limits.js';
 
 const links = makePortalLinks({
   portal: 'https://p.test',
@@ -80,5 +83,65 @@ describe('subscription cards', () => {
     expect(cardToText(subscriptionsCard([]))).toContain('follows nothing yet');
     expect(cardToText(unsubscribedCard([], 'U9'))).toContain('nothing to unsubscribe');
     expect(moreRecordingsCard(phoneSub, 1).text).toBe('and 1 more new recordings of +44 7700 900123');
+  });
+});
+
+describe('filters, format, who and since when', () => {
+  const tuned: Subscription = {
+    ...phoneSub,
+    filters: { directions: ['inbound', 'internal'], longerThanSeconds: 90 },
+    format: 'compact',
+  };
+
+  it('the list: who made each and since when, its filters and format, how to change them', () => {
+    const text = cardToText(subscriptionsCard([tuned, { ...personSub, id: 8 }]));
+    expect(text).toContain(
+      '1. +44 7700 900123 · by <@U9> since 2026-11-28 10:00 UTC · inbound or internal · longer than 1m30s · compact',
+    );
+    expect(text).toMatch(/2\. .*\(person 3\) · by <@U9> since 2026-11-28 10:00 UTC\n/);
+    expect(text).toContain('Subscribe again with other filters');
+  });
+
+  it('subscribing says the filters and format; a change says who changed what, and to what', () => {
+    expect(cardToText(subscribedCard(tuned, true, 2))).toContain(
+      'subscribed this channel to +44 7700 900123 (inbound or internal · longer than 1m30s · compact): each new recording',
+    );
+    const changed = tunedCard(tuned, 2, 'U2');
+    expect(changed.text).toBe('Subscription changed: +44 7700 900123');
+    expect(cardToText(changed)).toContain(
+      '<@U2> changed what this channel gets of +44 7700 900123 (subscription 2, by <@U9> since 2026-11-28 10:00 UTC): now inbound or internal · longer than 1m30s · compact.',
+    );
+    expect(cardToText(tunedCard(phoneSub, 2, 'U2'))).toContain('now every recording, as a card.');
+  });
+
+  it('at the worst case (50 subscriptions, longest names and filters, all paused) the list is whole and within limits', () => {
+    const longName = `${'Maximiliana Wolfeschlegelsteinhausenbergerdorff '.repeat(6)}${hostile}`;
+    const subs = Array.from(
+      { length: 50 },
+      (_, i): Subscription => ({
+        ...tuned,
+        id: i + 1,
+        createdBy: `W${'Z'.repeat(30)}`,
+        target:
+          i % 2 === 0
+            ? { kind: 'person', personId: 1_000_000_000_000 - i, name: longName }
+            : { kind: 'phone', phone: '447700900123', display: `+44 7700 900123 ${'9'.repeat(80)}` },
+        filters: { directions: ['inbound', 'outbound', 'internal'], longerThanSeconds: 86_399 },
+        paused: { reason: 'subscriber_lacks_right', at: '2026-11-29T10:00:00.000Z' },
+      }),
+    );
+    const card = subscriptionsCard(subs);
+    expect(limitProblems(card)).toEqual([]);
+    expect(card.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
+    expect(foreignTokens(card, [/^<!date\^\d+\^[^|<>]+\|[^<>]*>$/, /^<@W[A-Z0-9]+>$/])).toEqual([]);
+    // Nothing was cut: every line is there, whole.
+    const text = cardToText(card);
+    for (let n = 1; n <= 50; n++)
+      expect(text).toMatch(
+        new RegExp(
+          `(^|\\n)${n}\\. .* · compact · paused: the subscriber no longer holds the Focus right to see recordings(\\n|$)`,
+        ),
+      );
+    expect(JSON.stringify(card)).not.toContain('left out to fit');
   });
 });

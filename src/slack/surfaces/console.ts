@@ -21,6 +21,7 @@ import {
   moreRecordingsCard,
   newRecordingCard,
   subscribedCard,
+  tunedCard,
 } from '../../render/subscription.js';
 import { cardToText } from '../../render/text.js';
 import type { PostResult, Publisher } from '../../subscriptions/publisher.js';
@@ -144,8 +145,10 @@ async function subscribe(options: ConsoleOptions, text: string): Promise<Card> {
       command?.kind === 'invalid' ? command.message : 'Subscribe to a phone number or a person.',
     );
   const where = { channel: CONSOLE_CHANNEL, team: undefined, user: CONSOLE_USER };
-  const outcome = await options.subscriptions.subscribe(command.target, where, silentLogger);
+  const { target, filters, format } = command;
+  const outcome = await options.subscriptions.subscribe(target, where, silentLogger, { filters, format });
   if (outcome.status === 'refused') return infoCard(outcome.message);
+  if (outcome.status === 'changed') return tunedCard(outcome.subscription, outcome.number, CONSOLE_USER);
   return subscribedCard(outcome.subscription, outcome.status === 'subscribed', outcome.number);
 }
 
