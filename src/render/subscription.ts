@@ -18,36 +18,47 @@ export function targetLabel(target: SubscriptionTarget): string {
   return 'an unreadable subscription';
 }
 
-/** One new recording of a followed number or person, posted in the channel. */
+/**
+ * One new recording, posted once in the channel for each of its subscriptions it is news for
+ * (`subs`, all of one channel, never empty): named each, as the full card, or as one line when
+ * every one of them is `compact`. `followed`: the numbers they follow.
+ */
 export function newRecordingCard(
-  sub: Subscription,
+  subs: readonly Subscription[],
   recording: Recording,
   followed: ReadonlySet<string>,
   links: PortalLinks,
 ): Card {
   // Who else was on it: for a person, everyone but them; for a number, the other numbers.
-  const self =
-    sub.target.kind === 'person'
-      ? new Set([sub.target.personId])
-      : new Set(recording.people.map((p) => p.id));
+  const people = subs.flatMap((s) => (s.target.kind === 'person' ? [s.target.personId] : []));
+  const self = new Set(people.length > 0 ? people : recording.people.map((p) => p.id));
   const line = recordingLine(recording, { numbers: followed, personIds: self });
+  const open = openButton(links.recordingUrl(recording.id));
+  const [only] = subs;
+  const plain = subs.map((s) => plainTarget(s.target)).join(', ');
+  if (subs.every((s) => s.format === 'compact'))
+    return finishCard({
+      text: `Recording ${recording.id} of ${plain}`,
+      blocks: [section(subs.length === 1 ? line : `${line} · matches: ${targetLabels(subs)}`, open)],
+    });
+  const what =
+    subs.length === 1 && only ? `of ${targetLabel(only.target)}` : `· matches: ${targetLabels(subs)}`;
   return finishCard({
-    text: `New recording ${recording.id} of ${plainTarget(sub.target)}`,
-    blocks: [
-      section(
-        `:bell: *New recording* of ${targetLabel(sub.target)}\n${line}`,
-        openButton(links.recordingUrl(recording.id)),
-      ),
-    ],
+    text: `New recording ${recording.id} of ${plain}`,
+    blocks: [section(`:bell: *New recording* ${what}\n${line}`, open)],
   });
 }
 
-export function moreRecordingsCard(sub: Subscription, more: number): Card {
-  const text = `…and ${more} more new recording${more === 1 ? '' : 's'} of ${targetLabel(sub.target)} (not posted one by one; see Focus).`;
+export function moreRecordingsCard(subs: readonly Subscription[], more: number): Card {
+  const text = `…and ${more} more new recording${more === 1 ? '' : 's'} of ${targetLabels(subs)} (not posted one by one; see Focus).`;
   return finishCard({
-    text: `and ${more} more new recordings of ${plainTarget(sub.target)}`,
+    text: `and ${more} more new recordings of ${subs.map((s) => plainTarget(s.target)).join(', ')}`,
     blocks: [context(text)],
   });
+}
+
+function targetLabels(subs: readonly Subscription[]): string {
+  return subs.map((s) => targetLabel(s.target)).join(', ');
 }
 
 export function subscribedCard(sub: Subscription, added: boolean, number: number, note?: string): Card {

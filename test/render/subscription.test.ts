@@ -52,7 +52,7 @@ const texts = (card: { text: string; blocks: unknown[] }) => JSON.stringify(card
 
 describe('subscription cards', () => {
   it('a new recording: the id in the fallback text, when, which way, the other party, Open in Focus', () => {
-    const card = newRecordingCard(phoneSub, recording, new Set(['447700900123']), links);
+    const card = newRecordingCard([phoneSub], recording, new Set(['447700900123']), links);
     expect(card.text).toBe('New recording 500123 of +44 7700 900123');
     const text = cardToText(card);
     expect(text).toContain('↙ in');
@@ -62,14 +62,14 @@ describe('subscription cards', () => {
   });
 
   it('a person’s recording names the others, and a hostile name forms no mention anywhere', () => {
-    const card = newRecordingCard(personSub, recording, new Set(['447700900123']), links);
+    const card = newRecordingCard([personSub], recording, new Set(['447700900123']), links);
     expect(cardToText(card)).toContain('with Zoë Ó Súilleabháin');
     for (const c of [
       card,
       subscribedCard(personSub, true, 1),
       subscriptionsCard([personSub]),
       unsubscribedCard([personSub], 'U9'),
-      moreRecordingsCard(personSub, 4),
+      moreRecordingsCard([personSub], 4),
       deliveryStoppedCard(personSub, 'is_archived'),
     ]) {
       expect(texts(c)).not.toContain('<!channel>');
@@ -82,7 +82,7 @@ describe('subscription cards', () => {
     expect(cardToText(subscribedCard(phoneSub, false, 2))).toContain('already follows +44 7700 900123');
     expect(cardToText(subscriptionsCard([]))).toContain('follows nothing yet');
     expect(cardToText(unsubscribedCard([], 'U9'))).toContain('nothing to unsubscribe');
-    expect(moreRecordingsCard(phoneSub, 1).text).toBe('and 1 more new recordings of +44 7700 900123');
+    expect(moreRecordingsCard([phoneSub], 1).text).toBe('and 1 more new recordings of +44 7700 900123');
   });
 });
 
@@ -143,5 +143,57 @@ describe('filters, format, who and since when', () => {
         ),
       );
     expect(JSON.stringify(card)).not.toContain('left out to fit');
+  });
+});
+
+describe('a new recording: one post for every subscription of the channel it is news for', () => {
+  const compact = (sub: Subscription): Subscription => ({ ...sub, format: 'compact' });
+
+  it('compact: one line (when, which way, how long, the other party, the id) and Open', () => {
+    const card = newRecordingCard([compact(phoneSub)], recording, new Set(['447700900123']), links);
+    expect(card.text).toBe('Recording 500123 of +44 7700 900123');
+    expect(card.blocks).toHaveLength(1);
+    const text = cardToText(card);
+    expect(text).not.toContain('New recording');
+    expect(text.split('\n')[0]).toMatch(/ · ↙ in · 1m 35s · with \+1 212 555 0199 {2}\(#500123\)/);
+    expect(text).toContain('https://p.test/recordings/500123');
+    expect(limitProblems(card)).toEqual([]);
+  });
+
+  it('two subscriptions: named both (matches: …); the full card unless both are compact', () => {
+    const both = newRecordingCard([phoneSub, personSub], recording, new Set(['447700900123']), links);
+    expect(both.text).toBe(
+      'New recording 500123 of +44 7700 900123, &lt;!channel&gt; *Bob* &amp; &lt;@U123&gt;',
+    );
+    const text = cardToText(both);
+    expect(text).toContain('New recording · matches: +44 7700 900123, ');
+    expect(text).toContain('(person 3)');
+    // With a person among them, the other party is whoever is not that person.
+    expect(text).toContain('with Zoë Ó Súilleabháin');
+    expect(texts(both)).not.toContain('<@U123>');
+    const mixed = newRecordingCard([compact(phoneSub), personSub], recording, new Set(), links);
+    expect(mixed.text).toMatch(/^New recording 500123/);
+    const compactBoth = newRecordingCard(
+      [compact(phoneSub), compact(personSub)],
+      recording,
+      new Set(),
+      links,
+    );
+    expect(compactBoth.text).toMatch(/^Recording 500123/);
+    expect(cardToText(compactBoth)).toContain(' · matches: +44 7700 900123, ');
+    expect(cardToText(moreRecordingsCard([phoneSub, personSub], 3))).toContain(
+      '…and 3 more new recordings of +44 7700 900123, ',
+    );
+  });
+
+  it('a length from the end when Focus gives no duration; a direction in any case', () => {
+    const { durationSeconds: _, ...rest } = recording;
+    const card = newRecordingCard(
+      [phoneSub],
+      { ...rest, direction: 'Outbound', end: '2026-11-28T10:07:31Z' },
+      new Set(['447700900123']),
+      links,
+    );
+    expect(cardToText(card)).toContain('↗ out · 2m 31s');
   });
 });

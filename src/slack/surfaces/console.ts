@@ -5,7 +5,6 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Recording } from '../../domain/focus.js';
 import type { PortalLinks } from '../../domain/links.js';
 import { silentLogger } from '../../domain/logger.js';
 import type { Subscription } from '../../domain/subscription.js';
@@ -24,6 +23,7 @@ import {
   tunedCard,
 } from '../../render/subscription.js';
 import { cardToText } from '../../render/text.js';
+import type { Post, PostFor } from '../../subscriptions/news.js';
 import type { PostResult, Publisher } from '../../subscriptions/publisher.js';
 import type { SubscriptionService } from '../../subscriptions/service.js';
 import type { Answerer } from '../answer/answer.js';
@@ -94,17 +94,13 @@ export class ConsolePublisher implements Publisher {
     private readonly json = false,
   ) {}
 
-  async recording(
-    sub: Subscription,
-    recording: Recording,
-    followed: ReadonlySet<string>,
-  ): Promise<PostResult> {
-    printCard(this.output, newRecordingCard(sub, recording, followed, this.links), this.json);
+  async recording({ subscriptions, recording, followed }: Post): Promise<PostResult> {
+    printCard(this.output, newRecordingCard(subscriptions, recording, followed, this.links), this.json);
     return { ok: true };
   }
 
-  async summary(sub: Subscription, more: number): Promise<PostResult> {
-    printCard(this.output, moreRecordingsCard(sub, more), this.json);
+  async summary(subscriptions: PostFor, more: number): Promise<PostResult> {
+    printCard(this.output, moreRecordingsCard(subscriptions, more), this.json);
     return { ok: true };
   }
 
