@@ -7,34 +7,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/sandbox/index.js';
-import { type Harness, startHarness } from '../helpers/harness.js';
-import { deletePrefix, sharedRedisUrl, uniquePrefix } from '../helpers/redis.js';
+import { FAST_SUBSCRIPTIONS, type Harness, startHarness } from '../helpers/harness.js';
+import { stateBackends } from '../helpers/redis.js';
 import { tempStatePath } from '../helpers/state.js';
 
 const JANE = FIXTURES.jane.phone;
-const redisUrl = sharedRedisUrl();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The backends the store-affecting cases run on: env for the harness, and a cleanup. */
-const BACKENDS = [
-  { name: 'SQLite', env: () => ({}), cleanup: async () => {} },
-  ...(redisUrl
-    ? [
-        (() => {
-          const prefix = uniquePrefix('lifecycle');
-          return {
-            name: 'Redis',
-            env: () => ({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix }),
-            cleanup: async () => {
-              await deletePrefix(redisUrl, prefix);
-            },
-          };
-        })(),
-      ]
-    : []),
-];
+const BACKENDS = stateBackends('lifecycle');
 
-const FAST = { SUBSCRIPTION_POLL_SECONDS: '1', SUBSCRIPTION_POST_INTERVAL_MS: '0' };
+const FAST = FAST_SUBSCRIPTIONS;
 
 const postsIn = (h: Harness, channel: string) =>
   h.slack.callsOf('chat.postMessage').filter((c) => c.body.channel === channel);

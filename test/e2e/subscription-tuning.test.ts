@@ -7,40 +7,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../src/sandbox/index.js';
-import { type Harness, startHarness } from '../helpers/harness.js';
-import { deletePrefix, sharedRedisUrl, uniquePrefix } from '../helpers/redis.js';
+import { FAST_SUBSCRIPTIONS, type Harness, startHarness } from '../helpers/harness.js';
+import { stateBackends } from '../helpers/redis.js';
 
 const JANE = FIXTURES.jane.phone;
-const redisUrl = sharedRedisUrl();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const BACKENDS = [
-  { name: 'SQLite', env: {}, cleanup: async () => {} },
-  ...(redisUrl
-    ? [
-        (() => {
-          const prefix = uniquePrefix('tuning');
-          return {
-            name: 'Redis',
-            env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix },
-            cleanup: async () => {
-              await deletePrefix(redisUrl, prefix);
-            },
-          };
-        })(),
-      ]
-    : []),
-];
-
-describe.each(BACKENDS)('subscriptions people tune ($name)', (backend) => {
+describe.each(stateBackends('tuning'))('subscriptions people tune ($name)', (backend) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({
-      SUBSCRIPTION_POLL_SECONDS: '1',
-      SUBSCRIPTION_POST_INTERVAL_MS: '0',
-      ALLOWED_SLACK_USER_IDS: 'U1,U2',
-      ...backend.env,
-    });
+    h = await startHarness({ ...FAST_SUBSCRIPTIONS, ALLOWED_SLACK_USER_IDS: 'U1,U2', ...backend.env() });
     h.slack.on('conversations.info', (body) => ({ channel: { id: body.channel, is_ext_shared: false } }));
     h.slack.on('users.info', (body) => ({ user: { id: body.user, team_id: 'T1' } }));
   });

@@ -254,22 +254,11 @@ describe('what is news', () => {
       expect(await pair.b.fence.enter(owner.id, [1])).toBe(true);
       await pair.b.give();
       await pair.a.take();
-      const f = new FanOut({
-        store: pair.a.store,
-        logger: log.logger,
-        lookbackMs: 6 * 3_600_000,
-        fence: pair.a.fence,
-      });
+      const f = fanOut({ store: pair.a.store, fence: pair.a.fence });
       // On A, only the number may post: still held back.
       const gate: Gate = async (sub) =>
         sub.createdBy === 'U2' ? Promise.reject(new Error('x')) : { ok: true };
-      const onlyNumber = new FanOut({
-        store: pair.a.store,
-        logger: log.logger,
-        lookbackMs: 6 * 3_600_000,
-        fence: pair.a.fence,
-        gate,
-      });
+      const onlyNumber = fanOut({ store: pair.a.store, fence: pair.a.fence, gate });
       const watches = [watchOf(number), following(owner, A, B)];
       expect(await onlyNumber.share(watches, byId(r), nothingPending)).toEqual([]);
       expect(await f.share(watches, byId(r), nothingPending)).toEqual([]);
