@@ -127,20 +127,14 @@ export class Delivery {
     for (const batch of batches) {
       // Paused meanwhile, the app's token gone, or the lease another replica's: the rest is left.
       if (this.halted.has(sub.id) || !this.options.mayPost()) return;
-      // Those of the others paused meanwhile are left out of this post (and its marks).
-      const others = [...new Set(batch.flatMap((p) => p.subscriptions.slice(1)))].filter(
-        (s) => s.id !== sub.id && !this.halted.has(s.id),
-      );
-      const subs: PostFor = [sub, ...others];
+      // The others it is for, less those paused meanwhile (left out of the post and its marks).
+      const others = new Map<number, Subscription>();
+      for (const p of batch)
+        for (const s of p.subscriptions) if (s.id !== sub.id && !this.halted.has(s.id)) others.set(s.id, s);
+      const subs: PostFor = [sub, ...others.values()];
       const ids = batch.map((p) => p.recording.id);
-      const check =
-        fence &&
-        (() =>
-          fence.enter(
-            sub.id,
-            ids,
-            others.map((s) => s.id),
-          ));
+      const also = [...others.keys()];
+      const check = fence && (() => fence.enter(sub.id, ids, also));
       const first = batch[0] as Post;
       const summary = batch === summarised;
       const result = await (summary
@@ -159,8 +153,8 @@ export class Delivery {
         channel: sub.channel,
         team: sub.team,
         subscription: sub.id,
-        ...(others.length > 0 && {
-          alsoFor: others.map((s) => ({ subscription: s.id, authorisedBy: s.createdBy })),
+        ...(others.size > 0 && {
+          alsoFor: [...others.values()].map((s) => ({ subscription: s.id, authorisedBy: s.createdBy })),
         }),
         recordingIds: summary ? [] : ids,
       });
@@ -210,14 +204,9 @@ export class Delivery {
       return;
     }
     // Not posted, or not surely: withdraw the intent, so another replica need not wait for it.
+    const also = others.map((s) => s.id);
     if (fence && !('unsure' in result && result.unsure))
-      await fence
-        .leave(
-          sub.id,
-          ids,
-          others.map((s) => s.id),
-        )
-        .catch(() => undefined);
+      await fence.leave(sub.id, ids, also).catch(() => undefined);
     if ('stop' in result) {
       // The channel takes no more posts: each subscription the post was for stops, and says so.
       onPost?.('stopped');

@@ -73,7 +73,9 @@ export class FanOut {
     const led = new Map<Watch, Post[]>();
     for (const item of await this.stillNews(news)) {
       const lead = item.posting[0] as Watch;
-      led.set(lead, [...(led.get(lead) ?? []), postOf(item)]);
+      const posts = led.get(lead);
+      if (posts) posts.push(postOf(item));
+      else led.set(lead, [postOf(item)]);
     }
     return [...refused, ...[...led].map(([watch, posts]) => ({ watch, posts }))];
   }
@@ -153,8 +155,11 @@ export class FanOut {
   private async othersSending(fence: PostFence, news: ChannelNews[]): Promise<Map<number, Set<number>>> {
     const asked = new Map<number, number[]>();
     for (const n of news)
-      for (const w of n.following)
-        asked.set(w.subscription.id, [...(asked.get(w.subscription.id) ?? []), n.recording.id]);
+      for (const w of n.following) {
+        const ids = asked.get(w.subscription.id);
+        if (ids) ids.push(n.recording.id);
+        else asked.set(w.subscription.id, [n.recording.id]);
+      }
     const answers = await Promise.all([...asked].map(([sub, ids]) => fence.othersSending(sub, ids)));
     return new Map([...asked.keys()].map((sub, i) => [sub, answers[i] as Set<number>]));
   }
