@@ -33,7 +33,10 @@ export function parseSubscriptionCommand(text: string, ctx: ParseSettings): Subs
 function subscribe(rest: string, ctx: ParseSettings): SubscriptionCommand {
   const at = optionsStart(rest);
   const what = rest.slice(0, at).trim();
-  if (what === '') return { kind: 'invalid', message: `Tell me what to follow. Usage: ${SUBSCRIBE_USAGE}` };
+  if (what === '') {
+    const first = rest === '' ? 'Tell me what to follow.' : 'Say what to follow first, then the options.';
+    return { kind: 'invalid', message: `${first} Usage: ${SUBSCRIBE_USAGE}` };
+  }
   const tuning = readOptions(rest.slice(at).split(/\s+/).filter(Boolean));
   if ('error' in tuning) return { kind: 'invalid', message: `${tuning.error} Usage: ${SUBSCRIBE_USAGE}` };
   const request = parseCommand(what, ctx);

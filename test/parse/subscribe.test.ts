@@ -94,7 +94,8 @@ describe('subscribe: filters and format after what to follow', () => {
   });
 
   it.each([
-    ['subscribe compact', /Tell me what to follow/],
+    ['subscribe compact', /Say what to follow first, then the options/],
+    ['subscribe inbound +44 7700 900123', /Say what to follow first, then the options/],
     ['subscribe +44 7700 900123 longer than', /Say how long, like `longer than 2m`/],
     ['subscribe +44 7700 900123 longer than 120', /Say the unit of “120”/],
     ['subscribe +44 7700 900123 longer than two minutes', /“two minutes” is not a length I can read/],
