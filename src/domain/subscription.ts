@@ -8,7 +8,31 @@ export type SubscriptionTarget =
   | { kind: 'phone' /** Focus form: digits with country code, no `+`. */; phone: string; display: string }
   | { kind: 'person'; personId: number; name: string };
 
-export interface Subscription {
+/** Which way a call went, as a subscription filters on it. */
+export type Direction = 'inbound' | 'outbound' | 'internal';
+
+/**
+ * Which recordings a subscription posts (see `domain/filters.ts`): nothing set, every one. A
+ * filter passes only what Focus says matches it: a recording without a direction (or a length)
+ * passes no direction (or length) filter.
+ */
+export interface SubscriptionFilters {
+  /** Only recordings Focus gives one of these directions. */
+  directions?: Direction[];
+  /** Only recordings that lasted longer than this many seconds. */
+  longerThanSeconds?: number;
+}
+
+/** How each recording is posted: the card (the default), or one line. */
+export type PostFormat = 'full' | 'compact';
+
+/** What `/focus subscribe` may say besides its target; absent fields: no filter, the full card. */
+export interface Tuning {
+  filters?: SubscriptionFilters | undefined;
+  format?: PostFormat | undefined;
+}
+
+export interface Subscription extends Tuning {
   /** Assigned by the store, increasing. */
   id: number;
   team: string | undefined;
@@ -22,7 +46,7 @@ export interface Subscription {
   paused: { reason: string; at: string } | undefined;
 }
 
-export type NewSubscription = Pick<Subscription, 'team' | 'channel' | 'target' | 'createdBy'>;
+export type NewSubscription = Pick<Subscription, 'team' | 'channel' | 'target' | 'createdBy'> & Tuning;
 
 /** Where delivery for one subscription has got to. */
 export interface Cursor {
@@ -34,13 +58,13 @@ export interface Cursor {
 
 /** `/focus subscribe …`, `/focus subscriptions`, `/focus unsubscribe …`, as parsed. */
 export type SubscriptionCommand =
-  | {
+  | ({
       kind: 'subscribe';
       target:
         | { kind: 'phone'; phone: string; display: string }
         | { kind: 'person'; id: number }
         | { kind: 'person'; query: string };
-    }
+    } & Tuning)
   | { kind: 'subscriptions' }
   /** Numbers as `/focus subscriptions` lists them (1-based), or every one. */
   | { kind: 'unsubscribe'; which: 'all' | number[] }

@@ -75,9 +75,16 @@ export const COMMANDS = [
   {
     name: 'subscribe',
     keywords: ['subscribe'],
-    usage: 'subscribe <phone number | person <id | name | email>>',
-    description: 'In a channel: post each new recording of a number or a person here.',
-    examples: ['subscribe +44 20 7946 0958', 'subscribe person 42'],
+    usage:
+      'subscribe <phone number | person <id | name | email>> [inbound | outbound | internal] [longer than 2m] [compact]',
+    description:
+      'In a channel: post each new recording of a number or a person here; only those of a direction, or longer than a length; one line each with compact.',
+    examples: [
+      'subscribe +44 20 7946 0958',
+      'subscribe person 42',
+      'subscribe +44 7700 900123 inbound longer than 2m',
+      'subscribe person Jane Smith outbound compact',
+    ],
   },
   {
     name: 'subscriptions',

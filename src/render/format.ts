@@ -1,5 +1,6 @@
 /** Display forms of Focus values. */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { directionOf, secondsOf } from '../domain/filters.js';
 import type { Recording } from '../domain/focus.js';
 import { memoize } from '../domain/memo.js';
 import { formatDuration, safe, slackDate } from './mrkdwn.js';
@@ -44,10 +45,12 @@ export function recordingLine(
         .map((e) => safe(displayNumber(e.value), 40)),
     );
   }
+  // Direction and length as a subscription's filters read them (any case; a length from the end too).
+  const seconds = secondsOf(recording);
   const parts = [
     `${mediaIcon(recording.mediaType)} ${slackDate(recording.start)}`,
-    directionLabel(recording.direction),
-    recording.durationSeconds ? formatDuration(recording.durationSeconds) : undefined,
+    directionLabel(directionOf(recording) ?? recording.direction),
+    seconds ? formatDuration(seconds) : undefined,
     others.length > 0 ? `with ${others.slice(0, 3).join(', ')}${others.length > 3 ? ' …' : ''}` : undefined,
   ];
   return `${parts.filter(Boolean).join(' · ')}  (#${recording.id})`;

@@ -15,7 +15,7 @@ import { type Block, type Button, type Card, context, divider, header, plain, se
 import { finishCard, LIMITS } from './limits.js';
 import { escapeEntities, safe, slackDate } from './mrkdwn.js';
 import type { HelpEntry } from './status.js';
-import { reasonText, targetLabel } from './subscription.js';
+import { madeBy, reasonText, targetLabel, tuningText } from './subscription.js';
 
 /** Own subscriptions per page of the Home tab: 2 blocks each, and a channel line per channel. */
 export const HOME_PAGE = 15;
@@ -202,7 +202,7 @@ function subscriptionBlocks(part: HomeModel['subscriptions']): Block[] {
 }
 
 function ownBlocks(sub: Subscription, offset: number): Block[] {
-  const since = slackDate(sub.createdAt, '{date_short_pretty}');
+  const tuning = tuningText(sub);
   const paused = sub.paused ? ` · _paused: ${reasonText(sub.paused.reason)}_` : '';
   const value = encodeHome({ s: sub.id, o: offset });
   const toggle: Button = sub.paused
@@ -216,7 +216,7 @@ function ownBlocks(sub: Subscription, offset: number): Block[] {
     style: 'danger',
   };
   return [
-    section(`${targetLabel(sub.target)} · since ${since}${paused}`),
+    section(`${targetLabel(sub.target)} · ${madeBy(sub, true)}${tuning ? ` · ${tuning}` : ''}${paused}`),
     { type: 'actions', elements: [toggle, stop] },
   ];
 }
@@ -227,7 +227,8 @@ function othersText(others: readonly Subscription[] | undefined): string {
   const parts: string[] = [];
   let length = 0;
   for (const s of others) {
-    const part = `${targetLabel(s.target)} (by <@${s.createdBy}>)`;
+    const tuning = tuningText(s);
+    const part = `${targetLabel(s.target)} (${madeBy(s)}${tuning ? `, ${tuning}` : ''})`;
     if (length + part.length > OTHERS_CHARS) break;
     parts.push(part);
     length += part.length + 2;

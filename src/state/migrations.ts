@@ -56,6 +56,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX delivered_by_start ON delivered (subscription_id, start_ms);
     `,
   },
+  {
+    version: 2,
+    description: "subscriptions' filters and format (rows without them: no filter, the full card)",
+    sql: `
+      ALTER TABLE subscriptions ADD COLUMN filters TEXT; -- JSON of SubscriptionFilters; NULL: none
+      ALTER TABLE subscriptions ADD COLUMN format TEXT; -- 'compact'; NULL: the full card
+    `,
+  },
 ];
 
 /**

@@ -131,7 +131,11 @@ export class RedisPostFence implements PostFence {
     this.graceMs = options.graceMs;
   }
 
-  async enter(subscription: number, recordingIds: readonly number[]): Promise<boolean> {
+  async enter(
+    subscription: number,
+    recordingIds: readonly number[],
+    also: readonly number[] = [],
+  ): Promise<boolean> {
     const { holderId, minLeftMs } = this.options;
     const token = this.options.token();
     if (token === undefined) return false;
@@ -141,14 +145,14 @@ export class RedisPostFence implements PostFence {
       [
         this.k.leaseHolder(this.options.lease),
         this.k.sub(subscription),
-        ...this.intents(subscription, recordingIds),
+        ...[subscription, ...also].flatMap((s) => this.intents(s, recordingIds)),
       ],
       [`${token}:${holderId}`, Math.ceil(minLeftMs), INTENT_TTL_MS, holderId],
     );
     if (reply !== 1) return false;
     if (performance.now() - started <= minLeftMs / 2) return true;
     // Paused or starved during the round trip: the answer may be stale by now.
-    await this.leave(subscription, recordingIds).catch(() => undefined);
+    await this.leave(subscription, recordingIds, also).catch(() => undefined);
     return false;
   }
 
@@ -163,9 +167,14 @@ export class RedisPostFence implements PostFence {
     return others;
   }
 
-  async leave(subscription: number, recordingIds: readonly number[]): Promise<void> {
+  async leave(
+    subscription: number,
+    recordingIds: readonly number[],
+    also: readonly number[] = [],
+  ): Promise<void> {
     if (recordingIds.length === 0) return;
-    await this.connection.script(LEAVE, this.intents(subscription, recordingIds), [this.options.holderId]);
+    const keys = [subscription, ...also].flatMap((s) => this.intents(s, recordingIds));
+    await this.connection.script(LEAVE, keys, [this.options.holderId]);
   }
 
   private intents(subscription: number, recordingIds: readonly number[]): string[] {

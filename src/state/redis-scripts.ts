@@ -10,7 +10,7 @@
  * | `kv:<key>` | string + PX | `StateStore` keys (`event:…`, `unfurl:…`, `linked:…`, `sig:…`) |
  * | `subs:next` | counter | the last subscription id issued (INCR; ids are never reused) |
  * | `subs:all`, `subs:active` | zset (id by id) | every subscription; those not paused |
- * | `sub:<id>` | hash | channel, targetKey, target (JSON), createdBy, createdAt; team, pausedReason, pausedAt when set |
+ * | `sub:<id>` | hash | channel, targetKey, target (JSON), createdBy, createdAt; team, pausedReason, pausedAt, filters (JSON), format (`compact`) when set |
  * | `sub:<id>:cursor` | hash | start (as Focus wrote it), ms, ids (those at that instant, comma-separated, in the order marked) |
  * | `sub:<id>:delivered` | zset | recording ids delivered, scored by start (ms) |
  * | `channel:<channel>:subs` | zset | the channel's subscription ids |
@@ -70,7 +70,8 @@ end
  * A new subscription, or an exported one imported. KEYS: next id, channel's target index, channel's
  * ids, all ids, active ids. ARGV: subscription key prefix, exported id (0: none), target key,
  * channel, target JSON, createdBy, createdAt, team, has team, paused reason, paused at, is paused,
- * cursor start, cursor ms, cursor ids, has cursor, then (recording id, start ms) pairs.
+ * cursor start, cursor ms, cursor ids, has cursor, filters JSON ('': none), format ('': full), then
+ * (recording id, start ms) pairs.
  *
  * When the channel already follows the target, the existing subscription is kept and only its
  * cursor (merged) and delivered ids (a union) take the record in. Otherwise it is added, under the
@@ -106,10 +107,12 @@ if not id then
   else
     redis.call('ZADD', KEYS[5], id, id)
   end
+  if ARGV[17] ~= '' then redis.call('HSET', key, 'filters', ARGV[17]) end
+  if ARGV[18] ~= '' then redis.call('HSET', key, 'format', ARGV[18]) end
 end
 local key = ARGV[1] .. id
 if ARGV[16] == '1' then merge_cursor(key .. ':cursor', ARGV[13], ARGV[14], ARGV[15]) end
-for i = 17, #ARGV, 2 do
+for i = 19, #ARGV, 2 do
   redis.call('ZADD', key .. ':delivered', 'NX', ARGV[i + 1], ARGV[i])
 end
 return {added, id, redis.call('HGETALL', key)}
@@ -208,6 +211,18 @@ if ARGV[2] then
 else
   redis.call('HDEL', KEYS[1], 'pausedReason', 'pausedAt')
   redis.call('ZADD', KEYS[2], ARGV[1], ARGV[1])
+end
+return 1
+`,
+);
+
+/** KEYS: subscription. ARGV: filters JSON, format ('' for either: none). Sets both, or removes them. */
+export const TUNE = lua(
+  'tune',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+for i, field in ipairs({'filters', 'format'}) do
+  if ARGV[i] == '' then redis.call('HDEL', KEYS[1], field) else redis.call('HSET', KEYS[1], field, ARGV[i]) end
 end
 return 1
 `,

@@ -21,6 +21,7 @@ import {
   redisKeys,
   SET_PAUSED,
   START_AT,
+  TUNE,
 } from './redis-scripts.js';
 import type { SubscriptionArchive, SubscriptionRecord } from './snapshot.js';
 import type { StateStore } from './store.js';
@@ -29,10 +30,11 @@ import {
   newRecord,
   noCursor,
   startMs,
+  storedTuning,
   targetKey,
   toSubscription,
 } from './subscription-rows.js';
-import type { Cursor, NewSubscription, Subscription, SubscriptionStore } from './subscriptions.js';
+import type { Cursor, NewSubscription, Subscription, SubscriptionStore, Tuning } from './subscriptions.js';
 
 /** The longest TTL sent to Redis (100 years): longer ones overflow its clock arithmetic. */
 const MAX_TTL_MS = 100 * 365 * 86_400_000;
@@ -145,6 +147,11 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
     await this.setPaused(id);
   }
 
+  async tune(id: number, tuning: Tuning): Promise<void> {
+    const { filters, format } = storedTuning(tuning);
+    await this.connection.script(TUNE, [this.k.sub(id)], [filters ?? '', format ?? '']);
+  }
+
   async pauseChannel(channel: string, reason: string, now: Date): Promise<Subscription[]> {
     const keys = [this.k.channelSubs(channel), this.k.active];
     return this.subscriptions(PAUSE_CHANNEL, keys, [this.k.subs, reason, now.toISOString()]);
@@ -211,6 +218,7 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
 
   private async put({ subscription: s, cursor, delivered }: SubscriptionRecord) {
     const start = cursor.newestStart;
+    const { filters, format } = storedTuning(s);
     const reply = await this.connection.script(
       PUT,
       [this.k.next, this.k.targets(s.channel), this.k.channelSubs(s.channel), this.k.all, this.k.active],
@@ -231,6 +239,8 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
         start === undefined ? 0 : startMs(start),
         [...new Set(cursor.idsAtNewest)].join(','),
         start === undefined ? '0' : '1',
+        filters ?? '',
+        format ?? '',
         ...delivered.flatMap((d) => [d.id, d.startMs]),
       ],
     );

@@ -4,9 +4,13 @@
  * that makes delivery exactly-once: the subscription, its cursor and its delivered ids.
  *
  * Importing is idempotent: a subscription whose channel already follows the same target is not
- * added again; its cursor takes the newer of the two and its delivered ids the union.
+ * added again; its cursor takes the newer of the two and its delivered ids the union (its filters
+ * and format stay as they are). A subscription's `filters` and `format` are written only when set,
+ * so an export of subscriptions without them reads as before; a version of the app from before
+ * filters would import such a record without them.
  */
 import { z } from 'zod';
+import { DIRECTIONS, MAX_LONGER_THAN_SECONDS } from '../domain/filters.js';
 import { CHANNEL_ID, CLOCK_SKEW_MS, IMPORT_LIMITS, TEAM_ID, USER_ID } from '../domain/subscription-limits.js';
 import type { Cursor, Subscription } from './subscriptions.js';
 
@@ -88,6 +92,24 @@ function importRecord(nowMs: number) {
         at: notFuture('paused.at'),
       })
       .nullable(),
+    filters: z
+      .strictObject(
+        {
+          directions: z
+            .array(z.enum(DIRECTIONS, 'filters.directions names a direction that is not one'))
+            .max(DIRECTIONS.length)
+            .optional(),
+          longerThanSeconds: z
+            .number()
+            .int('filters.longerThanSeconds is not a whole number')
+            .min(1, 'filters.longerThanSeconds is not positive')
+            .max(MAX_LONGER_THAN_SECONDS, `filters.longerThanSeconds is above ${MAX_LONGER_THAN_SECONDS}`)
+            .optional(),
+        },
+        'filters names a filter this version does not know',
+      )
+      .optional(),
+    format: z.enum(['full', 'compact'], 'format is neither full nor compact').optional(),
     cursor: z.object({
       // A cursor ahead of the clock is taken as now (see parseRecord), as the poller reads it.
       newestStart: date('cursor.newestStart').nullable(),
@@ -129,14 +151,20 @@ export function parseRecord(json: unknown, nowMs: number): ParsedRecord {
     });
     return { ok: false, problems: [...new Set(problems)].slice(0, 5) };
   }
-  const { cursor: c, delivered, team, paused, ...fields } = parsed.data;
+  const { cursor: c, delivered, team, paused, filters, format, ...fields } = parsed.data;
   const notes: string[] = [];
   let cursor: Cursor = { newestStart: c.newestStart ?? undefined, idsAtNewest: c.idsAtNewest };
   if (cursor.newestStart !== undefined && Date.parse(cursor.newestStart) > nowMs + CLOCK_SKEW_MS) {
     notes.push(`cursor ${cursor.newestStart} is in the future: taken as now`);
     cursor = { newestStart: new Date(nowMs).toISOString(), idsAtNewest: [] };
   }
-  const subscription = { ...fields, team: team ?? undefined, paused: paused ?? undefined };
+  const subscription = {
+    ...fields,
+    team: team ?? undefined,
+    paused: paused ?? undefined,
+    ...(filters && { filters }),
+    ...(format === 'compact' && { format }),
+  };
   return { ok: true, notes, record: { subscription, cursor, delivered } };
 }
 
@@ -153,6 +181,8 @@ export function toSnapshot(records: readonly SubscriptionRecord[]) {
       createdBy: s.createdBy,
       createdAt: s.createdAt,
       paused: s.paused ?? null,
+      ...(s.filters && Object.keys(s.filters).length > 0 && { filters: s.filters }),
+      ...(s.format === 'compact' && { format: s.format }),
       cursor: {
         newestStart: cursor.newestStart ?? null,
         idsAtNewest: cursor.newestStart === undefined ? [] : cursor.idsAtNewest,

@@ -27,10 +27,11 @@ import {
   noCursor,
   type StoredSubscription,
   startMs,
+  storedTuning,
   targetKey,
   toSubscription,
 } from './subscription-rows.js';
-import type { Cursor, NewSubscription, Subscription, SubscriptionStore } from './subscriptions.js';
+import type { Cursor, NewSubscription, Subscription, SubscriptionStore, Tuning } from './subscriptions.js';
 
 const PURGE_EVERY_MS = 60_000;
 const PURGE_BATCH = 1_000;
@@ -151,6 +152,10 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
     this.s.resume.run(id);
   }
 
+  async tune(id: number, tuning: Tuning): Promise<void> {
+    this.s.tune.run({ id, ...storedTuning(tuning) });
+  }
+
   async pauseChannel(channel: string, reason: string, now: Date): Promise<Subscription[]> {
     return byId(this.s.pauseChannel.all(reason, now.toISOString(), channel));
   }
@@ -225,6 +230,7 @@ function transactions(db: Database, s: Statements) {
     put: db.transaction(({ subscription: sub, cursor, delivered }: SubscriptionRecord, nowMs: number) => {
       const key = targetKey(sub.target);
       const existing = s.byTarget.get(sub.channel, key);
+      const { filters, format } = storedTuning(sub);
       const row =
         existing ??
         s.insert.get(
@@ -238,6 +244,8 @@ function transactions(db: Database, s: Statements) {
           sub.createdAt,
           sub.paused?.reason ?? null,
           sub.paused?.at ?? null,
+          filters,
+          format,
         );
       if (!row) throw new Error(`subscription ${key} in ${sub.channel} neither added nor found`);
       if (cursor.newestStart !== undefined) moveCursor(row.id, cursor.newestStart, cursor.idsAtNewest);
@@ -275,7 +283,7 @@ type Statements = ReturnType<typeof prepare>;
 
 const COLUMNS =
   'id, team, channel, target, created_by AS createdBy, created_at AS createdAt, ' +
-  'paused_reason AS pausedReason, paused_at AS pausedAt';
+  'paused_reason AS pausedReason, paused_at AS pausedAt, filters, format';
 
 const CURSOR_UPSERT = `ON CONFLICT (subscription_id) DO UPDATE SET newest_start = excluded.newest_start,
   newest_ms = excluded.newest_ms, ids_at_newest = excluded.ids_at_newest`;
@@ -303,8 +311,8 @@ function prepare(db: Database) {
 
     insert: db.prepare<unknown[], Row>(
       `INSERT INTO subscriptions (id, team, channel, target_key, target, created_by, created_at,
-                                  paused_reason, paused_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+                                  paused_reason, paused_at, filters, format)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
     ),
     issued: db.prepare<[], { n: number }>(
       `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'subscriptions'), 0),
@@ -336,6 +344,9 @@ function prepare(db: Database) {
     ),
     resume: db.prepare<[number]>(
       'UPDATE subscriptions SET paused_reason = NULL, paused_at = NULL WHERE id = ?',
+    ),
+    tune: db.prepare<{ id: number; filters: string | null; format: string | null }>(
+      'UPDATE subscriptions SET filters = @filters, format = @format WHERE id = @id',
     ),
 
     cursor: db.prepare<[number], CursorRow>(

@@ -3,7 +3,7 @@
  * target as JSON), how long delivered ids are kept, and how a stored one reads back.
  */
 import type { SubscriptionRecord } from './snapshot.js';
-import type { Cursor, NewSubscription, Subscription, SubscriptionTarget } from './subscriptions.js';
+import type { Cursor, NewSubscription, Subscription, SubscriptionTarget, Tuning } from './subscriptions.js';
 
 /**
  * Delivered ids are kept while their recording started no earlier than the cursor minus this;
@@ -45,6 +45,9 @@ export interface StoredSubscription {
   createdAt?: string;
   pausedReason?: string | null;
   pausedAt?: string | null;
+  /** JSON of its filters; absent (a row from before filters): none. */
+  filters?: string | null;
+  format?: string | null;
 }
 
 export function toSubscription(row: StoredSubscription): Subscription {
@@ -56,6 +59,16 @@ export function toSubscription(row: StoredSubscription): Subscription {
     createdBy: row.createdBy ?? '',
     createdAt: row.createdAt ?? '',
     paused: row.pausedReason == null ? undefined : { reason: row.pausedReason, at: row.pausedAt ?? '' },
+    ...(row.filters != null && row.filters !== '' && { filters: readJson(row.filters) }),
+    ...(row.format === 'compact' && { format: 'compact' as const }),
+  };
+}
+
+/** Filters and format as stored: JSON (nothing when there is no filter), and `compact` or nothing. */
+export function storedTuning({ filters, format }: Tuning): { filters: string | null; format: string | null } {
+  return {
+    filters: filters && Object.keys(filters).length > 0 ? JSON.stringify(filters) : null,
+    format: format === 'compact' ? format : null,
   };
 }
 
@@ -64,11 +77,16 @@ export function toSubscription(row: StoredSubscription): Subscription {
  * not make every read of the store throw (the poller skips it, the list shows it unreadable).
  */
 function readTarget(text: string | undefined): SubscriptionTarget {
+  return readJson(text ?? 'null');
+}
+
+/** A stored JSON object as written (the poller checks its shape), or `{ kind: 'unreadable' }`. */
+function readJson<T>(text: string): T {
   try {
-    const target: unknown = JSON.parse(text ?? 'null');
-    if (target && typeof target === 'object') return target as SubscriptionTarget;
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === 'object') return value as T;
   } catch {
     // fall through
   }
-  return { kind: 'unreadable' } as unknown as SubscriptionTarget;
+  return { kind: 'unreadable' } as unknown as T;
 }

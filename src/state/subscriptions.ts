@@ -6,9 +6,15 @@
  * stored: SQLite embedded (one replica), Redis for several.
  */
 
-import type { Cursor, NewSubscription, Subscription } from '../domain/subscription.js';
+import type { Cursor, NewSubscription, Subscription, Tuning } from '../domain/subscription.js';
 
-export type { Cursor, NewSubscription, Subscription, SubscriptionTarget } from '../domain/subscription.js';
+export type {
+  Cursor,
+  NewSubscription,
+  Subscription,
+  SubscriptionTarget,
+  Tuning,
+} from '../domain/subscription.js';
 
 export interface SubscriptionStore {
   /**
@@ -35,6 +41,8 @@ export interface SubscriptionStore {
   /** Removes every subscription of the channel, with its cursor and delivered ids; returns those removed. */
   removeChannel(channel: string): Promise<Subscription[]>;
   resume(id: number): Promise<void>;
+  /** Sets its filters and format, as given (a field left out: no filter, the full card). */
+  tune(id: number, tuning: Tuning): Promise<void>;
   cursor(id: number): Promise<Cursor>;
   /**
    * Sets the starting point of a new subscription (its first poll): recordings up to here are

@@ -4,6 +4,7 @@
  * of the clock. Each is skipped (or, for a cursor, read as now) so it never stops another
  * subscription, and is logged and counted once per record per process, not at every poll.
  */
+import { filtersProblem } from '../domain/filters.js';
 import type { Logger } from '../domain/logger.js';
 import type { BadRecordKind } from '../domain/subscription.js';
 import { CLOCK_SKEW_MS } from '../domain/subscription-limits.js';
@@ -63,5 +64,5 @@ export function unusableSubscription(sub: Subscription, nowMs: number): string |
     if (!Number.isSafeInteger(target.personId) || (target.personId as number) <= 0)
       return 'target personId is not a positive integer';
   } else return 'target is neither a phone nor a person';
-  return undefined;
+  return filtersProblem(sub.filters);
 }

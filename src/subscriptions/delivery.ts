@@ -3,13 +3,16 @@
  * delays the next poll. Before each send: not paused, this process may still post, and the fence's
  * check; the first failure ends the batch (the rest stays news). A recording is marked delivered
  * only after Slack took it; a mark the store cannot take is held here and written once it answers.
+ * A post is for every subscription of its channel it is news for (`fan-out.ts`): it goes on the
+ * chain of the oldest, its intent and its marks are for each of them, and what is queued or held
+ * is known per channel, so the next poll does not queue it again for another of them.
  */
 import type { Recording } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
 import type { PostFence } from '../domain/post-fence.js';
 import type { Subscription, SubscriptionStore } from '../state/subscriptions.js';
 import type { Refusal } from './fan-out.js';
-import { capPosts } from './news.js';
+import { capPosts, type Post, type PostFor } from './news.js';
 import type { PostResult, Publisher } from './publisher.js';
 
 export interface DeliveryOptions {
@@ -25,8 +28,8 @@ export interface DeliveryOptions {
 
 export class Delivery {
   private readonly chains = new Map<number, Promise<void>>();
-  /** What the chains hold (subscription -> recording ids), so a poll does not queue it again. */
-  private readonly queued = new Map<number, Set<number>>();
+  /** What the chains hold (channel -> recording ids), so a poll does not queue it again. */
+  private readonly queued = new Map<string, Set<number>>();
   /** Paused subscriptions (id -> when): what is queued for them is dropped, until resumed. */
   private readonly halted = new Map<number, number>();
   /** Posts Slack took whose mark the store could not write yet, oldest first. */
@@ -37,20 +40,33 @@ export class Delivery {
   /** `mayPost`: whether this process may post now (the app's token, the lease), asked before each send. */
   constructor(private readonly options: DeliveryOptions & { now: () => Date; mayPost: () => boolean }) {}
 
-  /** The subscription's recordings queued here, or posted with their mark held back. */
-  pending(subscription: number): ReadonlySet<number> {
-    const ids = new Set(this.queued.get(subscription));
-    for (const u of this.unsaved) if (u.sub.id === subscription) ids.add(u.recording.id);
+  /** The channel's recordings queued here, or posted with their mark held back. */
+  pending(channel: string): ReadonlySet<number> {
+    const ids = new Set(this.queued.get(channel));
+    for (const u of this.unsaved) if (u.sub.channel === channel) ids.add(u.recording.id);
     return ids;
   }
 
-  /** Queues news behind the subscription's earlier deliveries; `followed`: the numbers it follows. */
-  enqueue(sub: Subscription, news: Recording[], followed: ReadonlySet<string>): void {
+  /** Queues posts behind the earlier deliveries of `sub`, the subscription that leads them. */
+  enqueue(sub: Subscription, posts: Post[]): void {
     // A halt is forgotten once the store shows the subscription active well after it (resumed).
-    const halted = this.halted.get(sub.id);
-    if (halted !== undefined && halted < Date.now() - 2 * this.options.intervalMs) this.halted.delete(sub.id);
-    this.queued.set(sub.id, new Set([...(this.queued.get(sub.id) ?? []), ...news.map((r) => r.id)]));
-    this.after(sub.id, 'subscriptions.delivery_failed', () => this.deliver(sub, news, followed), news);
+    for (const s of new Set(posts.flatMap((p) => p.subscriptions))) {
+      const halted = this.halted.get(s.id);
+      if (halted !== undefined && halted < Date.now() - 2 * this.options.intervalMs) this.halted.delete(s.id);
+    }
+    const ids = posts.map((p) => p.recording.id);
+    const queued = this.queued.get(sub.channel) ?? new Set<number>();
+    for (const id of ids) queued.add(id);
+    this.queued.set(sub.channel, queued);
+    this.after(
+      sub.id,
+      'subscriptions.delivery_failed',
+      () => this.deliver(sub, posts),
+      () => {
+        for (const id of ids) queued.delete(id);
+        if (queued.size === 0 && this.queued.get(sub.channel) === queued) this.queued.delete(sub.channel);
+      },
+    );
   }
 
   /** The gate refused: pause, drop what is queued, and say why once (after what is under way). */
@@ -90,39 +106,44 @@ export class Delivery {
     return this.saving;
   }
 
-  /** Runs `work` after the subscription's chain (a failure logged as `failure`); then `batch` is done. */
-  private after(id: number, failure: string, work: () => Promise<void>, batch: Recording[] = []): void {
+  /** Runs `work` after the subscription's chain (a failure logged as `failure`); then `done`. */
+  private after(id: number, failure: string, work: () => Promise<void>, done?: () => void): void {
     const chain: Promise<void> = (this.chains.get(id) ?? Promise.resolve())
       .then(work)
       .catch((error: unknown) => this.options.logger.error(failure, { subscription: id, error }))
       .finally(() => {
-        for (const r of batch) this.queued.get(id)?.delete(r.id);
-        if (this.chains.get(id) !== chain) return;
-        this.chains.delete(id);
-        this.queued.delete(id);
+        done?.();
+        if (this.chains.get(id) === chain) this.chains.delete(id);
       });
     this.chains.set(id, chain);
   }
 
-  /** Posts news in order (the newest one by one, the older rest in a summary); stops at the first failure. */
-  private async deliver(sub: Subscription, news: Recording[], followed: ReadonlySet<string>): Promise<void> {
+  /** Posts in order (the newest one by one, the older rest in a summary); stops at the first failure. */
+  private async deliver(sub: Subscription, posts: Post[]): Promise<void> {
     const { publisher, logger, onPost, fence } = this.options;
-    const { post, summarised } = capPosts(news);
-    const batches = post.map((r) => [r]);
+    const { post, summarised } = capPosts(posts);
+    const batches = post.map((p) => [p]);
     if (summarised.length > 0) batches.push(summarised);
     for (const batch of batches) {
       // Paused meanwhile, the app's token gone, or the lease another replica's: the rest is left.
       if (this.halted.has(sub.id) || !this.options.mayPost()) return;
-      const ids = batch.map((r) => r.id);
-      const check = fence && (() => fence.enter(sub.id, ids));
-      const first = batch[0] as Recording;
+      // The others it is for, less those paused meanwhile (left out of the post and its marks).
+      const others = new Map<number, Subscription>();
+      for (const p of batch)
+        for (const s of p.subscriptions) if (s.id !== sub.id && !this.halted.has(s.id)) others.set(s.id, s);
+      const subs: PostFor = [sub, ...others.values()];
+      const ids = batch.map((p) => p.recording.id);
+      const also = [...others.keys()];
+      const check = fence && (() => fence.enter(sub.id, ids, also));
+      const first = batch[0] as Post;
       const summary = batch === summarised;
       const result = await (summary
-        ? publisher.summary(sub, batch.length, check)
-        : publisher.recording(sub, first, followed, check));
-      if (!result.ok) return this.failed(sub, ids, result);
-      for (const recording of batch) await this.mark(sub, recording);
-      // The audit line: who authorised the post (the subscriber, gated this poll), where, and what
+        ? publisher.summary(subs, batch.length, check)
+        : publisher.recording({ ...first, subscriptions: subs }, check));
+      if (!result.ok) return this.failed(subs, ids, result);
+      for (const p of batch)
+        for (const s of subs) if (p.subscriptions.some((x) => x.id === s.id)) await this.mark(s, p.recording);
+      // The audit line: who authorised the post (the subscribers, gated this poll), where, and what
       // (a summary shows only a count, so it names no recording).
       logger.info('audit', {
         surface: 'subscription',
@@ -132,10 +153,13 @@ export class Delivery {
         channel: sub.channel,
         team: sub.team,
         subscription: sub.id,
+        ...(others.size > 0 && {
+          alsoFor: [...others.values()].map((s) => ({ subscription: s.id, authorisedBy: s.createdBy })),
+        }),
         recordingIds: summary ? [] : ids,
       });
       if (summary) logger.info('subscriptions.summarised', { subscription: sub.id, more: batch.length });
-      else onPost?.('ok', (this.options.now().getTime() - Date.parse(first.start)) / 1000);
+      else onPost?.('ok', (this.options.now().getTime() - Date.parse(first.recording.start)) / 1000);
     }
   }
 
@@ -171,20 +195,26 @@ export class Delivery {
     this.markTimer.unref();
   }
 
-  private async failed(sub: Subscription, ids: number[], result: Exclude<PostResult, { ok: true }>) {
+  private async failed(subs: PostFor, ids: number[], result: Exclude<PostResult, { ok: true }>) {
     const { publisher, logger, fence, onPost } = this.options;
+    const [sub, ...others] = subs;
     if ('fenced' in result) {
       // The lease is not (surely) this replica's: the rest is left to whoever holds it.
       logger.info('subscriptions.post_fenced', { subscription: sub.id, recording: ids[0] });
       return;
     }
     // Not posted, or not surely: withdraw the intent, so another replica need not wait for it.
+    const also = others.map((s) => s.id);
     if (fence && !('unsure' in result && result.unsure))
-      await fence.leave(sub.id, ids).catch(() => undefined);
+      await fence.leave(sub.id, ids, also).catch(() => undefined);
     if ('stop' in result) {
+      // The channel takes no more posts: each subscription the post was for stops, and says so.
       onPost?.('stopped');
-      await this.pause(sub, result.stop);
-      return publisher.stopped(sub, result.stop);
+      for (const s of subs) {
+        await this.pause(s, result.stop);
+        await publisher.stopped(s, result.stop);
+      }
+      return;
     }
     onPost?.('failed');
     logger.error('subscriptions.post_failed', {

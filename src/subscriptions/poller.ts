@@ -116,12 +116,14 @@ export class SubscriptionPoller {
       const watches = await activeWatches(this.watches, report);
       report.subscriptions = watches.length;
       const recordings = await this.search.recent(watches, report);
-      const shares = await this.fanOut.share(watches, recordings, (id) => this.delivery.pending(id));
+      const shares = await this.fanOut.share(watches, recordings, (channel) =>
+        this.delivery.pending(channel),
+      );
       await Promise.all(
         shares.map(async (s) => {
           if ('refused' in s) return this.delivery.refused(s.watch.subscription, s.refused);
-          this.delivery.enqueue(s.watch.subscription, s.news, s.watch.numbers);
-          report.queued += s.news.length;
+          this.delivery.enqueue(s.watch.subscription, s.posts);
+          report.queued += s.posts.length;
         }),
       );
     } catch (error) {

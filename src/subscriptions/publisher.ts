@@ -1,6 +1,6 @@
 /** How the poller hands news to Slack (implemented in slack/): one message at a time, in order. */
-import type { Recording } from '../domain/focus.js';
 import type { Subscription } from '../state/subscriptions.js';
+import type { Post, PostFor } from './news.js';
 
 export type PostResult =
   | { ok: true }
@@ -24,15 +24,10 @@ export type SendCheck = () => Promise<boolean>;
 export type StoppedNotice = 'channel' | 'subscriber';
 
 export interface Publisher {
-  /** Posts one recording into the subscription's channel; `followed`: the numbers it follows. */
-  recording(
-    subscription: Subscription,
-    recording: Recording,
-    followed: ReadonlySet<string>,
-    check?: SendCheck,
-  ): Promise<PostResult>;
-  /** Posts "and N more new recordings" for the ones not posted one by one. */
-  summary(subscription: Subscription, more: number, check?: SendCheck): Promise<PostResult>;
+  /** Posts one recording into its subscriptions' channel, naming each (the first leads). */
+  recording(post: Post, check?: SendCheck): Promise<PostResult>;
+  /** Posts "and N more new recordings" (of these subscriptions) for the ones not posted one by one. */
+  summary(subscriptions: PostFor, more: number, check?: SendCheck): Promise<PostResult>;
   /**
    * Tells once that delivery stopped, and why: `channel` (the default) tries the channel and,
    * when it takes no posts, the subscriber; `subscriber` goes straight to the subscriber's DM.

@@ -1,10 +1,16 @@
 /**
  * The subscription commands' work: resolve what a channel wants to follow (a number as typed;
- * a person by id, name or email, exactly one), add, list and remove subscriptions. Every
- * change writes one audit line.
+ * a person by id, name or email, exactly one), add, list and remove subscriptions. Subscribing
+ * again to what the channel follows, with other filters or format, changes them: the command says
+ * what the channel wants, and the latest one wins. Every change writes one audit line.
  */
 import type { Logger } from '../domain/logger.js';
-import type { Subscription, SubscriptionCommand, SubscriptionTarget } from '../domain/subscription.js';
+import type {
+  Subscription,
+  SubscriptionCommand,
+  SubscriptionTarget,
+  Tuning,
+} from '../domain/subscription.js';
 import type { FocusCache } from '../focus/cache.js';
 import type { PeopleDirectory } from '../lookup/directory.js';
 import { checkLimits } from '../state/subscription-limits.js';
@@ -19,13 +25,19 @@ export interface Where {
 
 export type SubscribeOutcome =
   | {
-      status: 'subscribed' | 'already';
+      /** `changed`: it was there, active, and now has the filters and format asked for. */
+      status: 'subscribed' | 'already' | 'changed';
       subscription: Subscription;
       number: number;
       /** Said with the answer: e.g. the number has more owners than a subscription follows. */
       note?: string;
     }
   | { status: 'refused'; message: string };
+
+/** Filters and format as one comparable value (the order of directions is the parser's). */
+function tuningKey({ filters, format }: Tuning): string {
+  return JSON.stringify([filters?.directions ?? [], filters?.longerThanSeconds ?? 0, format === 'compact']);
+}
 
 /** Why a subscription its maker paused from the Home tab is paused. */
 const PAUSED_BY_SUBSCRIBER = 'paused_by_subscriber';
@@ -55,12 +67,17 @@ export class SubscriptionService {
     target: Extract<SubscriptionCommand, { kind: 'subscribe' }>['target'],
     where: Where,
     logger: Logger,
+    tuning: Tuning = {},
   ): Promise<SubscribeOutcome> {
     const resolved = await this.resolve(target);
     if ('message' in resolved) return { status: 'refused', message: resolved.message };
     const note = await this.partialNote(resolved, logger);
     const now = this.options.now?.() ?? new Date();
-    const sub = { ...where, createdBy: where.user, target: resolved };
+    const wanted: Tuning = {
+      ...(tuning.filters && Object.keys(tuning.filters).length > 0 && { filters: tuning.filters }),
+      ...(tuning.format === 'compact' && { format: 'compact' }),
+    };
+    const sub = { ...where, createdBy: where.user, target: resolved, ...wanted };
     const added = this.queue.then(async () => {
       const refused = await checkLimits(this.options.store, sub);
       if (refused) return refused;
@@ -79,6 +96,8 @@ export class SubscriptionService {
     // Subscribing again to a paused one (the channel was fixed) resumes it.
     const resumed = !result.added && result.subscription.paused !== undefined;
     if (resumed) await this.options.store.resume(result.subscription.id);
+    const retuned = !result.added && tuningKey(result.subscription) !== tuningKey(wanted);
+    if (retuned) await this.options.store.tune(result.subscription.id, wanted);
     const list = await this.options.store.list(where.channel);
     const number = list.findIndex((s) => s.id === result.subscription.id) + 1;
     logger.info('audit', {
@@ -88,11 +107,16 @@ export class SubscriptionService {
       team: where.team,
       subscription: result.subscription.id,
       target: result.subscription.target.kind,
-      outcome: result.added ? 'subscribed' : resumed ? 'resumed' : 'already',
+      outcome: result.added ? 'subscribed' : resumed ? 'resumed' : retuned ? 'changed' : 'already',
+      ...wanted,
     });
-    const subscription = resumed ? { ...result.subscription, paused: undefined } : result.subscription;
+    const subscription = {
+      ...result.subscription,
+      ...(retuned && { filters: wanted.filters, format: wanted.format }),
+      ...(resumed && { paused: undefined }),
+    };
     return {
-      status: result.added || resumed ? 'subscribed' : 'already',
+      status: result.added || resumed ? 'subscribed' : retuned ? 'changed' : 'already',
       subscription,
       number,
       ...(note && { note }),

@@ -114,7 +114,7 @@ describe('the Home tab', () => {
       ['Unsubscribe', ACTIONS.homeUnsubscribe],
     ]);
     expect(all).toContain(`Also followed here: ${FIXTURES.accented.fullName}`);
-    expect(all).toContain(`(by <@${OTHER}>)`);
+    expect(all).toContain(`(by <@${OTHER}> since `);
     const channelLine = (channel: string) =>
       JSON.stringify(view.blocks.find((b) => JSON.stringify(b).includes(`*<#${channel}>*`)));
     expect(channelLine('C1')).toContain('Also followed here');

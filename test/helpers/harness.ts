@@ -12,6 +12,8 @@ import { startSimulator } from './focus.js';
 import { tempStatePath } from './state.js';
 
 export const SECRET = 'test-signing-secret-0123456789';
+/** Subscriptions polled every second and posted without pacing, for the end-to-end cases. */
+export const FAST_SUBSCRIPTIONS = { SUBSCRIPTION_POLL_SECONDS: '1', SUBSCRIPTION_POST_INTERVAL_MS: '0' };
 export const BOT_TOKEN = 'xoxb-test-bot-token-abcdef';
 
 export interface Harness {

@@ -198,3 +198,27 @@ declare module 'vitest' {
     redisUrl: string;
   }
 }
+
+/**
+ * The state backends an end-to-end case that touches subscriptions runs on: the SQLite file, and
+ * the run's Redis under a prefix of its own (when there is one); `env` for the harness, `cleanup`
+ * after the case.
+ */
+export function stateBackends(name: string) {
+  const url = sharedRedisUrl();
+  const prefix = uniquePrefix(name);
+  return [
+    { name: 'SQLite', env: (): Record<string, string> => ({}), cleanup: async () => {} },
+    ...(url
+      ? [
+          {
+            name: 'Redis',
+            env: (): Record<string, string> => ({ REDIS_URL: url, REDIS_KEY_PREFIX: prefix }),
+            cleanup: async () => {
+              await deletePrefix(url, prefix);
+            },
+          },
+        ]
+      : []),
+  ];
+}

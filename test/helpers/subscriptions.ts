@@ -8,7 +8,7 @@ import type { Recording } from '../../src/domain/focus.js';
 import { createLogger } from '../../src/log.js';
 import { openRedisState } from '../../src/state/redis.js';
 import type { Subscription, SubscriptionStore } from '../../src/state/subscriptions.js';
-import type { Watch } from '../../src/subscriptions/news.js';
+import type { Post, PostFor, Watch } from '../../src/subscriptions/news.js';
 import type { PostResult, Publisher, StoppedNotice } from '../../src/subscriptions/publisher.js';
 import { deletePrefix, uniquePrefix } from './redis.js';
 
@@ -45,23 +45,35 @@ export function watchOf(subscription: Subscription, endpointIds: number[] = [1])
   return { subscription, cursor, numbers: new Set([phone]), endpointIds };
 }
 
+/** Each recording as a post for these subscriptions (the first leads), following `numbers`. */
+export function postsOf(
+  subscriptions: PostFor,
+  recordings: Recording[],
+  numbers: ReadonlySet<string>,
+): Post[] {
+  return recordings.map((recording) => ({ recording, subscriptions, followed: numbers }));
+}
+
 /**
  * Records every post, summary and notice it is handed. Before answering a post it asks the send
  * check, as Slack's poster does (no: nothing sent, `fenced`); `answer` decides the rest (default ok).
  */
 export class RecordingPublisher implements Publisher {
   readonly posts: number[] = [];
+  /** For each post, the subscriptions it named (the lead first). */
+  readonly postedFor: number[][] = [];
   readonly summaries: number[] = [];
   readonly notices: Array<{ subscription: number; reason: string; tell: StoppedNotice | undefined }> = [];
   answer: (recording: number) => PostResult | Promise<PostResult> = () => ({ ok: true });
 
-  async recording(_: Subscription, recording: Recording, __: unknown, check?: () => Promise<boolean>) {
+  async recording({ recording, subscriptions }: Post, check?: () => Promise<boolean>) {
     this.posts.push(recording.id);
+    this.postedFor.push(subscriptions.map((s) => s.id));
     if (check && !(await check())) return { ok: false, fenced: true } as const;
     return this.answer(recording.id);
   }
 
-  async summary(_: Subscription, more: number, check?: () => Promise<boolean>): Promise<PostResult> {
+  async summary(_: PostFor, more: number, check?: () => Promise<boolean>): Promise<PostResult> {
     this.summaries.push(more);
     if (check && !(await check())) return { ok: false, fenced: true };
     return { ok: true };

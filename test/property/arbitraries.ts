@@ -13,6 +13,7 @@ import type {
 import { makePortalLinks } from '../../src/domain/links.js';
 import type { Choice, FailureCode, LookupOutcome, LookupResult } from '../../src/domain/outcome.js';
 import type { FocusLookupRequest, PhoneNumber } from '../../src/domain/request.js';
+import type { Direction, Subscription } from '../../src/domain/subscription.js';
 import type { CardView } from '../../src/render/view.js';
 
 export const links = makePortalLinks({
@@ -274,4 +275,28 @@ export const renderContext: fc.Arbitrary<CardView> = fc.record({
   ),
   askerId: opt(slackUserId),
   sharedBy: opt(slackUserId),
+});
+
+/** A stored subscription as the cards get it: hostile names, any filters and format. */
+export const subscription: fc.Arbitrary<Subscription> = fc.record({
+  id: smallId,
+  team: fc.constant('T1'),
+  channel: fc.constant('C1'),
+  target: fc.oneof(
+    fc.record({ kind: fc.constant('phone' as const), phone: digits, display: hostileText }),
+    fc.record({ kind: fc.constant('person' as const), personId: id, name: hostileText }),
+  ),
+  createdBy: fc.constant('U1'),
+  createdAt: isoOrJunk,
+  paused: opt(fc.record({ reason: fc.oneof(fc.constantFrom('is_archived'), hostileText), at: isoOrJunk })),
+  filters: opt(
+    fc.record(
+      {
+        directions: fc.subarray(['inbound', 'outbound', 'internal'] as Direction[]),
+        longerThanSeconds: fc.integer({ min: 1, max: 86_400 }),
+      },
+      { requiredKeys: [] },
+    ),
+  ),
+  format: opt(fc.constantFrom('full' as const, 'compact' as const)),
 });

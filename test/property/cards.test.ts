@@ -14,6 +14,7 @@ import { compactPersonCard, personCard } from '../../src/render/person.js';
 import { phoneCard, unknownPhoneCard } from '../../src/render/phone.js';
 import { compactRecordingCard, recordingCard } from '../../src/render/recording.js';
 import { failureCard, helpCard, invalidCard } from '../../src/render/status.js';
+import { moreRecordingsCard, newRecordingCard, subscriptionsCard } from '../../src/render/subscription.js';
 import type { CardView } from '../../src/render/view.js';
 import {
   choice,
@@ -32,6 +33,7 @@ import {
   renderContext,
   request,
   retentionGroup,
+  subscription,
 } from './arbitraries.js';
 import { ALLOWED_TOKENS, foreignTokens, limitProblems } from './limits.js';
 import { slackText } from './slack-text.js';
@@ -137,6 +139,29 @@ const CASES: CardCase[] = [
     card: choicesCard(choices, ctx),
     ctx,
   })),
+  // One post for up to a channel's 50 subscriptions, each format, and its summary.
+  cardCase(
+    'newRecordingCard / moreRecordingsCard',
+    fc.tuple(
+      recording,
+      fc.array(subscription, { minLength: 1, maxLength: 50 }),
+      fc.nat(1_000_000),
+      fc.boolean(),
+    ),
+    ([r, subs, more, summary]) => ({
+      card: summary
+        ? moreRecordingsCard(subs, more)
+        : newRecordingCard(subs, r, new Set([r.endpoints[0]?.value ?? '']), links),
+    }),
+  ),
+  cardCase(
+    'subscriptionsCard (a channel holds 50 at most)',
+    fc.array(subscription, { maxLength: 50 }),
+    (subs) => ({
+      card: subscriptionsCard(subs),
+      ctx: { mode: 'shared', sharedBy: 'U1' } as CardView,
+    }),
+  ),
   cardCase('loadingCard, nothingToLookUpCard', fc.boolean(), (loading) => ({
     card: loading ? loadingCard() : nothingToLookUpCard(),
   })),

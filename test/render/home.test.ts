@@ -27,6 +27,9 @@ function sub(id: number, channel: string, createdBy = 'UME', paused = false): Su
     createdBy,
     createdAt: '2026-11-28T10:00:00.000Z',
     paused: paused ? { reason: 'subscriber_lacks_right', at: '2026-11-29T10:00:00.000Z' } : undefined,
+    // The longest filters and format there are.
+    filters: { directions: ['inbound', 'outbound', 'internal'], longerThanSeconds: 86_399 },
+    format: 'compact',
   };
 }
 
@@ -118,6 +121,31 @@ describe('the Home tab', () => {
     expect(text).not.toContain('[Previous]');
     expect(cardToText(homeCard(model(90)))).toContain('Subscriptions 91–100 of 100');
     expect(text).toContain(' · person · ');
+  });
+
+  it('says who made each subscription and since when, with its filters and format', () => {
+    const text = cardToText(homeCard(model(0)));
+    expect(text).toContain(
+      '(person 999999999998) · by you since 2026-11-28 10:00 UTC · inbound or outbound or internal · longer than 23h59m59s · compact',
+    );
+    // The others in the channel: who made them, since when, and theirs.
+    expect(text).toMatch(
+      /\(by <@UZZZZZZZZZZZZZZZZZZZZ0> since 2026-11-28 10:00 UTC, inbound or outbound or internal · longer than 23h59m59s · compact\)/,
+    );
+    const plain = homeView(
+      model(0, {
+        subscriptions: {
+          total: 1,
+          offset: 0,
+          channels: [
+            { channel: 'C1', own: [{ ...own[1], filters: undefined, format: undefined } as Subscription] },
+          ],
+        },
+      }),
+    );
+    expect(cardToText({ text: '', blocks: plain.blocks })).toMatch(
+      /\(person 999999999998\) · by you since 2026-11-28 10:00 UTC\n/,
+    );
   });
 
   it('escapes every name: no mention, link or formatting can form', () => {

@@ -19,7 +19,10 @@ const T0 = new Date('2026-11-28T09:00:00.000Z');
 /** Runs the command in process; returns its exit code and what it wrote. */
 const run = (args: string[], env: Record<string, string | undefined>, stdin = '') => runCli(args, env, stdin);
 
-/** A SQLite file with a bit of everything: a paused subscription, a person, no team, ties, a gap in the ids. */
+/**
+ * A SQLite file with a bit of everything: a paused subscription, a person with filters and the
+ * compact format, no team, ties, a gap in the ids.
+ */
 async function seed(store: SqliteState): Promise<void> {
   const jane = { kind: 'phone', phone: '447700900123', display: '+44 7700 900123' } as const;
   const a = (await store.add({ team: 'T1', channel: 'C1', target: jane, createdBy: 'U1' }, T0)).subscription;
@@ -36,6 +39,8 @@ async function seed(store: SqliteState): Promise<void> {
         channel: 'C2',
         target: { kind: 'person', personId: 42, name: 'Jane' },
         createdBy: 'U2',
+        filters: { directions: ['inbound', 'internal'], longerThanSeconds: 120 },
+        format: 'compact',
       },
       T0,
     )
@@ -87,8 +92,13 @@ describe.skipIf(!url)('npm run state -- export|import', () => {
         { id: 101, startMs: Date.parse('2026-11-28T09:01:00Z') },
       ],
     });
+    // Filters and format only where set.
+    expect(doc.subscriptions[0]).not.toHaveProperty('filters');
+    expect(doc.subscriptions[0]).not.toHaveProperty('format');
     expect(doc.subscriptions[1]).toMatchObject({
       team: null,
+      filters: { directions: ['inbound', 'internal'], longerThanSeconds: 120 },
+      format: 'compact',
       cursor: { newestStart: '2026-11-28T08:00:00Z', idsAtNewest: [7, 8] },
       delivered: [],
     });

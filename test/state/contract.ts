@@ -212,6 +212,47 @@ export function describeSubscriptionStore(
       expect(await store.list('C1')).toHaveLength(3);
     });
 
+    it('filters and format: kept as given, read back by every read; none given, none read', async () => {
+      const store = await t.current().open();
+      const filters = { directions: ['inbound', 'internal'] as const, longerThanSeconds: 150 };
+      const tuned = await store.add(
+        {
+          ...sub('C1', JANE),
+          filters: { ...filters, directions: [...filters.directions] },
+          format: 'compact',
+        },
+        T0,
+      );
+      expect(tuned.subscription).toMatchObject({ filters, format: 'compact' });
+      const plain = (await store.add(sub('C1', HARRIET), T0)).subscription;
+      expect(plain).not.toHaveProperty('filters');
+      expect(plain).not.toHaveProperty('format');
+      for (const list of [await store.list('C1'), await store.active(), await store.createdBy('U1')])
+        expect(list).toEqual([tuned.subscription, plain]);
+      // The same target again: the first, as it was (`tune` changes it).
+      expect((await store.add(sub('C1', JANE), T0)).subscription).toEqual(tuned.subscription);
+    });
+
+    it('tune: sets, changes and clears the filters and format; a removed id is left alone', async () => {
+      const store = await t.current().open();
+      const { id } = (await store.add(sub('C1', JANE), T0)).subscription;
+      await store.tune(id, { filters: { directions: ['outbound'] } });
+      expect((await store.list('C1'))[0]).toMatchObject({ filters: { directions: ['outbound'] } });
+      expect((await store.list('C1'))[0]).not.toHaveProperty('format');
+      await store.tune(id, { filters: { longerThanSeconds: 60 }, format: 'compact' });
+      expect((await store.active())[0]).toMatchObject({
+        filters: { longerThanSeconds: 60 },
+        format: 'compact',
+      });
+      await store.tune(id, { filters: {}, format: 'full' });
+      const cleared = (await store.list('C1'))[0];
+      expect(cleared).not.toHaveProperty('filters');
+      expect(cleared).not.toHaveProperty('format');
+      await store.remove('C1', [id]);
+      await store.tune(id, { format: 'compact' });
+      expect(await store.list('C1')).toEqual([]);
+    });
+
     it('countTeam: every subscription of the workspace, paused ones included; none for another', async () => {
       const store = await t.current().open();
       expect(await store.countTeam('T1')).toBe(0);
@@ -414,13 +455,22 @@ export function describeSubscriptionStore(
       const b = (await first.add(sub('C1', HARRIET), T0)).subscription;
       const at = new Date('2026-11-28T10:00:00.000Z');
       await first.pause(b.id, 'is_archived', at);
+      await first.tune(b.id, {
+        filters: { directions: ['inbound'], longerThanSeconds: 120 },
+        format: 'compact',
+      });
       await first.markDelivered(a.id, { id: 42, start: '2026-11-28T09:30:00Z' }, T0);
       await first.close();
 
       const second = await h.open();
       expect(await second.list('C1')).toEqual([
         a,
-        { ...b, paused: { reason: 'is_archived', at: at.toISOString() } },
+        {
+          ...b,
+          paused: { reason: 'is_archived', at: at.toISOString() },
+          filters: { directions: ['inbound'], longerThanSeconds: 120 },
+          format: 'compact',
+        },
       ]);
       expect((await second.active()).map((s) => s.id)).toEqual([a.id]);
       expect(await second.delivered(a.id, 42)).toBe(true);

@@ -71,6 +71,11 @@ describe('import checks each subscription', () => {
         channel: 'G0PRIVATE',
         team: null,
       }),
+      good(18, { filters: { directions: ['sideways'] } }),
+      good(19, { filters: { longerThanSeconds: 0 } }),
+      good(20, { filters: { shorterThanSeconds: 60 } }),
+      good(21, { format: 'tiny' }),
+      good(22, { filters: { directions: ['outbound'], longerThanSeconds: 90 }, format: 'compact' }),
     ];
     const path = join(dir, 'checks.sqlite');
     const result = await run(['import'], { STATE_PATH: path }, document(rows));
@@ -93,16 +98,24 @@ describe('import checks each subscription', () => {
       'skipped subscriptions[12] (line 14): delivered.0.startMs: delivered startMs is before 2000',
       'skipped subscriptions[13] (line 15): team is not a Slack workspace id (T…, E…)',
       'skipped subscriptions[14] (line 16): paused.at is not an ISO-8601 date',
+      'skipped subscriptions[17] (line 19): filters.directions.0: filters.directions names a direction that is not one',
+      'skipped subscriptions[18] (line 20): filters.longerThanSeconds is not positive',
+      'skipped subscriptions[19] (line 21): filters names a filter this version does not know',
+      'skipped subscriptions[20] (line 22): format is neither full nor compact',
     ]);
     expect(result.err).toContain(
       'note subscriptions[15] (line 17): cursor 2031-01-01T00:00:00.000Z is in the future: taken as now',
     );
-    expect(result.err).toContain('imported 3 subscription(s) into STATE_PATH');
+    expect(result.err).toContain('imported 4 subscription(s) into STATE_PATH');
     expect(result.err).toContain(
-      '3 added, 0 already there (cursor and delivered ids merged); 14 skipped (listed above)',
+      '4 added, 0 already there (cursor and delivered ids merged); 18 skipped (listed above)',
     );
     const exported = JSON.parse((await run(['export'], { STATE_PATH: path }, '')).out);
-    expect(exported.subscriptions.map((s: { id: number }) => s.id)).toEqual([1, 16, 17]);
+    expect(exported.subscriptions.map((s: { id: number }) => s.id)).toEqual([1, 16, 17, 22]);
+    expect(exported.subscriptions[3]).toMatchObject({
+      filters: { directions: ['outbound'], longerThanSeconds: 90 },
+      format: 'compact',
+    });
     expect(exported.subscriptions[1].cursor).toEqual({ newestStart: NOW.toISOString(), idsAtNewest: [] });
   });
 

@@ -177,6 +177,29 @@ describe('SqliteState', () => {
       }
     });
 
+    it('a file of version 1 gains filters and format: its rows read as before (no filter, the full card)', async () => {
+      const file = join(dir, 'v1.sqlite');
+      const db = new BetterSqlite3(file);
+      migrate(db, file, MIGRATIONS.slice(0, 1));
+      db.prepare(
+        `INSERT INTO subscriptions (team, channel, target_key, target, created_by, created_at)
+         VALUES ('T1', 'C1', 'phone:447700900123', ?, 'U1', '2026-11-28T09:00:00.000Z')`,
+      ).run(JSON.stringify({ kind: 'phone', phone: '447700900123', display: '+44 7700 900123' }));
+      db.close();
+      const store = openSqliteState(file);
+      try {
+        const [old] = await store.list('C1');
+        expect(old).toMatchObject({ id: 1, createdBy: 'U1', paused: undefined });
+        expect(old).not.toHaveProperty('filters');
+        expect(old).not.toHaveProperty('format');
+        await store.tune(1, { filters: { directions: ['inbound'] } });
+        expect((await store.active())[0]?.filters).toEqual({ directions: ['inbound'] });
+      } finally {
+        await store.close();
+      }
+      expect(peek<number>(file, 'PRAGMA user_version')).toBe(SCHEMA_VERSION);
+    });
+
     it('a failing step leaves the file as it was (no table, same version)', () => {
       const db = new BetterSqlite3(join(dir, 'm.sqlite'));
       try {

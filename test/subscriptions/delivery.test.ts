@@ -16,6 +16,7 @@ import { deferred } from '../helpers/deferred.js';
 import { sharedRedisUrl } from '../helpers/redis.js';
 import {
   capturedLog,
+  postsOf,
   RecordingPublisher,
   recordingOf,
   subscribe,
@@ -79,8 +80,8 @@ describe('delivery', () => {
     const sub = await subscribe(sqlite, 'C1', PHONE);
     const d = delivery();
     publisher.answer = fails(2, { ok: false, error: 'ratelimited' });
-    d.enqueue(sub, news(3), numbers);
-    expect([...d.pending(sub.id)]).toEqual([1, 2, 3]);
+    d.enqueue(sub, postsOf([sub], news(3), numbers));
+    expect([...d.pending(sub.channel)]).toEqual([1, 2, 3]);
     await d.settle();
     expect(publisher.posts).toEqual([1, 2]);
     expect(await delivered(sqlite, sub, [1, 2, 3])).toEqual([true, false, false]);
@@ -97,13 +98,13 @@ describe('delivery', () => {
       expect.objectContaining({ subscription: sub.id, error: 'ratelimited' }),
     ]);
     // Nothing is held: what failed is news for the next poll.
-    expect(d.pending(sub.id).size).toBe(0);
+    expect(d.pending(sub.channel).size).toBe(0);
   });
 
   it('more than ten: the newest ten one by one, then one summary for the older rest (its audit line names none)', async () => {
     const sub = await subscribe(sqlite, 'C1', PHONE);
     const d = delivery();
-    d.enqueue(sub, news(12), numbers);
+    d.enqueue(sub, postsOf([sub], news(12), numbers));
     await d.settle();
     expect(publisher.posts).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(publisher.summaries).toEqual([2]);
@@ -117,11 +118,11 @@ describe('delivery', () => {
     const sub = await subscribe(sqlite, 'C1', PHONE);
     const d = delivery();
     mayPost = false;
-    d.enqueue(sub, news(2), numbers);
+    d.enqueue(sub, postsOf([sub], news(2), numbers));
     await d.settle();
     expect(publisher.posts).toEqual([]);
     expect(await delivered(sqlite, sub, [1, 2])).toEqual([false, false]);
-    expect(d.pending(sub.id).size).toBe(0);
+    expect(d.pending(sub.channel).size).toBe(0);
   });
 
   it('marks the store cannot take are held, counted as posted, and written in order once it answers', async () => {
@@ -133,15 +134,15 @@ describe('delivery', () => {
       if (id === 1) cut.down = true;
       return { ok: true };
     };
-    d.enqueue(sub, news(3), numbers);
-    await until(() => publisher.posts.length === 3 && d.pending(sub.id).size === 3);
+    d.enqueue(sub, postsOf([sub], news(3), numbers));
+    await until(() => publisher.posts.length === 3 && d.pending(sub.channel).size === 3);
     expect(outcomes).toEqual(['ok', 'ok', 'ok']);
     expect(await delivered(sqlite, sub, [1, 2, 3])).toEqual([false, false, false]);
     // Counted as posted: the next poll does not find them news, though the store does not know yet.
     const next = await new FanOut({ store: sqlite, logger: log.logger, lookbackMs: 3_600_000 }).share(
       [watchOf(sub)],
       new Map(news(3).map((r) => [r.id, r])),
-      (id) => d.pending(id),
+      (channel) => d.pending(channel),
     );
     expect(next).toEqual([]);
     expect(log.logged('subscriptions.mark_deferred')).toHaveLength(1);
@@ -151,7 +152,7 @@ describe('delivery', () => {
     expect(cut.written).toEqual([1, 2, 3]);
     expect(await delivered(sqlite, sub, [1, 2, 3])).toEqual([true, true, true]);
     expect(log.logged('subscriptions.marks_saved')).toHaveLength(1);
-    expect(d.pending(sub.id).size).toBe(0);
+    expect(d.pending(sub.channel).size).toBe(0);
     expect(publisher.posts).toEqual([1, 2, 3]);
   });
 
@@ -159,8 +160,8 @@ describe('delivery', () => {
     const sub = await subscribe(sqlite, 'C1', PHONE);
     const d = delivery();
     publisher.answer = fails(1, { ok: false, stop: 'is_archived' });
-    d.enqueue(sub, news(3), numbers);
-    d.enqueue(sub, news(1, 4), numbers);
+    d.enqueue(sub, postsOf([sub], news(3), numbers));
+    d.enqueue(sub, postsOf([sub], news(1, 4), numbers));
     await d.settle();
     expect(publisher.posts).toEqual([1]);
     expect(publisher.notices).toEqual([{ subscription: sub.id, reason: 'is_archived', tell: undefined }]);
@@ -182,7 +183,7 @@ describe('delivery', () => {
       await held;
       return { ok: true };
     };
-    d.enqueue(sub, news(3), numbers);
+    d.enqueue(sub, postsOf([sub], news(3), numbers));
     await until(() => publisher.posts.length === 1);
     await d.refused(sub, { ok: false, reason: 'subscriber_not_allowed', tellChannel: false });
     expect((await sqlite.list('C1'))[0]?.paused?.reason).toBe('subscriber_not_allowed');
@@ -196,6 +197,57 @@ describe('delivery', () => {
     expect(log.logged('subscriptions.paused')).toEqual([
       expect.objectContaining({ by: 'gate', told: 'subscriber', reason: 'subscriber_not_allowed' }),
     ]);
+  });
+
+  it('a post for two subscriptions of a channel: posted once, naming both, marked for both; pending in the channel', async () => {
+    const number = await subscribe(sqlite, 'C1', PHONE, 'U1');
+    const owner = await subscribe(sqlite, 'C1', '447700900999', 'U2');
+    const d = delivery();
+    d.enqueue(number, postsOf([number, owner], news(2), numbers));
+    expect([...d.pending('C1')]).toEqual([1, 2]);
+    expect(d.pending('C2').size).toBe(0);
+    await d.settle();
+    expect(publisher.posts).toEqual([1, 2]);
+    expect(publisher.postedFor).toEqual([
+      [number.id, owner.id],
+      [number.id, owner.id],
+    ]);
+    expect(await delivered(sqlite, number, [1, 2])).toEqual([true, true]);
+    expect(await delivered(sqlite, owner, [1, 2])).toEqual([true, true]);
+    expect(log.logged('audit')[0]).toMatchObject({
+      authorisedBy: 'U1',
+      subscription: number.id,
+      alsoFor: [{ subscription: owner.id, authorisedBy: 'U2' }],
+      recordingIds: [1],
+    });
+    expect(d.pending('C1').size).toBe(0);
+  });
+
+  it('another of the post’s subscriptions paused meanwhile is left out of it and its marks', async () => {
+    const number = await subscribe(sqlite, 'C1', PHONE, 'U1');
+    const owner = await subscribe(sqlite, 'C1', '447700900999', 'U2');
+    const d = delivery();
+    d.halt([owner.id]);
+    d.enqueue(number, postsOf([number, owner], news(1), numbers));
+    await d.settle();
+    expect(publisher.postedFor).toEqual([[number.id]]);
+    expect(await delivered(sqlite, owner, [1])).toEqual([false]);
+    expect(await delivered(sqlite, number, [1])).toEqual([true]);
+  });
+
+  it('a stop pauses every subscription the post was for, each told once', async () => {
+    const number = await subscribe(sqlite, 'C1', PHONE, 'U1');
+    const owner = await subscribe(sqlite, 'C1', '447700900999', 'U2');
+    const d = delivery();
+    publisher.answer = fails(1, { ok: false, stop: 'channel_not_found' });
+    d.enqueue(number, postsOf([number, owner], news(2), numbers));
+    await d.settle();
+    expect(publisher.posts).toEqual([1]);
+    expect((await sqlite.list('C1')).map((s) => s.paused?.reason)).toEqual([
+      'channel_not_found',
+      'channel_not_found',
+    ]);
+    expect(publisher.notices.map((n) => n.subscription)).toEqual([number.id, owner.id]);
   });
 
   const url = sharedRedisUrl();
@@ -219,7 +271,7 @@ describe('delivery', () => {
       const sub = await subscribe(pair.a.store, 'C1', PHONE);
       const d = delivery({ store: pair.a.store, fence: pair.a.fence });
       publisher.answer = fails(1, result);
-      d.enqueue(sub, news(2), numbers);
+      d.enqueue(sub, postsOf([sub], news(2), numbers));
       await d.settle();
       expect(publisher.posts).toEqual([1]);
       // What the other replica sees.
@@ -241,7 +293,7 @@ describe('delivery', () => {
         const d = delivery({ store: pair.a.store, fence: pair.a.fence });
         const first = deferred<PostResult>();
         publisher.answer = (id) => (id === 1 ? first.promise : { ok: true });
-        d.enqueue(sub, news(2), numbers);
+        d.enqueue(sub, postsOf([sub], news(2), numbers));
         await until(() => publisher.posts.length === 1);
         await stop(pair.b.store, sub);
         first.resolve({ ok: true });
@@ -251,11 +303,35 @@ describe('delivery', () => {
       },
     );
 
+    it('a post for two subscriptions leaves its intent on both; a failure withdraws both', async () => {
+      pair = await twoReplicas(url as string, 60_000);
+      await pair.a.take();
+      const number = await subscribe(pair.a.store, 'C1', PHONE, 'U1');
+      const owner = await subscribe(pair.a.store, 'C1', '447700900999', 'U2');
+      const d = delivery({ store: pair.a.store, fence: pair.a.fence });
+      publisher.answer = fails(2, { ok: false, error: 'invalid_blocks' });
+      // The first is taken but its marks are held: its intents stay, for both.
+      const cut = severable(pair.a.store);
+      cut.down = true;
+      const held = delivery({ store: cut.store, fence: pair.a.fence });
+      held.enqueue(number, postsOf([number, owner], news(1), numbers));
+      await until(() => held.pending('C1').size === 1 && publisher.posts.length === 1);
+      expect([...(await pair.b.fence.othersSending(number.id, [1]))]).toEqual([1]);
+      expect([...(await pair.b.fence.othersSending(owner.id, [1]))]).toEqual([1]);
+      cut.down = false;
+      await held.settle();
+      d.enqueue(number, postsOf([number, owner], news(1, 2), numbers));
+      await d.settle();
+      expect(publisher.posts).toEqual([1, 2]);
+      expect([...(await pair.b.fence.othersSending(number.id, [2]))]).toEqual([]);
+      expect([...(await pair.b.fence.othersSending(owner.id, [2]))]).toEqual([]);
+    });
+
     it('a send the fence refuses (the lease is not this replica’s) ends the batch: nothing sent or marked', async () => {
       pair = await twoReplicas(url as string, 60_000);
       const sub = await subscribe(pair.a.store, 'C1', PHONE);
       const d = delivery({ store: pair.a.store, fence: pair.a.fence });
-      d.enqueue(sub, news(2), numbers);
+      d.enqueue(sub, postsOf([sub], news(2), numbers));
       await d.settle();
       expect(publisher.posts).toEqual([1]);
       expect(await delivered(pair.a.store, sub, [1, 2])).toEqual([false, false]);

@@ -44,7 +44,7 @@ let bad: BadRecordKind[];
 let posts: Array<{ channel: string; recording: number }>;
 
 const publisher: Publisher = {
-  async recording(sub, recording): Promise<PostResult> {
+  async recording({ subscriptions: [sub], recording }): Promise<PostResult> {
     posts.push({ channel: sub.channel, recording: recording.id });
     return { ok: true };
   },

@@ -112,6 +112,17 @@ describe('the active subscriptions as watches', () => {
     ]);
   });
 
+  it('stored filters this version cannot read: the row is skipped (said once), not posted unfiltered', async () => {
+    const good = await subscribe(store, 'C1', JANE.phone);
+    const broken = await restore({
+      filters: { directions: ['sideways'] } as unknown as Subscription['filters'],
+    });
+    expect((await read()).map((w) => w.subscription.id)).toEqual([good.id]);
+    expect(log.logged('subscriptions.bad_record')).toEqual([
+      expect.objectContaining({ subscription: broken, problem: 'filters name a direction that is not one' }),
+    ]);
+  });
+
   it('a cursor ahead of the clock is read as now (said once); one behind it is kept', async () => {
     const now = new Date();
     const ahead = await restore({ id: 1_000 }, new Date(now.getTime() + 5 * YEAR_MS).toISOString());

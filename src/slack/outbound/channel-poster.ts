@@ -24,12 +24,12 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type App, webApi } from '@slack/bolt';
-import type { Recording } from '../../domain/focus.js';
 import type { PortalLinks } from '../../domain/links.js';
 import type { Logger } from '../../domain/logger.js';
 import type { Subscription } from '../../domain/subscription.js';
 import type { Card } from '../../render/blocks.js';
 import { deliveryStoppedCard, moreRecordingsCard, newRecordingCard } from '../../render/subscription.js';
+import type { Post, PostFor } from '../../subscriptions/news.js';
 import type { PostResult, Publisher, SendCheck, StoppedNotice } from '../../subscriptions/publisher.js';
 import { CONNECTIONS_PER_ORIGIN } from './http.js';
 import { findPost, POST_EVENT_TYPE, type PostPayload } from './post-history.js';
@@ -95,20 +95,17 @@ export class ChannelPoster implements Publisher {
     this.slots = new Slots(options.concurrency ?? POSTS_AT_ONCE);
   }
 
-  recording(
-    sub: Subscription,
-    recording: Recording,
-    followed: ReadonlySet<string>,
-    check?: SendCheck,
-  ): Promise<PostResult> {
-    const card = newRecordingCard(sub, recording, followed, this.options.links);
+  recording({ subscriptions, recording, followed }: Post, check?: SendCheck): Promise<PostResult> {
+    const [sub] = subscriptions;
+    const card = newRecordingCard(subscriptions, recording, followed, this.options.links);
     return this.post(sub.channel, card, { subscription: sub.id, recording: recording.id }, undefined, check);
   }
 
-  summary(sub: Subscription, more: number, check?: SendCheck): Promise<PostResult> {
+  summary(subscriptions: PostFor, more: number, check?: SendCheck): Promise<PostResult> {
+    const [sub] = subscriptions;
     return this.post(
       sub.channel,
-      moreRecordingsCard(sub, more),
+      moreRecordingsCard(subscriptions, more),
       { subscription: sub.id, more },
       undefined,
       check,

@@ -5,7 +5,6 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Recording } from '../../domain/focus.js';
 import type { PortalLinks } from '../../domain/links.js';
 import { silentLogger } from '../../domain/logger.js';
 import type { Subscription } from '../../domain/subscription.js';
@@ -21,8 +20,10 @@ import {
   moreRecordingsCard,
   newRecordingCard,
   subscribedCard,
+  tunedCard,
 } from '../../render/subscription.js';
 import { cardToText } from '../../render/text.js';
+import type { Post, PostFor } from '../../subscriptions/news.js';
 import type { PostResult, Publisher } from '../../subscriptions/publisher.js';
 import type { SubscriptionService } from '../../subscriptions/service.js';
 import type { Answerer } from '../answer/answer.js';
@@ -93,17 +94,13 @@ export class ConsolePublisher implements Publisher {
     private readonly json = false,
   ) {}
 
-  async recording(
-    sub: Subscription,
-    recording: Recording,
-    followed: ReadonlySet<string>,
-  ): Promise<PostResult> {
-    printCard(this.output, newRecordingCard(sub, recording, followed, this.links), this.json);
+  async recording({ subscriptions, recording, followed }: Post): Promise<PostResult> {
+    printCard(this.output, newRecordingCard(subscriptions, recording, followed, this.links), this.json);
     return { ok: true };
   }
 
-  async summary(sub: Subscription, more: number): Promise<PostResult> {
-    printCard(this.output, moreRecordingsCard(sub, more), this.json);
+  async summary(subscriptions: PostFor, more: number): Promise<PostResult> {
+    printCard(this.output, moreRecordingsCard(subscriptions, more), this.json);
     return { ok: true };
   }
 
@@ -144,8 +141,10 @@ async function subscribe(options: ConsoleOptions, text: string): Promise<Card> {
       command?.kind === 'invalid' ? command.message : 'Subscribe to a phone number or a person.',
     );
   const where = { channel: CONSOLE_CHANNEL, team: undefined, user: CONSOLE_USER };
-  const outcome = await options.subscriptions.subscribe(command.target, where, silentLogger);
+  const { target, filters, format } = command;
+  const outcome = await options.subscriptions.subscribe(target, where, silentLogger, { filters, format });
   if (outcome.status === 'refused') return infoCard(outcome.message);
+  if (outcome.status === 'changed') return tunedCard(outcome.subscription, outcome.number, CONSOLE_USER);
   return subscribedCard(outcome.subscription, outcome.status === 'subscribed', outcome.number);
 }
 

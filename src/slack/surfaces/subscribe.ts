@@ -14,7 +14,7 @@ import type { SubscriptionCommand } from '../../domain/subscription.js';
 import type { Card } from '../../render/blocks.js';
 import { withheldText } from '../../render/kit.js';
 import { failureCard, infoCard, invalidCard, noticeCard } from '../../render/status.js';
-import { subscribedCard, subscriptionsCard, unsubscribedCard } from '../../render/subscription.js';
+import { subscribedCard, subscriptionsCard, tunedCard, unsubscribedCard } from '../../render/subscription.js';
 import type { SubscriptionService } from '../../subscriptions/service.js';
 import { checkAccess, conversationMaySee, deliver, type SurfaceDeps } from '../answer/deliver.js';
 
@@ -88,9 +88,13 @@ async function run(
           );
         const right = subscribeRightMissing(deps, request, command.target.kind);
         if (right) return only(noticeCard(withheldText('subscribe a channel to recordings', right)));
-        const outcome = await subs.service.subscribe(command.target, where, request.logger);
+        const { target, filters, format } = command;
+        const outcome = await subs.service.subscribe(target, where, request.logger, { filters, format });
         // Nobody or several people match: what to type instead, not a refusal.
         if (outcome.status === 'refused') return only(infoCard(outcome.message));
+        // What the channel gets changed: its members see who changed it, as with a subscribe.
+        if (outcome.status === 'changed')
+          return { card: tunedCard(outcome.subscription, outcome.number, user), inChannel: true };
         return {
           card: subscribedCard(
             outcome.subscription,
