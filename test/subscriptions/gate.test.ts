@@ -179,13 +179,19 @@ describe('the poller gate', () => {
   });
 });
 
+/** Each post waits until the returned function is called (to act while deliveries are under way). */
+function holdPosts(): () => void {
+  let release = () => {};
+  hold = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return release;
+}
+
 describe('halt and suspend', () => {
   it('halt drops what is queued for those subscriptions: the post under way is the last', async () => {
     const sub = await subscribe('C1', 'U1');
-    let release = () => {};
-    hold = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const release = holdPosts();
     addRecording();
     addRecording();
     addRecording();
@@ -200,10 +206,7 @@ describe('halt and suspend', () => {
 
   it('unsubscribing (the service) drops what the poller holds for it: the post under way is the last', async () => {
     const sub = await subscribe('C1', 'U1');
-    let release = () => {};
-    hold = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const release = holdPosts();
     addRecording();
     addRecording();
     const p = poller();
@@ -226,10 +229,7 @@ describe('halt and suspend', () => {
 
   it('suspend: no poll runs again and nothing queued is posted', async () => {
     await subscribe('C1', 'U1');
-    let release = () => {};
-    hold = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const release = holdPosts();
     addRecording();
     addRecording();
     const p = poller();
