@@ -270,6 +270,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
           botId: slack.botId,
           links,
           logger,
+          unanswered: appState.durable,
           intervalMs: config.subscriptions.postIntervalMs,
           revoked: () => revocation.revoked?.reason,
         }),

@@ -7,6 +7,7 @@
 export { StateError } from './errors.js';
 export { MemoryStore } from './memory.js';
 export type { StateStore } from './store.js';
+export { DELIVERED_RETENTION_MS } from './subscription-rows.js';
 export type {
   Cursor,
   NewSubscription,

@@ -13,11 +13,13 @@
  * - a connection refused (nothing was sent) is retried like an answered error;
  * - no answer (a timeout, a connection cut after sending, a 5xx) is not retried here: Slack may
  *   have posted it. It is reported `unsure`; the recording stays news for the next poll, and the
- *   poster remembers the attempt. When that post comes again, the channel's history is read
- *   first (post-history.ts): if the post is there, it is reported posted without being sent
- *   (and the poller marks it); if the history cannot be read, it is sent again, and the log says
- *   why (`subscriptions.history_unreadable`). The memory is this process's: after a restart the
- *   post is sent again unread.
+ *   attempt is recorded in the durable state store (`unanswered`: the SQLite file, or Redis), so
+ *   a restarted process, or the replica that takes the lease over, knows it too. When that post
+ *   comes again, from any of them, the channel's history is read first (post-history.ts): if the
+ *   post is there, it is reported posted without being sent (and the poller marks it); if the
+ *   history cannot be read, it is sent again, and the log says why
+ *   (`subscriptions.history_unreadable`). The record goes when Slack answers the post or it is
+ *   found, and otherwise after the delivered marks' retention.
  * Before each send the caller's check is asked (the poller lease, subscriptions/fence.ts),
  * after the pacing, the waits and the slot, with nothing awaited between its answer and the
  * request.
@@ -29,6 +31,7 @@ import type { Logger } from '../../domain/logger.js';
 import type { Subscription } from '../../domain/subscription.js';
 import type { Card } from '../../render/blocks.js';
 import { deliveryStoppedCard, moreRecordingsCard, newRecordingCard } from '../../render/subscription.js';
+import { DELIVERED_RETENTION_MS, type StateStore } from '../../state/index.js';
 import type { Post, PostFor } from '../../subscriptions/news.js';
 import type { PostResult, Publisher, SendCheck, StoppedNotice } from '../../subscriptions/publisher.js';
 import { CONNECTIONS_PER_ORIGIN } from './http.js';
@@ -56,8 +59,8 @@ const MAX_WAIT_MS = 60_000;
  * held the event loop for seconds, not from the number of posts.
  */
 const POSTS_AT_ONCE = CONNECTIONS_PER_ORIGIN - 8;
-/** Posts that got no answer, remembered until found or posted (the oldest forgotten past this). */
-const MAX_UNSURE = 10_000;
+/** Under the durable store's key space: a post that got no answer -> when its first attempt left (ms). */
+const UNANSWERED = 'unanswered:';
 /** Network errors that mean the request never left: sending again cannot double it. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -66,6 +69,11 @@ export interface ChannelPosterOptions {
   client: App['client'];
   links: PortalLinks;
   logger: Logger;
+  /**
+   * Where the posts that got no answer are recorded, shared with the next process and the other
+   * replicas (`AppState.durable`).
+   */
+  unanswered: Pick<StateStore, 'claim' | 'get' | 'release'>;
   /** The app's bot id (`auth.test`): a post found in a channel's history must be its own. */
   botId?: string;
   /** Least time between two posts in one channel (default 1 s). */
@@ -87,8 +95,6 @@ export interface ChannelPosterOptions {
 export class ChannelPoster implements Publisher {
   private readonly tails = new Map<string, Promise<unknown>>();
   private readonly lastPostAt = new Map<string, number>();
-  /** Posts whose last attempt got no answer (channel and metadata -> when the first was sent). */
-  private readonly unsure = new Map<string, number>();
   private readonly slots: Slots;
 
   constructor(private readonly options: ChannelPosterOptions) {
@@ -150,7 +156,7 @@ export class ChannelPoster implements Publisher {
     check: SendCheck | undefined,
   ): Promise<PostResult> {
     const { logger } = this.options;
-    const key = `${channel}\u0000${JSON.stringify(payload)}`;
+    const key = `${UNANSWERED}${channel}:${JSON.stringify(payload)}`;
     if (await this.postedEarlier(key, channel, payload)) return { ok: true };
     let failures = 0;
     let waits = 0;
@@ -159,7 +165,7 @@ export class ChannelPoster implements Publisher {
       const sentAt = Date.now();
       const outcome = await this.slots.run(() => this.sendOnce(channel, card, payload, check));
       if (outcome.kind === 'done') {
-        this.remember(key, outcome.result, sentAt);
+        await this.remember(key, outcome.result, sentAt);
         return outcome.result;
       }
       if (outcome.kind === 'rate_limited' && waits < MAX_RATE_LIMIT_WAITS) {
@@ -180,14 +186,19 @@ export class ChannelPoster implements Publisher {
    * (then it is not sent again). Reads the history only for such a post.
    */
   private async postedEarlier(key: string, channel: string, payload: PostPayload): Promise<boolean> {
-    const sinceMs = this.unsure.get(key);
+    const { client, logger, botId, unanswered } = this.options;
     // A revoked token reads nothing: the send below says so.
-    if (sinceMs === undefined || this.options.revoked?.() !== undefined) return false;
-    const { client, logger, botId } = this.options;
+    if (this.options.revoked?.() !== undefined) return false;
+    const recorded = await unanswered.get(key).catch((error: unknown) => {
+      logger.warn('subscriptions.unanswered_unreadable', { channel, ...payload, error });
+      return undefined;
+    });
+    const sinceMs = Number(recorded);
+    if (recorded === undefined || !Number.isFinite(sinceMs)) return false;
     const earlier = await this.slots.run(() => findPost(client, { channel, payload, sinceMs, botId }));
     if ('found' in earlier) {
       if (!earlier.found) return false;
-      this.unsure.delete(key);
+      await this.forget(key);
       logger.info('subscriptions.post_found', {
         channel,
         ...payload,
@@ -206,13 +217,23 @@ export class ChannelPoster implements Publisher {
     return false;
   }
 
-  /** Keeps the first attempt that got no answer until the post is made (or found). */
-  private remember(key: string, result: PostResult, sentAt: number): void {
-    if (result.ok) this.unsure.delete(key);
-    else if ('unsure' in result && result.unsure && !this.unsure.has(key)) {
-      this.unsure.set(key, sentAt);
-      if (this.unsure.size > MAX_UNSURE) this.unsure.delete(this.unsure.keys().next().value as string);
-    }
+  /**
+   * Records the first attempt that got no answer (a later one keeps it: the history is read from
+   * the first) until the post is made or found. A store that cannot take it is logged: the post
+   * is then sent again unread, as before there was a record.
+   */
+  private async remember(key: string, result: PostResult, sentAt: number): Promise<void> {
+    if (result.ok) return this.forget(key);
+    if (!('unsure' in result && result.unsure)) return;
+    await this.options.unanswered
+      .claim(key, DELIVERED_RETENTION_MS, String(sentAt))
+      .catch((error: unknown) =>
+        this.options.logger.warn('subscriptions.unanswered_unsaved', { key, error }),
+      );
+  }
+
+  private async forget(key: string): Promise<void> {
+    await this.options.unanswered.release(key).catch(() => undefined);
   }
 
   /** One send, in a slot: the check, then the request, with nothing awaited between them. */
