@@ -112,7 +112,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   logger.info('state.opened', { where: appState.where });
   // A marker in the subscriptions' store, read again at every poll interval: gone means the store
   // lost what it held (FLUSHALL, a Redis restarted without persistence).
-  const marker = new StoreMarker(appState.markerStore, {
+  const marker = new StoreMarker(appState.subscriptionsKv, {
     logger,
     where: appState.where,
     onLost: () => metrics.stateLost(true),
@@ -270,7 +270,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
           botId: slack.botId,
           links,
           logger,
-          unanswered: appState.durable,
+          unanswered: appState.subscriptionsKv,
           intervalMs: config.subscriptions.postIntervalMs,
           revoked: () => revocation.revoked?.reason,
         }),

@@ -25,8 +25,12 @@ export interface AppState {
    * of link previews): the SQLite file, or Redis (with `kv`'s fallback to memory while it is down).
    */
   durable: StateStore;
-  /** The store that holds the subscriptions, as a key-value store (no fallback): for its marker. */
-  markerStore: StateStore;
+  /**
+   * The store that holds the subscriptions, as a key-value store with no fallback to memory: for
+   * its marker, and the subscription posts that got no answer (a record another process must see,
+   * or none: one kept in memory would be read only by this process, and only while it lasts).
+   */
+  subscriptionsKv: StateStore;
   /** Whether this replica may poll and post subscriptions now (by its own clock). */
   holdsLease(): boolean;
   /** With Redis: the lease checked in Redis right before each post, and the posts' intents. */
@@ -66,7 +70,7 @@ export async function openAppState(
       kv: new MemoryStore(),
       subscriptions: sqlite,
       durable: sqlite,
-      markerStore: sqlite,
+      subscriptionsKv: sqlite,
       holdsLease: () => true,
       fence: undefined,
       where: `sqlite ${config.path}`,
@@ -112,7 +116,7 @@ export async function openAppState(
     kv,
     subscriptions: redis,
     durable: kv,
-    markerStore: redis,
+    subscriptionsKv: redis,
     holdsLease: () => keeper.token !== undefined,
     fence,
     where: `redis ${redis.where} (${config.redisPrefix})`,

@@ -7,7 +7,7 @@
  *
  * | key | type | what |
  * |---|---|---|
- * | `kv:<key>` | string + PX | `StateStore` keys (`event:…`, `unfurl:…`, `linked:…`, `sig:…`) |
+ * | `kv:<key>` | string + PX | `StateStore` keys (`event:…`, `unfurl:…`, `linked:…`, `sig:…`, `unanswered:…`) |
  * | `subs:next` | counter | the last subscription id issued (INCR; ids are never reused) |
  * | `subs:all`, `subs:active` | zset (id by id) | every subscription; those not paused |
  * | `sub:<id>` | hash | channel, targetKey, target (JSON), createdBy, createdAt; team, pausedReason, pausedAt, filters (JSON), format (`compact`) when set |

@@ -1,7 +1,7 @@
 /**
  * State that must outlive one request (event dedupe, unfurl memory, linked-user answers, replayed
  * signatures; later subscriptions and their cursors) sits behind this one narrow async interface.
- * Keys are namespaced by their owner (`event:`, `unfurl:`, `linked:`, `sig:`); values are
+ * Keys are namespaced by their owner (`event:`, `unfurl:`, `linked:`, `sig:`, `unanswered:`); values are
  * strings, so any key-value engine can hold them.
  *
  * Where two deliveries can race (two retries of one event, the same link pasted twice, two

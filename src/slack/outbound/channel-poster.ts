@@ -71,7 +71,7 @@ export interface ChannelPosterOptions {
   logger: Logger;
   /**
    * Where the posts that got no answer are recorded, shared with the next process and the other
-   * replicas (`AppState.durable`).
+   * replicas (`AppState.subscriptionsKv`: the SQLite file, or Redis).
    */
   unanswered: Pick<StateStore, 'claim' | 'get' | 'release'>;
   /** The app's bot id (`auth.test`): a post found in a channel's history must be its own. */
