@@ -157,7 +157,8 @@ export class ChannelPoster implements Publisher {
   ): Promise<PostResult> {
     const { logger } = this.options;
     const key = `${UNANSWERED}${channel}:${JSON.stringify(payload)}`;
-    if (await this.postedEarlier(key, channel, payload)) return { ok: true };
+    const earlier = await this.earlierAttempt(key, channel, payload);
+    if (earlier === 'posted') return { ok: true };
     let failures = 0;
     let waits = 0;
     for (;;) {
@@ -165,7 +166,7 @@ export class ChannelPoster implements Publisher {
       const sentAt = Date.now();
       const outcome = await this.slots.run(() => this.sendOnce(channel, card, payload, check));
       if (outcome.kind === 'done') {
-        await this.remember(key, outcome.result, sentAt);
+        await this.remember(key, outcome.result, sentAt, earlier === 'recorded');
         return outcome.result;
       }
       if (outcome.kind === 'rate_limited' && waits < MAX_RATE_LIMIT_WAITS) {
@@ -182,29 +183,33 @@ export class ChannelPoster implements Publisher {
   }
 
   /**
-   * Whether an earlier attempt of this post, one that got no answer, is in the channel after all
-   * (then it is not sent again). Reads the history only for such a post.
+   * Whether an earlier attempt of this post got no answer (`recorded`) and is in the channel after
+   * all (`posted`: then it is not sent again). Reads the history only for such a post.
    */
-  private async postedEarlier(key: string, channel: string, payload: PostPayload): Promise<boolean> {
+  private async earlierAttempt(
+    key: string,
+    channel: string,
+    payload: PostPayload,
+  ): Promise<'posted' | 'recorded' | undefined> {
     const { client, logger, botId, unanswered } = this.options;
     // A revoked token reads nothing: the send below says so.
-    if (this.options.revoked?.() !== undefined) return false;
+    if (this.options.revoked?.() !== undefined) return undefined;
     const recorded = await unanswered.get(key).catch((error: unknown) => {
       logger.warn('subscriptions.unanswered_unreadable', { channel, ...payload, error });
       return undefined;
     });
     const sinceMs = Number(recorded);
-    if (recorded === undefined || !Number.isFinite(sinceMs)) return false;
+    if (recorded === undefined || !Number.isFinite(sinceMs)) return undefined;
     const earlier = await this.slots.run(() => findPost(client, { channel, payload, sinceMs, botId }));
     if ('found' in earlier) {
-      if (!earlier.found) return false;
+      if (!earlier.found) return 'recorded';
       await this.forget(key);
       logger.info('subscriptions.post_found', {
         channel,
         ...payload,
         effect: 'the earlier post that got no answer is in the channel: not sent again',
       });
-      return true;
+      return 'posted';
     }
     logger.warn('subscriptions.history_unreadable', {
       channel,
@@ -214,16 +219,16 @@ export class ChannelPoster implements Publisher {
       effect:
         'an earlier post got no answer and the channel history cannot say whether Slack took it: sent again, it may appear twice',
     });
-    return false;
+    return 'recorded';
   }
 
   /**
    * Records the first attempt that got no answer (a later one keeps it: the history is read from
    * the first) until the post is made or found. A store that cannot take it is logged: the post
-   * is then sent again unread, as before there was a record.
+   * is then sent again unread. `recorded`: a record is there (most posts have none to drop).
    */
-  private async remember(key: string, result: PostResult, sentAt: number): Promise<void> {
-    if (result.ok) return this.forget(key);
+  private async remember(key: string, result: PostResult, sentAt: number, recorded: boolean): Promise<void> {
+    if (result.ok) return recorded ? this.forget(key) : undefined;
     if (!('unsure' in result && result.unsure)) return;
     await this.options.unanswered
       .claim(key, DELIVERED_RETENTION_MS, String(sentAt))
