@@ -5,6 +5,12 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { getCountries } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import {
+  encryptionKeySecrets,
+  parseEncryptionKeys,
+  readTenantsFile,
+  tenantSecrets,
+} from './config-tenancy.js';
 import { CONSENT_MODES, type ConsentMode } from './domain/consent.js';
 import { AppError } from './domain/errors.js';
 import { DEFAULT_PERSON_TEMPLATE, DEFAULT_RECORDING_TEMPLATE } from './domain/links.js';
@@ -14,6 +20,8 @@ import {
   type AuthPath,
   type Credentials,
   DEFAULT_AUTH_PATH,
+  type EncryptionKeys,
+  type FocusConnection,
   TRANSPORT_DEFAULTS,
 } from './domain/tenant.js';
 
@@ -44,6 +52,10 @@ export interface Config {
     maxConcurrency: number;
     /** A lookup's deadline, retries included. */
     timeoutMs: number;
+    /** FOCUS_TENANTS_FILE as given, for the start-up log line. */
+    tenantsFile: string | undefined;
+    /** The connections it provisions, by Slack team or enterprise id (empty without the file). */
+    tenants: ReadonlyMap<string, FocusConnection>;
   };
   portal: {
     /** Undefined: derived from the Focus base URL (or the simulator's). */
@@ -84,6 +96,8 @@ export interface Config {
     redisPrefix: string;
     /** With Redis: the poller lease's time to live; another replica takes over within two. */
     leaseSeconds: number;
+    /** STATE_ENCRYPTION_KEY: seals installations and Focus connections at rest. */
+    encryptionKeys: EncryptionKeys | undefined;
   };
   logLevel: LogLevel;
   /** How long a stopping process waits for in-flight answers (SIGTERM -> exit). */
@@ -235,7 +249,28 @@ const fields = {
   SUBSCRIPTION_POLL_SECONDS: int('SUBSCRIPTION_POLL_SECONDS', 60, 1, 86_400),
   SUBSCRIPTION_POST_INTERVAL_MS: int('SUBSCRIPTION_POST_INTERVAL_MS', 1_000, 0, 60_000),
   NODE_ENV: optional,
+  ...tenancyFields(),
 };
+
+/** The variables of a deployment for many workspaces (config-tenancy.ts). */
+function tenancyFields() {
+  return {
+    STATE_ENCRYPTION_KEY: optional.transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const parsed = parseEncryptionKeys(v);
+      if (parsed.ok) return parsed.value;
+      for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }),
+    FOCUS_TENANTS_FILE: optional.transform((path, ctx) => {
+      if (path === undefined) return undefined;
+      const parsed = readTenantsFile(path);
+      if (parsed.ok) return { path, connections: parsed.value };
+      for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }),
+  };
+}
 type Env = { [K in keyof typeof fields]: z.output<(typeof fields)[K]> };
 
 /** Each variable on its own: a failure names the variable and never quotes its value. */
@@ -309,6 +344,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         sandboxProfile: e.SANDBOX_PROFILE,
         maxConcurrency: e.FOCUS_MAX_CONCURRENCY,
         timeoutMs: e.FOCUS_TIMEOUT_MS,
+        tenantsFile: e.FOCUS_TENANTS_FILE?.path,
+        tenants: e.FOCUS_TENANTS_FILE?.connections ?? new Map(),
       },
       portal: {
         url: e.FOCUS_PORTAL_URL?.replace(/\/+$/, ''),
@@ -345,6 +382,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         redisUrl: e.REDIS_URL,
         redisPrefix: e.REDIS_KEY_PREFIX,
         leaseSeconds: e.POLLER_LEASE_SECONDS,
+        encryptionKeys: e.STATE_ENCRYPTION_KEY,
       },
       logLevel: e.LOG_LEVEL,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
@@ -378,5 +416,6 @@ export function secretsOf(config: Config): string[] {
     const password = /^rediss?:\/\/[^/@]*:([^@/]+)@/.exec(redis)?.[1];
     if (password) secrets.push(password, decodeURIComponent(password));
   }
+  secrets.push(...encryptionKeySecrets(config.state.encryptionKeys), ...tenantSecrets(config.focus.tenants));
   return secrets.filter((s): s is string => s !== undefined && s.length >= 4);
 }

@@ -1,7 +1,7 @@
 /**
  * Imports point one way: slack -> subscriptions -> lookup -> focus, slack -> parse | render |
  * state, and everything -> domain. Only focus/ and slack/ make HTTP requests (undici: to Focus, to Slack);
- * only slack/ knows Bolt; the simulator (sandbox/) shares nothing with the app but the domain
+ * only slack/ knows Bolt (state/ takes its InstallationStore types, nothing else); the simulator (sandbox/) shares nothing with the app but the domain
  * types. The files at the top of src/ are checked one by one: the process's own modules
  * (configuration, metrics, logger...) need only the domain, and only app.ts and main.ts wire
  * everything. A lower folder that imports a higher one fails here, naming the file and the import.
@@ -29,13 +29,15 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 };
 
 /**
- * Each file at the top of src/ and the folders it may import ('(root)': the other top files).
+ * Each file at the top of src/ and the folders it may import ('(root)': the other top files; a
+ * top file's name: that one only).
  * app.ts (the composition root) and main.ts (the process) may import anything; the others, which
  * every layer may be handed, only the domain. A top file not listed here fails.
  */
 const EVERYTHING = [...Object.keys(MAY_IMPORT), '(root)'];
 const ROOT_MAY_IMPORT: Record<string, readonly string[]> = {
-  'config.ts': ['domain'],
+  'config.ts': ['domain', 'config-tenancy.ts'],
+  'config-tenancy.ts': ['domain'],
   'metrics.ts': ['domain'],
   'log.ts': ['domain'],
   'inflight.ts': ['domain'],
@@ -51,6 +53,12 @@ const OWNED_PACKAGES: Record<string, readonly string[]> = {
   'better-sqlite3': ['state'],
   '@redis/client': ['state'],
 };
+
+/**
+ * Packages a folder may import types from, and nothing else (erased at build): state/ implements
+ * Bolt's InstallationStore interface without loading Bolt.
+ */
+const TYPES_FROM: Record<string, readonly string[]> = { '@slack/bolt': ['state'] };
 
 const IMPORT =
   /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
@@ -93,12 +101,16 @@ function violations(files: ReadonlyArray<{ path: string; text: string }>): strin
       const owner = Object.entries(OWNED_PACKAGES).find(
         ([pkg]) => spec === pkg || spec.startsWith(`${pkg}/`),
       );
-      if (owner && !owner[1].includes(from)) found.push(`${relative(SRC, path)}: ${spec}`);
+      const typesOnly = /^\s*import\s+type\b/.test(m[0]) && TYPES_FROM[owner?.[0] ?? '']?.includes(from);
+      if (owner && !owner[1].includes(from) && !typesOnly) found.push(`${relative(SRC, path)}: ${spec}`);
       if (!spec.startsWith('.')) continue;
       const target = folderOf(join(path, '..', spec));
       // A folder's files import each other freely; a top file is a layer of its own.
       if (target === from && from !== '(root)') continue;
-      if (!allowed.includes(target) && !entryMayImport(path, target))
+      const named =
+        target === '(root)' &&
+        allowed.includes(relative(SRC, join(path, '..', spec)).replace(/\.js$/, '.ts'));
+      if (!allowed.includes(target) && !named && !entryMayImport(path, target))
         found.push(`${relative(SRC, path)}: ${spec}`);
     }
   }
@@ -171,18 +183,25 @@ describe('import direction', () => {
       { path: join(SRC, 'render/z.ts'), text: "export { App } from '@slack/bolt';" },
       { path: join(SRC, 'sandbox/w.ts'), text: "const m = await import('../lookup/service.js');" },
       { path: join(SRC, 'lookup/ok.ts'), text: "import { FocusCache } from '../focus/cache.js';" },
+      { path: join(SRC, 'state/types.ts'), text: "import type { InstallationStore } from '@slack/bolt';" },
+      { path: join(SRC, 'state/value.ts'), text: "import { type Installation, App } from '@slack/bolt';" },
+      { path: join(SRC, 'focus/types.ts'), text: "import type { Installation } from '@slack/bolt';" },
     ];
     expect(violations(files)).toEqual([
       'focus/x.ts: ../slack/answer.js',
       'parse/y.ts: undici',
       'render/z.ts: @slack/bolt',
       'sandbox/w.ts: ../lookup/service.js',
+      'state/value.ts: @slack/bolt',
+      'focus/types.ts: @slack/bolt',
     ]);
   });
 
   it('names a top file that imports above the domain, and a top file nobody listed', () => {
     const files = [
       { path: join(SRC, 'config.ts'), text: "import { PROFILE_NAMES } from './sandbox/profiles.js';" },
+      { path: join(SRC, 'config.ts'), text: "import { parseEncryptionKeys } from './config-tenancy.js';" },
+      { path: join(SRC, 'config-tenancy.ts'), text: "import { secretsOf } from './config.js';" },
       { path: join(SRC, 'metrics.ts'), text: "import type { PollReport } from './subscriptions/poller.js';" },
       { path: join(SRC, 'log.ts'), text: "import { loadConfig } from './config.js';" },
       { path: join(SRC, 'inflight.ts'), text: "import type { Logger } from './domain/logger.js';" },
@@ -194,6 +213,7 @@ describe('import direction', () => {
     ];
     expect(violations(files)).toEqual([
       'config.ts: ./sandbox/profiles.js',
+      'config-tenancy.ts: ./config.js',
       'metrics.ts: ./subscriptions/poller.js',
       'log.ts: ./config.js',
       'worker.ts: not in ROOT_MAY_IMPORT',

@@ -64,6 +64,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE subscriptions ADD COLUMN format TEXT; -- 'compact'; NULL: the full card
     `,
   },
+  {
+    version: 3,
+    description: "workspaces' Slack installations and Focus connections, sealed (AES-256-GCM)",
+    sql: `
+      CREATE TABLE installations (
+        key TEXT PRIMARY KEY, -- the enterprise id of an org-wide install, the team id otherwise
+        sealed TEXT NOT NULL -- the installation's JSON, sealed (state/crypto.ts)
+      ) WITHOUT ROWID;
+      CREATE TABLE connections (
+        key TEXT PRIMARY KEY, -- the installation's key
+        sealed TEXT NOT NULL -- the FocusConnection's JSON, sealed
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**

@@ -8,12 +8,21 @@ import { hostname } from 'node:os';
 import { newRequestId } from '../domain/interaction.js';
 import type { Logger } from '../domain/logger.js';
 import type { PostFence } from '../domain/post-fence.js';
+import type { EncryptionKeys } from '../domain/tenant.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { MemoryStore } from './memory.js';
 import { ResilientStore } from './resilient.js';
 import { ownStateFile } from './sqlite-owner.js';
 import type { StateStore } from './store.js';
 import type { SubscriptionStore } from './subscriptions.js';
+import {
+  type ConnectionStore,
+  type Installations,
+  SealedConnectionStore,
+  SealedInstallationStore,
+  type SealedKind,
+  type SealedTable,
+} from './tenant-stores.js';
 
 export interface AppState {
   /** Event dedupe, replayed signatures, unfurl memory, linked-user answers. */
@@ -35,6 +44,12 @@ export interface AppState {
   holdsLease(): boolean;
   /** With Redis: the lease checked in Redis right before each post, and the posts' intents. */
   fence: PostFence | undefined;
+  /**
+   * Slack installations (Bolt's InstallationStore) and each workspace's Focus connection, sealed
+   * with STATE_ENCRYPTION_KEY, beside the subscriptions; only when the keys are configured.
+   */
+  installations?: Installations;
+  connections?: ConnectionStore;
   /** Where state lives, for the start-up log line (no password). */
   where: string;
   close(): Promise<void>;
@@ -51,8 +66,25 @@ export interface StateHooks {
 
 const LEASE = 'subscriptions-poller';
 
+/** Both sealed stores on one backend's tables, when there are keys to seal with. */
+function tenantStores(
+  keys: EncryptionKeys | undefined,
+  table: (kind: SealedKind) => SealedTable,
+): Pick<AppState, 'installations' | 'connections'> {
+  if (!keys) return {};
+  return {
+    installations: new SealedInstallationStore(table('installations'), keys),
+    connections: new SealedConnectionStore(table('connections'), keys),
+  };
+}
+
 export async function openAppState(
-  config: { path: string; redisUrl: string | undefined; redisPrefix: string },
+  config: {
+    path: string;
+    redisUrl: string | undefined;
+    redisPrefix: string;
+    encryptionKeys?: EncryptionKeys | undefined;
+  },
   hooks: StateHooks,
 ): Promise<AppState> {
   if (!config.redisUrl) {
@@ -71,6 +103,7 @@ export async function openAppState(
       subscriptions: sqlite,
       durable: sqlite,
       subscriptionsKv: sqlite,
+      ...tenantStores(config.encryptionKeys, (kind) => sqlite.sealedTable(kind)),
       holdsLease: () => true,
       fence: undefined,
       where: `sqlite ${config.path}`,
@@ -117,6 +150,7 @@ export async function openAppState(
     subscriptions: redis,
     durable: kv,
     subscriptionsKv: redis,
+    ...tenantStores(config.encryptionKeys, (kind) => redis.sealedTable(kind)),
     holdsLease: () => keeper.token !== undefined,
     fence,
     where: `redis ${redis.where} (${config.redisPrefix})`,

@@ -40,6 +40,8 @@ export function redisKeys(prefix: string) {
     channelSubs: (channel: string) => `${prefix}channel:${channel}:subs`,
     leaseHolder: (name: string) => `${prefix}lease:${name}:holder`,
     leaseFence: (name: string) => `${prefix}lease:${name}:fence`,
+    /** A hash of sealed records (installations, connections): installation key -> sealed JSON. */
+    sealed: (kind: 'installations' | 'connections') => `${prefix}${kind}`,
   };
 }
 

@@ -23,6 +23,7 @@ import {
   START_AT,
   TUNE,
 } from './redis-scripts.js';
+import { RedisSealedTable } from './redis-sealed.js';
 import type { SubscriptionArchive, SubscriptionRecord } from './snapshot.js';
 import type { StateStore } from './store.js';
 import {
@@ -35,6 +36,7 @@ import {
   toSubscription,
 } from './subscription-rows.js';
 import type { Cursor, NewSubscription, Subscription, SubscriptionStore, Tuning } from './subscriptions.js';
+import type { SealedKind } from './tenant-stores.js';
 
 /** The longest TTL sent to Redis (100 years): longer ones overflow its clock arithmetic. */
 const MAX_TTL_MS = 100 * 365 * 86_400_000;
@@ -75,6 +77,11 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
   /** The check before each subscription post, against that lease. */
   postFence(options: RedisPostFenceOptions): RedisPostFence {
     return new RedisPostFence(this.connection, this.k, options);
+  }
+
+  /** Installations or Focus connections, sealed, on the same connection and prefix. */
+  sealedTable(kind: SealedKind): RedisSealedTable {
+    return new RedisSealedTable(this.connection, this.k.sealed(kind));
   }
 
   // ---- StateStore -------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { StateError } from './errors.js';
 import { migrate } from './migrations.js';
 import type { SubscriptionArchive, SubscriptionRecord } from './snapshot.js';
+import { SqliteSealedTable } from './sqlite-sealed.js';
 import type { StateStore } from './store.js';
 import {
   DELIVERED_RETENTION_MS,
@@ -32,6 +33,7 @@ import {
   toSubscription,
 } from './subscription-rows.js';
 import type { Cursor, NewSubscription, Subscription, SubscriptionStore, Tuning } from './subscriptions.js';
+import type { SealedKind } from './tenant-stores.js';
 
 const PURGE_EVERY_MS = 60_000;
 const PURGE_BATCH = 1_000;
@@ -99,6 +101,11 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
 
   async release(key: string): Promise<void> {
     this.s.release.run(key);
+  }
+
+  /** Installations or Focus connections, sealed, in this file (tenant-stores.ts seals them). */
+  sealedTable(kind: SealedKind): SqliteSealedTable {
+    return new SqliteSealedTable(this.db, kind);
   }
 
   /** Closes the file (idempotent); SQLite checkpoints the WAL into it. */

@@ -1,0 +1,42 @@
+/**
+ * Sealed records (tenant-stores.ts) in the SQLite state file: one table per kind, created by
+ * migration 3, on the connection `SqliteState` holds (one process per file).
+ */
+import type { Database } from 'better-sqlite3';
+import type { SealedKind, SealedTable } from './tenant-stores.js';
+
+export class SqliteSealedTable implements SealedTable {
+  private readonly s: ReturnType<typeof prepare>;
+
+  constructor(db: Database, kind: SealedKind) {
+    this.s = prepare(db, kind);
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.s.get.get(key)?.sealed;
+  }
+
+  async put(key: string, sealed: string): Promise<void> {
+    this.s.put.run(key, sealed);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.s.delete.run(key).changes > 0;
+  }
+
+  async keys(): Promise<string[]> {
+    return this.s.keys.all().map((row) => row.key);
+  }
+}
+
+/** `kind` is one of two literals, never input: the table name is safe to splice in. */
+function prepare(db: Database, kind: SealedKind) {
+  return {
+    get: db.prepare<[string], { sealed: string }>(`SELECT sealed FROM ${kind} WHERE key = ?`),
+    put: db.prepare<[string, string]>(
+      `INSERT INTO ${kind} (key, sealed) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET sealed = excluded.sealed`,
+    ),
+    delete: db.prepare<[string]>(`DELETE FROM ${kind} WHERE key = ?`),
+    keys: db.prepare<[], { key: string }>(`SELECT key FROM ${kind}`),
+  };
+}
