@@ -22,3 +22,46 @@ export interface Credentials {
 
 /** Requests in flight to one tenant, and a call's deadline, unless configured (FOCUS_MAX_CONCURRENCY, FOCUS_TIMEOUT_MS). */
 export const TRANSPORT_DEFAULTS = { maxConcurrency: 8, deadlineMs: 8_000 } as const;
+
+/**
+ * The Focus tenant one Slack workspace (or Enterprise Grid organisation) is connected to: entered
+ * by a workspace admin in the App Home, or provisioned from FOCUS_TENANTS_FILE. Stored encrypted,
+ * apart from the Slack installation, so a token refresh or a reinstall never overwrites it.
+ */
+export interface FocusConnection {
+  baseUrl: string;
+  credentials: Credentials;
+  authPath?: AuthPath;
+  /** 'simulator': the built-in Focus simulator, chosen by an admin to try the app. */
+  kind?: 'tenant' | 'simulator';
+  /** The Slack user who connected it (absent when provisioned from a file). */
+  connectedBy?: string;
+  /** ISO 8601. */
+  connectedAt?: string;
+  /**
+   * Distribution mode: whether each member must be a linked Focus portal user, answered with
+   * their own rights (issue 19, item 4). Absent means true: one admin-entered key answering every
+   * member is sharing a third-party account, so only a workspace admin's explicit choice in the
+   * App Home turns it off.
+   */
+  requireLinkedUsers?: boolean;
+  /** Slack users the installer named who may also manage this connection (at most 20). */
+  admins?: string[];
+}
+
+/** Who a request or an installation belongs to, as Bolt's context and installation queries say it. */
+export interface InstallationOwner {
+  teamId?: string | undefined;
+  enterpriseId?: string | undefined;
+  isEnterpriseInstall?: boolean | undefined;
+}
+
+/**
+ * The key an installation is stored under: the enterprise id for an org-wide install, the team id
+ * otherwise (a workspace install inside an Enterprise Grid organisation is its team's), as Bolt's
+ * own MemoryInstallationStore keys them. Undefined when the owner names neither.
+ */
+export function installationKey(owner: InstallationOwner): string | undefined {
+  if (owner.isEnterpriseInstall) return owner.enterpriseId || undefined;
+  return owner.teamId || undefined;
+}
