@@ -7,6 +7,7 @@ import {
   connectionHomeView,
   connectionModal,
   connectionSection,
+  type InputBlock,
   type ShownConnection,
 } from '../../src/render/focus-connection.js';
 import { LIMITS } from '../../src/render/limits.js';
@@ -137,8 +138,9 @@ describe('the connection modal', () => {
       expect(view.blocks.length).toBeLessThanOrEqual(100);
       for (const block of view.blocks) {
         if (block.type !== 'input') continue;
-        expect(block.label.text.length).toBeLessThanOrEqual(2000);
-        const el = block.element as { initial_value?: string; max_length?: number };
+        const input = block as InputBlock;
+        expect(input.label.text.length).toBeLessThanOrEqual(2000);
+        const el = input.element as { initial_value?: string; max_length?: number };
         if (el.initial_value !== undefined && el.max_length !== undefined)
           expect(el.initial_value.length).toBeLessThanOrEqual(el.max_length);
       }
