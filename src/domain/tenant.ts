@@ -38,6 +38,15 @@ export interface FocusConnection {
   connectedBy?: string;
   /** ISO 8601. */
   connectedAt?: string;
+  /**
+   * Distribution mode: whether each member must be a linked Focus portal user, answered with
+   * their own rights (issue 19, item 4). Absent means true: one admin-entered key answering every
+   * member is sharing a third-party account, so only a workspace admin's explicit choice in the
+   * App Home turns it off.
+   */
+  requireLinkedUsers?: boolean;
+  /** Slack users the installer named who may also manage this connection (at most 20). */
+  admins?: string[];
 }
 
 /** Who a request or an installation belongs to, as Bolt's context and installation queries say it. */

@@ -18,6 +18,17 @@ export interface Button {
   value?: string;
   url?: string;
   style?: 'primary' | 'danger';
+  /** Slack asks "are you sure?" with this before the press is sent. */
+  confirm?: ConfirmDialog;
+}
+
+/** Block Kit's confirmation dialog object (title 100, text 300, buttons 30 characters). */
+export interface ConfirmDialog {
+  title: PlainText;
+  text: Mrkdwn;
+  confirm: PlainText;
+  deny: PlainText;
+  style?: 'primary' | 'danger';
 }
 
 export type Block =
