@@ -196,7 +196,8 @@ function failedPage(reason: FailureReason): string {
       'Slack did not complete the installation: nothing was installed. Try again; if it keeps failing, contact the provider of this app.',
   };
   // A relative link: right behind a proxy that serves the app under a path prefix too.
-  const again = reason === 'slack_failed' || reason === 'state' ? '<p><a href="install">Add to Slack</a></p>' : '';
+  const again =
+    reason === 'slack_failed' || reason === 'state' ? '<p><a href="install">Add to Slack</a></p>' : '';
   return html('Focus was not installed', `<h1>Focus was not installed</h1><p>${text[reason]}</p>${again}`);
 }
 
