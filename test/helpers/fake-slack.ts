@@ -269,7 +269,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       codes.set(installation.code, { grant, installation });
       const orgWide = grant.orgWide === true;
       tokens.set(installation.botToken, {
-        url: orgWide ? `https://${grant.enterprise?.id.toLowerCase()}.enterprise.slack.com/` : 'https://acme.slack.com/',
+        url: orgWide
+          ? `https://${grant.enterprise?.id.toLowerCase()}.enterprise.slack.com/`
+          : 'https://acme.slack.com/',
         user: 'focus',
         user_id: installation.botUserId,
         bot_id: installation.botId,
