@@ -18,7 +18,7 @@ import { Metrics } from './metrics.js';
 import type { FocusSimulator } from './sandbox/index.js';
 import { Answerer } from './slack/answer/answer.js';
 import { RecentLookups } from './slack/answer/recent.js';
-import { type RunningSlackApp, startSlackApp } from './slack/app.js';
+import { type RunningSlackApp, type SlackAppOptions, startSlackApp } from './slack/app.js';
 import { ChannelPoster } from './slack/outbound/channel-poster.js';
 import { StoreMarker } from './state/marker.js';
 import { openAppState } from './state/open.js';
@@ -59,10 +59,25 @@ export function banner(target: FocusTarget, config: Config): string {
       : `│ Focus: ${target.baseUrl}`,
     config.slack.mode.kind === 'console'
       ? '│ Slack: no SLACK_BOT_TOKEN, so this is the local console (try: /focus +44 7700 900123)'
-      : `│ Slack: ${config.slack.mode.kind === 'http' ? `HTTP mode on port ${config.slack.port}` : 'Socket Mode'}`,
+      : `│ Slack: ${slackModeLine(config)}`,
     '└',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function slackModeLine(config: Config): string {
+  const kind = config.slack.mode.kind;
+  if (kind === 'oauth')
+    return `distribution mode (Add to Slack at /slack/install), HTTP on port ${config.slack.port}`;
+  return kind === 'http' ? `HTTP mode on port ${config.slack.port}` : 'Socket Mode';
+}
+
+/**
+ * What the configuration does not build. `installationStore`: distribution mode's installations
+ * (Bolt's InstallationStore), until the encrypted store in the state store takes its place.
+ */
+export interface StartOptions {
+  installationStore?: SlackAppOptions['installationStore'];
 }
 
 export interface RunningApp {
@@ -99,7 +114,15 @@ const ENDPOINT_PAGE = 1_000;
 const FAREWELL_MS = 3_000;
 
 /** Starts everything but the console; Slack too unless the configuration says console. */
-export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
+export async function startApp(
+  config: Config,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningApp> {
+  if (config.slack.mode.kind === 'oauth' && !options.installationStore)
+    throw new ConfigError(
+      'distribution mode (SLACK_CLIENT_ID) needs an encrypted installation store, which this build does not have yet',
+    );
   const metrics = new Metrics();
   // First, so state that cannot be used stops the start before anything else (exit 2).
   const appState = await openAppState(config.state, {
@@ -258,24 +281,27 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         metrics,
         state,
         durableState: appState.durable,
-        subscriptions,
+        // Subscription posts need a bot token per installation: not in distribution mode yet.
+        subscriptions: mode.kind === 'oauth' ? undefined : subscriptions,
+        installationStore: options.installationStore,
         recent,
         inflight,
         lifecycle: { store: durable, halt: (ids) => poller?.halt(ids) },
       });
       const { revocation } = slack;
-      startPolling(
-        new ChannelPoster({
-          client: slack.postClient,
-          botId: slack.botId,
-          links,
-          logger,
-          unanswered: appState.subscriptionsKv,
-          intervalMs: config.subscriptions.postIntervalMs,
-          revoked: () => revocation.revoked?.reason,
-        }),
-        slack.gate,
-      );
+      if (mode.kind !== 'oauth')
+        startPolling(
+          new ChannelPoster({
+            client: slack.postClient,
+            botId: slack.botId,
+            links,
+            logger,
+            unanswered: appState.subscriptionsKv,
+            intervalMs: config.subscriptions.postIntervalMs,
+            revoked: () => revocation.revoked?.reason,
+          }),
+          slack.gate,
+        );
       // The token is gone: no more polls or posts; the subscriptions stay for a reinstall.
       revocation.onRevoked(() => poller?.suspend());
     } catch (error) {

@@ -30,7 +30,9 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type SlackMode =
   | { kind: 'console' }
   | { kind: 'http'; botToken: string; signingSecret: string }
-  | { kind: 'socket'; botToken: string; appToken: string };
+  | { kind: 'socket'; botToken: string; appToken: string }
+  /** Distribution ("Add to Slack"): each installation's bot token comes from Bolt's OAuth flow. */
+  | { kind: 'oauth'; clientId: string; clientSecret: string; stateSecret: string; signingSecret: string };
 
 /** The Focus tenant the app talks to. */
 export interface Tenant {
@@ -214,6 +216,13 @@ const fields = {
   SLACK_BOT_TOKEN: optional,
   SLACK_SIGNING_SECRET: optional,
   SLACK_APP_TOKEN: optional,
+  // Distribution mode ("Add to Slack"): see oauthProblems.
+  SLACK_CLIENT_ID: optional,
+  SLACK_CLIENT_SECRET: optional,
+  SLACK_STATE_SECRET: optional.refine(
+    (v) => v === undefined || v.length >= 32,
+    'SLACK_STATE_SECRET must be at least 32 characters (it signs the install state)',
+  ),
   SLACK_API_URL: url('SLACK_API_URL').transform((v) => v ?? 'https://slack.com/api/'),
   PORT: int('PORT', 3000, 0, 65_535),
   ALLOWED_SLACK_USER_IDS: list,
@@ -300,6 +309,8 @@ function crossFieldProblems(env: Record<string, string | undefined>, production:
   } else if (credentials.some(has)) {
     problems.push('FOCUS_BASE_URL is required when Focus credentials are set');
   }
+  const oauth = oauthProblems(has);
+  if (oauth) return [...problems, ...oauth];
   if (has('SLACK_BOT_TOKEN')) {
     if (!has('SLACK_APP_TOKEN') && !has('SLACK_SIGNING_SECRET'))
       problems.push(
@@ -308,6 +319,33 @@ function crossFieldProblems(env: Record<string, string | undefined>, production:
   } else if (has('SLACK_SIGNING_SECRET') || has('SLACK_APP_TOKEN')) {
     problems.push('SLACK_BOT_TOKEN is required with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN');
   }
+  return problems;
+}
+
+const OAUTH_VARIABLES = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+
+/**
+ * Distribution mode: any of the OAuth variables turns it on, and then all three and the signing
+ * secret are needed. HTTP only (Slack Marketplace does not accept Socket Mode apps, and the
+ * install routes are HTTP), and no SLACK_BOT_TOKEN (each installation brings its own).
+ * Undefined when no OAuth variable is set (the other modes' rules apply).
+ */
+function oauthProblems(has: (name: string) => boolean): string[] | undefined {
+  if (!OAUTH_VARIABLES.some(has)) return undefined;
+  const problems = [...OAUTH_VARIABLES, 'SLACK_SIGNING_SECRET']
+    .filter((name) => !has(name))
+    .map(
+      (name) =>
+        `${name} is required in distribution mode (with SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)`,
+    );
+  if (has('SLACK_APP_TOKEN'))
+    problems.push(
+      'SLACK_APP_TOKEN cannot be used in distribution mode: it runs over HTTP only (Slack Marketplace does not accept Socket Mode apps); remove SLACK_APP_TOKEN',
+    );
+  if (has('SLACK_BOT_TOKEN'))
+    problems.push(
+      'SLACK_BOT_TOKEN cannot be used in distribution mode: each installation brings its own token; remove SLACK_BOT_TOKEN, or the SLACK_CLIENT_ID/SECRET and SLACK_STATE_SECRET for one workspace',
+    );
   return problems;
 }
 
@@ -331,7 +369,15 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         }
       : undefined;
   let mode: SlackMode = { kind: 'console' };
-  if (e.SLACK_BOT_TOKEN && e.SLACK_APP_TOKEN)
+  if (e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET && e.SLACK_SIGNING_SECRET)
+    mode = {
+      kind: 'oauth',
+      clientId: e.SLACK_CLIENT_ID,
+      clientSecret: e.SLACK_CLIENT_SECRET,
+      stateSecret: e.SLACK_STATE_SECRET,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+    };
+  else if (e.SLACK_BOT_TOKEN && e.SLACK_APP_TOKEN)
     mode = { kind: 'socket', botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN };
   else if (e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET)
     mode = { kind: 'http', botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET };
@@ -407,8 +453,9 @@ export function portalBase(portal: Config['portal'], focusBaseUrl: string): stri
 export function secretsOf(config: Config): string[] {
   const mode = config.slack.mode;
   const secrets = [config.focus.tenant?.credentials.apiKey];
-  if (mode.kind !== 'console') secrets.push(mode.botToken);
+  if (mode.kind === 'http' || mode.kind === 'socket') secrets.push(mode.botToken);
   if (mode.kind === 'http') secrets.push(mode.signingSecret);
+  if (mode.kind === 'oauth') secrets.push(mode.clientSecret, mode.stateSecret, mode.signingSecret);
   if (mode.kind === 'socket') secrets.push(mode.appToken);
   const redis = config.state.redisUrl;
   if (redis) {

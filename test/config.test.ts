@@ -24,6 +24,58 @@ function problems(env: Record<string, string | undefined>): string[] {
   return result.problems;
 }
 
+describe('loadConfig: distribution mode', () => {
+  const CLIENT_SECRET = 'client-SECRET-0a1b2c';
+  const STATE_SECRET = 'state-SECRET-0123456789abcdef0123456789';
+  const OAUTH = {
+    SLACK_CLIENT_ID: '1111.2222',
+    SLACK_CLIENT_SECRET: CLIENT_SECRET,
+    SLACK_STATE_SECRET: STATE_SECRET,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  };
+
+  it('selects it with the client id and secret, the state secret and the signing secret', () => {
+    const c = ok(OAUTH);
+    expect(c.slack.mode).toEqual({
+      kind: 'oauth',
+      clientId: '1111.2222',
+      clientSecret: CLIENT_SECRET,
+      stateSecret: STATE_SECRET,
+      signingSecret: SIGNING_SECRET,
+    });
+    expect(secretsOf(c)).toEqual(expect.arrayContaining([CLIENT_SECRET, STATE_SECRET, SIGNING_SECRET]));
+    expect(secretsOf(c)).not.toContain('1111.2222');
+  });
+
+  it('needs all four, names what is missing and never echoes a value', () => {
+    const found = problems({ SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: CLIENT_SECRET });
+    expect(found).toEqual([
+      expect.stringMatching(/^SLACK_STATE_SECRET is required in distribution mode/),
+      expect.stringMatching(/^SLACK_SIGNING_SECRET is required in distribution mode/),
+    ]);
+    expect(found.join(' ')).not.toContain(CLIENT_SECRET);
+  });
+
+  it('is HTTP only and takes no SLACK_BOT_TOKEN', () => {
+    expect(problems({ ...OAUTH, SLACK_APP_TOKEN: APP_TOKEN })).toEqual([
+      expect.stringContaining('SLACK_APP_TOKEN cannot be used in distribution mode'),
+    ]);
+    expect(problems({ ...OAUTH, SLACK_BOT_TOKEN: BOT_TOKEN })).toEqual([
+      expect.stringContaining('SLACK_BOT_TOKEN cannot be used in distribution mode'),
+    ]);
+    const both = problems({ ...OAUTH, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN });
+    expect(both).toHaveLength(2);
+    for (const secret of [BOT_TOKEN, APP_TOKEN, CLIENT_SECRET, STATE_SECRET])
+      expect(both.join(' ')).not.toContain(secret);
+  });
+
+  it('wants a state secret long enough to sign with', () => {
+    expect(problems({ ...OAUTH, SLACK_STATE_SECRET: 'short-SECRET' })).toEqual([
+      'SLACK_STATE_SECRET must be at least 32 characters (it signs the install state)',
+    ]);
+  });
+});
+
 describe('loadConfig', () => {
   it('defaults to the sandbox simulator and the local console', () => {
     const c = ok({});

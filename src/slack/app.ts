@@ -1,9 +1,11 @@
 /**
- * The Bolt app: HTTP mode (signing secret; `POST /slack/events`, `/healthz`, `/readyz`, `/metrics`) or
- * Socket Mode (app token). `deferInitialization` so a bad token fails at boot, clearly.
+ * The Bolt app: HTTP mode (signing secret; `POST /slack/events`, `/healthz`, `/readyz`, `/metrics`),
+ * Socket Mode (app token), or distribution mode (HTTP, "Add to Slack": `/slack/install` and
+ * `/slack/oauth_redirect` too, each request authorized with its installation's bot token by
+ * Bolt's InstallProvider). `deferInitialization` so a bad token fails at boot, clearly.
  */
 import type { Server } from 'node:http';
-import { App, type CustomRoute, webApi } from '@slack/bolt';
+import { App, type CustomRoute, type InstallationStore, webApi } from '@slack/bolt';
 import { AccessPolicy } from '../access/policy.js';
 import { subscriptionGate } from '../access/subscription-gate.js';
 import type { SlackMode } from '../config.js';
@@ -75,6 +77,11 @@ export interface SlackAppOptions {
   recent?: RecentLookups | undefined;
   /** Work in progress, waited for at shutdown. */
   inflight: InFlight;
+  /**
+   * Distribution mode (required there, unused otherwise): where Bolt keeps each installation's
+   * tokens (stored at install, read to authorize each request, deleted at uninstall).
+   */
+  installationStore?: InstallationStore & Required<Pick<InstallationStore, 'deleteInstallation'>>;
   /** Channel and app lifecycle events act on these subscriptions (absent: they are only logged). */
   lifecycle?: {
     store: SubscriptionStore;
@@ -111,13 +118,19 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   const revocation = new SlackRevocation(logger);
   const customRoutes = healthRoutes(options.ready, options.metrics, revocation, options.stateStatus);
   const http = slackHttp({ apiUrl: options.apiUrl });
+  const oauth = mode.kind === 'oauth' ? mode : undefined;
+  if (oauth && !options.installationStore)
+    throw new Error('distribution mode needs an installation store (SlackAppOptions.installationStore)');
   const limits = perMethodRateLimits({
     apiUrl: options.apiUrl,
     logger,
-    fetch: watchRevocation({ apiUrl: options.apiUrl, revocation, fetch: http.fetch }),
+    // With one token, a token Slack no longer takes stops the app (revocation.ts). In distribution
+    // mode one workspace's revoked token says nothing about the others: uninstalls are handled
+    // per installation (lifecycle.ts).
+    fetch: oauth ? http.fetch : watchRevocation({ apiUrl: options.apiUrl, revocation, fetch: http.fetch }),
   });
   const common = {
-    token: mode.botToken,
+    ...(mode.kind !== 'oauth' && { token: mode.botToken }),
     deferInitialization: true,
     // Bolt's default conversation store is a middleware on every request that this app never
     // reads (the bench profile showed it at ~2% of the app's CPU): off.
@@ -134,7 +147,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     },
   };
   const app =
-    mode.kind === 'http'
+    mode.kind === 'http' || mode.kind === 'oauth'
       ? new App({
           ...common,
           receiver: createReceiver({
@@ -142,6 +155,24 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
             customRoutes,
             logger,
             state: options.state,
+            ...(oauth &&
+              options.installationStore && {
+                install: {
+                  clientId: oauth.clientId,
+                  clientSecret: oauth.clientSecret,
+                  stateSecret: oauth.stateSecret,
+                  installationStore: options.installationStore,
+                  // Shared by replicas and kept across restarts: a used state stays used.
+                  usedStates: options.durableState,
+                  // No retries: an authorization code is good for one exchange.
+                  clientOptions: {
+                    slackApiUrl: options.apiUrl,
+                    timeout: 10_000,
+                    retryConfig: { retries: 0 },
+                    fetch: limits,
+                  },
+                },
+              }),
           }),
         })
       : // Socket Mode serves the health routes on installerOptions.port.
@@ -170,7 +201,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   });
   await app.init();
   // The installation's own workspace and organisation: an asker from another one is external.
-  const auth = await app.client.auth.test();
+  // Distribution mode has no token at start: each request's installation is in Bolt's context.
+  const auth: webApi.AuthTestResponse = mode.kind === 'oauth' ? { ok: true } : await app.client.auth.test();
   const home = {
     ...(typeof auth.team_id === 'string' && { teamId: auth.team_id }),
     ...(typeof auth.enterprise_id === 'string' &&
@@ -219,15 +251,16 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       halt: (ids) => options.lifecycle?.halt(ids),
       connect: deps.connect,
       revocation,
+      ...(oauth && options.installationStore && { installations: options.installationStore }),
     },
     logger,
   );
 
   const started = await app.start(options.port);
-  const address = mode.kind === 'http' ? (started as Server).address() : undefined;
+  const address = mode.kind !== 'socket' ? (started as Server).address() : undefined;
   const port = typeof address === 'object' && address ? address.port : undefined;
   logger.info('slack.started', { mode: mode.kind, port });
-  const postClient = new webApi.WebClient(mode.botToken, {
+  const postClient = new webApi.WebClient(mode.kind === 'oauth' ? undefined : mode.botToken, {
     slackApiUrl: options.apiUrl,
     logger: boltLogger(logger),
     timeout: 10_000,

@@ -2,7 +2,10 @@
  * A local fake of the Slack Web API (reached through SLACK_API_URL) that also receives
  * response_url posts. It records every call, and signs requests the way Slack does. Messages
  * that `chat.postMessage` posts (answered ok) are kept per channel, and `conversations.history`
- * reads them back as Slack does (slack-history.ts).
+ * reads them back as Slack does (slack-history.ts). For distribution mode it also plays Slack's
+ * side of "Add to Slack": `grant()` stands for a person approving an install on Slack's authorize
+ * page (it returns the one-time code Slack would put in the redirect), `oauth.v2.access` exchanges
+ * the code, and `auth.test` answers for each bot token it issued.
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -22,6 +25,8 @@ const parsed = (value: unknown) => (typeof value === 'string' ? JSON.parse(value
 export interface RecordedCall {
   method: string;
   body: Record<string, unknown>;
+  /** The token the call was made with (`Authorization: Bearer …`), if any. */
+  token: string | undefined;
   /** When the call arrived (performance.now()). */
   at: number;
 }
@@ -31,8 +36,35 @@ export type MethodHandler = (
   body: Record<string, unknown>,
 ) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
+/** What a person approved on Slack's authorize page: a workspace, or a whole organisation. */
+export interface FakeGrant {
+  /** The workspace (a team install). */
+  team?: { id: string; name: string };
+  /** The organisation: the workspace's, or (orgWide) the one installed into. */
+  enterprise?: { id: string; name: string };
+  orgWide?: boolean;
+  /** The scopes asked for (the authorize URL's `scope`). */
+  scope: string;
+  /** The installer. */
+  userId?: string;
+}
+
+/** The installation a grant made: its bot's token and ids. */
+export interface FakeInstallation {
+  code: string;
+  botToken: string;
+  botUserId: string;
+  botId: string;
+}
+
 export interface FakeSlack {
   apiUrl: string;
+  /** The app's OAuth credentials: `oauth.v2.access` refuses any other. */
+  oauthApp(credentials: { clientId: string; clientSecret: string; appId: string }): void;
+  /** Someone approves an install on Slack's page: a code for the redirect, good for one exchange. */
+  grant(grant: FakeGrant): FakeInstallation;
+  /** Slack forgets a token (an uninstall): `auth.test` and every call with it answer `token_revoked`. */
+  revokeToken(token: string): void;
   /** Answers `method` with this (merged onto `{ ok: true }`) instead of the default. */
   on(method: string, handler: MethodHandler): void;
   /**
@@ -100,6 +132,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const rateLimited = new Map<string, number>();
   const stalls = new Map<string, { count: number; cutAfterMs: number | undefined }>();
   const history = new ChannelHistory();
+  let oauthApp: { clientId: string; clientSecret: string; appId: string } | undefined;
+  let grants = 0;
+  /** Codes not yet exchanged. */
+  const codes = new Map<string, { grant: FakeGrant; installation: FakeInstallation }>();
+  /** Bot tokens issued by an exchange, and what `auth.test` says about each. */
+  const tokens = new Map<string, Record<string, unknown>>();
+  const revoked = new Set<string>();
   const callsOf = (method: string) => calls.filter((c) => c.method === method);
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
@@ -114,7 +153,21 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return;
     }
     const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
-    calls.push({ method, body, at: performance.now() });
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    calls.push({ method, body, token, at: performance.now() });
+    if (token !== undefined && revoked.has(token)) {
+      res.end('{"ok":false,"error":"token_revoked"}');
+      return;
+    }
+    if (method === 'oauth.v2.access') {
+      res.end(JSON.stringify(exchange(body)));
+      return;
+    }
+    const issued = token === undefined ? undefined : tokens.get(token);
+    if (method === 'auth.test' && issued) {
+      res.end(JSON.stringify({ ok: true, ...issued }));
+      return;
+    }
     const retryAfter = rateLimited.get(method);
     if (retryAfter !== undefined) {
       res.writeHead(429, { 'retry-after': String(retryAfter) });
@@ -160,6 +213,34 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     }
     res.end(JSON.stringify({ ok: true }));
   });
+  /**
+   * `oauth.v2.access` as Slack answers it. The shapes follow Slack's published examples: a team
+   * install as in https://docs.slack.dev/reference/methods/oauth.v2.access (Example response), an
+   * org-wide one (`team: null`, `is_enterprise_install: true`) as in
+   * https://api.slack.com/enterprise/apps/reference ("oauth.v2.access response"). Without user
+   * scopes, `authed_user` carries only the installer's id.
+   */
+  const exchange = (body: Record<string, unknown>): Record<string, unknown> => {
+    if (!oauthApp || body.client_id !== oauthApp.clientId) return { ok: false, error: 'invalid_client_id' };
+    if (body.client_secret !== oauthApp.clientSecret) return { ok: false, error: 'bad_client_secret' };
+    const granted = typeof body.code === 'string' ? codes.get(body.code) : undefined;
+    if (!granted) return { ok: false, error: 'invalid_code' };
+    codes.delete(body.code as string);
+    const { grant, installation } = granted;
+    const orgWide = grant.orgWide === true;
+    return {
+      ok: true,
+      access_token: installation.botToken,
+      token_type: 'bot',
+      scope: grant.scope,
+      bot_user_id: installation.botUserId,
+      app_id: oauthApp.appId,
+      team: orgWide ? null : (grant.team ?? null),
+      enterprise: grant.enterprise ?? null,
+      authed_user: { id: grant.userId ?? 'UINSTALLER' },
+      is_enterprise_install: orgWide,
+    };
+  };
   const waitForCall: FakeSlack['waitForCall'] = async (method, match, timeoutMs = 10_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -174,6 +255,35 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const base = `http://127.0.0.1:${port}`;
   return {
     apiUrl: `${base}/api/`,
+    oauthApp: (credentials) => {
+      oauthApp = credentials;
+    },
+    grant: (grant) => {
+      const n = ++grants;
+      const installation = {
+        code: `code-${n}-${Math.random().toString(36).slice(2)}`,
+        botToken: `xoxb-fake-${n}-${Math.random().toString(36).slice(2)}`,
+        botUserId: `UBOT${n}`,
+        botId: `BBOT${n}`,
+      };
+      codes.set(installation.code, { grant, installation });
+      const orgWide = grant.orgWide === true;
+      tokens.set(installation.botToken, {
+        url: orgWide
+          ? `https://${grant.enterprise?.id.toLowerCase()}.enterprise.slack.com/`
+          : 'https://acme.slack.com/',
+        user: 'focus',
+        user_id: installation.botUserId,
+        bot_id: installation.botId,
+        ...(orgWide ? {} : { team: grant.team?.name, team_id: grant.team?.id }),
+        ...(grant.enterprise && { enterprise_id: grant.enterprise.id }),
+        is_enterprise_install: orgWide,
+      });
+      return installation;
+    },
+    revokeToken: (token) => {
+      revoked.add(token);
+    },
     responseUrl: () => `${base}/response/${++counter}`,
     calls,
     responses,

@@ -3,7 +3,7 @@
  * simulator, with SLACK_API_URL pointed at a fake Slack Web API that also takes response_url
  * posts. Requests are signed as Slack signs them.
  */
-import { type RunningApp, startApp } from '../../src/app.js';
+import { type RunningApp, type StartOptions, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import type { SimulatorOptions } from '../../src/sandbox/index.js';
@@ -33,10 +33,14 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** `env` refines the app's configuration; `simulator` picks the Focus tenant (e.g. `{ profile: 'bare' }`). */
+/**
+ * `env` refines the app's configuration; `simulator` picks the Focus tenant (e.g. `{ profile: 'bare' }`);
+ * `start` what the configuration does not build (distribution mode's installation store).
+ */
 export async function startHarness(
   env: Record<string, string> = {},
   simulator: SimulatorOptions = {},
+  start: StartOptions = {},
 ): Promise<Harness> {
   const slack = await startFakeSlack();
   const sim = await startSimulator(simulator);
@@ -63,7 +67,7 @@ export async function startHarness(
     secrets: [SECRET, BOT_TOKEN, sim.credentials.apiKey],
     write: (line) => logLines.push(line),
   });
-  const app = await startApp(loaded.config, logger);
+  const app = await startApp(loaded.config, logger, start);
   const base = `http://127.0.0.1:${app.slack?.port}`;
   let eventCounter = 0;
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { BOT_SCOPES, REDIRECT_PATH } from '../../src/slack/inbound/install.js';
 import { SLASH_COMMAND } from '../../src/slack/surfaces/command.js';
 import { SHORTCUT_CALLBACK_ID } from '../../src/slack/surfaces/shortcut.js';
 import { LOOKUP_STEP } from '../../src/slack/surfaces/workflow.js';
@@ -10,6 +11,7 @@ import { LOOKUP_STEP } from '../../src/slack/surfaces/workflow.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const schema = JSON.parse(readFileSync(`${root}test/fixtures/slack/manifest.schema.1.0.0.json`, 'utf8'));
 const manifest = parse(readFileSync(`${root}manifest.yml`, 'utf8'));
+const distribution = parse(readFileSync(`${root}manifest.distribution.yml`, 'utf8'));
 
 describe('manifest.yml', () => {
   it('is valid against Slack’s manifest schema', () => {
@@ -119,5 +121,45 @@ describe('manifest.yml', () => {
     expect(ajv.validate(schema, { ...manifest, functions: { [LOOKUP_STEP]: withoutOutputs } })).toBe(false);
     const badType = { ...step, input_parameters: { phone_number: { name: 'phone_number' } } };
     expect(ajv.validate(schema, { ...manifest, functions: { [LOOKUP_STEP]: badType } })).toBe(false);
+  });
+});
+
+describe('manifest.distribution.yml', () => {
+  it('is valid against Slack’s manifest schema', () => {
+    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+    const validate = ajv.compile(schema);
+    const valid = validate(distribution);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('asks for the scopes the install asks for, which are manifest.yml’s', () => {
+    expect(distribution.oauth_config.scopes.bot).toEqual([...BOT_SCOPES]);
+    expect(manifest.oauth_config.scopes.bot).toEqual([...BOT_SCOPES]);
+  });
+
+  it('sends installers back to the OAuth redirect route, over HTTPS, and is not a Socket Mode app', () => {
+    expect(distribution.oauth_config.redirect_urls).toEqual([
+      expect.stringMatching(new RegExp(`^https://[^/]+${REDIRECT_PATH}$`)),
+    ]);
+    expect(distribution.settings.socket_mode_enabled).toBe(false);
+    expect(distribution.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(['app_uninstalled', 'tokens_revoked', 'team_access_revoked']),
+    );
+  });
+
+  it('is manifest.yml but for the redirect URL and team_access_revoked', () => {
+    const { redirect_urls: _, ...oauthConfig } = distribution.oauth_config;
+    const events = distribution.settings.event_subscriptions.bot_events.filter(
+      (e: string) => e !== 'team_access_revoked',
+    );
+    expect({
+      ...distribution,
+      oauth_config: oauthConfig,
+      settings: {
+        ...distribution.settings,
+        event_subscriptions: { ...distribution.settings.event_subscriptions, bot_events: events },
+      },
+    }).toEqual(manifest);
   });
 });

@@ -14,7 +14,9 @@
  *   a proxy that resends a POST whose answer it lost gets the acknowledgement it expects and
  *   the asker still gets exactly one answer. Slack's own redeliveries of an event are signed
  *   afresh, so they pass here and are answered once by event id (see the app's middleware).
- * Everything else (health routes, Slack's unsigned `ssl_check`) goes to Bolt unchanged.
+ * Everything else (health routes, Slack's unsigned `ssl_check`, and in distribution mode the
+ * browser GETs of `/slack/install` and `/slack/oauth_redirect`, see install.ts) goes to Bolt
+ * unchanged.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener } from 'node:http';
@@ -24,10 +26,13 @@ import {
   type CustomRoute,
   HTTPModuleFunctions,
   HTTPReceiver,
+  type HTTPReceiverOptions,
+  type InstallationStore,
 } from '@slack/bolt';
 import type { Logger } from '../../domain/logger.js';
 import type { StateStore } from '../../state/index.js';
 import { boltLogger } from './bolt-logger.js';
+import { BOT_SCOPES, installerOptions, OnceStateStore } from './install.js';
 import { SeenSignatures } from './replays.js';
 
 export const EVENTS_PATH = '/slack/events';
@@ -42,9 +47,21 @@ export interface ReceiverOptions {
   /** Where replayed signatures are remembered (default: this process's memory). */
   state?: StateStore;
   now?: () => number;
+  /** Distribution mode: "Add to Slack" through Bolt's InstallProvider (install.ts). */
+  install?: {
+    clientId: string;
+    clientSecret: string;
+    stateSecret: string;
+    installationStore: InstallationStore;
+    /** Remembers used install states (shared by replicas), so each is accepted once. */
+    usedStates: Pick<StateStore, 'claim'>;
+    /** For `oauth.v2.access` and `auth.test` during an install (the Slack API URL, the pool). */
+    clientOptions: NonNullable<HTTPReceiverOptions['installerOptions']>['clientOptions'];
+  };
 }
 
 export function createReceiver(options: ReceiverOptions): HTTPReceiver {
+  const { install } = options;
   const receiver = new HTTPReceiver({
     signingSecret: options.signingSecret,
     // The guard below verifies every request to the events path (timestamp window, signature,
@@ -53,7 +70,21 @@ export function createReceiver(options: ReceiverOptions): HTTPReceiver {
     endpoints: [EVENTS_PATH],
     customRoutes: options.customRoutes,
     logger: boltLogger(options.logger),
+    ...(install && {
+      clientId: install.clientId,
+      clientSecret: install.clientSecret,
+      stateSecret: install.stateSecret,
+      installationStore: install.installationStore,
+      scopes: [...BOT_SCOPES],
+      installerOptions: installerOptions({ logger: options.logger, clientOptions: install.clientOptions }),
+    }),
   });
+  const installer = receiver.installer;
+  if (install) {
+    if (!installer?.stateStore) throw new Error('Bolt did not build its InstallProvider');
+    // Bolt's own state store (signed, 10 minutes), made to accept each state once.
+    installer.stateStore = new OnceStateStore(installer.stateStore, install.usedStates);
+  }
   receiver.requestListener = guardRequests(receiver.requestListener, options);
   return receiver;
 }

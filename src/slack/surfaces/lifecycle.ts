@@ -12,10 +12,17 @@
  * - deleted (`channel_deleted`, `group_deleted`): every subscription of the channel is removed,
  *   with its cursor and delivered ids;
  * - `app_uninstalled`, `tokens_revoked` naming the bot: the token is gone (see revocation.ts).
+ *   In distribution mode (`installations` given) only that installation's: its tokens are
+ *   deleted from the installation store, whichever of the two events comes first (Bolt runs
+ *   neither through authorization, so the second finds the same ids in its context and deletes
+ *   nothing more). A reinstall stores a new installation in its place.
+ * - `team_access_revoked` (an org-wide app removed from some of the organisation's workspaces):
+ *   a workspace-level installation of those workspaces, if one was kept, is deleted; the
+ *   organisation's own installation stays, and keeps serving its other workspaces.
  *
  * An event without the fields it needs is logged and ignored.
  */
-import type { App } from '@slack/bolt';
+import type { App, InstallationQuery, InstallationStore } from '@slack/bolt';
 import type { Logger } from '../../domain/logger.js';
 import { channelStoppedCard } from '../../render/subscription.js';
 import type { Subscription, SubscriptionStore } from '../../state/subscriptions.js';
@@ -30,7 +37,17 @@ export interface LifecycleDeps {
   halt(ids: readonly number[]): void;
   connect: ConnectChannels;
   revocation: SlackRevocation;
+  /** Distribution mode: uninstalls delete the installation here instead of stopping the app. */
+  installations?: Required<Pick<InstallationStore, 'deleteInstallation'>>;
   now?: () => Date;
+}
+
+/** What Bolt's context says about the installation an event came through. */
+interface InstallContext {
+  botUserId?: string;
+  teamId?: string;
+  enterpriseId?: string;
+  isEnterpriseInstall?: boolean;
 }
 
 type Client = App['client'];
@@ -45,7 +62,7 @@ export function registerLifecycle(app: App, deps: LifecycleDeps, logger: Logger)
     });
     return undefined;
   };
-  type Args = { event: { type: string }; body: unknown; client: Client; context: { botUserId?: string } };
+  type Args = { event: { type: string }; body: unknown; client: Client; context: InstallContext };
   const pause =
     (reason: PauseReason) =>
     async ({ event, client }: Args) => {
@@ -92,19 +109,39 @@ export function registerLifecycle(app: App, deps: LifecycleDeps, logger: Logger)
     },
     channel_left: pause('bot_removed'),
     group_left: pause('bot_removed'),
-    app_uninstalled: async ({ body }) => {
-      deps.revocation.revoke('app_uninstalled', { team: teamOf(body) });
+    app_uninstalled: async ({ body, context }) => {
+      if (deps.installations) await uninstall(deps.installations, context, 'app_uninstalled', logger);
+      else deps.revocation.revoke('app_uninstalled', { team: teamOf(body) });
     },
-    tokens_revoked: async ({ event, body }) => {
+    tokens_revoked: async ({ event, body, context }) => {
       const tokens = (event as { tokens?: { bot?: unknown; oauth?: unknown } }).tokens;
       const bot = Array.isArray(tokens?.bot) ? tokens.bot.length : 0;
       const oauth = Array.isArray(tokens?.oauth) ? tokens.oauth.length : 0;
       if (bot > 0) {
-        deps.revocation.revoke('tokens_revoked', { team: teamOf(body) });
+        if (deps.installations) await uninstall(deps.installations, context, 'tokens_revoked', logger);
+        else deps.revocation.revoke('tokens_revoked', { team: teamOf(body) });
         return;
       }
       // Only user tokens: this app uses none of them.
       logger.info('slack.tokens_revoked_ignored', { bot, oauth, effect: 'the bot token still works' });
+    },
+    team_access_revoked: async ({ event, context }) => {
+      const teams = (event as { team_ids?: unknown }).team_ids;
+      const ids = Array.isArray(teams)
+        ? teams.filter((t): t is string => typeof t === 'string' && t !== '').slice(0, 1_000)
+        : [];
+      if (!deps.installations) {
+        logger.info('slack.lifecycle', { type: event.type, teams: ids, effect: 'none (single workspace)' });
+        return;
+      }
+      for (const teamId of ids) {
+        await remove(
+          deps.installations,
+          { teamId, enterpriseId: context.enterpriseId, isEnterpriseInstall: false },
+          event.type,
+          logger,
+        );
+      }
     },
   };
   // One listener for all of them: Bolt runs every listener's matching chain on every request it
@@ -113,6 +150,39 @@ export function registerLifecycle(app: App, deps: LifecycleDeps, logger: Logger)
   app.event(types, async (args) => {
     const handler = handlers[args.event.type];
     if (handler) await handler(args as unknown as Args);
+  });
+}
+
+/** The installation the event came through (org-wide: the organisation's), deleted. */
+async function uninstall(
+  store: Required<Pick<InstallationStore, 'deleteInstallation'>>,
+  context: InstallContext,
+  by: string,
+  logger: Logger,
+): Promise<void> {
+  const { teamId, enterpriseId } = context;
+  if (context.isEnterpriseInstall && enterpriseId) {
+    await remove(store, { enterpriseId, teamId: undefined, isEnterpriseInstall: true }, by, logger);
+  } else if (teamId) {
+    await remove(store, { teamId, enterpriseId, isEnterpriseInstall: false }, by, logger);
+  } else {
+    logger.warn('slack.lifecycle_invalid', { type: by, problem: 'no team or enterprise id' });
+  }
+}
+
+async function remove(
+  store: Required<Pick<InstallationStore, 'deleteInstallation'>>,
+  query: InstallationQuery<boolean>,
+  by: string,
+  logger: Logger,
+): Promise<void> {
+  await store.deleteInstallation(query);
+  logger.warn('slack.uninstalled', {
+    by,
+    team: query.teamId,
+    enterprise: query.enterpriseId,
+    orgWide: query.isEnterpriseInstall,
+    effect: 'the installation and its tokens were deleted; a reinstall starts clean',
   });
 }
 
