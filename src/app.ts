@@ -18,7 +18,7 @@ import { Metrics } from './metrics.js';
 import type { FocusSimulator } from './sandbox/index.js';
 import { Answerer } from './slack/answer/answer.js';
 import { RecentLookups } from './slack/answer/recent.js';
-import { type RunningSlackApp, type SlackAppOptions, startSlackApp } from './slack/app.js';
+import { type RunningSlackApp, startSlackApp } from './slack/app.js';
 import { ChannelPoster } from './slack/outbound/channel-poster.js';
 import { StoreMarker } from './state/marker.js';
 import { openAppState } from './state/open.js';
@@ -72,14 +72,6 @@ function slackModeLine(config: Config): string {
   return kind === 'http' ? `HTTP mode on port ${config.slack.port}` : 'Socket Mode';
 }
 
-/**
- * What the configuration does not build. `installationStore`: distribution mode's installations
- * (Bolt's InstallationStore), until the encrypted store in the state store takes its place.
- */
-export interface StartOptions {
-  installationStore?: SlackAppOptions['installationStore'];
-}
-
 export interface RunningApp {
   target: FocusTarget;
   answerer: Answerer;
@@ -114,15 +106,7 @@ const ENDPOINT_PAGE = 1_000;
 const FAREWELL_MS = 3_000;
 
 /** Starts everything but the console; Slack too unless the configuration says console. */
-export async function startApp(
-  config: Config,
-  logger: Logger,
-  options: StartOptions = {},
-): Promise<RunningApp> {
-  if (config.slack.mode.kind === 'oauth' && !options.installationStore)
-    throw new ConfigError(
-      'distribution mode (SLACK_CLIENT_ID) needs an encrypted installation store, which this build does not have yet',
-    );
+export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
   const metrics = new Metrics();
   // First, so state that cannot be used stops the start before anything else (exit 2).
   const appState = await openAppState(config.state, {
@@ -283,7 +267,7 @@ export async function startApp(
         durableState: appState.durable,
         // Subscription posts need a bot token per installation: not in distribution mode yet.
         subscriptions: mode.kind === 'oauth' ? undefined : subscriptions,
-        installationStore: options.installationStore,
+        installationStore: appState.installations,
         recent,
         inflight,
         lifecycle: { store: durable, halt: (ids) => poller?.halt(ids) },

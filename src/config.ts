@@ -301,7 +301,19 @@ function crossFieldProblems(env: Record<string, string | undefined>, production:
   const has = (name: string) => (env[name] ?? '').trim() !== '';
   const problems: string[] = [];
   const credentials = ['FOCUS_CLIENT_ID', 'FOCUS_API_KEY', 'FOCUS_USERNAME'];
-  if (has('FOCUS_BASE_URL') || production) {
+  const distribution = OAUTH_VARIABLES.some(has);
+  if (distribution) {
+    // Each workspace connects its own tenant (App Home, FOCUS_TENANTS_FILE): no tenant for all.
+    for (const name of ['FOCUS_BASE_URL', ...credentials])
+      if (has(name))
+        problems.push(
+          `${name} cannot be used in distribution mode: each workspace connects its own Focus (from the App Home, or FOCUS_TENANTS_FILE)`,
+        );
+    if (!has('STATE_ENCRYPTION_KEY'))
+      problems.push(
+        'STATE_ENCRYPTION_KEY is required in distribution mode: installations and Focus connections are kept encrypted',
+      );
+  } else if (has('FOCUS_BASE_URL') || production) {
     if (!has('FOCUS_BASE_URL'))
       problems.push('FOCUS_BASE_URL is required in production (the sandbox simulator is for development)');
     const why = has('FOCUS_BASE_URL') ? 'with FOCUS_BASE_URL' : 'in production';

@@ -32,6 +32,7 @@ describe('loadConfig: distribution mode', () => {
     SLACK_CLIENT_SECRET: CLIENT_SECRET,
     SLACK_STATE_SECRET: STATE_SECRET,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    STATE_ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
   };
 
   it('selects it with the client id and secret, the state secret and the signing secret', () => {
@@ -50,6 +51,7 @@ describe('loadConfig: distribution mode', () => {
   it('needs all four, names what is missing and never echoes a value', () => {
     const found = problems({ SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: CLIENT_SECRET });
     expect(found).toEqual([
+      expect.stringMatching(/^STATE_ENCRYPTION_KEY is required in distribution mode/),
       expect.stringMatching(/^SLACK_STATE_SECRET is required in distribution mode/),
       expect.stringMatching(/^SLACK_SIGNING_SECRET is required in distribution mode/),
     ]);
@@ -67,6 +69,15 @@ describe('loadConfig: distribution mode', () => {
     expect(both).toHaveLength(2);
     for (const secret of [BOT_TOKEN, APP_TOKEN, CLIENT_SECRET, STATE_SECRET])
       expect(both.join(' ')).not.toContain(secret);
+  });
+
+  it('takes no single Focus tenant: each workspace connects its own', () => {
+    expect(problems({ ...OAUTH, FOCUS_BASE_URL: 'https://focus.example', FOCUS_API_KEY: 'k' })).toEqual([
+      expect.stringMatching(/^FOCUS_BASE_URL cannot be used in distribution mode/),
+      expect.stringMatching(/^FOCUS_API_KEY cannot be used in distribution mode/),
+    ]);
+    // Production needs no FOCUS_BASE_URL here.
+    expect(ok({ ...OAUTH, NODE_ENV: 'production' }).slack.mode.kind).toBe('oauth');
   });
 
   it('wants a state secret long enough to sign with', () => {

@@ -1,13 +1,17 @@
 /**
  * Distribution mode end to end: the real Bolt HTTP receiver with Bolt's InstallProvider, against
  * the fake Slack (which plays the authorize page through `grant()`, `oauth.v2.access` and
- * `auth.test` per token). The installations are kept in Bolt's own MemoryInstallationStore here
- * (the encrypted store of the state store replaces it in the app).
+ * `auth.test` per token). The app keeps the installations sealed in its SQLite state file; the
+ * test reads them back through a second connection to that file, with the same key.
  */
 import { createHmac } from 'node:crypto';
-import { type Installation, MemoryInstallationStore } from '@slack/bolt';
+import type { Installation } from '@slack/bolt';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEncryptionKeys } from '../../src/config-tenancy.js';
 import { BOT_SCOPES } from '../../src/slack/inbound/install.js';
+import { SqliteSealedTable } from '../../src/state/sqlite-sealed.js';
+import { SealedInstallationStore } from '../../src/state/tenant-stores.js';
 import { signSlackRequest, slashCommandBody } from '../helpers/fake-slack.js';
 import { type Harness, SECRET, startHarness } from '../helpers/harness.js';
 
@@ -19,19 +23,28 @@ const ACME = { id: 'T100', name: 'Acme' };
 const GRID = { id: 'E200', name: 'Grid Org' };
 
 let h: Harness;
-const store = new MemoryInstallationStore();
+const KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+let store: SealedInstallationStore;
 let events = 0;
 
 beforeAll(async () => {
-  h = await startHarness(
-    {
-      SLACK_BOT_TOKEN: '',
-      SLACK_CLIENT_ID: CLIENT_ID,
-      SLACK_CLIENT_SECRET: CLIENT_SECRET,
-      SLACK_STATE_SECRET: STATE_SECRET,
-    },
-    {},
-    { installationStore: store },
+  h = await startHarness({
+    SLACK_BOT_TOKEN: '',
+    SLACK_CLIENT_ID: CLIENT_ID,
+    SLACK_CLIENT_SECRET: CLIENT_SECRET,
+    SLACK_STATE_SECRET: STATE_SECRET,
+    STATE_ENCRYPTION_KEY: KEY,
+    // Each workspace connects its own Focus in distribution mode.
+    FOCUS_BASE_URL: '',
+    FOCUS_CLIENT_ID: '',
+    FOCUS_API_KEY: '',
+    FOCUS_USERNAME: '',
+  });
+  const keys = parseEncryptionKeys(KEY);
+  if (!keys.ok) throw new Error('test key');
+  store = new SealedInstallationStore(
+    new SqliteSealedTable(new Database(h.statePath, { readonly: true }), 'installations'),
+    keys.value,
   );
   h.slack.oauthApp({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appId: 'A1' });
 });

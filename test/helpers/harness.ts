@@ -3,7 +3,7 @@
  * simulator, with SLACK_API_URL pointed at a fake Slack Web API that also takes response_url
  * posts. Requests are signed as Slack signs them.
  */
-import { type RunningApp, type StartOptions, startApp } from '../../src/app.js';
+import { type RunningApp, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import type { SimulatorOptions } from '../../src/sandbox/index.js';
@@ -21,6 +21,8 @@ export interface Harness {
   slack: FakeSlack;
   sim: Awaited<ReturnType<typeof startSimulator>>;
   base: string;
+  /** The app's SQLite state file. */
+  statePath: string;
   logLines: string[];
   /** POSTs a signed raw body; resolves with the HTTP answer's status. */
   post(body: string, headers?: Record<string, string>): Promise<{ status: number }>;
@@ -34,13 +36,11 @@ export interface Harness {
 }
 
 /**
- * `env` refines the app's configuration; `simulator` picks the Focus tenant (e.g. `{ profile: 'bare' }`);
- * `start` what the configuration does not build (distribution mode's installation store).
+ * `env` refines the app's configuration; `simulator` picks the Focus tenant (e.g. `{ profile: 'bare' }`).
  */
 export async function startHarness(
   env: Record<string, string> = {},
   simulator: SimulatorOptions = {},
-  start: StartOptions = {},
 ): Promise<Harness> {
   const slack = await startFakeSlack();
   const sim = await startSimulator(simulator);
@@ -67,7 +67,7 @@ export async function startHarness(
     secrets: [SECRET, BOT_TOKEN, sim.credentials.apiKey],
     write: (line) => logLines.push(line),
   });
-  const app = await startApp(loaded.config, logger, start);
+  const app = await startApp(loaded.config, logger);
   const base = `http://127.0.0.1:${app.slack?.port}`;
   let eventCounter = 0;
 
@@ -81,6 +81,7 @@ export async function startHarness(
     slack,
     sim,
     base,
+    statePath: state.path,
     logLines,
     post,
     async command(text, overrides = {}) {
