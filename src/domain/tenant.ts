@@ -22,3 +22,26 @@ export interface Credentials {
 
 /** Requests in flight to one tenant, and a call's deadline, unless configured (FOCUS_MAX_CONCURRENCY, FOCUS_TIMEOUT_MS). */
 export const TRANSPORT_DEFAULTS = { maxConcurrency: 8, deadlineMs: 8_000 } as const;
+
+/**
+ * One Slack installation's Focus tenant: where it is and the service user's credentials, stored
+ * per installation key (a team id, or an enterprise id for an org-wide install).
+ */
+export interface FocusConnection {
+  baseUrl: string;
+  credentials: Credentials;
+  authPath?: AuthPath;
+  /** 'simulator': the built-in Focus simulator, chosen by an admin to try the app */
+  kind?: 'tenant' | 'simulator';
+  connectedBy?: string;
+  connectedAt?: string;
+}
+
+/** An installation's key: its organisation for an org-wide install, its workspace otherwise. */
+export function installationKey(ids: {
+  teamId?: string | undefined;
+  enterpriseId?: string | undefined;
+  isEnterpriseInstall?: boolean | undefined;
+}): string | undefined {
+  return ids.isEnterpriseInstall && ids.enterpriseId ? ids.enterpriseId : (ids.teamId ?? ids.enterpriseId);
+}
