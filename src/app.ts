@@ -13,6 +13,7 @@ import { Metrics } from './metrics.js';
 import type { FocusSimulator } from './sandbox/index.js';
 import type { Answerer } from './slack/answer/answer.js';
 import { RecentLookups } from './slack/answer/recent.js';
+import { singleWorkspace, workspaceDeps } from './slack/answer/workspace.js';
 import { type RunningSlackApp, startSlackApp } from './slack/app.js';
 import { ChannelPoster } from './slack/outbound/channel-poster.js';
 import { StoreMarker } from './state/marker.js';
@@ -214,32 +215,53 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         mode,
         apiUrl: config.slack.apiUrl,
         port: config.slack.port,
-        answerer,
+        // Single-workspace mode: every request is answered from the one tenant built above.
+        workspaces: ({ client: slackClient, home }) =>
+          singleWorkspace(
+            workspaceDeps(
+              {
+                answerer,
+                findPortalUsers: (search) => cache.searchUsers(search),
+                recent,
+                home,
+                client: () => slackClient,
+                state,
+                subscriptions: true,
+              },
+              {
+                access: config.access,
+                slackConnectAllowed: config.surfaces.slackConnectAllowed,
+                logger,
+                onDelivery: metrics.delivery,
+                onDenial: metrics.denial,
+              },
+            ),
+          ),
         logger,
         ready: () => lookups.checkFocus().then(() => true),
         stateStatus: () => (marker.lost ? 'subscriptions_lost' : undefined),
         ...config.surfaces,
-        access: { ...config.access, findPortalUsers: (search) => cache.searchUsers(search) },
         metrics,
         state,
         durableState: appState.durable,
         subscriptions,
-        recent,
         inflight,
         lifecycle: { store: durable, halt: (ids) => poller?.halt(ids) },
       });
-      const { revocation } = slack;
-      startPolling(
-        new ChannelPoster({
-          client: slack.postClient,
-          botId: slack.botId,
-          links,
-          logger,
-          intervalMs: config.subscriptions.postIntervalMs,
-          revoked: () => revocation.revoked?.reason,
-        }),
-        slack.gate,
-      );
+      const { revocation, gate } = slack;
+      // Subscriptions are served for the single workspace only, each post passing its gate.
+      if (gate)
+        startPolling(
+          new ChannelPoster({
+            client: slack.postClient,
+            botId: slack.botId,
+            links,
+            logger,
+            intervalMs: config.subscriptions.postIntervalMs,
+            revoked: () => revocation.revoked?.reason,
+          }),
+          gate,
+        );
       // The token is gone: no more polls or posts; the subscriptions stay for a reinstall.
       revocation.onRevoked(() => poller?.suspend());
     } catch (error) {
