@@ -4,20 +4,16 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from './config.js';
-import { ConfigError, portalBase } from './config.js';
-import { makePortalLinks } from './domain/links.js';
+import { ConfigError } from './config.js';
 import type { Logger } from './domain/logger.js';
 import type { Gate } from './domain/subscription.js';
 import type { AuthPath, Credentials } from './domain/tenant.js';
-import { FocusCache } from './focus/cache.js';
-import { FocusClient } from './focus/client.js';
 import { InFlight } from './inflight.js';
-import { PeopleDirectory } from './lookup/directory.js';
-import { LookupService } from './lookup/service.js';
 import { Metrics } from './metrics.js';
 import type { FocusSimulator } from './sandbox/index.js';
-import { Answerer } from './slack/answer/answer.js';
+import type { Answerer } from './slack/answer/answer.js';
 import { RecentLookups } from './slack/answer/recent.js';
+import { singleWorkspace, workspaceDeps } from './slack/answer/workspace.js';
 import { type RunningSlackApp, startSlackApp } from './slack/app.js';
 import { ChannelPoster } from './slack/outbound/channel-poster.js';
 import { StoreMarker } from './state/marker.js';
@@ -26,6 +22,7 @@ import { EndpointResolver } from './subscriptions/endpoints.js';
 import { SubscriptionPoller } from './subscriptions/poller.js';
 import type { Publisher } from './subscriptions/publisher.js';
 import { SubscriptionService } from './subscriptions/service.js';
+import { buildTenantStack } from './tenants/stack.js';
 
 export interface FocusTarget {
   baseUrl: string;
@@ -140,48 +137,17 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     throw error;
   });
   const inflight = new InFlight();
-  const client = new FocusClient({
-    baseUrl: target.baseUrl,
-    credentials: target.credentials,
-    authPath: target.authPath,
-    logger,
-    maxConcurrency: config.focus.maxConcurrency,
-    deadlineMs: config.focus.timeoutMs,
-    onCall: metrics.focusCall,
-    onTokenRenew: metrics.tokenRenewed,
-    onPause: metrics.focusPause,
-  });
-  const cache = new FocusCache(client, {}, metrics.cacheEvent);
-  const directory = new PeopleDirectory({
-    client,
-    logger,
-    refreshMs: config.directory.refreshMinutes * 60_000,
-    focusConcurrency: config.focus.maxConcurrency,
-    // A name search during the first build answers with what is loaded, well within its deadline.
-    loadingWaitMs: Math.min(2_000, Math.floor(config.focus.timeoutMs / 4)),
-  });
-  directory.start();
-  const lookups = new LookupService({
-    cache,
-    logger,
-    directory,
-    deadlineMs: config.focus.timeoutMs,
-  });
-  const links = makePortalLinks({
-    portal: portalBase(config.portal, target.baseUrl),
-    recordingTemplate: config.portal.recordingTemplate,
-    personTemplate: config.portal.personTemplate,
-  });
   const recent = config.surfaces.recentLookups ? new RecentLookups(state) : undefined;
-  const answerer = new Answerer({
-    lookups,
+  // The one tenant's stack, built as the registry builds each tenant's in multi-workspace mode.
+  const stack = buildTenantStack({
+    connection: target,
+    settings: config,
+    portalUrl: config.portal.url,
     logger,
     recent,
-    parse: { defaultRegion: config.parse.defaultRegion, links },
-    render: { links },
-    rights: { map: config.access.rights, required: config.access.requireLinkedUser },
-    onAnswer: metrics.lookup,
+    metrics,
   });
+  const { client, cache, directory, lookups, answerer, links } = stack;
   for (const warning of config.warnings) logger.warn('config.deprecated', { warning });
   if (config.shutdownGraceMs < config.focus.timeoutMs) {
     logger.warn('config.shutdown_grace_short', {
@@ -244,7 +210,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       if (!drained.drained) logger.error('shutdown.unanswered', { remaining: drained.remaining });
     }
     await slack?.close().catch(() => {});
-    await client.close().catch(() => {});
+    await stack.close();
     await appState.close().catch(() => {});
     await target.simulator?.close();
     return { complete };
@@ -256,24 +222,44 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         mode,
         apiUrl: config.slack.apiUrl,
         port: config.slack.port,
-        answerer,
+        // Single-workspace mode: every request is answered from the one tenant built above.
+        workspaces: ({ client: slackClient, home }) =>
+          singleWorkspace(
+            workspaceDeps(
+              {
+                answerer,
+                findPortalUsers: (search) => cache.searchUsers(search),
+                recent,
+                home,
+                client: () => slackClient,
+                state,
+                subscriptions: true,
+              },
+              {
+                access: config.access,
+                slackConnectAllowed: config.surfaces.slackConnectAllowed,
+                logger,
+                onDelivery: metrics.delivery,
+                onDenial: metrics.denial,
+              },
+            ),
+          ),
         logger,
         ready: () => lookups.checkFocus().then(() => true),
         stateStatus: () => (marker.lost ? 'subscriptions_lost' : undefined),
         ...config.surfaces,
-        access: { ...config.access, findPortalUsers: (search) => cache.searchUsers(search) },
         metrics,
         state,
         durableState: appState.durable,
         // Subscription posts need a bot token per installation: not in distribution mode yet.
         subscriptions: mode.kind === 'oauth' ? undefined : subscriptions,
         installationStore: appState.installations,
-        recent,
         inflight,
         lifecycle: { store: durable, halt: (ids) => poller?.halt(ids) },
       });
-      const { revocation } = slack;
-      if (mode.kind !== 'oauth')
+      const { revocation, gate } = slack;
+      // Subscriptions are served for the single workspace only, each post passing its gate.
+      if (gate)
         startPolling(
           new ChannelPoster({
             client: slack.postClient,
@@ -284,7 +270,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
             intervalMs: config.subscriptions.postIntervalMs,
             revoked: () => revocation.revoked?.reason,
           }),
-          slack.gate,
+          gate,
         );
       // The token is gone: no more polls or posts; the subscriptions stay for a reinstall.
       revocation.onRevoked(() => poller?.suspend());

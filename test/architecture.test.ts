@@ -1,5 +1,5 @@
 /**
- * Imports point one way: slack -> subscriptions -> lookup -> focus, slack -> parse | render |
+ * Imports point one way: tenants -> slack -> subscriptions -> lookup -> focus, slack -> parse | render |
  * state, and everything -> domain. Only focus/ and slack/ make HTTP requests (undici: to Focus, to Slack);
  * only slack/ knows Bolt (state/ takes its InstallationStore types, nothing else); the simulator (sandbox/) shares nothing with the app but the domain
  * types. The files at the top of src/ are checked one by one: the process's own modules
@@ -26,6 +26,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   subscriptions: ['domain', 'focus', 'lookup', 'state'],
   // slack/ is the edge: it may use every layer below it, and the process's own modules.
   slack: ['domain', 'access', 'parse', 'render', 'lookup', 'state', 'subscriptions', '(root)'],
+  // tenants/ builds each Focus tenant's stack and the Slack workspaces that answer from it.
+  tenants: ['domain', 'access', 'focus', 'lookup', 'state', 'slack', '(root)'],
 };
 
 /**

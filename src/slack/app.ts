@@ -6,27 +6,26 @@
  */
 import type { Server } from 'node:http';
 import { App, type CustomRoute, type InstallationStore, webApi } from '@slack/bolt';
-import { AccessPolicy } from '../access/policy.js';
 import { subscriptionGate } from '../access/subscription-gate.js';
 import type { SlackMode } from '../config.js';
 import type { ConsentMode } from '../domain/consent.js';
-import type { PortalUser } from '../domain/focus.js';
 import type { Logger } from '../domain/logger.js';
-import type { RightsMap } from '../domain/rights.js';
 import type { Gate } from '../domain/subscription.js';
 import type { InFlight } from '../inflight.js';
 import type { Metrics } from '../metrics.js';
 import type { StateStore } from '../state/index.js';
 import type { SubscriptionStore } from '../state/subscriptions.js';
 import type { SubscriptionService } from '../subscriptions/service.js';
-import type { Answerer } from './answer/answer.js';
-import { ConnectChannels } from './answer/connect.js';
-import type { SurfaceDeps } from './answer/deliver.js';
-import { PrivateConversations } from './answer/private-conversation.js';
-import type { RecentLookups } from './answer/recent.js';
+import {
+  perWorkspace,
+  provideWorkspace,
+  type WorkspaceResolver,
+  type Workspaces,
+} from './answer/workspace.js';
 import { boltLogger } from './inbound/bolt-logger.js';
 import { DeliveryDeduper } from './inbound/dedupe.js';
 import { createReceiver } from './inbound/receiver.js';
+import type { Home } from './inbound/request.js';
 import { slackHttp } from './outbound/http.js';
 import { perMethodRateLimits } from './outbound/rate-limits.js';
 import { SlackRevocation, watchRevocation } from './outbound/revocation.js';
@@ -34,7 +33,7 @@ import { registerActions } from './surfaces/actions.js';
 import { registerCommand } from './surfaces/command.js';
 import { UnfurlConsent } from './surfaces/consent.js';
 import { registerDirectMessages } from './surfaces/dm.js';
-import { HomeTab } from './surfaces/home.js';
+import { HomeTab, registerHome } from './surfaces/home.js';
 import { registerLifecycle } from './surfaces/lifecycle.js';
 import { registerMentions } from './surfaces/mention.js';
 import { registerShortcut } from './surfaces/shortcut.js';
@@ -45,7 +44,11 @@ export interface SlackAppOptions {
   mode: Exclude<SlackMode, { kind: 'console' }>;
   apiUrl: string;
   port: number;
-  answerer: Answerer;
+  /**
+   * Which workspace each request is for and what answers it there, once Bolt's client and the
+   * token's own workspace (`auth.test`) are known: `singleWorkspace(...)` for SLACK_BOT_TOKEN.
+   */
+  workspaces: (slack: { client: App['client']; home: Home }) => Workspaces;
   logger: Logger;
   /** Resolves true when Focus authentication works. */
   ready: () => Promise<boolean>;
@@ -54,13 +57,6 @@ export interface SlackAppOptions {
    * answers 200 when Focus works (lookups are served), with `state` in its body.
    */
   stateStatus?: () => string | undefined;
-  access: {
-    allowedUserIds: string[];
-    allowedChannelIds: string[];
-    requireLinkedUser: boolean;
-    rights: RightsMap;
-    findPortalUsers: (search: string) => Promise<PortalUser[]>;
-  };
   /** SLACK_CONNECT_ALLOWED. */
   slackConnectAllowed: boolean;
   /** Before a pasted link is previewed to others: ask the paster, always, or never. */
@@ -73,8 +69,6 @@ export interface SlackAppOptions {
   durableState: StateStore;
   /** The subscription commands (absent: `/focus subscribe` is not offered). */
   subscriptions?: SubscriptionService;
-  /** Each person's recent lookups, shown on their Home tab (absent: HOME_RECENT_LOOKUPS=false). */
-  recent?: RecentLookups | undefined;
   /** Work in progress, waited for at shutdown. */
   inflight: InFlight;
   /**
@@ -107,10 +101,11 @@ export interface RunningSlackApp {
   close(): Promise<void>;
   /** Whether Slack still takes the app's token (uninstalled, revoked: no). */
   revocation: SlackRevocation;
-  /** Which conversations are Slack Connect. */
-  connect: ConnectChannels;
-  /** What a subscription passes before each poll's posts: the access policy, again. */
-  gate: Gate;
+  /**
+   * Single-workspace mode: what a subscription passes before each poll's posts (the access
+   * policy, again). Absent without a single workspace: subscriptions are not served then.
+   */
+  gate: Gate | undefined;
 }
 
 export async function startSlackApp(options: SlackAppOptions): Promise<RunningSlackApp> {
@@ -190,14 +185,22 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   // Slack redelivers an event it thinks was missed (X-Slack-Retry-Num): answer each event once.
   // Bolt has acknowledged events before global middleware runs, so dropping one here is safe.
   const deliveries = new DeliveryDeduper({ store: options.state });
-  app.use(async ({ body, context, next }) => {
+  let resolve: WorkspaceResolver = async () => ({ status: 'unavailable' });
+  app.use(async ({ body, context, client, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId === 'string' && !(await deliveries.firstTime(eventId))) {
       logger.info('slack.duplicate_delivery', { eventId, retryNum: context.retryNum });
       return;
     }
+    // This request's workspace, resolved on first ask from Bolt's authorization and the
+    // listener's client (the installation's token); released once the work has ended.
+    const done = provideWorkspace(context, client, (request) => resolve(request), logger);
     // Everything after the ack is tracked, so a shutdown waits for answers under way.
-    await options.inflight.track(next());
+    try {
+      await options.inflight.track(next());
+    } finally {
+      await done();
+    }
   });
   await app.init();
   // The installation's own workspace and organisation: an asker from another one is external.
@@ -208,48 +211,35 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     ...(typeof auth.enterprise_id === 'string' &&
       auth.enterprise_id !== '' && { enterpriseId: auth.enterprise_id }),
   };
-  const connect = new ConnectChannels(app.client, home);
-  const deps: SurfaceDeps = {
-    answerer: options.answerer,
-    policy: new AccessPolicy({
-      ...options.access,
-      logger: options.logger,
-      store: options.state,
-      lookupSlackEmail: async (user) => (await app.client.users.info({ user })).user?.profile?.email,
-    }),
-    home,
-    connect,
-    slackConnectAllowed: options.slackConnectAllowed,
-    state: options.state,
-    onDelivery: options.metrics.delivery,
-    onDenial: options.metrics.denial,
-  };
+  const workspaces = options.workspaces({ client: app.client, home });
+  resolve = workspaces.resolve;
+  const single = workspaces.single;
   const subscribe = options.subscriptions && { service: options.subscriptions };
-  const consent = new UnfurlConsent(deps, app.client, new PrivateConversations(app.client), logger, {
-    mode: options.unfurlConsent,
-    onConsent: options.metrics.consent,
-    choices: options.durableState,
-  });
-  const homeTab = new HomeTab(
-    deps,
-    { subscriptions: options.subscriptions, consent, recent: options.recent },
-    app.client,
-    logger,
+  // Each workspace's consent and Home tab, made on its first request (their caches are its own).
+  const consentOf = perWorkspace(
+    (deps) =>
+      new UnfurlConsent(deps, logger, {
+        mode: options.unfurlConsent,
+        onConsent: options.metrics.consent,
+        choices: options.durableState,
+      }),
   );
-  registerCommand(app, deps, logger, subscribe, consent);
-  registerActions(app, deps, logger, consent, homeTab);
-  homeTab.register(app);
-  registerDirectMessages(app, deps, logger, subscribe);
-  registerWorkflowStep(app, deps, logger);
-  registerShortcut(app, deps, logger);
-  registerUnfurls(app, deps, logger, consent);
-  registerMentions(app, deps, logger, { watchChannelIds: options.watchChannelIds });
+  const homeOf = perWorkspace(
+    (deps) => new HomeTab(deps, { subscriptions: options.subscriptions, consent: consentOf(deps) }, logger),
+  );
+  registerCommand(app, logger, subscribe, consentOf);
+  registerActions(app, logger, consentOf, homeOf);
+  registerHome(app, homeOf, logger);
+  registerDirectMessages(app, logger, subscribe);
+  registerWorkflowStep(app, logger);
+  registerShortcut(app, logger);
+  registerUnfurls(app, logger, consentOf);
+  registerMentions(app, logger, { watchChannelIds: options.watchChannelIds });
   registerLifecycle(
     app,
     {
       store: options.lifecycle?.store ?? noSubscriptions,
       halt: (ids) => options.lifecycle?.halt(ids),
-      connect: deps.connect,
       revocation,
       ...(oauth && options.installationStore && { installations: options.installationStore }),
     },
@@ -276,12 +266,13 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     stop: () => app.stop() as Promise<void>,
     close: () => http.close(),
     revocation,
-    connect,
-    gate: subscriptionGate(deps.policy, {
-      slackConnectAllowed: options.slackConnectAllowed,
-      sharedStatus: (channel) => connect.sharedStatus(channel),
-      isExternalUser: (user) => connect.isExternalUser(user, logger),
-    }),
+    gate:
+      single &&
+      subscriptionGate(single.policy, {
+        slackConnectAllowed: options.slackConnectAllowed,
+        sharedStatus: (channel) => single.connect.sharedStatus(channel),
+        isExternalUser: (user) => single.connect.isExternalUser(user, logger),
+      }),
   };
 }
 

@@ -39,11 +39,16 @@ export class ConnectChannels {
   /** Channels `conversations.info` last said the app is not in (until it says otherwise). */
   private readonly unseen = new LRUCache<string, true>({ max: 5_000, ttl: TRUSTED_MS });
 
+  private readonly client: () => App['client'];
+
   constructor(
-    private readonly client: App['client'],
+    /** A client, or where to get the newest one (a workspace's token can be rotated). */
+    client: App['client'] | (() => App['client']),
     /** The installation's workspace and organisation. */
     private readonly home: Home,
-  ) {}
+  ) {
+    this.client = typeof client === 'function' ? client : () => client;
+  }
 
   /** Slack said the channel is now shared with another organisation (`channel_shared`). */
   markShared(channel: string): void {
@@ -64,7 +69,7 @@ export class ConnectChannels {
   async sharedStatus(channel: string): Promise<boolean> {
     const known = this.known.get(channel);
     if (known !== undefined) return known;
-    const info = await this.client.conversations.info({ channel });
+    const info = await this.client().conversations.info({ channel });
     const c = info.channel as { is_ext_shared?: boolean; is_pending_ext_shared?: boolean } | undefined;
     const shared = Boolean(c?.is_ext_shared || c?.is_pending_ext_shared);
     this.known.set(channel, shared);
@@ -104,7 +109,7 @@ export class ConnectChannels {
     const known = this.users.get(user);
     if (known !== undefined) return known;
     try {
-      const info = await this.client.users.info({ user });
+      const info = await this.client().users.info({ user });
       const u = info.user as
         | { team_id?: string; is_stranger?: boolean; enterprise_user?: { enterprise_id?: string } }
         | undefined;

@@ -4,6 +4,7 @@
  * they send, and in whether what they send is for the asker alone or for the conversation.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { App } from '@slack/bolt';
 import { type AccessPolicy, type DenyReason, denialMessage } from '../../access/policy.js';
 import type { Asker, Surface } from '../../domain/interaction.js';
 import type { Card } from '../../render/blocks.js';
@@ -12,6 +13,8 @@ import type { StateStore } from '../../state/index.js';
 import type { Home } from '../inbound/request.js';
 import type { Answerer } from './answer.js';
 import type { ConnectChannels } from './connect.js';
+import type { PrivateConversations } from './private-conversation.js';
+import type { RecentLookups } from './recent.js';
 
 /** Why someone may not look things up here; undefined when they may. */
 export interface Denial {
@@ -27,6 +30,17 @@ export interface SurfaceDeps {
   home: Home;
   /** Slack Connect: is a conversation shared, is a user from another organisation. */
   connect: ConnectChannels;
+  /** Is a conversation seen by a link's paster alone (no consent needed then). */
+  conversations: PrivateConversations;
+  /**
+   * The client for the calls the app makes itself in this workspace (Home tab, consent prompts,
+   * channel notices): the newest one Bolt built with its installation's token.
+   */
+  slackClient(): App['client'];
+  /** Each person's recent lookups here, for their Home tab (absent: HOME_RECENT_LOOKUPS=false). */
+  recent?: RecentLookups | undefined;
+  /** Whether `/focus subscribe` is served here (single-workspace mode only, for now). */
+  subscriptions: boolean;
   /** SLACK_CONNECT_ALLOWED: answers the conversation sees may go to Slack Connect conversations. */
   slackConnectAllowed: boolean;
   /** State shared by the surfaces (unfurl memory); see `src/state`. */

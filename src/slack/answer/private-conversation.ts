@@ -35,7 +35,12 @@ export class PrivateConversations {
   /** A DM's other member ('' for a conversation that is not a DM); failures are not kept. */
   private readonly known = new LRUCache<string, string>({ max: 5_000, ttl: 10 * 60_000 });
 
-  constructor(private readonly client: App['client']) {}
+  private readonly client: () => App['client'];
+
+  /** A client, or where to get the newest one (a workspace's token can be rotated). */
+  constructor(client: App['client'] | (() => App['client'])) {
+    this.client = typeof client === 'function' ? client : () => client;
+  }
 
   async isPrivateTo(
     channel: string,
@@ -47,7 +52,7 @@ export class PrivateConversations {
     let other = this.known.get(channel);
     if (other === undefined) {
       try {
-        const info = await this.client.conversations.info({ channel });
+        const info = await this.client().conversations.info({ channel });
         const c = info.channel as ConversationInfo | undefined;
         other = c?.is_im && c.user ? c.user : '';
         this.known.set(channel, other);

@@ -11,11 +11,13 @@ import { isFocusLookup } from '../../domain/request.js';
 import { parseCommand } from '../../parse/index.js';
 import type { Card } from '../../render/blocks.js';
 import { invalidCard, noticeCard } from '../../render/status.js';
+import { workspaceProblemCard } from '../../render/workspace.js';
 import type { View } from '../answer/answer.js';
 import { afterAck, conversationMaySee, type SurfaceDeps, serve } from '../answer/deliver.js';
+import { logUnready, workspaceOf } from '../answer/workspace.js';
 import { interactionAsker } from '../inbound/request.js';
-import type { ConsentAnswer, UnfurlConsent } from './consent.js';
-import type { HomeButton, HomeTab } from './home.js';
+import type { ConsentAnswer, ConsentOf } from './consent.js';
+import { type HomeButton, type HomeTabOf, publishProblem } from './home.js';
 
 type Kind = 'more' | 'share' | 'comments' | 'pick';
 
@@ -23,30 +25,39 @@ type Kind = 'more' | 'share' | 'comments' | 'pick';
  * One listener for every button: Bolt runs each registered listener's matching middleware on
  * every request it receives, so five listeners cost five chains per slash command too.
  */
-export function registerActions(
-  app: App,
-  deps: SurfaceDeps,
-  logger: Logger,
-  consent: UnfurlConsent,
-  home: HomeTab,
-): void {
+export function registerActions(app: App, logger: Logger, consentOf: ConsentOf, homeOf: HomeTabOf): void {
   app.action<BlockAction<ButtonAction>>(ANY_BUTTON, async (args) => {
+    await args.ack();
+    const kind = kindOf(args.action.action_id);
+    if (kind === 'open') return;
+    await afterAck();
+    const onHome = homeButton(args.action.action_id);
+    const workspace = await workspaceOf(args.context);
+    if (workspace.status !== 'ready') {
+      logUnready(logger, 'button', workspace, args.context);
+      // A Home tab's button has no message to answer: the tab itself says it.
+      if (onHome) await publishProblem(args.client, args.body.user.id, workspace.status, logger);
+      else
+        await args
+          .respond({
+            response_type: 'ephemeral',
+            replace_original: false,
+            ...workspaceProblemCard(workspace.status),
+          })
+          .catch((error: unknown) => logger.error('slack.delivery_failed', { surface: 'button', error }));
+      return;
+    }
+    const { deps } = workspace;
     const answer = CONSENT_ANSWERS[args.action.action_id];
     if (answer) {
-      await consent.answerButton(answer, args);
+      await consentOf(deps).answerButton(answer, args);
       return;
     }
-    const onHome = homeButton(args.action.action_id);
     if (onHome) {
-      await home.answerButton(onHome, args);
+      await homeOf(deps).answerButton(onHome, args);
       return;
     }
-    const kind = kindOf(args.action.action_id);
-    if (kind === 'open') {
-      await args.ack();
-      return;
-    }
-    await handle(deps, logger, kind, args);
+    if (kind !== 'other') await handle(deps, logger, kind, args);
   });
 }
 
@@ -70,15 +81,17 @@ function homeButton(actionId: string): HomeButton | undefined {
   return HOME_BUTTONS[actionId] ?? (actionId.startsWith(ACTIONS.homePage) ? 'page' : undefined);
 }
 
-function kindOf(actionId: string): Kind | 'open' {
+/** What a press asks for; 'open' for the link buttons (acknowledged only), 'other' for consent and Home tab buttons. */
+function kindOf(actionId: string): Kind | 'open' | 'other' {
+  if (CONSENT_ANSWERS[actionId] || homeButton(actionId)) return 'other';
   if (actionId === ACTIONS.more) return 'more';
   if (actionId === ACTIONS.share) return 'share';
   if (actionId === ACTIONS.comments) return 'comments';
   return actionId.startsWith(ACTIONS.pick) ? 'pick' : 'open';
 }
 
+/** A press, already acknowledged. */
 interface ActionArgs {
-  ack: () => Promise<void>;
   body: BlockAction<ButtonAction>;
   action: ButtonAction;
   respond: (message: Record<string, unknown>) => Promise<unknown>;
@@ -94,10 +107,8 @@ async function handle(
   deps: SurfaceDeps,
   logger: Logger,
   kind: Kind,
-  { ack, body, action, respond }: ActionArgs,
+  { body, action, respond }: ActionArgs,
 ): Promise<void> {
-  await ack();
-  await afterAck();
   // Decided again on every press: who pressed, their rights now, where the card would go.
   const asker = interactionAsker('button', body, deps.home, logger);
   await serve<Posted>(deps, asker, {

@@ -5,34 +5,50 @@ import { parsePreviewsCommand } from '../../parse/previews.js';
 import { parseSubscriptionCommand } from '../../parse/subscribe.js';
 import type { Card } from '../../render/blocks.js';
 import { noticeCard } from '../../render/status.js';
-import { afterAck, type SurfaceDeps, serve } from '../answer/deliver.js';
+import { subscriptionsUnavailableCard, workspaceProblemCard } from '../../render/workspace.js';
+import { afterAck, serve } from '../answer/deliver.js';
+import { logUnready, workspaceOf } from '../answer/workspace.js';
 import { commandAsker } from '../inbound/request.js';
-import type { UnfurlConsent } from './consent.js';
+import type { ConsentOf } from './consent.js';
 import { answerSubscription, type SubscribeDeps } from './subscribe.js';
 
 export const SLASH_COMMAND = '/focus';
 
-export function registerCommand(
-  app: App,
-  deps: SurfaceDeps,
-  logger: Logger,
-  subs?: SubscribeDeps,
-  consent?: UnfurlConsent,
-): void {
-  app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
+export function registerCommand(app: App, logger: Logger, subs?: SubscribeDeps, consentOf?: ConsentOf): void {
+  app.command(SLASH_COMMAND, async ({ command, ack, respond, context }) => {
     await ack();
     await afterAck();
+    const ephemeral = (card: Card) =>
+      respond({ response_type: 'ephemeral', text: card.text, blocks: card.blocks });
+    const workspace = await workspaceOf(context);
+    if (workspace.status !== 'ready') {
+      logUnready(logger, 'command', workspace, context);
+      await ephemeral(workspaceProblemCard(workspace.status)).catch((error: unknown) =>
+        logger.error('slack.delivery_failed', { surface: 'command', error }),
+      );
+      return;
+    }
+    const { deps } = workspace;
     const asker = commandAsker(command, deps.home, logger);
+    const consent = consentOf?.(deps);
     const previews = consent && parsePreviewsCommand(command.text ?? '');
     if (consent && previews) {
       await serve<Card>(deps, asker, {
         answer: () => consent.previews(previews, asker),
         refusal: noticeCard,
-        send: (card) => respond({ response_type: 'ephemeral', text: card.text, blocks: card.blocks }),
+        send: ephemeral,
       });
       return;
     }
-    const subscription = subs && parseSubscriptionCommand(command.text ?? '', deps.answerer.parseSettings);
+    const subscription = parseSubscriptionCommand(command.text ?? '', deps.answerer.parseSettings);
+    if (subscription && !deps.subscriptions) {
+      await serve<Card>(deps, asker, {
+        answer: async () => subscriptionsUnavailableCard(),
+        refusal: noticeCard,
+        send: ephemeral,
+      });
+      return;
+    }
     if (subs && subscription) {
       await answerSubscription(
         deps,
@@ -47,7 +63,7 @@ export function registerCommand(
     await serve<Card>(deps, asker, {
       answer: async () => (await deps.answerer.answerCommand(command.text ?? '', asker)).card,
       refusal: noticeCard,
-      send: (card) => respond({ response_type: 'ephemeral', text: card.text, blocks: card.blocks }),
+      send: ephemeral,
     });
   });
 }

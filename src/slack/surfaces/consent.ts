@@ -9,7 +9,7 @@
  * and so does Forget on the user's Home tab, which lists them from a per-user index.
  * Only the paster may answer.
  */
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import {
   CONSENT_TTL_MS,
   type ConsentBasis,
@@ -33,13 +33,15 @@ import {
 } from '../../render/consent.js';
 import { infoCard, invalidCard, noticeCard } from '../../render/status.js';
 import type { StateStore } from '../../state/index.js';
-import { afterAck, checkAccess, conversationMaySee, deliver, type SurfaceDeps } from '../answer/deliver.js';
-import type { PrivateConversations } from '../answer/private-conversation.js';
+import { checkAccess, conversationMaySee, deliver, type SurfaceDeps } from '../answer/deliver.js';
 import { interactionAsker, newAsker } from '../inbound/request.js';
 import { makePreview, REPEAT_WINDOW_MS, unclaimed } from './preview.js';
 import { type PlannedLink, planUnfurls, type Unfurler, unfurlers } from './unfurl-plan.js';
 
 export type ConsentAnswer = 'show' | 'not_now' | 'always';
+
+/** The consent of a workspace (one per workspace, made on its first request). */
+export type ConsentOf = (deps: SurfaceDeps) => UnfurlConsent;
 
 export interface ConsentOptions {
   mode: ConsentMode;
@@ -58,8 +60,8 @@ export interface Pasted {
   threadTs?: string | undefined;
 }
 
+/** A press, already acknowledged (`actions.ts`). */
 export interface ButtonArgs {
-  ack: () => Promise<void>;
   body: BlockAction<ButtonAction>;
   action: ButtonAction;
   respond: (message: Record<string, unknown>) => Promise<unknown>;
@@ -68,10 +70,9 @@ export interface ButtonArgs {
 export class UnfurlConsent {
   private readonly matchers: Unfurler[];
 
+  /** One per workspace (`perWorkspace`): its Slack client, its tenant's links. */
   constructor(
     private readonly deps: SurfaceDeps,
-    private readonly client: App['client'],
-    private readonly conversations: PrivateConversations,
     private readonly logger: Logger,
     private readonly options: ConsentOptions,
   ) {
@@ -99,7 +100,7 @@ export class UnfurlConsent {
   ): Promise<ConsentBasis | undefined> {
     const { channel, user } = pasted;
     const log = request.logger;
-    if (await this.conversations.isPrivateTo(channel, user, botUserId, log)) return 'private';
+    if (await this.deps.conversations.isPrivateTo(channel, user, botUserId, log)) return 'private';
     if (!user) {
       log.info('unfurl.skipped', { reason: 'no_paster', channel });
       return undefined;
@@ -126,7 +127,7 @@ export class UnfurlConsent {
       this.deps,
       request,
       () =>
-        this.client.chat.postEphemeral({
+        this.deps.slackClient().chat.postEphemeral({
           channel,
           user,
           text: card.text,
@@ -142,10 +143,8 @@ export class UnfurlConsent {
     return undefined;
   }
 
-  /** Show, Not now or Always in this channel, pressed on a prompt. Never throws. */
-  async answerButton(answer: ConsentAnswer, { ack, body, action, respond }: ButtonArgs): Promise<void> {
-    await ack();
-    await afterAck();
+  /** Show, Not now or Always in this channel, pressed on a prompt (acknowledged). Never throws. */
+  async answerButton(answer: ConsentAnswer, { body, action, respond }: ButtonArgs): Promise<void> {
     const button = interactionAsker('button', body, this.deps.home, this.logger);
     const reply = (card: Card, replace: boolean) =>
       deliver(this.deps, button, () =>
@@ -218,7 +217,7 @@ export class UnfurlConsent {
     this.options.onConsent?.(answer);
     const result = await makePreview(
       this.deps,
-      this.client,
+      this.deps.slackClient(),
       request,
       {
         links: plan.links,

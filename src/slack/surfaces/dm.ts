@@ -12,30 +12,21 @@ import { parsePreviewsCommand } from '../../parse/previews.js';
 import { parseSubscriptionCommand } from '../../parse/subscribe.js';
 import type { Card } from '../../render/blocks.js';
 import { infoCard, noticeCard } from '../../render/status.js';
-import { afterAck, type SurfaceDeps, serve } from '../answer/deliver.js';
+import { subscriptionsUnavailableCard, workspaceProblemCard } from '../../render/workspace.js';
+import { afterAck, serve } from '../answer/deliver.js';
+import { logUnready, workspaceOf } from '../answer/workspace.js';
 import { eventAsker } from '../inbound/request.js';
 import { answerSubscription, type SubscribeDeps } from './subscribe.js';
 
 /** A leading `/focus` or `focus` (people type the command out of habit) and any mention of the app. */
 const COMMAND_WORD = /^\s*\/?focus\b/i;
 
-export function registerDirectMessages(
-  app: App,
-  deps: SurfaceDeps,
-  logger: Logger,
-  subs?: SubscribeDeps,
-): void {
+export function registerDirectMessages(app: App, logger: Logger, subs?: SubscribeDeps): void {
   app.message(async ({ message, client, context, body }) => {
     const said = typedInDm(message, context.botUserId);
     if (!said) return;
     await afterAck();
-    const asker = eventAsker(
-      'dm',
-      { user: said.user, channel: said.channel, team: said.team, user_team: said.userTeam },
-      body,
-      deps.home,
-      logger,
-    );
+    const workspace = await workspaceOf(context);
     const bot = context.botUserId;
     const text = said.text
       .replace(bot ? new RegExp(`<@${bot}(\\|[^>]*)?>`, 'g') : /<@[A-Z0-9]+(\|[^>]*)?>/g, ' ')
@@ -49,7 +40,30 @@ export function registerDirectMessages(
         unfurl_links: false,
         ...(said.thread && { thread_ts: said.thread }),
       });
-    const subscription = subs && parseSubscriptionCommand(text, deps.answerer.parseSettings);
+    if (workspace.status !== 'ready') {
+      logUnready(logger, 'dm', workspace, context);
+      await post(workspaceProblemCard(workspace.status)).catch((error: unknown) =>
+        logger.error('slack.delivery_failed', { surface: 'dm', error }),
+      );
+      return;
+    }
+    const { deps } = workspace;
+    const asker = eventAsker(
+      'dm',
+      { user: said.user, channel: said.channel, team: said.team, user_team: said.userTeam },
+      body,
+      deps.home,
+      logger,
+    );
+    const subscription = parseSubscriptionCommand(text, deps.answerer.parseSettings);
+    if (subscription && !deps.subscriptions) {
+      await serve<Card>(deps, asker, {
+        answer: async () => subscriptionsUnavailableCard(),
+        refusal: noticeCard,
+        send: post,
+      });
+      return;
+    }
     if (subs && subscription) {
       // Answers that subscriptions are for channels (a DM takes no posts), after the same checks.
       await answerSubscription(deps, subs, asker, subscription, { channelName: 'directmessage' }, (m) =>

@@ -34,9 +34,10 @@ import {
 import { withheldText } from '../../render/kit.js';
 import { escapeEntities } from '../../render/mrkdwn.js';
 import { targetLabel, unsubscribedCard } from '../../render/subscription.js';
+import { type WorkspaceProblem, workspaceProblemView } from '../../render/workspace.js';
 import type { SubscriptionService } from '../../subscriptions/service.js';
 import { afterAck, checkAccess, conversationMaySee, deliver, type SurfaceDeps } from '../answer/deliver.js';
-import type { RecentLookups } from '../answer/recent.js';
+import { logUnready, workspaceOf } from '../answer/workspace.js';
 import { newAsker } from '../inbound/request.js';
 import type { UnfurlConsent } from './consent.js';
 import { subscribeRightMissing } from './subscribe.js';
@@ -44,17 +45,55 @@ import { subscribeRightMissing } from './subscribe.js';
 export type HomeButton = 'pause' | 'resume' | 'unsubscribe' | 'forget' | 'page';
 
 export interface HomeDeps {
-  /** Absent: the app runs without subscriptions. */
+  /** Absent: the app runs without subscriptions (or not for this workspace: `SurfaceDeps.subscriptions`). */
   subscriptions?: SubscriptionService | undefined;
+  /** This workspace's consent (its kept preview choices). */
   consent: UnfurlConsent;
-  /** Absent: HOME_RECENT_LOOKUPS=false. */
-  recent?: Pick<RecentLookups, 'list'> | undefined;
 }
 
+/** The Home tab of a workspace (one per workspace, made on its first request). */
+export type HomeTabOf = (deps: SurfaceDeps) => HomeTab;
+
+/**
+ * `app_home_opened` (tab `home`): the person's Home tab in their workspace, or, when Focus cannot
+ * answer that workspace, why (and who can connect it).
+ */
+export function registerHome(app: App, homeOf: HomeTabOf, logger: Logger): void {
+  app.event('app_home_opened', async ({ event, body, context, client }) => {
+    // The Messages tab opens a DM, not this view.
+    if (event.tab !== 'home') return;
+    await afterAck();
+    const workspace = await workspaceOf(context);
+    if (workspace.status !== 'ready') {
+      logUnready(logger, 'home', workspace, context);
+      await publishProblem(client, event.user, workspace.status, logger);
+      return;
+    }
+    const team = (body as { team_id?: unknown }).team_id;
+    await homeOf(workspace.deps).opened(
+      event.user,
+      event.channel,
+      typeof team === 'string' ? team : undefined,
+    );
+  });
+}
+
+/** A press, already acknowledged (`actions.ts`). */
 interface ButtonArgs {
-  ack: () => Promise<void>;
   body: BlockAction<ButtonAction>;
   action: ButtonAction;
+}
+
+/** The Home tab of a workspace Focus cannot answer: why, and who can connect it. */
+export async function publishProblem(
+  client: App['client'],
+  user: string,
+  problem: WorkspaceProblem,
+  logger: Logger,
+): Promise<void> {
+  await client.views
+    .publish({ user_id: user, view: workspaceProblemView(problem) })
+    .catch((error: unknown) => logger.error('slack.delivery_failed', { surface: 'home', error }));
 }
 
 /** What each kind of answer shows, for "without this right you see no …". */
@@ -78,28 +117,29 @@ export class HomeTab {
     ttl: MEMBERSHIP_MS,
   });
 
+  private readonly home: HomeDeps;
+
   constructor(
     private readonly deps: SurfaceDeps,
-    private readonly home: HomeDeps,
-    private readonly client: App['client'],
+    home: HomeDeps,
     private readonly logger: Logger,
-  ) {}
-
-  register(app: App): void {
-    app.event('app_home_opened', async ({ event, body }) => {
-      // The Messages tab opens a DM, not this view.
-      if (event.tab !== 'home') return;
-      await afterAck();
-      const team = (body as { team_id?: unknown }).team_id;
-      const asker = await this.asker(event.user, event.channel, typeof team === 'string' ? team : undefined);
-      await this.publish(asker, event.channel, 0);
-    });
+  ) {
+    // Subscriptions are served for single-workspace mode's workspace only, for now.
+    this.home = { consent: home.consent, subscriptions: deps.subscriptions ? home.subscriptions : undefined };
   }
 
-  /** A press on one of the Home tab's buttons. Never throws. */
-  async answerButton(kind: HomeButton, { ack, body, action }: ButtonArgs): Promise<void> {
-    await ack();
-    await afterAck();
+  private get client(): App['client'] {
+    return this.deps.slackClient();
+  }
+
+  /** The person opened the tab: publish it for them now. */
+  async opened(user: string, dm: string | undefined, team: string | undefined): Promise<void> {
+    const asker = await this.asker(user, dm, team);
+    await this.publish(asker, dm, 0);
+  }
+
+  /** A press on one of the Home tab's buttons (acknowledged). Never throws. */
+  async answerButton(kind: HomeButton, { body, action }: ButtonArgs): Promise<void> {
     const meta = decodeHome(body.view?.private_metadata) ?? {};
     const value = decodeHome(action.value);
     const user = body.user.id;
@@ -220,9 +260,9 @@ export class HomeTab {
   }
 
   private async recent(user: string, refused: boolean, asker: Asker): Promise<HomeModel['recent']> {
-    if (!this.home.recent) return 'off';
+    if (!this.deps.recent) return 'off';
     if (refused) return 'withheld';
-    return this.home.recent.list(user).catch((error: unknown) => {
+    return this.deps.recent.list(user).catch((error: unknown) => {
       asker.logger.warn('home.recent_unreadable', { error });
       return [];
     });

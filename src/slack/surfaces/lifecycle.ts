@@ -22,11 +22,12 @@
  *
  * An event without the fields it needs is logged and ignored.
  */
-import type { App, InstallationQuery, InstallationStore } from '@slack/bolt';
+import type { App, Context, InstallationQuery, InstallationStore } from '@slack/bolt';
 import type { Logger } from '../../domain/logger.js';
 import { channelStoppedCard } from '../../render/subscription.js';
 import type { Subscription, SubscriptionStore } from '../../state/subscriptions.js';
 import type { ConnectChannels } from '../answer/connect.js';
+import { workspaceOf } from '../answer/workspace.js';
 import type { SlackRevocation } from '../outbound/revocation.js';
 
 export type PauseReason = 'shared_channel' | 'is_archived' | 'bot_removed';
@@ -35,7 +36,6 @@ export interface LifecycleDeps {
   store: Pick<SubscriptionStore, 'pauseChannel' | 'removeChannel' | 'list'>;
   /** Drops what the poller has queued for these subscriptions. */
   halt(ids: readonly number[]): void;
-  connect: ConnectChannels;
   revocation: SlackRevocation;
   /** Distribution mode: uninstalls delete the installation here instead of stopping the app. */
   installations?: Required<Pick<InstallationStore, 'deleteInstallation'>>;
@@ -62,7 +62,12 @@ export function registerLifecycle(app: App, deps: LifecycleDeps, logger: Logger)
     });
     return undefined;
   };
-  type Args = { event: { type: string }; body: unknown; client: Client; context: InstallContext };
+  type Args = { event: { type: string }; body: unknown; client: Client; context: Context };
+  /** The workspace's Slack Connect knowledge (none when Focus cannot answer it: nothing to keep). */
+  const connectOf = async (context: Context): Promise<ConnectChannels | undefined> => {
+    const workspace = await workspaceOf(context);
+    return workspace.status === 'ready' ? workspace.deps.connect : undefined;
+  };
   const pause =
     (reason: PauseReason) =>
     async ({ event, client }: Args) => {
@@ -71,16 +76,16 @@ export function registerLifecycle(app: App, deps: LifecycleDeps, logger: Logger)
     };
   const teamOf = (body: unknown) => (body as { team_id?: unknown }).team_id;
   const handlers: Record<string, (args: Args) => Promise<void>> = {
-    channel_shared: async ({ event, client }) => {
+    channel_shared: async ({ event, client, context }) => {
       const channel = channelOf(event);
       if (!channel) return;
-      deps.connect.markShared(channel);
+      (await connectOf(context))?.markShared(channel);
       await pauseChannel(channel, 'shared_channel', event.type, client, deps, logger);
     },
-    channel_unshared: async ({ event }) => {
+    channel_unshared: async ({ event, context }) => {
       const channel = channelOf(event);
       if (!channel) return;
-      deps.connect.forget(channel);
+      (await connectOf(context))?.forget(channel);
       await stillPaused(channel, event.type, deps, logger);
     },
     channel_archive: pause('is_archived'),

@@ -8,29 +8,34 @@ import type { Logger } from '../../domain/logger.js';
 import { findPhones } from '../../parse/index.js';
 import type { Card } from '../../render/blocks.js';
 import { noticeCard } from '../../render/status.js';
+import { workspaceProblemCard } from '../../render/workspace.js';
 import {
   afterAck,
   checkAccess,
   conversationMaySee,
   deliver,
   refuseExternalOnce,
-  type SurfaceDeps,
   serve,
 } from '../answer/deliver.js';
+import { logUnready, workspaceOf } from '../answer/workspace.js';
 import { eventAsker, newAsker } from '../inbound/request.js';
 
 const MAX_WATCHED_NUMBERS = 3;
 
-export function registerMentions(
-  app: App,
-  deps: SurfaceDeps,
-  logger: Logger,
-  options: { watchChannelIds: string[] },
-): void {
+export function registerMentions(app: App, logger: Logger, options: { watchChannelIds: string[] }): void {
   app.event('app_mention', async ({ event, client, context, body }) => {
     await afterAck();
-    const asker = eventAsker('mention', event, body, deps.home, logger);
     const thread = event.thread_ts ?? event.ts;
+    const workspace = await workspaceOf(context);
+    if (workspace.status !== 'ready') {
+      logUnready(logger, 'mention', workspace, context);
+      await postInThread(client, event.channel, thread, workspaceProblemCard(workspace.status)).catch(
+        (error: unknown) => logger.error('slack.delivery_failed', { surface: 'mention', error }),
+      );
+      return;
+    }
+    const { deps } = workspace;
+    const asker = eventAsker('mention', event, body, deps.home, logger);
     // Drop the mention of the bot itself; the rest is a `/focus` query.
     const bot = context.botUserId;
     const text = (event.text ?? '').replace(
@@ -69,6 +74,13 @@ export function registerMentions(
     if (!said) return;
     // Mentions are answered by app_mention; don't answer twice.
     if (context.botUserId && said.text.includes(`<@${context.botUserId}`)) return;
+    const workspace = await workspaceOf(context);
+    // Nobody asked: a workspace Focus cannot answer gets no reply here, only a log line.
+    if (workspace.status !== 'ready') {
+      logUnready(logger, 'mention', workspace, context);
+      return;
+    }
+    const { deps } = workspace;
     const region = deps.answerer.parseSettings.defaultRegion;
     // An edit answers only for numbers it added.
     const before = new Set(findPhones(said.previousText ?? '', region).map((p) => p.focus));

@@ -7,14 +7,26 @@ import type { Logger } from '../../domain/logger.js';
 import type { Card } from '../../render/blocks.js';
 import { loadingCard, modalView } from '../../render/modal.js';
 import { noticeCard } from '../../render/status.js';
-import { deliver, type SurfaceDeps, serve } from '../answer/deliver.js';
+import { workspaceProblemCard } from '../../render/workspace.js';
+import { deliver, serve } from '../answer/deliver.js';
+import { logUnready, workspaceOf } from '../answer/workspace.js';
 import { interactionAsker } from '../inbound/request.js';
 
 export const SHORTCUT_CALLBACK_ID = 'focus_lookup';
 
-export function registerShortcut(app: App, deps: SurfaceDeps, logger: Logger): void {
-  app.shortcut<MessageShortcut>(SHORTCUT_CALLBACK_ID, async ({ ack, shortcut, client }) => {
+export function registerShortcut(app: App, logger: Logger): void {
+  app.shortcut<MessageShortcut>(SHORTCUT_CALLBACK_ID, async ({ ack, shortcut, client, context, respond }) => {
     await ack();
+    const workspace = await workspaceOf(context);
+    if (workspace.status !== 'ready') {
+      logUnready(logger, 'shortcut', workspace, context);
+      const card = workspaceProblemCard(workspace.status);
+      await respond({ response_type: 'ephemeral', text: card.text, blocks: card.blocks }).catch(
+        (error: unknown) => logger.error('slack.delivery_failed', { surface: 'shortcut', error }),
+      );
+      return;
+    }
+    const { deps } = workspace;
     const asker = interactionAsker('shortcut', shortcut, deps.home, logger);
     let viewId: string | undefined;
     const opened = await deliver(

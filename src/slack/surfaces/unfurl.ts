@@ -8,23 +8,26 @@
 import type { App } from '@slack/bolt';
 import type { ConsentBasis } from '../../domain/consent.js';
 import type { Logger } from '../../domain/logger.js';
-import {
-  afterAck,
-  checkAccess,
-  conversationMaySee,
-  refuseExternalOnce,
-  type SurfaceDeps,
-} from '../answer/deliver.js';
+import { afterAck, checkAccess, conversationMaySee, refuseExternalOnce } from '../answer/deliver.js';
+import { logUnready, workspaceOf } from '../answer/workspace.js';
 import { eventAsker } from '../inbound/request.js';
-import type { UnfurlConsent } from './consent.js';
+import type { ConsentOf } from './consent.js';
 import { makePreview } from './preview.js';
 import { planUnfurls, unfurlers } from './unfurl-plan.js';
 
-export function registerUnfurls(app: App, deps: SurfaceDeps, logger: Logger, consent: UnfurlConsent): void {
-  const matchers = unfurlers(deps.answerer.parseSettings.links);
-
+export function registerUnfurls(app: App, logger: Logger, consentOf: ConsentOf): void {
   app.event('link_shared', async ({ event, client, body, context }) => {
     await afterAck();
+    const workspace = await workspaceOf(context);
+    // Nobody asked for a preview: a workspace Focus cannot answer gets none, and a log line.
+    if (workspace.status !== 'ready') {
+      logUnready(logger, 'unfurl', workspace, context);
+      return;
+    }
+    const { deps } = workspace;
+    const consent = consentOf(deps);
+    // The tenant's own portal links.
+    const matchers = unfurlers(deps.answerer.parseSettings.links);
     const plan = planUnfurls(event, matchers, { unfurlInSharedChannels: deps.slackConnectAllowed });
     if (!plan.unfurl) {
       if (plan.reason === 'too_many_links')

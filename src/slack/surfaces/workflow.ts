@@ -14,19 +14,30 @@ import type { Asker } from '../../domain/interaction.js';
 import type { Logger } from '../../domain/logger.js';
 import { parsePhone } from '../../parse/index.js';
 import { STEP_BAD_NUMBER, type StepResult, stepResult } from '../../render/step.js';
+import { workspaceProblemText } from '../../render/workspace.js';
 import type { Answerer } from '../answer/answer.js';
 import { checkAccess, deliver, type SurfaceDeps } from '../answer/deliver.js';
+import { logUnready, workspaceOf } from '../answer/workspace.js';
 import { newAsker } from '../inbound/request.js';
 
 export const LOOKUP_STEP = 'lookup_phone_number';
 
 const USER = /^[UW][A-Z0-9]{2,30}$/;
 
-export function registerWorkflowStep(app: App, deps: SurfaceDeps, logger: Logger): void {
-  app.function(LOOKUP_STEP, async ({ inputs, complete, fail, body, event }) => {
+export function registerWorkflowStep(app: App, logger: Logger): void {
+  app.function(LOOKUP_STEP, async ({ inputs, complete, fail, body, event, context }) => {
     const envelope = body as { team_id?: unknown; enterprise_id?: unknown };
     // Which workflow run asked, on every line: Slack does not say who built the workflow.
     const run = logger.child({ workflowExecution: event.workflow_execution_id, step: LOOKUP_STEP });
+    const workspace = await workspaceOf(context);
+    if (workspace.status !== 'ready') {
+      logUnready(run, 'workflow', workspace, context);
+      await fail({ error: workspaceProblemText(workspace.status) }).catch((error: unknown) =>
+        run.error('slack.delivery_failed', { surface: 'workflow', error }),
+      );
+      return;
+    }
+    const { deps } = workspace;
     const user = typeof inputs.user_id === 'string' && USER.test(inputs.user_id) ? inputs.user_id : undefined;
     const asker = newAsker(
       'workflow',

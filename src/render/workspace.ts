@@ -1,0 +1,37 @@
+/**
+ * What a surface answers when its workspace cannot be answered from Focus: its Focus tenant is
+ * not connected yet (and who can connect it, and where), or which tenant answers it could not be
+ * read just now; and, in multi-workspace mode, that subscriptions are not offered yet.
+ */
+import type { Card } from './blocks.js';
+import { type HomeView, homeRefusedView } from './home.js';
+import { infoCard, noticeCard } from './status.js';
+
+export type WorkspaceProblem = 'not_connected' | 'unavailable';
+
+const TEXT: Record<WorkspaceProblem, string> = {
+  not_connected:
+    'Focus is not connected for this workspace yet, so Focus for Slack cannot look anything up here. A workspace admin (a Slack owner or admin) can connect it from the app’s Home tab: open Focus for Slack in the sidebar and choose Home.',
+  unavailable:
+    'Focus for Slack could not tell which Focus tenant answers this workspace just now. Please try again in a moment.',
+};
+
+/** The sentence itself (a workflow step's error, a log line). */
+export function workspaceProblemText(problem: WorkspaceProblem): string {
+  return TEXT[problem];
+}
+
+export function workspaceProblemCard(problem: WorkspaceProblem): Card {
+  return problem === 'not_connected' ? infoCard(TEXT[problem]) : noticeCard(TEXT[problem]);
+}
+
+/** The Home tab of a workspace that cannot be answered (the connect form comes with the connection work). */
+export function workspaceProblemView(problem: WorkspaceProblem): HomeView {
+  return homeRefusedView(TEXT[problem]);
+}
+
+export function subscriptionsUnavailableCard(): Card {
+  return infoCard(
+    'Subscriptions are not available yet when Focus for Slack serves several workspaces. Lookups work as usual: try `/focus help`.',
+  );
+}
