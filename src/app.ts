@@ -13,11 +13,11 @@ import { Metrics } from './metrics.js';
 import type { FocusSimulator } from './sandbox/index.js';
 import type { Answerer } from './slack/answer/answer.js';
 import { RecentLookups } from './slack/answer/recent.js';
-import { singleWorkspace, workspaceDeps } from './slack/answer/workspace.js';
+import { type SharedParts, singleWorkspace, workspaceDeps } from './slack/answer/workspace.js';
 import { type RunningSlackApp, startSlackApp } from './slack/app.js';
 import { ChannelPoster } from './slack/outbound/channel-poster.js';
 import { StoreMarker } from './state/marker.js';
-import { openAppState } from './state/open.js';
+import { type AppState, openAppState } from './state/open.js';
 import { EndpointResolver } from './subscriptions/endpoints.js';
 import { SubscriptionPoller } from './subscriptions/poller.js';
 import type { Publisher } from './subscriptions/publisher.js';
@@ -48,12 +48,15 @@ async function focusTarget(config: Config, logger: Logger): Promise<FocusTarget>
   };
 }
 
-export function banner(target: FocusTarget, config: Config): string {
+/** The start-up banner; `target` is the one tenant (none in distribution mode: each workspace has its own). */
+export function banner(target: FocusTarget | undefined, config: Config): string {
   const lines = [
     '┌ Focus for Slack',
-    target.simulator
-      ? `│ SANDBOX: no FOCUS_BASE_URL, so lookups go to the built-in Focus simulator at ${target.simulator.url} (profile ${target.simulator.profile})`
-      : `│ Focus: ${target.baseUrl}`,
+    !target
+      ? `│ Focus: each workspace's own (${config.focus.tenants.size} provisioned in FOCUS_TENANTS_FILE; the others connect from the Home tab)`
+      : target.simulator
+        ? `│ SANDBOX: no FOCUS_BASE_URL, so lookups go to the built-in Focus simulator at ${target.simulator.url} (profile ${target.simulator.profile})`
+        : `│ Focus: ${target.baseUrl}`,
     config.slack.mode.kind === 'console'
       ? '│ Slack: no SLACK_BOT_TOKEN, so this is the local console (try: /focus +44 7700 900123)'
       : `│ Slack: ${slackModeLine(config)}`,
@@ -102,10 +105,24 @@ const ENDPOINT_PAGE = 1_000;
 /** After the grace period, how long the "restarting" answers get to reach Slack. */
 const FAREWELL_MS = 3_000;
 
-/** Starts everything but the console; Slack too unless the configuration says console. */
-export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
-  const metrics = new Metrics();
-  // First, so state that cannot be used stops the start before anything else (exit 2).
+/** The state store, opened and watched: its marker read again at every poll interval. */
+export interface WatchedState {
+  appState: AppState;
+  marker: StoreMarker;
+  /** Stops watching the marker (the state itself is closed by `appState.close()`). */
+  unwatch(): void;
+}
+
+/**
+ * Opens the state store first, so state that cannot be used stops the start before anything
+ * else (exit 2), and puts a marker in the subscriptions' store: gone at a later check means the
+ * store lost what it held (FLUSHALL, a Redis restarted without persistence).
+ */
+export async function openWatchedState(
+  config: Config,
+  logger: Logger,
+  metrics: Metrics,
+): Promise<WatchedState> {
   const appState = await openAppState(config.state, {
     logger,
     onRedisStatus: metrics.redisStatus,
@@ -114,8 +131,6 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     leaseTtlMs: config.state.leaseSeconds * 1000,
   });
   logger.info('state.opened', { where: appState.where });
-  // A marker in the subscriptions' store, read again at every poll interval: gone means the store
-  // lost what it held (FLUSHALL, a Redis restarted without persistence).
   const marker = new StoreMarker(appState.subscriptionsKv, {
     logger,
     where: appState.where,
@@ -130,6 +145,47 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   metrics.stateLost(false);
   const markerWatch = setInterval(() => void marker.check(), config.subscriptions.pollSeconds * 1000);
   markerWatch.unref();
+  return { appState, marker, unwatch: () => clearInterval(markerWatch) };
+}
+
+/**
+ * Waits up to SHUTDOWN_GRACE_MS for the answers under way; then cuts the rest short (`cancel`),
+ * gives their "restarting" answers a moment to reach Slack, and says whether all ended in time.
+ */
+export async function drainInflight(
+  inflight: InFlight,
+  graceMs: number,
+  cancel: () => number,
+  logger: Logger,
+): Promise<StopResult> {
+  let drained = await inflight.drain(graceMs);
+  const complete = drained.drained;
+  if (!complete) {
+    const cut = cancel();
+    logger.warn('shutdown.cut_short', { remaining: drained.remaining, lookups: cut });
+    drained = await inflight.drain(FAREWELL_MS);
+    if (!drained.drained) logger.error('shutdown.unanswered', { remaining: drained.remaining });
+  }
+  return { complete };
+}
+
+/** What every workspace's surfaces share: the access settings, the logger, the metrics. */
+export function sharedParts(config: Config, logger: Logger, metrics: Metrics): SharedParts {
+  return {
+    access: config.access,
+    slackConnectAllowed: config.surfaces.slackConnectAllowed,
+    logger,
+    onDelivery: metrics.delivery,
+    onDenial: metrics.denial,
+  };
+}
+
+/** Starts everything but the console; Slack too unless the configuration says console. */
+export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
+  if (config.slack.mode.kind === 'oauth')
+    throw new Error('distribution mode starts with startDistribution()');
+  const metrics = new Metrics();
+  const { appState, marker, unwatch } = await openWatchedState(config, logger, metrics);
   const durable = appState.subscriptions;
   const state = appState.kv;
   const target = await focusTarget(config, logger).catch(async (error: unknown) => {
@@ -196,19 +252,17 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     poller.start();
   };
   const stop = async (): Promise<StopResult> => {
-    clearInterval(markerWatch);
+    unwatch();
     directory.stop();
     await slack?.stop().catch((error: unknown) => logger.warn('shutdown.slack_failed', { error }));
     // The poll under way finishes its posts (each marked delivered as Slack takes it), within the grace.
     await Promise.race([poller?.stop(), sleep(config.shutdownGraceMs, undefined, { ref: false })]);
-    let drained = await inflight.drain(config.shutdownGraceMs);
-    const complete = drained.drained;
-    if (!complete) {
-      const cut = lookups.cancelAll();
-      logger.warn('shutdown.cut_short', { remaining: drained.remaining, lookups: cut });
-      drained = await inflight.drain(FAREWELL_MS);
-      if (!drained.drained) logger.error('shutdown.unanswered', { remaining: drained.remaining });
-    }
+    const { complete } = await drainInflight(
+      inflight,
+      config.shutdownGraceMs,
+      () => lookups.cancelAll(),
+      logger,
+    );
     await slack?.close().catch(() => {});
     await stack.close();
     await appState.close().catch(() => {});
@@ -235,13 +289,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
                 state,
                 subscriptions: true,
               },
-              {
-                access: config.access,
-                slackConnectAllowed: config.surfaces.slackConnectAllowed,
-                logger,
-                onDelivery: metrics.delivery,
-                onDenial: metrics.denial,
-              },
+              sharedParts(config, logger, metrics),
             ),
           ),
         logger,
@@ -251,9 +299,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         metrics,
         state,
         durableState: appState.durable,
-        // Subscription posts need a bot token per installation: not in distribution mode yet.
-        subscriptions: mode.kind === 'oauth' ? undefined : subscriptions,
-        installationStore: appState.installations,
+        subscriptions,
         inflight,
         lifecycle: { store: durable, halt: (ids) => poller?.halt(ids) },
       });

@@ -58,6 +58,8 @@ export interface Config {
     tenantsFile: string | undefined;
     /** The connections it provisions, by Slack team or enterprise id (empty without the file). */
     tenants: ReadonlyMap<string, FocusConnection>;
+    /** Distribution mode: a tenant's stack unused this long is released (TENANT_IDLE_SECONDS). */
+    tenantIdleSeconds: number;
   };
   portal: {
     /** Undefined: derived from the Focus base URL (or the simulator's). */
@@ -278,6 +280,8 @@ function tenancyFields() {
       for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
     }),
+    // Distribution mode: a tenant's Focus stack unused this long is released (its pool closed).
+    TENANT_IDLE_SECONDS: int('TENANT_IDLE_SECONDS', 600, 1, 86_400),
   };
 }
 type Env = { [K in keyof typeof fields]: z.output<(typeof fields)[K]> };
@@ -404,6 +408,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         timeoutMs: e.FOCUS_TIMEOUT_MS,
         tenantsFile: e.FOCUS_TENANTS_FILE?.path,
         tenants: e.FOCUS_TENANTS_FILE?.connections ?? new Map(),
+        tenantIdleSeconds: e.TENANT_IDLE_SECONDS,
       },
       portal: {
         url: e.FOCUS_PORTAL_URL?.replace(/\/+$/, ''),

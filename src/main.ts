@@ -3,8 +3,10 @@
  * signal. Everything else is built in `app.ts`.
  */
 
-import { banner, startApp } from './app.js';
+import { banner, type StopResult, startApp } from './app.js';
 import { ConfigError, loadConfig, secretsOf } from './config.js';
+import { startDistribution } from './distribution.js';
+import type { Logger } from './domain/logger.js';
 import { installLastResortHandlers } from './last-resort.js';
 import { createLogger } from './log.js';
 import { ConsolePublisher, runConsole } from './slack/surfaces/console.js';
@@ -30,6 +32,12 @@ async function main(argv: string[]): Promise<void> {
     write: consoleMode ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
   installLastResortHandlers({ logger });
+  if (config.slack.mode.kind === 'oauth') {
+    const app = await startDistribution(config, logger);
+    process.stdout.write(banner(undefined, config));
+    stopOnSignals(app, config.shutdownGraceMs, logger);
+    return;
+  }
   const app = await startApp(config, logger);
   (consoleMode ? process.stderr : process.stdout).write(banner(app.target, config));
 
@@ -50,11 +58,16 @@ async function main(argv: string[]): Promise<void> {
     await app.stop();
     return;
   }
+  stopOnSignals(app, config.shutdownGraceMs, logger);
+}
+
+/** SIGTERM, SIGINT: stop taking work, finish what is under way, exit (1 when cut short). */
+function stopOnSignals(app: { stop(): Promise<StopResult> }, graceMs: number, logger: Logger): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info('shutdown', { reason: signal });
       // However shutdown goes, the process ends shortly after the grace period.
-      setTimeout(() => process.exit(1), config.shutdownGraceMs + 10_000).unref();
+      setTimeout(() => process.exit(1), graceMs + 10_000).unref();
       // Exit 1 when answers under way were cut short, so the supervisor sees it.
       app.stop().then(
         ({ complete }) => process.exit(complete ? 0 : 1),

@@ -45,6 +45,7 @@ const ROOT_MAY_IMPORT: Record<string, readonly string[]> = {
   'inflight.ts': ['domain'],
   'last-resort.ts': ['domain'],
   'app.ts': EVERYTHING,
+  'distribution.ts': EVERYTHING,
   'main.ts': EVERYTHING,
 };
 

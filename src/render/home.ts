@@ -49,6 +49,8 @@ export interface HomeChannel {
 export interface HomeModel {
   /** What the button just pressed did, or why it could not. */
   notice?: string | undefined;
+  /** Distribution mode: the workspace's Focus connection (its status; buttons for who may manage it). */
+  connection?: readonly Block[] | undefined;
   link: LinkStatus;
   subscriptions: { channels: HomeChannel[]; total: number; offset: number };
   previews: { mode: ConsentMode; channels: readonly string[] };
@@ -95,6 +97,7 @@ export function homePage(
 export function homeView(model: HomeModel): HomeView {
   const blocks: Block[] = [header('Focus for Slack')];
   if (model.notice) blocks.push(section(model.notice));
+  if (model.connection) blocks.push(...model.connection, divider());
   blocks.push(...linkBlocks(model.link), divider());
   blocks.push(...subscriptionBlocks(model.subscriptions), divider());
   blocks.push(...previewBlocks(model.previews), divider());

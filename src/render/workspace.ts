@@ -11,7 +11,7 @@ export type WorkspaceProblem = 'not_connected' | 'unavailable';
 
 const TEXT: Record<WorkspaceProblem, string> = {
   not_connected:
-    'Focus is not connected for this workspace yet, so Focus for Slack cannot look anything up here. A workspace admin (a Slack owner or admin) can connect it from the app’s Home tab: open Focus for Slack in the sidebar and choose Home.',
+    'Focus is not connected for this workspace yet, so Focus for Slack cannot look anything up here. A workspace admin (a Slack owner or admin) or the person who installed the app can connect it from the app’s Home tab: open Focus for Slack in the sidebar and choose Home.',
   unavailable:
     'Focus for Slack could not tell which Focus tenant answers this workspace just now. Please try again in a moment.',
 };
@@ -25,7 +25,7 @@ export function workspaceProblemCard(problem: WorkspaceProblem): Card {
   return problem === 'not_connected' ? infoCard(TEXT[problem]) : noticeCard(TEXT[problem]);
 }
 
-/** The Home tab of a workspace that cannot be answered (the connect form comes with the connection work). */
+/** The Home tab of a workspace that cannot be answered (distribution mode shows the connection part instead when not connected). */
 export function workspaceProblemView(problem: WorkspaceProblem): HomeView {
   return homeRefusedView(TEXT[problem]);
 }

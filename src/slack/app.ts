@@ -13,12 +13,14 @@ import type { Logger } from '../domain/logger.js';
 import type { Gate } from '../domain/subscription.js';
 import type { InFlight } from '../inflight.js';
 import type { Metrics } from '../metrics.js';
+import { connectionHomeView } from '../render/focus-connection.js';
 import type { StateStore } from '../state/index.js';
 import type { SubscriptionStore } from '../state/subscriptions.js';
 import type { SubscriptionService } from '../subscriptions/service.js';
 import {
   perWorkspace,
   provideWorkspace,
+  type Resolved,
   type WorkspaceResolver,
   type Workspaces,
 } from './answer/workspace.js';
@@ -33,7 +35,8 @@ import { registerActions } from './surfaces/actions.js';
 import { registerCommand } from './surfaces/command.js';
 import { UnfurlConsent } from './surfaces/consent.js';
 import { registerDirectMessages } from './surfaces/dm.js';
-import { HomeTab, registerHome } from './surfaces/home.js';
+import { type ConnectionStore, FocusConnectionAdmin } from './surfaces/focus-connection.js';
+import { HomeTab, type HomeTabOf, registerHome } from './surfaces/home.js';
 import { registerLifecycle } from './surfaces/lifecycle.js';
 import { registerMentions } from './surfaces/mention.js';
 import { registerShortcut } from './surfaces/shortcut.js';
@@ -76,6 +79,16 @@ export interface SlackAppOptions {
    * tokens (stored at install, read to authorize each request, deleted at uninstall).
    */
   installationStore?: InstallationStore & Required<Pick<InstallationStore, 'deleteInstallation'>>;
+  /**
+   * Distribution mode: each workspace's Focus connection, managed by its admins from the Home tab
+   * (`surfaces/focus-connection.ts`); `onChanged` drops that tenant's Focus stack.
+   */
+  connections?: {
+    store: ConnectionStore;
+    onChanged(key: string): void;
+    /** http:// to this machine or a private address (the simulator, tests): never in production. */
+    allowLocalHttp: boolean;
+  };
   /** Channel and app lifecycle events act on these subscriptions (absent: they are only logged). */
   lifecycle?: {
     store: SubscriptionStore;
@@ -224,12 +237,34 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
         choices: options.durableState,
       }),
   );
-  const homeOf = perWorkspace(
-    (deps) => new HomeTab(deps, { subscriptions: options.subscriptions, consent: consentOf(deps) }, logger),
+  const admin: FocusConnectionAdmin | undefined = focusConnectionAdmin(
+    options,
+    () => resolve,
+    () => homeOf,
   );
+  const homeOf: HomeTabOf = perWorkspace(
+    (deps) =>
+      new HomeTab(
+        deps,
+        {
+          subscriptions: options.subscriptions,
+          consent: consentOf(deps),
+          connection:
+            admin && ((user) => admin.section({ user, client: deps.slackClient(), context: deps.home })),
+        },
+        logger,
+      ),
+  );
+  admin?.register(app);
   registerCommand(app, logger, subscribe, consentOf);
   registerActions(app, logger, consentOf, homeOf);
-  registerHome(app, homeOf, logger);
+  registerHome(
+    app,
+    homeOf,
+    logger,
+    admin &&
+      (async (user, client, context) => connectionHomeView(await admin.section({ user, client, context }))),
+  );
   registerDirectMessages(app, logger, subscribe);
   registerWorkflowStep(app, logger);
   registerShortcut(app, logger);
@@ -274,6 +309,53 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
         isExternalUser: (user) => single.connect.isExternalUser(user, logger),
       }),
   };
+}
+
+/**
+ * The Home tab's Focus connection part (distribution mode). After a change, the person's whole tab
+ * is published again: their workspace resolved anew (its stack was just dropped), or, not
+ * connected, the connection part alone.
+ */
+function focusConnectionAdmin(
+  options: SlackAppOptions,
+  resolver: () => WorkspaceResolver,
+  homeTabs: () => HomeTabOf,
+): FocusConnectionAdmin | undefined {
+  const connections = options.connections;
+  if (!connections) return undefined;
+  const { logger, installationStore } = options;
+  const admin: FocusConnectionAdmin = new FocusConnectionAdmin({
+    store: connections.store,
+    logger,
+    onChanged: connections.onChanged,
+    allowLocalHttp: connections.allowLocalHttp,
+    installerOf: async (_key, context) => {
+      const installation = await installationStore
+        ?.fetchInstallation({
+          teamId: context.teamId,
+          enterpriseId: context.enterpriseId,
+          isEnterpriseInstall: context.isEnterpriseInstall === true,
+        })
+        .catch(() => undefined);
+      return installation?.user?.id;
+    },
+    republish: async ({ user, client, context, notice }) => {
+      const resolved = await resolver()({ ...context, client }).catch(
+        (): Resolved => ({ status: 'unavailable' }),
+      );
+      try {
+        if (resolved.status === 'ready') {
+          await homeTabs()(resolved.deps).opened(user, undefined, context.teamId, notice);
+          return;
+        }
+        const view = connectionHomeView(await admin.section({ user, client, context, notice }));
+        await client.views.publish({ user_id: user, view });
+      } finally {
+        if (resolved.status === 'ready') resolved.done?.();
+      }
+    },
+  });
+  return admin;
 }
 
 /** Without a subscription store, lifecycle events find nothing to pause or remove. */

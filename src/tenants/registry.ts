@@ -124,6 +124,13 @@ export class TenantRegistry {
     if (this.live.delete(key)) this.options.logger.info('tenants.invalidated', { key });
   }
 
+  /** Cuts every lookup under way short, in every tenant (shutdown); how many were. */
+  cancelAll(): number {
+    let cut = 0;
+    for (const entry of [...this.live.values(), ...this.retiring]) cut += entry.stack.lookups.cancelAll();
+    return cut;
+  }
+
   /** Retires every stack and waits until each is closed (their work under way ends first). */
   async close(): Promise<void> {
     this.stopped = true;

@@ -41,6 +41,8 @@ export interface TenantStack {
   answerer: Answerer;
   links: PortalLinks;
   recent: RecentLookups | undefined;
+  /** Whether askers must be linked portal users, answered with their own rights (settings.access). */
+  requireLinkedUser: boolean;
   /** Stops the directory's refreshes and closes the client's pool (after its calls under way). */
   close(): Promise<void>;
 }
@@ -92,6 +94,7 @@ export function buildTenantStack(options: StackOptions): TenantStack {
     answerer,
     links,
     recent: options.recent,
+    requireLinkedUser: settings.access.requireLinkedUser,
     close() {
       closing ??= (async () => {
         directory.stop();

@@ -73,12 +73,17 @@ export function tenantWorkspaces(options: TenantWorkspacesOptions): WorkspaceRes
             home: {
               teamId: request.teamId,
               ...(request.enterpriseId && { enterpriseId: request.enterpriseId }),
+              ...(request.isEnterpriseInstall && { isEnterpriseInstall: true }),
             },
             client: () => slack.client,
             state,
             subscriptions: false,
           },
-          options.shared,
+          // Each connection says whether its members must be linked users (the App Home's choice).
+          {
+            ...options.shared,
+            access: { ...options.shared.access, requireLinkedUser: stack.requireLinkedUser },
+          },
         ),
       };
       workspaces.set(cacheKey, workspace);

@@ -9,44 +9,31 @@ import type { Installation } from '@slack/bolt';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEncryptionKeys } from '../../src/config-tenancy.js';
+import type { DistributedApp } from '../../src/distribution.js';
 import { BOT_SCOPES } from '../../src/slack/inbound/install.js';
 import { SqliteSealedTable } from '../../src/state/sqlite-sealed.js';
 import { SealedInstallationStore } from '../../src/state/tenant-stores.js';
 import { signSlackRequest, slashCommandBody } from '../helpers/fake-slack.js';
-import { type Harness, SECRET, startHarness } from '../helpers/harness.js';
+import { type Harness, OAUTH, SECRET, startDistributionHarness } from '../helpers/harness.js';
 
-const CLIENT_ID = '1111.2222';
-const CLIENT_SECRET = 'client-secret-0123456789abcdef';
-const STATE_SECRET = 'state-secret-0123456789abcdef-0123456789';
+const { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, stateSecret: STATE_SECRET } = OAUTH;
 const COOKIE = 'slack-app-oauth-state';
 const ACME = { id: 'T100', name: 'Acme' };
 const GRID = { id: 'E200', name: 'Grid Org' };
 
-let h: Harness;
-const KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+let h: Harness<DistributedApp>;
 let store: SealedInstallationStore;
 let events = 0;
 
 beforeAll(async () => {
-  h = await startHarness({
-    SLACK_BOT_TOKEN: '',
-    SLACK_CLIENT_ID: CLIENT_ID,
-    SLACK_CLIENT_SECRET: CLIENT_SECRET,
-    SLACK_STATE_SECRET: STATE_SECRET,
-    STATE_ENCRYPTION_KEY: KEY,
-    // Each workspace connects its own Focus in distribution mode.
-    FOCUS_BASE_URL: '',
-    FOCUS_CLIENT_ID: '',
-    FOCUS_API_KEY: '',
-    FOCUS_USERNAME: '',
-  });
-  const keys = parseEncryptionKeys(KEY);
+  h = await startDistributionHarness();
+  h.slack.oauthApp({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appId: 'A1' });
+  const keys = parseEncryptionKeys(OAUTH.encryptionKey);
   if (!keys.ok) throw new Error('test key');
   store = new SealedInstallationStore(
     new SqliteSealedTable(new Database(h.statePath, { readonly: true }), 'installations'),
     keys.value,
   );
-  h.slack.oauthApp({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appId: 'A1' });
 });
 
 afterAll(async () => {
@@ -251,11 +238,12 @@ describe('Add to Slack', () => {
 });
 
 describe('requests from installed workspaces', () => {
-  it('answer a signed /focus help from the installed workspace', async () => {
+  it('answer a signed /focus help from the installed workspace: Focus is not connected there yet', async () => {
     const { responseUrl, status } = await h.command('help', { team_id: ACME.id });
     expect(status).toBe(200);
     const answer = await h.slack.responseAt(responseUrl);
-    expect(answer.body.text).toBe('Focus for Slack: what you can look up');
+    expect(answer.body.text).toMatch(/^Focus is not connected for this workspace yet/);
+    expect(answer.body.text).toContain('Home tab');
   });
 
   it("answer each workspace with its own installation's bot token", async () => {

@@ -4,7 +4,9 @@
  * posts. Requests are signed as Slack signs them.
  */
 import { type RunningApp, startApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { type DistributedApp, startDistribution } from '../../src/distribution.js';
+import type { Logger } from '../../src/domain/logger.js';
 import { createLogger } from '../../src/log.js';
 import type { SimulatorOptions } from '../../src/sandbox/index.js';
 import { type FakeSlack, signSlackRequest, slashCommandBody, startFakeSlack } from './fake-slack.js';
@@ -16,8 +18,16 @@ export const SECRET = 'test-signing-secret-0123456789';
 export const FAST_SUBSCRIPTIONS = { SUBSCRIPTION_POLL_SECONDS: '1', SUBSCRIPTION_POST_INTERVAL_MS: '0' };
 export const BOT_TOKEN = 'xoxb-test-bot-token-abcdef';
 
-export interface Harness {
-  app: RunningApp;
+/** Distribution mode's app credentials and state key, for `startDistributionHarness`. */
+export const OAUTH = {
+  clientId: '1111.2222',
+  clientSecret: 'client-secret-0123456789abcdef',
+  stateSecret: 'state-secret-0123456789abcdef-0123456789',
+  encryptionKey: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+};
+
+export interface Harness<A = RunningApp> {
+  app: A;
   slack: FakeSlack;
   sim: Awaited<ReturnType<typeof startSimulator>>;
   base: string;
@@ -38,10 +48,47 @@ export interface Harness {
 /**
  * `env` refines the app's configuration; `simulator` picks the Focus tenant (e.g. `{ profile: 'bare' }`).
  */
-export async function startHarness(
+export function startHarness(
   env: Record<string, string> = {},
   simulator: SimulatorOptions = {},
 ): Promise<Harness> {
+  return harness(env, simulator, startApp);
+}
+
+/**
+ * Distribution mode ("Add to Slack"): no single Focus tenant and no bot token; `env` adds e.g.
+ * FOCUS_TENANTS_FILE. The harness's simulator is there for a test to provision.
+ */
+export function startDistributionHarness(
+  env: Record<string, string> = {},
+  simulator: SimulatorOptions = {},
+): Promise<Harness<DistributedApp>> {
+  return harness(
+    {
+      SLACK_BOT_TOKEN: '',
+      SLACK_CLIENT_ID: OAUTH.clientId,
+      SLACK_CLIENT_SECRET: OAUTH.clientSecret,
+      SLACK_STATE_SECRET: OAUTH.stateSecret,
+      STATE_ENCRYPTION_KEY: OAUTH.encryptionKey,
+      FOCUS_BASE_URL: '',
+      FOCUS_CLIENT_ID: '',
+      FOCUS_API_KEY: '',
+      FOCUS_USERNAME: '',
+      FOCUS_PORTAL_URL: '',
+      ...env,
+    },
+    simulator,
+    startDistribution,
+  );
+}
+
+async function harness<
+  A extends { slack: { port: number | undefined } | undefined; stop(): Promise<unknown> },
+>(
+  env: Record<string, string>,
+  simulator: SimulatorOptions,
+  start: (config: Config, logger: Logger) => Promise<A>,
+): Promise<Harness<A>> {
   const slack = await startFakeSlack();
   const sim = await startSimulator(simulator);
   const state = tempStatePath();
@@ -67,11 +114,11 @@ export async function startHarness(
     secrets: [SECRET, BOT_TOKEN, sim.credentials.apiKey],
     write: (line) => logLines.push(line),
   });
-  const app = await startApp(loaded.config, logger);
+  const app = await start(loaded.config, logger);
   const base = `http://127.0.0.1:${app.slack?.port}`;
   let eventCounter = 0;
 
-  const post: Harness['post'] = async (body, headers = signSlackRequest(SECRET, body)) => {
+  const post: Harness<A>['post'] = async (body, headers = signSlackRequest(SECRET, body)) => {
     const res = await fetch(`${base}/slack/events`, { method: 'POST', body, headers });
     await res.text();
     return { status: res.status };

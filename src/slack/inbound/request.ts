@@ -17,6 +17,8 @@ import type { Logger } from '../../domain/logger.js';
 export interface Home {
   teamId?: string | undefined;
   enterpriseId?: string | undefined;
+  /** Distribution mode: the installation is the organisation's (an org-wide install). */
+  isEnterpriseInstall?: boolean | undefined;
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);

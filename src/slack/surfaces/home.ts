@@ -13,7 +13,7 @@
  * Only a subscription's maker gets its buttons, and a press on someone else's is refused. The
  * channel is told what changed, as the commands tell it, unless it is Slack Connect.
  */
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, Context } from '@slack/bolt';
 import { LRUCache } from 'lru-cache';
 import { decodeHome, encodeHome } from '../../domain/home.js';
 import type { Asker } from '../../domain/interaction.js';
@@ -21,7 +21,7 @@ import type { Logger } from '../../domain/logger.js';
 import { RIGHT_KINDS, type RightKind } from '../../domain/rights.js';
 import type { Subscription } from '../../domain/subscription.js';
 import { COMMANDS } from '../../parse/index.js';
-import type { Card } from '../../render/blocks.js';
+import type { Block, Card } from '../../render/blocks.js';
 import {
   type HomeModel,
   type HomeView,
@@ -49,6 +49,8 @@ export interface HomeDeps {
   subscriptions?: SubscriptionService | undefined;
   /** This workspace's consent (its kept preview choices). */
   consent: UnfurlConsent;
+  /** Distribution mode: the Focus connection section for this person (focus-connection.ts). */
+  connection?: ((user: string) => Promise<Block[]>) | undefined;
 }
 
 /** The Home tab of a workspace (one per workspace, made on its first request). */
@@ -58,7 +60,13 @@ export type HomeTabOf = (deps: SurfaceDeps) => HomeTab;
  * `app_home_opened` (tab `home`): the person's Home tab in their workspace, or, when Focus cannot
  * answer that workspace, why (and who can connect it).
  */
-export function registerHome(app: App, homeOf: HomeTabOf, logger: Logger): void {
+export function registerHome(
+  app: App,
+  homeOf: HomeTabOf,
+  logger: Logger,
+  /** Distribution mode: the tab of a workspace not connected yet (the connection section alone). */
+  notConnected?: (user: string, client: App['client'], context: Context) => Promise<HomeView>,
+): void {
   app.event('app_home_opened', async ({ event, body, context, client }) => {
     // The Messages tab opens a DM, not this view.
     if (event.tab !== 'home') return;
@@ -66,6 +74,13 @@ export function registerHome(app: App, homeOf: HomeTabOf, logger: Logger): void 
     const workspace = await workspaceOf(context);
     if (workspace.status !== 'ready') {
       logUnready(logger, 'home', workspace, context);
+      if (workspace.status === 'not_connected' && notConnected) {
+        const view = await notConnected(event.user, client, context);
+        await client.views
+          .publish({ user_id: event.user, view })
+          .catch((error: unknown) => logger.error('slack.delivery_failed', { surface: 'home', error }));
+        return;
+      }
       await publishProblem(client, event.user, workspace.status, logger);
       return;
     }
@@ -125,17 +140,26 @@ export class HomeTab {
     private readonly logger: Logger,
   ) {
     // Subscriptions are served for single-workspace mode's workspace only, for now.
-    this.home = { consent: home.consent, subscriptions: deps.subscriptions ? home.subscriptions : undefined };
+    this.home = {
+      consent: home.consent,
+      subscriptions: deps.subscriptions ? home.subscriptions : undefined,
+      connection: home.connection,
+    };
   }
 
   private get client(): App['client'] {
     return this.deps.slackClient();
   }
 
-  /** The person opened the tab: publish it for them now. */
-  async opened(user: string, dm: string | undefined, team: string | undefined): Promise<void> {
+  /** The person opened the tab (or changed its Focus connection, `notice` saying so): publish it now. */
+  async opened(
+    user: string,
+    dm: string | undefined,
+    team: string | undefined,
+    notice?: string,
+  ): Promise<void> {
     const asker = await this.asker(user, dm, team);
-    await this.publish(asker, dm, 0);
+    await this.publish(asker, dm, 0, notice);
   }
 
   /** A press on one of the Home tab's buttons (acknowledged). Never throws. */
@@ -220,6 +244,7 @@ export class HomeTab {
     );
     const model: HomeModel = {
       notice,
+      connection: await this.home.connection?.(user),
       link,
       subscriptions: { channels, total: own.length, offset: page.offset },
       previews: {

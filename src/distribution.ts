@@ -1,0 +1,153 @@
+/**
+ * Distribution mode's object graph ("Add to Slack": SLACK_CLIENT_ID, SLACK_CLIENT_SECRET,
+ * SLACK_STATE_SECRET). One process serves every installed workspace:
+ *
+ * - Bolt's InstallProvider authorizes each request with its installation's token, kept sealed in
+ *   the state store (`state/tenant-stores.ts`);
+ * - each workspace is answered from its own Focus tenant: the connection provisioned for it in
+ *   FOCUS_TENANTS_FILE, else the one its admins connected from the Home tab (sealed too), looked
+ *   up for the workspace, then for its organisation;
+ * - each tenant's Focus stack (client, token, cache, people directory, rate-limit pause) is built
+ *   on first use and released after TENANT_IDLE_SECONDS unused (`tenants/registry.ts`), so many
+ *   installed workspaces with a few active ones fit in one process;
+ * - "Try the built-in simulator" runs one simulator in this process, started on first use.
+ *
+ * Subscriptions are not served in this mode yet (`/focus subscribe` says so).
+ */
+
+import { drainInflight, openWatchedState, type StopResult, sharedParts } from './app.js';
+import type { Config } from './config.js';
+import type { Logger } from './domain/logger.js';
+import type { FocusConnection } from './domain/tenant.js';
+import { InFlight } from './inflight.js';
+import { Metrics } from './metrics.js';
+import type { FocusSimulator } from './sandbox/index.js';
+import { RecentLookups } from './slack/answer/recent.js';
+import { type RunningSlackApp, startSlackApp } from './slack/app.js';
+import { TenantRegistry } from './tenants/registry.js';
+import { scopedState } from './tenants/scoped-state.js';
+import { buildTenantStack } from './tenants/stack.js';
+import { tenantWorkspaces } from './tenants/workspaces.js';
+
+/** At most this many tenants' stacks at once (the least recently used beyond it is released). */
+const MAX_STACKS = 500;
+
+export interface DistributedApp {
+  slack: RunningSlackApp;
+  metrics: Metrics;
+  stop(): Promise<StopResult>;
+}
+
+export async function startDistribution(config: Config, logger: Logger): Promise<DistributedApp> {
+  const mode = config.slack.mode;
+  if (mode.kind !== 'oauth') throw new Error('startDistribution() is for distribution mode');
+  const metrics = new Metrics();
+  const { appState, marker, unwatch } = await openWatchedState(config, logger, metrics);
+  const { installations, connections } = appState;
+  if (!installations || !connections) {
+    await appState.close();
+    throw new Error('distribution mode needs STATE_ENCRYPTION_KEY (config.ts requires it)');
+  }
+  const state = appState.kv;
+  const simulator = sharedSimulator(logger);
+  /** The workspace's connection: provisioned in the file, else connected from the Home tab. */
+  const connectionOf = async (key: string): Promise<FocusConnection | undefined> => {
+    const connection = config.focus.tenants.get(key) ?? (await connections.get(key));
+    if (connection?.kind !== 'simulator') return connection;
+    const running = await simulator.get();
+    return { ...connection, baseUrl: running.url, credentials: running.credentials };
+  };
+  const idleMs = config.focus.tenantIdleSeconds * 1000;
+  const registry = new TenantRegistry({
+    connectionOf,
+    build: (connection, key) =>
+      buildTenantStack({
+        connection,
+        // Each person's own rights unless the workspace's admins chose otherwise (Home tab).
+        settings: {
+          ...config,
+          access: { ...config.access, requireLinkedUser: connection.requireLinkedUsers !== false },
+        },
+        // Each tenant's portal is derived from its own address (FOCUS_PORTAL_URL is one tenant's).
+        portalUrl: undefined,
+        logger: logger.child({ tenant: key }),
+        recent: config.surfaces.recentLookups ? new RecentLookups(scopedState(state, key)) : undefined,
+        metrics,
+      }),
+    idleMs,
+    max: MAX_STACKS,
+    logger,
+  });
+  const inflight = new InFlight();
+  let slack: RunningSlackApp;
+  try {
+    slack = await startSlackApp({
+      mode,
+      apiUrl: config.slack.apiUrl,
+      port: config.slack.port,
+      workspaces: () => ({
+        resolve: tenantWorkspaces({
+          registry,
+          shared: sharedParts(config, logger, metrics),
+          state,
+          idleMs,
+          max: MAX_STACKS,
+        }),
+      }),
+      logger,
+      // Each workspace's Focus is its own: the process is ready when its state store is.
+      ready: async () => true,
+      stateStatus: () => (marker.lost ? 'subscriptions_lost' : undefined),
+      ...config.surfaces,
+      metrics,
+      state,
+      durableState: appState.durable,
+      inflight,
+      installationStore: installations,
+      connections: {
+        store: connections,
+        onChanged: (key) => registry.invalidate(key),
+        allowLocalHttp: !config.production,
+      },
+    });
+  } catch (error) {
+    unwatch();
+    await registry.close();
+    await appState.close().catch(() => {});
+    await simulator.close();
+    throw error;
+  }
+  logger.info('distribution.started', {
+    provisioned: config.focus.tenants.size,
+    installations: (await installations.listInstallationKeys()).length,
+  });
+  const stop = async (): Promise<StopResult> => {
+    unwatch();
+    await slack.stop().catch((error: unknown) => logger.warn('shutdown.slack_failed', { error }));
+    const result = await drainInflight(inflight, config.shutdownGraceMs, () => registry.cancelAll(), logger);
+    await slack.close().catch(() => {});
+    await registry.close();
+    await appState.close().catch(() => {});
+    await simulator.close();
+    return result;
+  };
+  return { slack, metrics, stop };
+}
+
+/** One simulator for every workspace that chose to try it, started on first use. */
+function sharedSimulator(logger: Logger) {
+  let started: Promise<FocusSimulator> | undefined;
+  return {
+    get(): Promise<FocusSimulator> {
+      started ??= import('./sandbox/index.js').then(async ({ startFocusSimulator }) => {
+        const simulator = await startFocusSimulator({ now: new Date() });
+        logger.info('sandbox.started', { url: simulator.url, profile: simulator.profile, for: 'workspaces' });
+        return simulator;
+      });
+      return started;
+    },
+    async close(): Promise<void> {
+      await (await started?.catch(() => undefined))?.close();
+    },
+  };
+}
