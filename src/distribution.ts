@@ -50,9 +50,14 @@ export async function startDistribution(config: Config, logger: Logger): Promise
   }
   const state = appState.kv;
   const simulator = sharedSimulator(logger);
-  /** The workspace's connection: provisioned in the file, else connected from the Home tab. */
+  /** A workspace's connection: provisioned in the file (it wins), else connected from the Home tab. */
+  const managed = {
+    get: async (key: string) => config.focus.tenants.get(key) ?? (await connections.get(key)),
+    put: (key: string, connection: FocusConnection) => connections.put(key, connection),
+    delete: (key: string) => connections.delete(key),
+  };
   const connectionOf = async (key: string): Promise<FocusConnection | undefined> => {
-    const connection = config.focus.tenants.get(key) ?? (await connections.get(key));
+    const connection = await managed.get(key);
     if (connection?.kind !== 'simulator') return connection;
     const running = await simulator.get();
     return { ...connection, baseUrl: running.url, credentials: running.credentials };
@@ -105,7 +110,8 @@ export async function startDistribution(config: Config, logger: Logger): Promise
       inflight,
       installationStore: installations,
       connections: {
-        store: connections,
+        store: managed,
+        provisioned: (key) => config.focus.tenants.has(key),
         onChanged: (key) => registry.invalidate(key),
         allowLocalHttp: !config.production,
       },

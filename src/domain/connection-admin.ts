@@ -67,7 +67,14 @@ export type ManagerRole =
 
 export type ManageRefusal =
   /** `users.info` did not answer: nobody is trusted on a guess. */
-  'unknown_user' | 'deactivated' | 'bot' | 'guest' | 'other_organisation' | 'not_admin';
+  | 'unknown_user'
+  | 'deactivated'
+  | 'bot'
+  | 'guest'
+  | 'other_organisation'
+  | 'not_admin'
+  /** Provisioned by the service's operator (FOCUS_TENANTS_FILE): changed there, not here. */
+  | 'provisioned';
 
 export type ManageDecision =
   | {
@@ -131,6 +138,8 @@ export function refusalText(reason: ManageRefusal): string {
       return 'Guests cannot manage the Focus connection.';
     case 'not_admin':
       return 'Only a workspace admin or owner, the person who installed the app, or someone they named can manage the Focus connection.';
+    case 'provisioned':
+      return 'This workspace’s Focus connection is provided by whoever runs this Focus for Slack service, so it is changed there, not here.';
   }
 }
 

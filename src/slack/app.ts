@@ -85,6 +85,8 @@ export interface SlackAppOptions {
    */
   connections?: {
     store: ConnectionStore;
+    /** Provisioned by the operator (FOCUS_TENANTS_FILE): shown on the Home tab, not changeable there. */
+    provisioned(key: string): boolean;
     onChanged(key: string): void;
     /** http:// to this machine or a private address (the simulator, tests): never in production. */
     allowLocalHttp: boolean;
@@ -328,6 +330,7 @@ function focusConnectionAdmin(
     store: connections.store,
     logger,
     onChanged: connections.onChanged,
+    provisioned: connections.provisioned,
     allowLocalHttp: connections.allowLocalHttp,
     installerOf: async (_key, context) => {
       const installation = await installationStore

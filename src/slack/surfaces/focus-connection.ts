@@ -61,6 +61,8 @@ export interface FocusConnectionAdminOptions {
   logger: Logger;
   /** Who installed the app for the installation `key` (the InstallationStore's `user.id`). */
   installerOf(key: string, context: WorkspaceContext): Promise<string | undefined>;
+  /** Connections the service's operator provisioned (FOCUS_TENANTS_FILE): shown, never changed here. */
+  provisioned?(key: string): boolean;
   /** The tenant registry's `invalidate(key)`: the next request builds that tenant's Focus stack anew. */
   onChanged(key: string): void | Promise<void>;
   /**
@@ -130,7 +132,7 @@ export class FocusConnectionAdmin {
     try {
       const at = await this.locate(args.context);
       if (!at) return connectionSection({ ...emptyModel(), notice: NO_WORKSPACE });
-      const decision = mayManageConnection(args.user, await this.userInfo(args.client, args.user), at.scope);
+      const decision = this.manage(args.user, await this.userInfo(args.client, args.user), at);
       return connectionSection({
         connection: at.connection && shown(at.connection),
         manage: decision.allowed,
@@ -343,9 +345,14 @@ export class FocusConnectionAdmin {
     at: Located,
     logger: Logger,
   ): Promise<ManageDecision> {
-    const decision = mayManageConnection(user, await this.userInfo(client, user, logger), at.scope);
+    const decision = this.manage(user, await this.userInfo(client, user, logger), at);
     if (!decision.allowed) logger.info('connection.refused', { key: at.key, reason: decision.reason });
     return decision;
+  }
+
+  private manage(user: string, roles: SlackUserRoles | undefined, at: Located): ManageDecision {
+    if (at.connection && this.options.provisioned?.(at.key)) return { allowed: false, reason: 'provisioned' };
+    return mayManageConnection(user, roles, at.scope);
   }
 
   /** The person as `users.info` tells it now; undefined when Slack does not answer. */
