@@ -23,6 +23,7 @@ import {
   START_AT,
   TUNE,
 } from './redis-scripts.js';
+import { RedisRefreshLock } from './redis-refresh-lock.js';
 import { RedisSealedTable } from './redis-sealed.js';
 import type { SubscriptionArchive, SubscriptionRecord } from './snapshot.js';
 import type { StateStore } from './store.js';
@@ -77,6 +78,11 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
   /** The check before each subscription post, against that lease. */
   postFence(options: RedisPostFenceOptions): RedisPostFence {
     return new RedisPostFence(this.connection, this.k, options);
+  }
+
+  /** One token refresh per installation at a time, across replicas (token-refresh.ts). */
+  refreshLock(): RedisRefreshLock {
+    return new RedisRefreshLock(this.connection, this.k);
   }
 
   /** Installations or Focus connections, sealed, on the same connection and prefix. */
