@@ -9,6 +9,7 @@
  */
 import { type LuaScript, RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
 import { RedisLease, RedisPostFence, type RedisPostFenceOptions } from './redis-lease.js';
+import { RedisRefreshLock } from './redis-refresh-lock.js';
 import {
   COUNT_TEAM,
   CREATED_BY,
@@ -23,7 +24,6 @@ import {
   START_AT,
   TUNE,
 } from './redis-scripts.js';
-import { RedisRefreshLock } from './redis-refresh-lock.js';
 import { RedisSealedTable } from './redis-sealed.js';
 import type { SubscriptionArchive, SubscriptionRecord } from './snapshot.js';
 import type { StateStore } from './store.js';

@@ -40,7 +40,9 @@ function prepare(db: Database, kind: SealedKind) {
     put: db.prepare<[string, string]>(
       `INSERT INTO ${kind} (key, sealed) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET sealed = excluded.sealed`,
     ),
-    replace: db.prepare<[string, string, string]>(`UPDATE ${kind} SET sealed = ? WHERE key = ? AND sealed = ?`),
+    replace: db.prepare<[string, string, string]>(
+      `UPDATE ${kind} SET sealed = ? WHERE key = ? AND sealed = ?`,
+    ),
     delete: db.prepare<[string]>(`DELETE FROM ${kind} WHERE key = ?`),
     keys: db.prepare<[], { key: string }>(`SELECT key FROM ${kind}`),
   };

@@ -13,8 +13,9 @@
  * `connection:T123`): a sealed value moved to another record, or from one kind to the other, does
  * not open. The backends (SQLite: sqlite-sealed.ts; Redis: redis-sealed.ts) keep opaque strings.
  */
-import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
+
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import { AppError } from '../domain/errors.js';
 import { type Logger, silentLogger } from '../domain/logger.js';
 import { type EncryptionKeys, type FocusConnection, installationKey } from '../domain/tenant.js';
