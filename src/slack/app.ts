@@ -174,11 +174,14 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
                   installationStore: options.installationStore,
                   // Shared by replicas and kept across restarts: a used state stays used.
                   usedStates: options.durableState,
-                  // No retries: an authorization code is good for one exchange.
+                  // No retries: an authorization code is good for one exchange. The same client
+                  // refreshes rotating tokens: bounded by the timeout (a 429 rejected at once, not
+                  // waited out), well within the refresh lock's time (state/token-refresh.ts).
                   clientOptions: {
                     slackApiUrl: options.apiUrl,
                     timeout: 10_000,
                     retryConfig: { retries: 0 },
+                    rejectRateLimitedCalls: true,
                     fetch: limits,
                   },
                 },

@@ -18,6 +18,7 @@ import type { SubscriptionStore } from './subscriptions.js';
 import {
   type ConnectionStore,
   type Installations,
+  type RotationOptions,
   SealedConnectionStore,
   SealedInstallationStore,
   type SealedKind,
@@ -70,10 +71,11 @@ const LEASE = 'subscriptions-poller';
 function tenantStores(
   keys: EncryptionKeys | undefined,
   table: (kind: SealedKind) => SealedTable,
+  rotation: RotationOptions,
 ): Pick<AppState, 'installations' | 'connections'> {
   if (!keys) return {};
   return {
-    installations: new SealedInstallationStore(table('installations'), keys),
+    installations: new SealedInstallationStore(table('installations'), keys, rotation),
     connections: new SealedConnectionStore(table('connections'), keys),
   };
 }
@@ -103,7 +105,8 @@ export async function openAppState(
       subscriptions: sqlite,
       durable: sqlite,
       subscriptionsKv: sqlite,
-      ...tenantStores(config.encryptionKeys, (kind) => sqlite.sealedTable(kind)),
+      // One process per file: its own refresh lock is every refresh's.
+      ...tenantStores(config.encryptionKeys, (kind) => sqlite.sealedTable(kind), { logger: hooks.logger }),
       holdsLease: () => true,
       fence: undefined,
       where: `sqlite ${config.path}`,
@@ -150,7 +153,10 @@ export async function openAppState(
     subscriptions: redis,
     durable: kv,
     subscriptionsKv: redis,
-    ...tenantStores(config.encryptionKeys, (kind) => redis.sealedTable(kind)),
+    ...tenantStores(config.encryptionKeys, (kind) => redis.sealedTable(kind), {
+      lock: redis.refreshLock(),
+      logger: hooks.logger,
+    }),
     holdsLease: () => keeper.token !== undefined,
     fence,
     where: `redis ${redis.where} (${config.redisPrefix})`,

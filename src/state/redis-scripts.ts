@@ -17,6 +17,8 @@
  * | `channel:<channel>:targets` | hash | target key (`phone:…`/`person:…`) -> id: one per target |
  * | `lease:<name>:holder`, `lease:<name>:fence` | string + PX, counter | see `redis-lease.ts` |
  * | `sub:<id>:sending:<recording id>` | string + PX | a post's intent: see `redis-lease.ts` |
+ * | `installations`, `connections` | hash | installation key -> sealed JSON: see `redis-sealed.ts` |
+ * | `refresh-lock:<installation key>` | string + PX | one token refresh at a time: see `redis-refresh-lock.ts` |
  *
  * Scripts reach a subscription's keys through `ARGV[1]` (`<prefix>sub:`) and an id found inside
  * the script. Standalone Redis allows that; on Redis Cluster use a prefix with a hash tag
@@ -42,6 +44,7 @@ export function redisKeys(prefix: string) {
     leaseFence: (name: string) => `${prefix}lease:${name}:fence`,
     /** A hash of sealed records (installations, connections): installation key -> sealed JSON. */
     sealed: (kind: 'installations' | 'connections') => `${prefix}${kind}`,
+    refreshLock: (installation: string) => `${prefix}refresh-lock:${installation}`,
   };
 }
 

@@ -9,6 +9,7 @@
  */
 import { type LuaScript, RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
 import { RedisLease, RedisPostFence, type RedisPostFenceOptions } from './redis-lease.js';
+import { RedisRefreshLock } from './redis-refresh-lock.js';
 import {
   COUNT_TEAM,
   CREATED_BY,
@@ -77,6 +78,11 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
   /** The check before each subscription post, against that lease. */
   postFence(options: RedisPostFenceOptions): RedisPostFence {
     return new RedisPostFence(this.connection, this.k, options);
+  }
+
+  /** One token refresh per installation at a time, across replicas (token-refresh.ts). */
+  refreshLock(): RedisRefreshLock {
+    return new RedisRefreshLock(this.connection, this.k);
   }
 
   /** Installations or Focus connections, sealed, on the same connection and prefix. */

@@ -20,6 +20,10 @@ export class SqliteSealedTable implements SealedTable {
     this.s.put.run(key, sealed);
   }
 
+  async replace(key: string, expected: string, sealed: string): Promise<boolean> {
+    return this.s.replace.run(sealed, key, expected).changes > 0;
+  }
+
   async delete(key: string): Promise<boolean> {
     return this.s.delete.run(key).changes > 0;
   }
@@ -35,6 +39,9 @@ function prepare(db: Database, kind: SealedKind) {
     get: db.prepare<[string], { sealed: string }>(`SELECT sealed FROM ${kind} WHERE key = ?`),
     put: db.prepare<[string, string]>(
       `INSERT INTO ${kind} (key, sealed) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET sealed = excluded.sealed`,
+    ),
+    replace: db.prepare<[string, string, string]>(
+      `UPDATE ${kind} SET sealed = ? WHERE key = ? AND sealed = ?`,
     ),
     delete: db.prepare<[string]>(`DELETE FROM ${kind} WHERE key = ?`),
     keys: db.prepare<[], { key: string }>(`SELECT key FROM ${kind}`),

@@ -5,7 +5,9 @@
  * reads them back as Slack does (slack-history.ts). For distribution mode it also plays Slack's
  * side of "Add to Slack": `grant()` stands for a person approving an install on Slack's authorize
  * page (it returns the one-time code Slack would put in the redirect), `oauth.v2.access` exchanges
- * the code, and `auth.test` answers for each bot token it issued.
+ * the code, and `auth.test` answers for each bot token it issued. With token rotation (a grant's
+ * `expiresInSec`) it issues expiring tokens with a refresh token, refreshes them as Slack does, and
+ * refuses a token once it has expired.
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -47,6 +49,11 @@ export interface FakeGrant {
   scope: string;
   /** The installer. */
   userId?: string;
+  /**
+   * Token rotation on: the bot token comes with a refresh token and expires this many seconds from
+   * now (as one issued some hours ago; a refreshed one lasts `ROTATED_TOKEN_LIFETIME_S`).
+   */
+  expiresInSec?: number;
 }
 
 /** The installation a grant made: its bot's token and ids. */
@@ -55,6 +62,9 @@ export interface FakeInstallation {
   botToken: string;
   botUserId: string;
   botId: string;
+  /** With token rotation: the refresh token, and when the bot token expires (Unix seconds). */
+  refreshToken?: string;
+  expiresAt?: number;
 }
 
 export interface FakeSlack {
@@ -65,6 +75,10 @@ export interface FakeSlack {
   grant(grant: FakeGrant): FakeInstallation;
   /** Slack forgets a token (an uninstall): `auth.test` and every call with it answer `token_revoked`. */
   revokeToken(token: string): void;
+  /** `oauth.v2.access` calls with `grant_type=refresh_token` so far (answered or not). */
+  refreshes(): RecordedCall[];
+  /** Answers `method` only after `ms` (a Slack that takes its time), whatever it answers. */
+  delay(method: string, ms: number): void;
   /** Answers `method` with this (merged onto `{ ok: true }`) instead of the default. */
   on(method: string, handler: MethodHandler): void;
   /**
@@ -115,6 +129,9 @@ export interface FakeSlack {
   close(): Promise<void>;
 }
 
+/** How long a refreshed access token lasts: 12 hours (https://docs.slack.dev/authentication/using-token-rotation). */
+export const ROTATED_TOKEN_LIFETIME_S = 43_200;
+
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   let text = '';
   for await (const chunk of req) text += chunk;
@@ -139,6 +156,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   /** Bot tokens issued by an exchange, and what `auth.test` says about each. */
   const tokens = new Map<string, Record<string, unknown>>();
   const revoked = new Set<string>();
+  /** With token rotation: when each access token expires (ms), and each refresh token unused. */
+  const expiries = new Map<string, number>();
+  const refreshTokens = new Map<string, Record<string, unknown>>();
+  const delays = new Map<string, number>();
+  let rotations = 0;
   const callsOf = (method: string) => calls.filter((c) => c.method === method);
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
@@ -155,12 +177,18 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     calls.push({ method, body, token, at: performance.now() });
+    const delayMs = delays.get(method);
+    if (delayMs !== undefined) await new Promise((r) => setTimeout(r, delayMs));
     if (token !== undefined && revoked.has(token)) {
       res.end('{"ok":false,"error":"token_revoked"}');
       return;
     }
+    if (token !== undefined && (expiries.get(token) ?? Number.POSITIVE_INFINITY) <= Date.now()) {
+      res.end('{"ok":false,"error":"token_expired"}');
+      return;
+    }
     if (method === 'oauth.v2.access') {
-      res.end(JSON.stringify(exchange(body)));
+      res.end(JSON.stringify(body.grant_type === 'refresh_token' ? refresh(body) : exchange(body)));
       return;
     }
     const issued = token === undefined ? undefined : tokens.get(token);
@@ -231,6 +259,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     return {
       ok: true,
       access_token: installation.botToken,
+      ...(installation.refreshToken && {
+        refresh_token: installation.refreshToken,
+        expires_in: grant.expiresInSec,
+      }),
       token_type: 'bot',
       scope: grant.scope,
       bot_user_id: installation.botUserId,
@@ -239,6 +271,43 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       enterprise: grant.enterprise ?? null,
       authed_user: { id: grant.userId ?? 'UINSTALLER' },
       is_enterprise_install: orgWide,
+    };
+  };
+  /** A new expiring bot token and its refresh token, answering `auth.test` as `info` says. */
+  const issueRotating = (info: Record<string, unknown>, expiresInSec: number) => {
+    const n = ++rotations;
+    const botToken = `xoxe.xoxb-fake-${n}-${Math.random().toString(36).slice(2)}`;
+    const refreshToken = `xoxe-1-fake-${n}-${Math.random().toString(36).slice(2)}`;
+    tokens.set(botToken, info);
+    expiries.set(botToken, Date.now() + expiresInSec * 1000);
+    refreshTokens.set(refreshToken, info);
+    return { botToken, refreshToken, expiresAt: Math.floor(Date.now() / 1000) + expiresInSec };
+  };
+  /**
+   * `oauth.v2.access` with `grant_type=refresh_token`, as https://docs.slack.dev/authentication/using-token-rotation
+   * describes it: a new expiring access token and a new refresh token, the refresh token used
+   * revoked (a second use answers `invalid_refresh_token`). The answer's fields are those of
+   * https://docs.slack.dev/reference/methods/oauth.v2.access (`token_type`, `access_token`,
+   * `refresh_token`, `expires_in`, as Bolt's InstallProvider reads them).
+   */
+  const refresh = (body: Record<string, unknown>): Record<string, unknown> => {
+    if (!oauthApp || body.client_id !== oauthApp.clientId) return { ok: false, error: 'invalid_client_id' };
+    if (body.client_secret !== oauthApp.clientSecret) return { ok: false, error: 'bad_client_secret' };
+    const info = typeof body.refresh_token === 'string' ? refreshTokens.get(body.refresh_token) : undefined;
+    if (!info) return { ok: false, error: 'invalid_refresh_token' };
+    refreshTokens.delete(body.refresh_token as string);
+    const next = issueRotating(info, ROTATED_TOKEN_LIFETIME_S);
+    return {
+      ok: true,
+      app_id: oauthApp.appId,
+      token_type: 'bot',
+      access_token: next.botToken,
+      refresh_token: next.refreshToken,
+      expires_in: ROTATED_TOKEN_LIFETIME_S,
+      bot_user_id: info.user_id,
+      team: info.team_id ? { id: info.team_id, name: info.team } : null,
+      enterprise: info.enterprise_id ? { id: info.enterprise_id } : null,
+      is_enterprise_install: info.is_enterprise_install === true,
     };
   };
   const waitForCall: FakeSlack['waitForCall'] = async (method, match, timeoutMs = 10_000) => {
@@ -260,26 +329,32 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     },
     grant: (grant) => {
       const n = ++grants;
-      const installation = {
+      const orgWide = grant.orgWide === true;
+      const info = {
+        url: orgWide
+          ? `https://${grant.enterprise?.id.toLowerCase()}.enterprise.slack.com/`
+          : 'https://acme.slack.com/',
+        user: 'focus',
+        user_id: `UBOT${n}`,
+        bot_id: `BBOT${n}`,
+        ...(orgWide ? {} : { team: grant.team?.name, team_id: grant.team?.id }),
+        ...(grant.enterprise && { enterprise_id: grant.enterprise.id }),
+        is_enterprise_install: orgWide,
+      };
+      const installation: FakeInstallation = {
         code: `code-${n}-${Math.random().toString(36).slice(2)}`,
         botToken: `xoxb-fake-${n}-${Math.random().toString(36).slice(2)}`,
         botUserId: `UBOT${n}`,
         botId: `BBOT${n}`,
       };
+      if (grant.expiresInSec === undefined) tokens.set(installation.botToken, info);
+      else Object.assign(installation, issueRotating(info, grant.expiresInSec));
       codes.set(installation.code, { grant, installation });
-      const orgWide = grant.orgWide === true;
-      tokens.set(installation.botToken, {
-        url: orgWide
-          ? `https://${grant.enterprise?.id.toLowerCase()}.enterprise.slack.com/`
-          : 'https://acme.slack.com/',
-        user: 'focus',
-        user_id: installation.botUserId,
-        bot_id: installation.botId,
-        ...(orgWide ? {} : { team: grant.team?.name, team_id: grant.team?.id }),
-        ...(grant.enterprise && { enterprise_id: grant.enterprise.id }),
-        is_enterprise_install: orgWide,
-      });
       return installation;
+    },
+    refreshes: () => callsOf('oauth.v2.access').filter((c) => c.body.grant_type === 'refresh_token'),
+    delay: (method, ms) => {
+      delays.set(method, ms);
     },
     revokeToken: (token) => {
       revoked.add(token);

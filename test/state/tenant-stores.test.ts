@@ -22,6 +22,7 @@ import {
   type SealedKind,
   type SealedTable,
 } from '../../src/state/tenant-stores.js';
+import { type RefreshLock, withoutRefresh } from '../../src/state/token-refresh.js';
 import { deletePrefix, sharedRedisUrl, uniquePrefix } from '../helpers/redis.js';
 import { tempStatePath } from '../helpers/state.js';
 
@@ -86,11 +87,13 @@ const CONNECTION: FocusConnection = {
 
 /** One backend, opened and reopened (with other keys) on the same data. */
 interface Backend {
-  open(keys: EncryptionKeys): Promise<Opened>;
+  open(keys: EncryptionKeys, rotation?: Rotation): Promise<Opened>;
   /** Every byte the backend holds, as text (latin1, so any ASCII token shows as itself). */
   everything(): Promise<string>;
   destroy(): Promise<void>;
 }
+/** The refresh lock's timings (the lock itself is the backend's: Redis, or the store's own). */
+type Rotation = { lockTtlMs?: number; waitMs?: number; pollMs?: number };
 interface Opened {
   installations: Installations;
   connections: ConnectionStore;
@@ -101,11 +104,11 @@ interface Opened {
 function sqliteBackend(): Backend {
   const temp = tempStatePath();
   return {
-    async open(keys) {
+    async open(keys, rotation = {}) {
       const state = openSqliteState(temp.path);
       const table = (kind: SealedKind) => state.sealedTable(kind);
       return {
-        installations: new SealedInstallationStore(table('installations'), keys),
+        installations: new SealedInstallationStore(table('installations'), keys, rotation),
         connections: new SealedConnectionStore(table('connections'), keys),
         table,
         close: () => state.close(),
@@ -127,11 +130,12 @@ function sqliteBackend(): Backend {
 function redisBackend(url: string): Backend {
   const prefix = uniquePrefix('tenant-stores');
   return {
-    async open(keys) {
+    async open(keys, rotation = {}) {
       const state = await openRedisState(url, { prefix });
       const table = (kind: SealedKind) => state.sealedTable(kind);
+      const lock: RefreshLock = state.refreshLock();
       return {
-        installations: new SealedInstallationStore(table('installations'), keys),
+        installations: new SealedInstallationStore(table('installations'), keys, { lock, ...rotation }),
         connections: new SealedConnectionStore(table('connections'), keys),
         table,
         close: () => state.close(),
@@ -173,9 +177,9 @@ const BACKENDS: Array<[string, () => Backend]> = [
 describe.each(BACKENDS)('sealed tenant stores on %s', (_name, make) => {
   let backend: Backend;
   const opened: Opened[] = [];
-  async function open(keys = keySet(K1)): Promise<Opened> {
+  async function open(keys = keySet(K1), rotation?: Rotation): Promise<Opened> {
     backend ??= make();
-    const o = await backend.open(keys);
+    const o = await backend.open(keys, rotation);
     opened.push(o);
     return o;
   }
@@ -190,7 +194,8 @@ describe.each(BACKENDS)('sealed tenant stores on %s', (_name, make) => {
     await installations.storeInstallation(TEAM_INSTALL);
     // Bolt's query for an event in that workspace, inside its organisation.
     const query = { teamId: 'T0TEAM001', enterpriseId: 'E0ORG0001', isEnterpriseInstall: false };
-    expect(await installations.fetchInstallation(query)).toEqual(TEAM_INSTALL);
+    // Not due for a refresh: handed to Bolt without its refresh token (token-refresh.ts).
+    expect(await installations.fetchInstallation(query)).toEqual(withoutRefresh(TEAM_INSTALL));
     expect(await installations.listInstallationKeys()).toEqual(['T0TEAM001']);
     // The organisation itself has no install of its own.
     await expect(
@@ -310,7 +315,7 @@ describe.each(BACKENDS)('sealed tenant stores on %s', (_name, make) => {
 
     const rotated = await open(keySet(K2, K1));
     const query = { teamId: 'T0TEAM001', enterpriseId: undefined, isEnterpriseInstall: false };
-    expect(await rotated.installations.fetchInstallation(query)).toEqual(TEAM_INSTALL);
+    expect(await rotated.installations.fetchInstallation(query)).toEqual(withoutRefresh(TEAM_INSTALL));
     expect(await rotated.table('connections').get('T0TEAM001')).toMatch(/^v1\.k1\./);
     await rotated.installations.storeInstallation(TEAM_INSTALL);
     expect(await rotated.table('installations').get('T0TEAM001')).toMatch(/^v1\.k2\./);
@@ -318,11 +323,85 @@ describe.each(BACKENDS)('sealed tenant stores on %s', (_name, make) => {
 
     // Without the old key, what it sealed says which key it needs.
     const newOnly = await open(keySet(K2));
-    expect(await newOnly.installations.fetchInstallation(query)).toEqual(TEAM_INSTALL);
+    expect(await newOnly.installations.fetchInstallation(query)).toEqual(withoutRefresh(TEAM_INSTALL));
     await expect(newOnly.connections.get('T0TEAM001')).rejects.toMatchObject({
       code: 'sealed_unknown_key',
       message: expect.stringContaining('key id "k1"'),
     });
+  });
+
+  /** TEAM_INSTALL with its bot token expiring in an hour: due for Bolt's refresh. */
+  const expiring = (): Installation<'v2', false> => ({
+    ...TEAM_INSTALL,
+    bot: { ...TEAM_BOT, expiresAt: Math.floor(Date.now() / 1000) + 3600 },
+  });
+  const TEAM_QUERY = { teamId: 'T0TEAM001', enterpriseId: 'E0ORG0001', isEnterpriseInstall: false };
+  /** What Bolt's authorize stores after refreshing: a shallow copy, its bot updated in place. */
+  const boltRefresh = (handedOut: Installation, token: string, refreshToken: string) => {
+    const updates = { ...handedOut };
+    Object.assign(updates.bot as object, {
+      token,
+      refreshToken,
+      expiresAt: Math.floor(Date.now() / 1000) + 43_200,
+    });
+    return updates;
+  };
+
+  it('hands the refresh to one caller at a time; the refresh writes only the new tokens', async () => {
+    const { installations, connections, table } = await open(keySet(K1), { waitMs: 100, pollMs: 10 });
+    await installations.storeInstallation(expiring());
+    await connections.put('T0TEAM001', CONNECTION);
+    const connectionBefore = await table('connections').get('T0TEAM001');
+    const [first, second] = await Promise.all([
+      installations.fetchInstallation(TEAM_QUERY),
+      installations.fetchInstallation(TEAM_QUERY),
+    ]);
+    // One holds the lock and gets the refresh token; the other, after its wait, the token as it is.
+    const handed = [first, second].filter((i) => i.bot?.refreshToken === REFRESH_TOKEN);
+    expect(handed).toHaveLength(1);
+    expect([first, second].filter((i) => i.bot?.refreshToken === undefined)).toHaveLength(1);
+    expect([first.bot?.token, second.bot?.token]).toEqual([BOT_TOKEN, BOT_TOKEN]);
+
+    await installations.storeInstallation(
+      boltRefresh(handed[0] as Installation, NEW_BOT_TOKEN, 'xoxe-1-next'),
+    );
+    const after = await installations.fetchInstallation(TEAM_QUERY);
+    // Refreshed: not due any more, so handed out without a refresh (and nobody waits).
+    expect(after.bot?.token).toBe(NEW_BOT_TOKEN);
+    expect(after.bot?.refreshToken).toBeUndefined();
+    expect(after).toEqual(withoutRefresh({ ...TEAM_INSTALL, bot: { ...TEAM_BOT, token: NEW_BOT_TOKEN } }));
+    expect(await table('connections').get('T0TEAM001')).toBe(connectionBefore);
+  });
+
+  it('a reinstall or an uninstall during a refresh wins over it', async () => {
+    const { installations } = await open(keySet(K1), { waitMs: 0 });
+    await installations.storeInstallation(expiring());
+    const handed = await installations.fetchInstallation(TEAM_QUERY);
+    expect(handed.bot?.refreshToken).toBe(REFRESH_TOKEN);
+    const reinstall = { ...TEAM_INSTALL, bot: { ...TEAM_BOT, token: 'xoxb-reinstalled' } };
+    await installations.storeInstallation(reinstall);
+    await installations.storeInstallation(boltRefresh(handed, NEW_BOT_TOKEN, 'xoxe-1-next'));
+    expect(await installations.fetchInstallation(TEAM_QUERY)).toEqual(withoutRefresh(reinstall));
+
+    await installations.storeInstallation(expiring());
+    const again = await installations.fetchInstallation(TEAM_QUERY);
+    // The lock was released by the dropped refresh: this caller got it.
+    expect(again.bot?.refreshToken).toBe(REFRESH_TOKEN);
+    await installations.deleteInstallation(TEAM_QUERY);
+    await installations.storeInstallation(boltRefresh(again, NEW_BOT_TOKEN, 'xoxe-1-next'));
+    await expect(installations.fetchInstallation(TEAM_QUERY)).rejects.toMatchObject({
+      code: 'installation_missing',
+    });
+  });
+
+  it('a refresh that stores nothing (it failed) holds the lock until it runs out', async () => {
+    const { installations } = await open(keySet(K1), { lockTtlMs: 300, waitMs: 0 });
+    await installations.storeInstallation(expiring());
+    expect((await installations.fetchInstallation(TEAM_QUERY)).bot?.refreshToken).toBe(REFRESH_TOKEN);
+    // Bolt's refresh failed: nothing stored. Meanwhile nobody else refreshes.
+    expect((await installations.fetchInstallation(TEAM_QUERY)).bot?.refreshToken).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await installations.fetchInstallation(TEAM_QUERY)).bot?.refreshToken).toBe(REFRESH_TOKEN);
   });
 
   it('keeps no token or API key in clear', async () => {
