@@ -13,9 +13,9 @@
 import type { Installation } from '@slack/bolt';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { parseEncryptionKeys } from '../../src/config-tenancy.js';
+import { type DistributedApp, startDistribution } from '../../src/distribution.js';
 import { createLogger } from '../../src/log.js';
 import { BOT_SCOPES } from '../../src/slack/inbound/install.js';
 import { open } from '../../src/state/crypto.js';
@@ -56,7 +56,7 @@ type Sim = Awaited<ReturnType<typeof startSimulator>>;
 interface Deployment {
   slack: FakeSlack;
   sim: Sim;
-  apps: RunningApp[];
+  apps: DistributedApp[];
   logs: string[];
 }
 
@@ -67,7 +67,7 @@ async function deployment(): Promise<Deployment> {
   return { slack, sim: await startSimulator(), apps: [], logs: [] };
 }
 
-async function startReplica(d: Deployment, env: Record<string, string>): Promise<RunningApp> {
+async function startReplica(d: Deployment, env: Record<string, string>): Promise<DistributedApp> {
   const loaded = loadConfig({
     SLACK_BOT_TOKEN: '',
     SLACK_SIGNING_SECRET: SECRET,
@@ -83,7 +83,7 @@ async function startReplica(d: Deployment, env: Record<string, string>): Promise
     ...env,
   });
   if (!loaded.ok) throw new Error(loaded.problems.join('; '));
-  const app = await startApp(
+  const app = await startDistribution(
     loaded.config,
     createLogger({ level: 'debug', secrets: [SECRET, CLIENT_SECRET], write: (l) => d.logs.push(l) }),
   );
@@ -142,7 +142,7 @@ async function stored(table: SealedTable): Promise<Installation> {
 let eventIds = 0;
 
 /** A signed DM saying `help` from Acme, into `app`'s receiver. */
-async function dmHelp(app: RunningApp, channel: string): Promise<number> {
+async function dmHelp(app: DistributedApp, channel: string): Promise<number> {
   const body = JSON.stringify({
     token: 'legacy',
     team_id: ACME.id,
@@ -260,7 +260,7 @@ describe.skipIf(!redisUrl)('token rotation with two replicas on one Redis', () =
     // Issued eleven hours ago: it expires in one, within Bolt's two-hour refresh window.
     const granted = d.slack.grant({ team: ACME, scope: BOT_SCOPES.join(','), expiresInSec: 3600 });
     const before = await seed(table, granted, d.sim);
-    const [a, b] = d.apps as [RunningApp, RunningApp];
+    const [a, b] = d.apps as [DistributedApp, DistributedApp];
     const channels = ['DROTA1', 'DROTB1', 'DROTA2', 'DROTB2'];
     const statuses = await Promise.all([
       dmHelp(a, 'DROTA1'),
@@ -303,7 +303,7 @@ describe('token rotation in one process on SQLite', () => {
       headers: { authorization: `Bearer ${granted.botToken}` },
     });
     expect(await refused.json()).toMatchObject({ ok: false, error: 'token_expired' });
-    const [app] = d.apps as [RunningApp];
+    const [app] = d.apps as [DistributedApp];
     const channels = ['DSQL1', 'DSQL2', 'DSQL3'];
     const statuses = await Promise.all(channels.map((channel) => dmHelp(app, channel)));
     expect(statuses).toEqual([200, 200, 200]);
