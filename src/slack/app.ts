@@ -5,7 +5,7 @@
  * Bolt's InstallProvider). `deferInitialization` so a bad token fails at boot, clearly.
  */
 import type { Server } from 'node:http';
-import { App, type CustomRoute, type InstallationStore, webApi } from '@slack/bolt';
+import { App, type CustomRoute, webApi } from '@slack/bolt';
 import { subscriptionGate } from '../access/subscription-gate.js';
 import type { SlackMode } from '../config.js';
 import type { ConsentMode } from '../domain/consent.js';
@@ -16,6 +16,7 @@ import type { Metrics } from '../metrics.js';
 import { connectionHomeView } from '../render/focus-connection.js';
 import type { StateStore } from '../state/index.js';
 import type { SubscriptionStore } from '../state/subscriptions.js';
+import type { Installations } from '../state/tenant-stores.js';
 import type { SubscriptionService } from '../subscriptions/service.js';
 import {
   perWorkspace,
@@ -78,7 +79,7 @@ export interface SlackAppOptions {
    * Distribution mode (required there, unused otherwise): where Bolt keeps each installation's
    * tokens (stored at install, read to authorize each request, deleted at uninstall).
    */
-  installationStore?: InstallationStore & Required<Pick<InstallationStore, 'deleteInstallation'>>;
+  installationStore?: Installations;
   /**
    * Distribution mode: each workspace's Focus connection, managed by its admins from the Home tab
    * (`surfaces/focus-connection.ts`); `onChanged` drops that tenant's Focus stack.
@@ -335,16 +336,13 @@ function focusConnectionAdmin(
     onChanged: connections.onChanged,
     provisioned: connections.provisioned,
     allowLocalHttp: connections.allowLocalHttp,
-    installerOf: async (_key, context) => {
-      const installation = await installationStore
-        ?.fetchInstallation({
-          teamId: context.teamId,
-          enterpriseId: context.enterpriseId,
-          isEnterpriseInstall: context.isEnterpriseInstall === true,
-        })
-        .catch(() => undefined);
-      return installation?.user?.id;
-    },
+    // Read without the token refresh's lock: this needs the installer, not a token.
+    installerOf: async (_key, context) =>
+      installationStore?.installerOf({
+        teamId: context.teamId,
+        enterpriseId: context.enterpriseId,
+        isEnterpriseInstall: context.isEnterpriseInstall === true,
+      }),
     republish: async ({ user, client, context, notice }) => {
       const resolved = await resolver()({ ...context, client }).catch(
         (): Resolved => ({ status: 'unavailable' }),

@@ -51,6 +51,7 @@ export type SealedKind = 'installations' | 'connections';
 export interface Installations extends InstallationStore {
   deleteInstallation(query: InstallationQuery<boolean>): Promise<void>;
   listInstallationKeys(): Promise<string[]>;
+  installerOf(query: InstallationQuery<boolean>): Promise<string | undefined>;
 }
 
 /** Each workspace's Focus connection, by installation key. */
@@ -126,6 +127,18 @@ export class SealedInstallationStore implements Installations {
       return;
     }
     await this.table.put(key, this.sealInstallation(key, installation as Installation));
+  }
+
+  /**
+   * Who installed the app under this query's key (Slack user id), read without the refresh lock
+   * (for the Home tab's connection part, not for a token); undefined when nothing is installed.
+   */
+  async installerOf(query: InstallationQuery<boolean>): Promise<string | undefined> {
+    const read = await this.read(keyOf(query)).catch((error: unknown) => {
+      if (error instanceof InstallationMissingError) return undefined;
+      throw error;
+    });
+    return read?.installation.user?.id;
   }
 
   /**

@@ -373,6 +373,15 @@ describe.each(BACKENDS)('sealed tenant stores on %s', (_name, make) => {
     expect(await table('connections').get('T0TEAM001')).toBe(connectionBefore);
   });
 
+  it('names the installer without taking the refresh lock, even when a refresh is due', async () => {
+    const { installations } = await open(keySet(K1), { waitMs: 100, pollMs: 10 });
+    expect(await installations.installerOf(TEAM_QUERY)).toBeUndefined();
+    await installations.storeInstallation(expiring());
+    expect(await installations.installerOf(TEAM_QUERY)).toBe(TEAM_INSTALL.user.id);
+    // Bolt's authorize still gets the refresh: reading the installer took no lock.
+    expect((await installations.fetchInstallation(TEAM_QUERY)).bot?.refreshToken).toBe(REFRESH_TOKEN);
+  });
+
   it('a reinstall or an uninstall during a refresh wins over it', async () => {
     const { installations } = await open(keySet(K1), { waitMs: 0 });
     await installations.storeInstallation(expiring());
