@@ -18,6 +18,7 @@ import { type RunningSlackApp, startSlackApp } from './slack/app.js';
 import { ChannelPoster } from './slack/outbound/channel-poster.js';
 import { StoreMarker } from './state/marker.js';
 import { openAppState } from './state/open.js';
+import { UninstallRetention } from './state/retention.js';
 import { EndpointResolver } from './subscriptions/endpoints.js';
 import { SubscriptionPoller } from './subscriptions/poller.js';
 import type { Publisher } from './subscriptions/publisher.js';
@@ -78,6 +79,11 @@ export interface RunningApp {
   subscriptions: SubscriptionService;
   /** Recent lookups kept for the Home tab (the console's `/home` too); absent when turned off. */
   recent: RecentLookups | undefined;
+  /**
+   * Distribution mode: the retention window after an uninstall, swept at start and every hour
+   * (`sweep(now)` runs one at once).
+   */
+  retention: UninstallRetention | undefined;
   /**
    * Starts the subscriptions poller with this publisher and gate: Slack mode starts it with the
    * channel poster and the access policy's gate (`access/subscription-gate.ts`); the console's
@@ -195,8 +201,19 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     });
     poller.start();
   };
+  // Distribution mode: an uninstalled workspace's data goes after the window (state/retention.ts).
+  const retention =
+    config.slack.mode.kind === 'oauth' && appState.installations
+      ? new UninstallRetention({
+          data: appState.workspaceData,
+          windowMs: config.state.uninstallRetentionDays * 86_400_000,
+          logger,
+        })
+      : undefined;
+  retention?.start();
   const stop = async (): Promise<StopResult> => {
     clearInterval(markerWatch);
+    await retention?.stop();
     directory.stop();
     await slack?.stop().catch((error: unknown) => logger.warn('shutdown.slack_failed', { error }));
     // The poll under way finishes its posts (each marked delivered as Slack takes it), within the grace.
@@ -254,6 +271,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         // Subscription posts need a bot token per installation: not in distribution mode yet.
         subscriptions: mode.kind === 'oauth' ? undefined : subscriptions,
         installationStore: appState.installations,
+        ...(retention && { retention }),
         inflight,
         lifecycle: { store: durable, halt: (ids) => poller?.halt(ids) },
       });
@@ -279,5 +297,5 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       throw error;
     }
   }
-  return { target, answerer, slack, metrics, subscriptions, recent, startPolling, stop };
+  return { target, answerer, slack, metrics, subscriptions, recent, retention, startPolling, stop };
 }

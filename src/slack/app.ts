@@ -14,6 +14,8 @@ import type { Gate } from '../domain/subscription.js';
 import type { InFlight } from '../inflight.js';
 import type { Metrics } from '../metrics.js';
 import type { StateStore } from '../state/index.js';
+import type { UninstallRetention } from '../state/retention.js';
+import { scopedState } from '../state/scoped.js';
 import type { SubscriptionStore } from '../state/subscriptions.js';
 import type { SubscriptionService } from '../subscriptions/service.js';
 import {
@@ -76,6 +78,11 @@ export interface SlackAppOptions {
    * tokens (stored at install, read to authorize each request, deleted at uninstall).
    */
   installationStore?: InstallationStore & Required<Pick<InstallationStore, 'deleteInstallation'>>;
+  /**
+   * Distribution mode: an uninstalled workspace's other data (its Focus connection, its choices)
+   * is deleted after the retention window, unless it is reinstalled first.
+   */
+  retention?: Pick<UninstallRetention, 'uninstalled'>;
   /** Channel and app lifecycle events act on these subscriptions (absent: they are only logged). */
   lifecycle?: {
     store: SubscriptionStore;
@@ -221,7 +228,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       new UnfurlConsent(deps, logger, {
         mode: options.unfurlConsent,
         onConsent: options.metrics.consent,
-        choices: options.durableState,
+        // A workspace with a scope keeps its choices under it, so they go with its other data.
+        choices: deps.scope ? scopedState(options.durableState, deps.scope) : options.durableState,
       }),
   );
   const homeOf = perWorkspace(
@@ -242,6 +250,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       halt: (ids) => options.lifecycle?.halt(ids),
       revocation,
       ...(oauth && options.installationStore && { installations: options.installationStore }),
+      ...(oauth && options.retention && { retention: options.retention }),
     },
     logger,
   );

@@ -23,6 +23,7 @@ import {
   type SealedKind,
   type SealedTable,
 } from './tenant-stores.js';
+import type { WorkspaceData } from './workspace-data.js';
 
 export interface AppState {
   /** Event dedupe, replayed signatures, unfurl memory, linked-user answers. */
@@ -50,6 +51,8 @@ export interface AppState {
    */
   installations?: Installations;
   connections?: ConnectionStore;
+  /** Each workspace's data as a whole: uninstall marks, and forgetting it (workspace-data.ts). */
+  workspaceData: WorkspaceData;
   /** Where state lives, for the start-up log line (no password). */
   where: string;
   close(): Promise<void>;
@@ -66,15 +69,25 @@ export interface StateHooks {
 
 const LEASE = 'subscriptions-poller';
 
-/** Both sealed stores on one backend's tables, when there are keys to seal with. */
+/**
+ * Both sealed stores on one backend's tables, when there are keys to seal with. Storing an
+ * installation (a reinstall) first cancels the deletion of its workspace's data.
+ */
 function tenantStores(
   keys: EncryptionKeys | undefined,
   table: (kind: SealedKind) => SealedTable,
-): Pick<AppState, 'installations' | 'connections'> {
-  if (!keys) return {};
+  data: WorkspaceData,
+  logger: Logger,
+): Pick<AppState, 'installations' | 'connections' | 'workspaceData'> {
+  if (!keys) return { workspaceData: data };
+  const cancel = async (key: string) => {
+    if (await data.cancelUninstalled(key))
+      logger.info('retention.cancelled', { key, effect: 'reinstalled: its data is kept' });
+  };
   return {
-    installations: new SealedInstallationStore(table('installations'), keys),
+    installations: new SealedInstallationStore(table('installations'), keys, cancel),
     connections: new SealedConnectionStore(table('connections'), keys),
+    workspaceData: data,
   };
 }
 
@@ -103,7 +116,7 @@ export async function openAppState(
       subscriptions: sqlite,
       durable: sqlite,
       subscriptionsKv: sqlite,
-      ...tenantStores(config.encryptionKeys, (kind) => sqlite.sealedTable(kind)),
+      ...tenantStores(config.encryptionKeys, (kind) => sqlite.sealedTable(kind), sqlite, hooks.logger),
       holdsLease: () => true,
       fence: undefined,
       where: `sqlite ${config.path}`,
@@ -150,7 +163,7 @@ export async function openAppState(
     subscriptions: redis,
     durable: kv,
     subscriptionsKv: redis,
-    ...tenantStores(config.encryptionKeys, (kind) => redis.sealedTable(kind)),
+    ...tenantStores(config.encryptionKeys, (kind) => redis.sealedTable(kind), redis, hooks.logger),
     holdsLease: () => keeper.token !== undefined,
     fence,
     where: `redis ${redis.where} (${config.redisPrefix})`,

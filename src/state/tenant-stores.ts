@@ -53,9 +53,14 @@ export class InstallationMissingError extends AppError {
 }
 
 export class SealedInstallationStore implements Installations {
+  /**
+   * `beforeStore`: run before an installation is written (a reinstall clears the uninstall mark
+   * first, so a retention sweep racing it deletes nothing: workspace-data.ts).
+   */
   constructor(
     private readonly table: SealedTable,
     private readonly keys: EncryptionKeys,
+    private readonly beforeStore?: (key: string) => Promise<unknown>,
   ) {}
 
   async storeInstallation<V extends 'v1' | 'v2'>(installation: Installation<V, boolean>): Promise<void> {
@@ -64,6 +69,7 @@ export class SealedInstallationStore implements Installations {
       enterpriseId: installation.enterprise?.id,
       isEnterpriseInstall: installation.isEnterpriseInstall,
     });
+    await this.beforeStore?.(key);
     await this.table.put(key, seal(this.keys, recordKey('installation', key), JSON.stringify(installation)));
   }
 

@@ -17,8 +17,8 @@ import {
   workspaceDeps,
 } from '../slack/answer/workspace.js';
 import type { StateStore } from '../state/index.js';
+import { scopedState } from '../state/scoped.js';
 import type { TenantLease, TenantRegistry } from './registry.js';
-import { scopedState } from './scoped-state.js';
 import type { TenantStack } from './stack.js';
 
 export interface TenantWorkspacesOptions {
@@ -76,6 +76,7 @@ export function tenantWorkspaces(options: TenantWorkspacesOptions): WorkspaceRes
             },
             client: () => slack.client,
             state,
+            scope: key,
             subscriptions: false,
           },
           options.shared,
