@@ -102,6 +102,11 @@ export interface Config {
     leaseSeconds: number;
     /** STATE_ENCRYPTION_KEY: seals installations and Focus connections at rest. */
     encryptionKeys: EncryptionKeys | undefined;
+    /**
+     * UNINSTALL_RETENTION_DAYS (distribution mode): how long an uninstalled workspace's data
+     * (its Focus connection, its choices) is kept for a reinstall; its tokens go at once.
+     */
+    uninstallRetentionDays: number;
   };
   logLevel: LogLevel;
   /** How long a stopping process waits for in-flight answers (SIGTERM -> exit). */
@@ -257,6 +262,7 @@ const fields = {
   ),
   REDIS_KEY_PREFIX: optional.transform((v) => v ?? 'focus:'),
   POLLER_LEASE_SECONDS: int('POLLER_LEASE_SECONDS', 15, 1, 600),
+  UNINSTALL_RETENTION_DAYS: int('UNINSTALL_RETENTION_DAYS', 30, 0, 365),
   SUBSCRIPTION_POLL_SECONDS: int('SUBSCRIPTION_POLL_SECONDS', 60, 1, 86_400),
   SUBSCRIPTION_POST_INTERVAL_MS: int('SUBSCRIPTION_POST_INTERVAL_MS', 1_000, 0, 60_000),
   NODE_ENV: optional,
@@ -446,6 +452,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         redisPrefix: e.REDIS_KEY_PREFIX,
         leaseSeconds: e.POLLER_LEASE_SECONDS,
         encryptionKeys: e.STATE_ENCRYPTION_KEY,
+        uninstallRetentionDays: e.UNINSTALL_RETENTION_DAYS,
       },
       logLevel: e.LOG_LEVEL,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

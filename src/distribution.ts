@@ -24,8 +24,9 @@ import { Metrics } from './metrics.js';
 import type { FocusSimulator } from './sandbox/index.js';
 import { RecentLookups } from './slack/answer/recent.js';
 import { type RunningSlackApp, startSlackApp } from './slack/app.js';
+import { UninstallRetention } from './state/retention.js';
+import { scopedState } from './state/scoped.js';
 import { TenantRegistry } from './tenants/registry.js';
-import { scopedState } from './tenants/scoped-state.js';
 import { buildTenantStack } from './tenants/stack.js';
 import { tenantWorkspaces } from './tenants/workspaces.js';
 
@@ -35,6 +36,11 @@ const MAX_STACKS = 500;
 export interface DistributedApp {
   slack: RunningSlackApp;
   metrics: Metrics;
+  /**
+   * The retention window after an uninstall, swept at start and every hour (`sweep(now)` runs
+   * one at once).
+   */
+  retention: UninstallRetention;
   stop(): Promise<StopResult>;
 }
 
@@ -83,6 +89,12 @@ export async function startDistribution(config: Config, logger: Logger): Promise
     max: MAX_STACKS,
     logger,
   });
+  // An uninstalled workspace's data goes after the window (state/retention.ts).
+  const retention = new UninstallRetention({
+    data: appState.workspaceData,
+    windowMs: config.state.uninstallRetentionDays * 86_400_000,
+    logger,
+  });
   const inflight = new InFlight();
   let slack: RunningSlackApp;
   try {
@@ -109,6 +121,7 @@ export async function startDistribution(config: Config, logger: Logger): Promise
       durableState: appState.durable,
       inflight,
       installationStore: installations,
+      retention,
       connections: {
         store: managed,
         provisioned: (key) => config.focus.tenants.has(key),
@@ -123,12 +136,14 @@ export async function startDistribution(config: Config, logger: Logger): Promise
     await simulator.close();
     throw error;
   }
+  retention.start();
   logger.info('distribution.started', {
     provisioned: config.focus.tenants.size,
     installations: (await installations.listInstallationKeys()).length,
   });
   const stop = async (): Promise<StopResult> => {
     unwatch();
+    await retention.stop();
     await slack.stop().catch((error: unknown) => logger.warn('shutdown.slack_failed', { error }));
     const result = await drainInflight(inflight, config.shutdownGraceMs, () => registry.cancelAll(), logger);
     await slack.close().catch(() => {});
@@ -137,7 +152,7 @@ export async function startDistribution(config: Config, logger: Logger): Promise
     await simulator.close();
     return result;
   };
-  return { slack, metrics, stop };
+  return { slack, metrics, retention, stop };
 }
 
 /** One simulator for every workspace that chose to try it, started on first use. */

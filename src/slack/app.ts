@@ -15,6 +15,8 @@ import type { InFlight } from '../inflight.js';
 import type { Metrics } from '../metrics.js';
 import { connectionHomeView } from '../render/focus-connection.js';
 import type { StateStore } from '../state/index.js';
+import type { UninstallRetention } from '../state/retention.js';
+import { scopedState } from '../state/scoped.js';
 import type { SubscriptionStore } from '../state/subscriptions.js';
 import type { Installations } from '../state/tenant-stores.js';
 import type { SubscriptionService } from '../subscriptions/service.js';
@@ -92,6 +94,11 @@ export interface SlackAppOptions {
     /** http:// to this machine or a private address (the simulator, tests): never in production. */
     allowLocalHttp: boolean;
   };
+  /**
+   * Distribution mode: an uninstalled workspace's other data (its Focus connection, its choices)
+   * is deleted after the retention window, unless it is reinstalled first.
+   */
+  retention?: Pick<UninstallRetention, 'uninstalled'>;
   /** Channel and app lifecycle events act on these subscriptions (absent: they are only logged). */
   lifecycle?: {
     store: SubscriptionStore;
@@ -240,7 +247,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       new UnfurlConsent(deps, logger, {
         mode: options.unfurlConsent,
         onConsent: options.metrics.consent,
-        choices: options.durableState,
+        // A workspace with a scope keeps its choices under it, so they go with its other data.
+        choices: deps.scope ? scopedState(options.durableState, deps.scope) : options.durableState,
       }),
   );
   const admin: FocusConnectionAdmin | undefined = focusConnectionAdmin(
@@ -283,6 +291,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       halt: (ids) => options.lifecycle?.halt(ids),
       revocation,
       ...(oauth && options.installationStore && { installations: options.installationStore }),
+      ...(oauth && options.retention && { retention: options.retention }),
     },
     logger,
   );

@@ -3,6 +3,10 @@
  * delivered ids, between stores, so a team that outgrows one replica keeps them. The
  * configuration is the app's (`loadConfig`, the same variables and rules).
  *
+ * `npm run -s state -- forget <team or enterprise id>`: deletes at once everything the store keeps
+ * for that workspace (workspace-data.ts), as the retention window would after an uninstall: a
+ * workspace's request for deletion. Nothing sealed is opened, so it needs no encryption key.
+ *
  * Import streams standard input (one subscription in memory at a time) and checks each one
  * (`parseRecord`, and the limits per channel and workspace): the good ones are imported; each bad
  * one is reported on stderr with its index and line, and skipped. Exit 0 when every subscription
@@ -20,13 +24,17 @@ import { readSnapshot, SnapshotError } from './snapshot-reader.js';
 import { openSqliteState } from './sqlite.js';
 import { checkLimits } from './subscription-limits.js';
 import type { SubscriptionStore } from './subscriptions.js';
+import { isWorkspaceKey, type WorkspaceData } from './workspace-data.js';
 
 const USAGE = `usage: npm run -s state -- export > subscriptions.json
        npm run -s state -- import < subscriptions.json
+       npm run -s state -- forget <team or enterprise id>
 
 The store is the app's: Redis when REDIS_URL is set (keys under REDIS_KEY_PREFIX), else the
 SQLite file at STATE_PATH. Import skips (and lists) the subscriptions it cannot take, imports the
-rest, and exits 3 when it skipped any.
+rest, and exits 3 when it skipped any. Forget deletes everything kept for that workspace (its
+installation and tokens, its Focus connection, its choices and other keys, its subscriptions),
+at once; a running app's memory forgets the rest within 24 hours.
 `;
 
 export interface CliIo {
@@ -40,7 +48,8 @@ export interface CliIo {
 }
 
 type CliStore = SubscriptionArchive &
-  Pick<SubscriptionStore, 'list' | 'countTeam'> & { close(): Promise<void> };
+  Pick<SubscriptionStore, 'list' | 'countTeam'> &
+  Pick<WorkspaceData, 'forget'> & { close(): Promise<void> };
 
 /** Runs the command; returns the exit code. */
 export async function runStateCli(args: readonly string[], io: CliIo): Promise<number> {
@@ -49,8 +58,16 @@ export async function runStateCli(args: readonly string[], io: CliIo): Promise<n
     io.stdout(USAGE);
     return 0;
   }
-  if ((command !== 'export' && command !== 'import') || args.length > 1) {
+  const forgetting = command === 'forget' ? args[1] : undefined;
+  const valid =
+    ((command === 'export' || command === 'import') && args.length === 1) ||
+    (command === 'forget' && args.length === 2);
+  if (!valid) {
     io.stderr(USAGE);
+    return 2;
+  }
+  if (forgetting !== undefined && !isWorkspaceKey(forgetting)) {
+    io.stderr(`state forget: "${forgetting.slice(0, 60)}" is not a Slack team or enterprise id (T…, E…)\n`);
     return 2;
   }
   const loaded = loadConfig(io.env);
@@ -64,6 +81,16 @@ export async function runStateCli(args: readonly string[], io: CliIo): Promise<n
   try {
     const opened = await openStore(loaded.config.state, command);
     store = opened.store;
+    if (forgetting !== undefined) {
+      const gone = await store.forget(forgetting);
+      io.stdout(`${JSON.stringify({ forgotten: forgetting, ...gone })}\n`);
+      io.stderr(
+        `forgot ${forgetting} in ${opened.where}: installation ${gone.installation ? 'deleted' : 'none'}, ` +
+          `Focus connection ${gone.connection ? 'deleted' : 'none'}, ${gone.keys} key(s), ` +
+          `${gone.subscriptions} subscription(s)\n`,
+      );
+      return 0;
+    }
     if (command === 'export') {
       const records = await store.dumpSubscriptions();
       io.stdout(`${JSON.stringify(toSnapshot(records), null, 2)}\n`);
@@ -140,18 +167,18 @@ async function importFrom(io: CliIo, store: CliStore, where: string): Promise<nu
 
 async function openStore(
   state: { path: string; redisUrl: string | undefined; redisPrefix: string },
-  command: 'export' | 'import',
+  command: string,
 ): Promise<{ store: CliStore; where: string }> {
   if (state.redisUrl) {
     const store = await openRedisState(state.redisUrl, { prefix: state.redisPrefix });
     return { store, where: `${store.where} (prefix ${state.redisPrefix})` };
   }
   const path = state.path;
-  if (command === 'export' && !existsSync(path)) {
+  if (command !== 'import' && !existsSync(path)) {
     throw new StateError(
       'state_failed',
       path,
-      `STATE_PATH ${path} does not exist: nothing to export (set STATE_PATH to the state file, or REDIS_URL)`,
+      `STATE_PATH ${path} does not exist: nothing to ${command} (set STATE_PATH to the state file, or REDIS_URL)`,
     );
   }
   return { store: openSqliteState(path), where: `STATE_PATH ${path}` };

@@ -78,6 +78,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    description:
+      'when each uninstalled workspace was uninstalled, while its data waits out the retention window',
+    sql: `
+      CREATE TABLE uninstalls (
+        key TEXT PRIMARY KEY, -- the installation's key
+        at INTEGER NOT NULL -- ms since the epoch: the first uninstall event
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**

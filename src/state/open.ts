@@ -24,6 +24,7 @@ import {
   type SealedKind,
   type SealedTable,
 } from './tenant-stores.js';
+import type { WorkspaceData } from './workspace-data.js';
 
 export interface AppState {
   /** Event dedupe, replayed signatures, unfurl memory, linked-user answers. */
@@ -51,6 +52,8 @@ export interface AppState {
    */
   installations?: Installations;
   connections?: ConnectionStore;
+  /** Each workspace's data as a whole: uninstall marks, and forgetting it (workspace-data.ts). */
+  workspaceData: WorkspaceData;
   /** Where state lives, for the start-up log line (no password). */
   where: string;
   close(): Promise<void>;
@@ -67,16 +70,26 @@ export interface StateHooks {
 
 const LEASE = 'subscriptions-poller';
 
-/** Both sealed stores on one backend's tables, when there are keys to seal with. */
+/**
+ * Both sealed stores on one backend's tables, when there are keys to seal with. Storing an
+ * installation (a reinstall) first cancels the deletion of its workspace's data.
+ */
 function tenantStores(
   keys: EncryptionKeys | undefined,
   table: (kind: SealedKind) => SealedTable,
   rotation: RotationOptions,
-): Pick<AppState, 'installations' | 'connections'> {
-  if (!keys) return {};
+  data: WorkspaceData,
+): Pick<AppState, 'installations' | 'connections' | 'workspaceData'> {
+  if (!keys) return { workspaceData: data };
+  const logger = rotation.logger;
+  const beforeStore = async (key: string) => {
+    if (await data.cancelUninstalled(key))
+      logger?.info('retention.cancelled', { key, effect: 'reinstalled: its data is kept' });
+  };
   return {
-    installations: new SealedInstallationStore(table('installations'), keys, rotation),
+    installations: new SealedInstallationStore(table('installations'), keys, { ...rotation, beforeStore }),
     connections: new SealedConnectionStore(table('connections'), keys),
+    workspaceData: data,
   };
 }
 
@@ -106,7 +119,12 @@ export async function openAppState(
       durable: sqlite,
       subscriptionsKv: sqlite,
       // One process per file: its own refresh lock is every refresh's.
-      ...tenantStores(config.encryptionKeys, (kind) => sqlite.sealedTable(kind), { logger: hooks.logger }),
+      ...tenantStores(
+        config.encryptionKeys,
+        (kind) => sqlite.sealedTable(kind),
+        { logger: hooks.logger },
+        sqlite,
+      ),
       holdsLease: () => true,
       fence: undefined,
       where: `sqlite ${config.path}`,
@@ -153,10 +171,12 @@ export async function openAppState(
     subscriptions: redis,
     durable: kv,
     subscriptionsKv: redis,
-    ...tenantStores(config.encryptionKeys, (kind) => redis.sealedTable(kind), {
-      lock: redis.refreshLock(),
-      logger: hooks.logger,
-    }),
+    ...tenantStores(
+      config.encryptionKeys,
+      (kind) => redis.sealedTable(kind),
+      { lock: redis.refreshLock(), logger: hooks.logger },
+      redis,
+    ),
     holdsLease: () => keeper.token !== undefined,
     fence,
     where: `redis ${redis.where} (${config.redisPrefix})`,

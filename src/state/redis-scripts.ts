@@ -19,6 +19,7 @@
  * | `sub:<id>:sending:<recording id>` | string + PX | a post's intent: see `redis-lease.ts` |
  * | `installations`, `connections` | hash | installation key -> sealed JSON: see `redis-sealed.ts` |
  * | `refresh-lock:<installation key>` | string + PX | one token refresh at a time: see `redis-refresh-lock.ts` |
+ * | `uninstalls` | hash | installation key -> when it was uninstalled (ms): see `workspace-data.ts` |
  *
  * Scripts reach a subscription's keys through `ARGV[1]` (`<prefix>sub:`) and an id found inside
  * the script. Standalone Redis allows that; on Redis Cluster use a prefix with a hash tag
@@ -45,6 +46,8 @@ export function redisKeys(prefix: string) {
     /** A hash of sealed records (installations, connections): installation key -> sealed JSON. */
     sealed: (kind: 'installations' | 'connections') => `${prefix}${kind}`,
     refreshLock: (installation: string) => `${prefix}refresh-lock:${installation}`,
+    /** A hash: installation key -> when it was uninstalled (ms), while its data waits (workspace-data.ts). */
+    uninstalls: `${prefix}uninstalls`,
   };
 }
 
@@ -278,5 +281,35 @@ if merge_cursor(KEYS[2], ARGV[2], ARGV[3], ARGV[1]) then
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[4])
 end
 return 1
+`,
+);
+
+/**
+ * Deletes keys of a workspace being forgotten, while its uninstall mark stands. KEYS: the
+ * uninstalls hash, then the keys to delete. ARGV: installation key, the mark's time ('': no
+ * guard). Returns how many were deleted, or -1 when the mark is gone or changed (reinstalled).
+ */
+export const FORGET_KEYS = lua(
+  'forget-keys',
+  `
+if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return -1 end
+if #KEYS < 2 then return 0 end
+return redis.call('DEL', unpack(KEYS, 2))
+`,
+);
+
+/**
+ * The last step of forgetting a workspace, while its mark stands: its installation, its
+ * connection and the mark itself. KEYS: uninstalls, installations, connections hashes. ARGV: as
+ * FORGET_KEYS. Returns {installation deleted, connection deleted}, or -1 (reinstalled).
+ */
+export const FORGET_RECORDS = lua(
+  'forget-records',
+  `
+if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return -1 end
+local installation = redis.call('HDEL', KEYS[2], ARGV[1])
+local connection = redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('HDEL', KEYS[1], ARGV[1])
+return {installation, connection}
 `,
 );

@@ -13,6 +13,8 @@ import { RedisRefreshLock } from './redis-refresh-lock.js';
 import {
   COUNT_TEAM,
   CREATED_BY,
+  FORGET_KEYS,
+  FORGET_RECORDS,
   LIST,
   MARK_DELIVERED,
   PAUSE_CHANNEL,
@@ -38,9 +40,17 @@ import {
 } from './subscription-rows.js';
 import type { Cursor, NewSubscription, Subscription, SubscriptionStore, Tuning } from './subscriptions.js';
 import type { SealedKind } from './tenant-stores.js';
+import {
+  checkWorkspaceKey,
+  type Forgotten,
+  type WorkspaceData,
+  workspaceKeyPrefixes,
+} from './workspace-data.js';
 
 /** The longest TTL sent to Redis (100 years): longer ones overflow its clock arithmetic. */
 const MAX_TTL_MS = 100 * 365 * 86_400_000;
+/** Keys a forgetting SCAN asks for per page, and deletes per script. */
+const FORGET_PAGE = 500;
 
 export interface RedisStateOptions extends RedisConnectionOptions {
   /** Prepended to every key, so several apps or tests can share one Redis. */
@@ -56,7 +66,7 @@ export async function openRedisState(url: string, options: RedisStateOptions): P
   return new RedisState(await RedisConnection.open(url, options), options.prefix);
 }
 
-export class RedisState implements StateStore, SubscriptionStore, SubscriptionArchive {
+export class RedisState implements StateStore, SubscriptionStore, SubscriptionArchive, WorkspaceData {
   /** `redis://host:port/db`, for the start-up log line (no password). */
   readonly where: string;
   private readonly k: RedisKeys;
@@ -88,6 +98,76 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
   /** Installations or Focus connections, sealed, on the same connection and prefix. */
   sealedTable(kind: SealedKind): RedisSealedTable {
     return new RedisSealedTable(this.connection, this.k.sealed(kind));
+  }
+
+  // ---- WorkspaceData (workspace-data.ts) ---------------------------------------------------
+
+  async markUninstalled(key: string, atMs: number): Promise<void> {
+    await this.connection.run('mark uninstalled', (c) => c.hSetNX(this.k.uninstalls, key, String(atMs)));
+  }
+
+  async cancelUninstalled(key: string): Promise<boolean> {
+    return (await this.connection.run('cancel uninstalled', (c) => c.hDel(this.k.uninstalls, key))) > 0;
+  }
+
+  async uninstalls(): Promise<Map<string, number>> {
+    const all = await this.connection.run('uninstalls', (c) => c.hGetAll(this.k.uninstalls));
+    return new Map(Object.entries(all).map(([key, at]) => [key, Number(at)]));
+  }
+
+  /**
+   * Page by page (SCAN), each page deleted by a script that checks the mark first; then the
+   * subscriptions; then, in one script, the installation, the connection and the mark. A
+   * reinstall between two steps (the mark cleared) stops it before the next.
+   */
+  async forget(key: string, ifUninstalledAt?: number): Promise<Forgotten> {
+    checkWorkspaceKey(key);
+    const guard = ifUninstalledAt === undefined ? '' : String(ifUninstalledAt);
+    const stopped = (keys: number, subscriptions: number): Forgotten => ({
+      done: false,
+      installation: false,
+      connection: false,
+      keys,
+      subscriptions,
+    });
+    let keys = 0;
+    for (const prefix of workspaceKeyPrefixes(key)) {
+      const match = `${globEscape(this.k.kv(prefix))}*`;
+      let cursor = '0';
+      do {
+        const page = await this.connection.run('forget scan', (c) =>
+          c.scan(cursor, { MATCH: match, COUNT: FORGET_PAGE }),
+        );
+        cursor = String(page.cursor);
+        const deleted = Number(
+          await this.connection.script(FORGET_KEYS, [this.k.uninstalls, ...page.keys], [key, guard]),
+        );
+        if (deleted < 0) return stopped(keys, 0);
+        keys += deleted;
+      } while (cursor !== '0');
+    }
+    let subscriptions = 0;
+    const theirs = (await this.subscriptions(LIST, [this.k.all], [this.k.subs])).filter(
+      (s) => s.team === key,
+    );
+    for (const [channel, ids] of idsByChannel(theirs)) {
+      if (guard !== '' && (await this.uninstalledAt(key)) !== guard) return stopped(keys, subscriptions);
+      subscriptions += (await this.remove(channel, ids)).length;
+    }
+    const keysOf = [this.k.uninstalls, this.k.sealed('installations'), this.k.sealed('connections')];
+    const records = await this.connection.script(FORGET_RECORDS, keysOf, [key, guard]);
+    if (!Array.isArray(records)) return stopped(keys, subscriptions);
+    return {
+      done: true,
+      installation: Number(records[0]) > 0,
+      connection: Number(records[1]) > 0,
+      keys,
+      subscriptions,
+    };
+  }
+
+  private async uninstalledAt(key: string): Promise<string | undefined> {
+    return (await this.connection.run('uninstalled at', (c) => c.hGet(this.k.uninstalls, key))) ?? undefined;
   }
 
   // ---- StateStore -------------------------------------------------------------------------
@@ -282,6 +362,18 @@ function fromHash(id: string | number, flat: readonly string[]): Subscription {
   const fields: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) fields[String(flat[i])] = String(flat[i + 1]);
   return toSubscription({ ...fields, id });
+}
+
+/** `text` matched literally by a SCAN pattern (a prefix may hold `*`, `?`, `[`, `]` or `\\`). */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
+
+/** Subscription ids by channel. */
+function idsByChannel(subs: readonly Subscription[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const sub of subs) out.set(sub.channel, [...(out.get(sub.channel) ?? []), sub.id]);
+  return out;
 }
 
 /** A TTL Redis accepts: a whole number of ms, at least 1, at most 100 years. */

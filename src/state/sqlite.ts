@@ -34,6 +34,12 @@ import {
 } from './subscription-rows.js';
 import type { Cursor, NewSubscription, Subscription, SubscriptionStore, Tuning } from './subscriptions.js';
 import type { SealedKind } from './tenant-stores.js';
+import {
+  checkWorkspaceKey,
+  type Forgotten,
+  type WorkspaceData,
+  workspaceKeyPrefixes,
+} from './workspace-data.js';
 
 const PURGE_EVERY_MS = 60_000;
 const PURGE_BATCH = 1_000;
@@ -70,7 +76,7 @@ export function openSqliteState(path: string, options: SqliteStateOptions = {}):
   }
 }
 
-export class SqliteState implements StateStore, SubscriptionStore, SubscriptionArchive {
+export class SqliteState implements StateStore, SubscriptionStore, SubscriptionArchive, WorkspaceData {
   private lastPurge = Number.NEGATIVE_INFINITY;
   private readonly s: Statements;
   private readonly tx: ReturnType<typeof transactions>;
@@ -106,6 +112,26 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
   /** Installations or Focus connections, sealed, in this file (tenant-stores.ts seals them). */
   sealedTable(kind: SealedKind): SqliteSealedTable {
     return new SqliteSealedTable(this.db, kind);
+  }
+
+  // ---- WorkspaceData (workspace-data.ts) ---------------------------------------------------
+
+  async markUninstalled(key: string, atMs: number): Promise<void> {
+    this.s.markUninstalled.run(key, atMs);
+  }
+
+  async cancelUninstalled(key: string): Promise<boolean> {
+    return this.s.cancelUninstalled.run(key).changes > 0;
+  }
+
+  async uninstalls(): Promise<Map<string, number>> {
+    return new Map(this.s.uninstalls.all().map((row) => [row.key, row.at]));
+  }
+
+  /** One transaction: the mark checked, then everything of the workspace deleted, or nothing. */
+  async forget(key: string, ifUninstalledAt?: number): Promise<Forgotten> {
+    checkWorkspaceKey(key);
+    return this.tx.forget.immediate(key, ifUninstalledAt);
   }
 
   /** Closes the file (idempotent); SQLite checkpoints the WAL into it. */
@@ -268,6 +294,25 @@ function transactions(db: Database, s: Statements) {
       if (moveCursor(id, recording.start, [recording.id])) s.prune.run(id, ms - DELIVERED_RETENTION_MS);
     }),
 
+    forget: db.transaction((key: string, ifUninstalledAt: number | undefined): Forgotten => {
+      if (ifUninstalledAt !== undefined && s.uninstalledAt.get(key)?.at !== ifUninstalledAt)
+        return { done: false, installation: false, connection: false, keys: 0, subscriptions: 0 };
+      let keys = 0;
+      // Each prefix ends in ':'; every key under it sorts below the same text ending in ';'.
+      for (const prefix of workspaceKeyPrefixes(key))
+        keys += s.deleteKeyRange.run(prefix, `${prefix.slice(0, -1)};`).changes;
+      const forgotten: Forgotten = {
+        done: true,
+        installation: s.deleteInstallation.run(key).changes > 0,
+        connection: s.deleteConnection.run(key).changes > 0,
+        keys,
+        // Cursors and delivered ids go with their subscription (ON DELETE CASCADE).
+        subscriptions: s.deleteTeamSubscriptions.run(key).changes,
+      };
+      s.cancelUninstalled.run(key);
+      return forgotten;
+    }),
+
     dump: db.transaction(() =>
       s.all.all().map((row) => ({
         subscription: toSubscription(row),
@@ -382,6 +427,17 @@ function prepare(db: Database) {
        ORDER BY start_ms, recording_id`,
     ),
     prune: db.prepare<[number, number]>('DELETE FROM delivered WHERE subscription_id = ? AND start_ms < ?'),
+
+    markUninstalled: db.prepare<[string, number]>(
+      'INSERT INTO uninstalls (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING',
+    ),
+    cancelUninstalled: db.prepare<[string]>('DELETE FROM uninstalls WHERE key = ?'),
+    uninstalls: db.prepare<[], { key: string; at: number }>('SELECT key, at FROM uninstalls'),
+    uninstalledAt: db.prepare<[string], { at: number }>('SELECT at FROM uninstalls WHERE key = ?'),
+    deleteKeyRange: db.prepare<[string, string]>('DELETE FROM kv WHERE key >= ? AND key < ?'),
+    deleteInstallation: db.prepare<[string]>('DELETE FROM installations WHERE key = ?'),
+    deleteConnection: db.prepare<[string]>('DELETE FROM connections WHERE key = ?'),
+    deleteTeamSubscriptions: db.prepare<[string]>('DELETE FROM subscriptions WHERE team = ?'),
   };
 }
 

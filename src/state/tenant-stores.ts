@@ -78,6 +78,11 @@ export interface RotationOptions {
   lockTtlMs?: number;
   waitMs?: number;
   pollMs?: number;
+  /**
+   * Run before an installation (not a token refresh) is written: a reinstall clears the uninstall
+   * mark first, so a retention sweep racing it deletes nothing (workspace-data.ts).
+   */
+  beforeStore?: (key: string) => Promise<unknown>;
 }
 
 /** An installation handed to Bolt to refresh, under the lock this process took for it. */
@@ -95,6 +100,7 @@ export class SealedInstallationStore implements Installations {
   private readonly lockTtlMs: number;
   private readonly waitMs: number;
   private readonly pollMs: number;
+  private readonly beforeStore: ((key: string) => Promise<unknown>) | undefined;
   /** By installation key: at most one at a time (the lock), replaced by the next one taken. */
   private readonly pending = new Map<string, PendingRefresh>();
 
@@ -108,6 +114,7 @@ export class SealedInstallationStore implements Installations {
     this.lockTtlMs = rotation.lockTtlMs ?? REFRESH_LOCK_TTL_MS;
     this.waitMs = rotation.waitMs ?? REFRESH_WAIT_MS;
     this.pollMs = rotation.pollMs ?? REFRESH_POLL_MS;
+    this.beforeStore = rotation.beforeStore;
   }
 
   async storeInstallation<V extends 'v1' | 'v2'>(installation: Installation<V, boolean>): Promise<void> {
@@ -126,6 +133,7 @@ export class SealedInstallationStore implements Installations {
       }
       return;
     }
+    await this.beforeStore?.(key);
     await this.table.put(key, this.sealInstallation(key, installation as Installation));
   }
 

@@ -17,8 +17,8 @@ import {
   workspaceDeps,
 } from '../slack/answer/workspace.js';
 import type { StateStore } from '../state/index.js';
+import { scopedState } from '../state/scoped.js';
 import type { TenantLease, TenantRegistry } from './registry.js';
-import { scopedState } from './scoped-state.js';
 import type { TenantStack } from './stack.js';
 
 export interface TenantWorkspacesOptions {
@@ -77,6 +77,7 @@ export function tenantWorkspaces(options: TenantWorkspacesOptions): WorkspaceRes
             },
             client: () => slack.client,
             state,
+            scope: key,
             subscriptions: false,
           },
           // Each connection says whether its members must be linked users (the App Home's choice).

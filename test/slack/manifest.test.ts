@@ -163,3 +163,17 @@ describe('manifest.distribution.yml', () => {
     }).toEqual(manifest);
   });
 });
+
+describe('README: every bot scope with its reason', () => {
+  const readme = readFileSync(`${root}README.md`, 'utf8');
+  /** The rows of the scopes table: `| \`scope\` | why |`. */
+  const rows = new Map(
+    [...readme.matchAll(/^\| `([a-z:._]+)` \| ([^|]+) \|$/gm)].map((m) => [m[1] ?? '', (m[2] ?? '').trim()]),
+  );
+
+  it('has a row with a reason for each scope the install asks for, and none for another', () => {
+    for (const scope of BOT_SCOPES) expect(rows.get(scope), scope).toMatch(/\w{3,}/);
+    const tableScopes = [...rows.keys()].filter((k) => k.includes(':') || k === 'commands');
+    expect(tableScopes.sort()).toEqual([...BOT_SCOPES].sort());
+  });
+});

@@ -45,6 +45,11 @@ export interface SurfaceDeps {
   slackConnectAllowed: boolean;
   /** State shared by the surfaces (unfurl memory); see `src/state`. */
   state: StateStore;
+  /**
+   * Distribution mode: the installation key whose `ws:<key>:` prefix holds this workspace's
+   * state, kept choices included, so forgetting the workspace finds them (state/workspace-data.ts).
+   */
+  scope?: string | undefined;
   /** Called once per delivery attempt (metrics). */
   onDelivery?: (surface: Surface, result: 'ok' | 'failed') => void;
   /** Called once per denial (metrics). */

@@ -84,6 +84,8 @@ export interface WorkspaceParts {
   client: () => Client;
   /** Unfurl memory, linked-user answers: scoped to this workspace. */
   state: StateStore;
+  /** The installation key `state` is scoped to (its kept preview choices are scoped the same way). */
+  scope?: string | undefined;
   subscriptions: boolean;
 }
 
@@ -106,6 +108,7 @@ export function workspaceDeps(parts: WorkspaceParts, shared: SharedParts): Surfa
     subscriptions: parts.subscriptions,
     slackConnectAllowed: shared.slackConnectAllowed,
     state: parts.state,
+    scope: parts.scope,
     onDelivery: shared.onDelivery,
     onDenial: shared.onDenial,
   };

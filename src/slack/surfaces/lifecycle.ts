@@ -15,16 +15,21 @@
  *   In distribution mode (`installations` given) only that installation's: its tokens are
  *   deleted from the installation store, whichever of the two events comes first (Bolt runs
  *   neither through authorization, so the second finds the same ids in its context and deletes
- *   nothing more). A reinstall stores a new installation in its place.
+ *   nothing more), and the uninstall is marked (`retention`): the workspace's other data goes
+ *   after the retention window (state/retention.ts); the first event's time starts it. A
+ *   reinstall stores a new installation in its place and clears the mark.
  * - `team_access_revoked` (an org-wide app removed from some of the organisation's workspaces):
- *   a workspace-level installation of those workspaces, if one was kept, is deleted; the
- *   organisation's own installation stays, and keeps serving its other workspaces.
+ *   a workspace-level installation of those workspaces, if one was kept, is deleted and what is
+ *   kept under those workspaces' own ids marked the same way; the organisation's own
+ *   installation stays, and keeps serving its other workspaces.
  *
  * An event without the fields it needs is logged and ignored.
  */
 import type { App, Context, InstallationQuery, InstallationStore } from '@slack/bolt';
 import type { Logger } from '../../domain/logger.js';
+import { installationKey } from '../../domain/tenant.js';
 import { channelStoppedCard } from '../../render/subscription.js';
+import type { UninstallRetention } from '../../state/retention.js';
 import type { Subscription, SubscriptionStore } from '../../state/subscriptions.js';
 import type { ConnectChannels } from '../answer/connect.js';
 import { workspaceOf } from '../answer/workspace.js';
@@ -39,6 +44,8 @@ export interface LifecycleDeps {
   revocation: SlackRevocation;
   /** Distribution mode: uninstalls delete the installation here instead of stopping the app. */
   installations?: Required<Pick<InstallationStore, 'deleteInstallation'>>;
+  /** Distribution mode: an uninstalled workspace's other data goes after the retention window. */
+  retention?: Pick<UninstallRetention, 'uninstalled'>;
   now?: () => Date;
 }
 
@@ -75,6 +82,10 @@ export function registerLifecycle(app: App, deps: LifecycleDeps, logger: Logger)
       if (channel) await pauseChannel(channel, reason, event.type, client, deps, logger);
     };
   const teamOf = (body: unknown) => (body as { team_id?: unknown }).team_id;
+  const removal: Removal | undefined = deps.installations && {
+    installations: deps.installations,
+    retention: deps.retention,
+  };
   const handlers: Record<string, (args: Args) => Promise<void>> = {
     channel_shared: async ({ event, client, context }) => {
       const channel = channelOf(event);
@@ -115,7 +126,7 @@ export function registerLifecycle(app: App, deps: LifecycleDeps, logger: Logger)
     channel_left: pause('bot_removed'),
     group_left: pause('bot_removed'),
     app_uninstalled: async ({ body, context }) => {
-      if (deps.installations) await uninstall(deps.installations, context, 'app_uninstalled', logger);
+      if (removal) await uninstall(removal, context, 'app_uninstalled', logger);
       else deps.revocation.revoke('app_uninstalled', { team: teamOf(body) });
     },
     tokens_revoked: async ({ event, body, context }) => {
@@ -123,7 +134,7 @@ export function registerLifecycle(app: App, deps: LifecycleDeps, logger: Logger)
       const bot = Array.isArray(tokens?.bot) ? tokens.bot.length : 0;
       const oauth = Array.isArray(tokens?.oauth) ? tokens.oauth.length : 0;
       if (bot > 0) {
-        if (deps.installations) await uninstall(deps.installations, context, 'tokens_revoked', logger);
+        if (removal) await uninstall(removal, context, 'tokens_revoked', logger);
         else deps.revocation.revoke('tokens_revoked', { team: teamOf(body) });
         return;
       }
@@ -135,13 +146,13 @@ export function registerLifecycle(app: App, deps: LifecycleDeps, logger: Logger)
       const ids = Array.isArray(teams)
         ? teams.filter((t): t is string => typeof t === 'string' && t !== '').slice(0, 1_000)
         : [];
-      if (!deps.installations) {
+      if (!removal) {
         logger.info('slack.lifecycle', { type: event.type, teams: ids, effect: 'none (single workspace)' });
         return;
       }
       for (const teamId of ids) {
         await remove(
-          deps.installations,
+          removal,
           { teamId, enterpriseId: context.enterpriseId, isEnterpriseInstall: false },
           event.type,
           logger,
@@ -159,12 +170,7 @@ export function registerLifecycle(app: App, deps: LifecycleDeps, logger: Logger)
 }
 
 /** The installation the event came through (org-wide: the organisation's), deleted. */
-async function uninstall(
-  store: Required<Pick<InstallationStore, 'deleteInstallation'>>,
-  context: InstallContext,
-  by: string,
-  logger: Logger,
-): Promise<void> {
+async function uninstall(store: Removal, context: InstallContext, by: string, logger: Logger): Promise<void> {
   const { teamId, enterpriseId } = context;
   if (context.isEnterpriseInstall && enterpriseId) {
     await remove(store, { enterpriseId, teamId: undefined, isEnterpriseInstall: true }, by, logger);
@@ -175,20 +181,27 @@ async function uninstall(
   }
 }
 
+type Removal = Pick<LifecycleDeps, 'retention'> & {
+  installations: Required<Pick<InstallationStore, 'deleteInstallation'>>;
+};
+
+/** The tokens at once; the rest of the workspace's data marked to go after the window. */
 async function remove(
-  store: Required<Pick<InstallationStore, 'deleteInstallation'>>,
+  { installations, retention }: Removal,
   query: InstallationQuery<boolean>,
   by: string,
   logger: Logger,
 ): Promise<void> {
-  await store.deleteInstallation(query);
+  await installations.deleteInstallation(query);
   logger.warn('slack.uninstalled', {
     by,
     team: query.teamId,
     enterprise: query.enterpriseId,
     orgWide: query.isEnterpriseInstall,
-    effect: 'the installation and its tokens were deleted; a reinstall starts clean',
+    effect: 'the installation and its tokens were deleted; a reinstall starts with new ones',
   });
+  const key = installationKey(query);
+  if (retention && key) await retention.uninstalled(key, by);
 }
 
 /** Pauses the channel's subscriptions, drops their queued posts, and tells each subscriber once. */

@@ -3,7 +3,7 @@
  * two workspaces' unfurl memory, linked-user answers and recent lookups never meet (a Slack id can
  * be seen from two installations of one Enterprise Grid organisation).
  */
-import type { StateStore } from '../state/index.js';
+import type { StateStore } from './store.js';
 
 export function scopedState(store: StateStore, scope: string): StateStore {
   const key = (k: string) => `ws:${scope}:${k}`;
