@@ -158,7 +158,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       slackApiUrl: options.apiUrl,
       timeout: 10_000,
       retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
-      // One method's 429 pauses that method only, not the client's whole queue.
+      // One method's 429 pauses that method only, in that workspace only (one token, one
+      // workspace), not the client's whole queue.
       rejectRateLimitedCalls: true,
       // Every answer is read for the errors that mean the token is gone (revocation.ts).
       fetch: limits,

@@ -83,10 +83,11 @@ export interface FakeSlack {
   on(method: string, handler: MethodHandler): void;
   /**
    * Answers `method` with HTTP 429 and `Retry-After: retryAfterSec` (as Slack rate-limits one
-   * method) until `clearRateLimit(method)`. Other methods are unaffected.
+   * method) until `clearRateLimit(method)`. Other methods are unaffected. With `token`, only the
+   * calls made with that token (one workspace: Slack's limits are per workspace) are answered so.
    */
-  rateLimit(method: string, retryAfterSec: number): void;
-  clearRateLimit(method: string): void;
+  rateLimit(method: string, retryAfterSec: number, token?: string): void;
+  clearRateLimit(method: string, token?: string): void;
   /**
    * The next `count` calls of `method` take effect (a post is posted) but are never answered:
    * the connection stays open until the caller gives up, as when Slack is too slow to answer,
@@ -146,6 +147,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const waiters: Array<(r: FakeSlack['responses'][number]) => void> = [];
   let counter = 0;
   const handlers = new Map<string, MethodHandler>();
+  /** By method, or by `token method` for one workspace's calls. */
   const rateLimited = new Map<string, number>();
   const stalls = new Map<string, { count: number; cutAfterMs: number | undefined }>();
   const history = new ChannelHistory();
@@ -196,7 +198,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       res.end(JSON.stringify({ ok: true, ...issued }));
       return;
     }
-    const retryAfter = rateLimited.get(method);
+    const retryAfter = rateLimited.get(`${token} ${method}`) ?? rateLimited.get(method);
     if (retryAfter !== undefined) {
       res.writeHead(429, { 'retry-after': String(retryAfter) });
       res.end('{"ok":false,"error":"ratelimited"}');
@@ -365,11 +367,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     on: (method, handler) => {
       handlers.set(method, handler);
     },
-    rateLimit: (method, retryAfterSec) => {
-      rateLimited.set(method, retryAfterSec);
+    rateLimit: (method, retryAfterSec, token) => {
+      rateLimited.set(token === undefined ? method : `${token} ${method}`, retryAfterSec);
     },
-    clearRateLimit: (method) => {
-      rateLimited.delete(method);
+    clearRateLimit: (method, token) => {
+      rateLimited.delete(token === undefined ? method : `${token} ${method}`);
     },
     stall: (method, count = 1, options = {}) => {
       stalls.set(method, { count, cutAfterMs: options.cutAfterMs });
