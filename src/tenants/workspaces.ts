@@ -43,6 +43,9 @@ export function tenantWorkspaces(options: TenantWorkspacesOptions): WorkspaceRes
     max: options.max,
     ttl: options.idleMs,
     updateAgeOnGet: true,
+    // Dropped on time, not when next touched: an idle workspace's parts hold its tenant's stack
+    // (cache, people directory), which the registry released at the same idle time.
+    ttlAutopurge: true,
   });
   return async (request) => {
     const key = installationKey(request);
