@@ -428,6 +428,7 @@ function describeDistribution(backend: Backend): void {
         expect(await sealed.connections.get(GRID_ID)).toBeUndefined();
 
         const before = sims.grid.requests().length;
+        const from = h.slack.calls.length;
         const answer = await submit(ORG_ADMIN, CREDENTIALS.grid.apiKey);
         expect(answer).toEqual({ status: 200, text: '' });
         // Signed in with these credentials before the answer.
@@ -443,6 +444,10 @@ function describeDistribution(backend: Backend): void {
           credentials: CREDENTIALS.grid,
           connectedBy: ORG_ADMIN,
         });
+        // The admin's Home tab, published again: connected, the key masked.
+        const home = JSON.stringify((await h.slack.publishedView(ORG_ADMIN, from)).blocks);
+        expect(home).toContain(`Connected to Focus at ${new URL(sims.grid.url).host}`);
+        expect(home).not.toContain(CREDENTIALS.grid.apiKey);
       });
 
       it('both workspaces of the organisation are answered from its tenant, with its token', async () => {
