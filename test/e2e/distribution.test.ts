@@ -269,6 +269,34 @@ function describeDistribution(backend: Backend): void {
         expect(sims[t].requests().filter((r) => r.status === 401)).toEqual([]);
     });
 
+    it('an event is answered for the installation it came through, never for the team it names (Slack Connect)', async () => {
+      // Alpha's member in a channel of Beta's, shared with Alpha: Slack delivers it through Beta's
+      // installation, the event naming Alpha's team. Read from the event, Alpha's tenant would answer.
+      const from = h.slack.calls.length;
+      const ts = `${Math.floor(Date.now() / 1000)}.777001`;
+      const mention = {
+        type: 'app_mention',
+        user: 'UALPHA01',
+        team: ALPHA.teamId,
+        user_team: ALPHA.teamId,
+        text: `<@UBOT> recording ${IDS[2]}`,
+        ts,
+        channel: 'CBETA001',
+        event_ts: ts,
+      };
+      expect((await slack.event(mention, BETA)).status).toBe(200);
+      const reply = await h.slack.waitForCall(
+        'chat.postEphemeral',
+        (c) => h.slack.calls.indexOf(c) >= from && c.body.channel === 'CBETA001',
+      );
+      // Refused as a member of another organisation, by Beta's bot.
+      expect(reply.body.user).toBe('UALPHA01');
+      expect(reply.token).toBe(tokenOf(BETA));
+      const made = h.slack.calls.slice(from);
+      expect(made.filter((c) => c.token !== tokenOf(BETA))).toEqual([]);
+      expect(made.filter((c) => whose(c.body, IDS[2] as number) !== 'none')).toEqual([]);
+    });
+
     it('subscriptions are not offered in distribution mode: the command says so', async () => {
       const answer = await command(ALPHA, 'subscribe +44 7700 900123');
       expect(String(answer.text)).toMatch(/Subscriptions are not available yet/);
