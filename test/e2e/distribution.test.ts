@@ -64,6 +64,8 @@ const PEOPLE: Record<string, { user: string; channel: string; dm: string }> = {
   [GRID1.teamId]: { user: 'UGRID101', channel: 'CGRID101', dm: 'DGRID101' },
   [GRID2.teamId]: { user: 'UGRID201', channel: 'CGRID201', dm: 'DGRID201' },
 };
+/** A member of Beta's who first asks after the reinstall (nothing kept about them yet). */
+const NEWCOMER = 'UBETA002';
 const ORG_ADMIN = 'UGRIDADM';
 const ORG_MEMBER = 'UGRIDMEM';
 const JANE = 'jane.smith@example.com';
@@ -72,6 +74,7 @@ const JANE = 'jane.smith@example.com';
 function userInfo(user: string): Record<string, unknown> | undefined {
   const asker = Object.entries(PEOPLE).find(([, p]) => p.user === user);
   if (asker) return { id: user, team_id: asker[0], is_admin: false, profile: { email: JANE } };
+  if (user === NEWCOMER) return { id: user, team_id: BETA.teamId, is_admin: false, profile: { email: JANE } };
   const grid = { enterprise_id: GRID_ID, enterprise_name: 'Grid Org', is_owner: false };
   if (user === ORG_ADMIN)
     return {
@@ -185,16 +188,16 @@ function describeDistribution(backend: Backend): void {
     }
 
     /** `/focus <text>` from the workspace's asker; resolves with the answer posted to response_url. */
-    async function command(via: Via, text: string) {
+    async function command(via: Via, text: string, user?: string) {
       const p = PEOPLE[via.teamId];
       if (!p) throw new Error(`no people in ${via.teamId}`);
-      const { status, responseUrl } = await slack.command(text, via, p.user, p.channel);
+      const { status, responseUrl } = await slack.command(text, via, user ?? p.user, p.channel);
       expect(status).toBe(200);
       return (await h.slack.responseAt(responseUrl)).body;
     }
 
     /** A DM to the app from the workspace's asker; resolves with the answer's `chat.postMessage`. */
-    async function dm(via: Via, text: string, match: (call: RecordedCall) => boolean) {
+    async function dm(via: Via, text: string, match: (call: RecordedCall) => boolean, user?: string) {
       const p = PEOPLE[via.teamId];
       if (!p) throw new Error(`no people in ${via.teamId}`);
       const ts = `${Math.floor(Date.now() / 1000)}.${String(++seq).padStart(6, '0')}`;
@@ -203,7 +206,7 @@ function describeDistribution(backend: Backend): void {
         type: 'message',
         channel_type: 'im',
         channel: p.dm,
-        user: p.user,
+        user: user ?? p.user,
         team: via.teamId,
         text,
         ts,
@@ -216,10 +219,10 @@ function describeDistribution(backend: Backend): void {
     }
 
     /** Looks `id` up from the workspace by command and by DM; which tenant answered each, and the DM's token. */
-    async function lookup(via: Via, id: number) {
+    async function lookup(via: Via, id: number, user?: string) {
       const [byCommand, byDm] = await Promise.all([
-        command(via, `recording ${id}`),
-        dm(via, `recording ${id}`, (c) => JSON.stringify(c.body).includes(`Recording ${id}`)),
+        command(via, `recording ${id}`, user),
+        dm(via, `recording ${id}`, (c) => JSON.stringify(c.body).includes(`Recording ${id}`), user),
       ]);
       return { command: whose(byCommand, id), dm: whose(byDm.body, id), token: byDm.token };
     }
@@ -360,6 +363,15 @@ function describeDistribution(backend: Backend): void {
       expect(stored.bot?.token).toBe(again.botToken);
       for (const id of IDS.slice(0, 3))
         expect(await lookup(BETA, id)).toEqual({ command: 'beta', dm: 'beta', token: again.botToken });
+      // Someone the workspace has not seen yet: their access check asks Slack, with the new token.
+      expect(await lookup(BETA, IDS[3] as number, NEWCOMER)).toEqual({
+        command: 'beta',
+        dm: 'beta',
+        token: again.botToken,
+      });
+      expect(
+        h.slack.calls.slice(from).filter((c) => c.method === 'users.info' && c.body.user === NEWCOMER),
+      ).not.toEqual([]);
       expect(h.slack.calls.slice(from).filter((c) => c.token === old)).toEqual([]);
     });
 
