@@ -1,55 +1,43 @@
 /**
- * Connecting a workspace's Focus from the App Home, end to end: signed requests into the real
- * receiver (src/slack/inbound/receiver.ts) of a Bolt app authorized per request as in
- * distribution mode (the Bolt context carries the team), the fake Slack Web API (`users.info`,
- * `views.open`, `views.publish`) and a real Focus simulator over HTTP, whose sign-in decides
- * whether a connection is saved.
+ * Connecting a workspace's Focus from the App Home, end to end on the real app in distribution
+ * mode (`startDistributionHarness`): the workspace installed by the OAuth flow, signed requests
+ * into the real receiver authorized with its installation's token, the fake Slack Web API
+ * (`users.info`, `views.open`, `views.publish`), and a real Focus simulator over HTTP whose sign-in
+ * decides whether a connection is saved. What is saved is read back from the app's state file
+ * (sealed, opened with the app's key); what it changes is shown by the workspace's lookups.
  *
- * The store: the encrypted ConnectionStore of src/state is not on this branch yet, so the test
- * keeps connections in the real SQLite state store (src/state/sqlite.ts) as JSON, through the
- * `ConnectionStore` shape the handler takes; the merge passes the encrypted store instead.
- *
- * Payload shapes: `block_actions` from a Home tab as test/fixtures/slack-events.ts builds it;
- * `view_submission` as https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload
- * shows it (`view.state.values[block_id][action_id]`, `private_metadata`, `response_urls: []`),
- * a `number_input`'s value a string as Slack sends it.
+ * Payload shapes: `block_actions` from a Home tab and `view_submission` as
+ * test/helpers/slack-install.ts builds them (a `number_input`'s value a string, as Slack sends it).
  */
-import type { AddressInfo } from 'node:net';
-import { App } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maskApiKey, type SlackUserRoles } from '../../src/domain/connection-admin.js';
-import type { FocusConnection } from '../../src/domain/tenant.js';
-import { createLogger } from '../../src/log.js';
+import type { DistributedApp } from '../../src/distribution.js';
+import { CONNECTION_FIELDS, maskApiKey, type SlackUserRoles } from '../../src/domain/connection-admin.js';
 import {
+  CONNECTION_ACTION_PREFIX,
   CONNECTION_ACTIONS,
   CONNECTION_MODAL_ID,
-  connectionHomeView,
 } from '../../src/render/focus-connection.js';
-import { boltLogger } from '../../src/slack/inbound/bolt-logger.js';
-import { createReceiver } from '../../src/slack/inbound/receiver.js';
-import { type ConnectionStore, FocusConnectionAdmin } from '../../src/slack/surfaces/focus-connection.js';
-import { openSqliteState, type SqliteState } from '../../src/state/sqlite.js';
-import { appHomeOpened, homeButton } from '../fixtures/slack-events.js';
-import {
-  type FakeSlack,
-  type PublishedView,
-  signSlackRequest,
-  startFakeSlack,
-} from '../helpers/fake-slack.js';
+import { FIXTURES } from '../../src/sandbox/index.js';
+import { BOT_SCOPES } from '../../src/slack/inbound/install.js';
+import type { PublishedView } from '../helpers/fake-slack.js';
 import { startSimulator } from '../helpers/focus.js';
-import { buttonsOf } from '../helpers/harness.js';
-import { tempStatePath } from '../helpers/state.js';
+import { buttonsOf, type Harness, OAUTH, startDistributionHarness } from '../helpers/harness.js';
+import { openSealedStores, type SealedStores } from '../helpers/sealed-stores.js';
+import { homeOpened, homePress, slackInstalls, type Via, viewSubmission } from '../helpers/slack-install.js';
 
-const SECRET = 'test-signing-secret-connect-0123';
-const BOT_TOKEN = 'xoxb-test-connect-token';
+const TEAM: Via = { teamId: 'T1' };
 const ADMIN = 'U0ADMIN01';
 const MEMBER = 'U0MEMBER1';
 const INSTALLER = 'U0INSTALL';
 const GUEST_ADMIN = 'U0STRANGE';
+/** A member whose Slack email is a Focus portal user's (Jane): a linked user. */
+const LINKED = 'U0LINKED1';
 const WRONG_KEY = 'wrong-key-0123456789-zz';
+const API_KEY = 'connect-api-key-5c1e8a2f9d';
+const RECORDING = FIXTURES.jane.recordingIds[0] as number;
 
 /** users.info `user` objects (see test/domain/connection-admin.test.ts for the sources of the shape). */
-const USERS: Record<string, SlackUserRoles & { name: string }> = {
+const USERS: Record<string, SlackUserRoles & { name: string; profile?: { email: string } }> = {
   [ADMIN]: {
     id: ADMIN,
     name: 'ada',
@@ -66,114 +54,56 @@ const USERS: Record<string, SlackUserRoles & { name: string }> = {
     is_owner: false,
     is_primary_owner: false,
   },
+  [LINKED]: {
+    id: LINKED,
+    name: 'jane',
+    team_id: 'T1',
+    is_admin: false,
+    profile: { email: FIXTURES.users.jane.username },
+  },
   [INSTALLER]: { id: INSTALLER, name: 'ina', team_id: 'T1', is_admin: false, is_owner: false },
   // An admin of another organisation, in a Slack Connect channel.
   [GUEST_ADMIN]: { id: GUEST_ADMIN, name: 'sam', team_id: 'T0OTHER', is_admin: true, is_stranger: true },
 };
 
-let slack: FakeSlack;
+let h: Harness<DistributedApp>;
+/** The tenant connected: not the harness's simulator (its key is masked in the harness's log). */
 let sim: Awaited<ReturnType<typeof startSimulator>>;
-let state: ReturnType<typeof tempStatePath>;
-let sqlite: SqliteState;
-let app: App;
-let base: string;
-const logLines: string[] = [];
-const invalidated: string[] = [];
-
-/** Connections as JSON in the SQLite state store, for ten years (the encrypted store has no expiry). */
-function sqliteConnections(store: SqliteState): ConnectionStore {
-  const name = (key: string) => `test-connection:${key}`;
-  return {
-    get: async (key) => {
-      const text = await store.get(name(key));
-      return text ? (JSON.parse(text) as FocusConnection) : undefined;
-    },
-    put: (key, connection) => store.set(name(key), JSON.stringify(connection), 10 * 365 * 86_400_000),
-    delete: (key) => store.release(name(key)),
-  };
-}
-let connections: ConnectionStore;
+let sealed: SealedStores;
+let slack: ReturnType<typeof slackInstalls>;
+let token: string;
 
 beforeAll(async () => {
-  slack = await startFakeSlack();
-  slack.on('users.info', (body) => {
+  sim = await startSimulator({ credentials: { apiKey: API_KEY } });
+  h = await startDistributionHarness();
+  h.slack.oauthApp({ clientId: OAUTH.clientId, clientSecret: OAUTH.clientSecret, appId: 'A1' });
+  h.slack.on('users.info', (body) => {
     const user = USERS[String(body.user)];
     return user ? { user } : { ok: false, error: 'user_not_found' };
   });
-  sim = await startSimulator();
-  state = tempStatePath();
-  sqlite = openSqliteState(state.path);
-  connections = sqliteConnections(sqlite);
-  // The logger is not told the API keys: none of them may reach a log line at all.
-  const logger = createLogger({
-    level: 'debug',
-    secrets: [SECRET, BOT_TOKEN],
-    write: (l) => logLines.push(l),
+  slack = slackInstalls(h);
+  const installed = await slack.install({
+    team: { id: 'T1', name: 'Acme' },
+    scope: BOT_SCOPES.join(','),
+    userId: INSTALLER,
   });
-  const admin: FocusConnectionAdmin = new FocusConnectionAdmin({
-    store: connections,
-    logger,
-    installerOf: async (key) => (key === 'T1' ? INSTALLER : undefined),
-    onChanged: (key) => {
-      invalidated.push(key);
-    },
-    // The Home tab of a workspace being connected: the section alone.
-    republish: async ({ user, client, context, notice }) => {
-      await client.views.publish({
-        user_id: user,
-        view: connectionHomeView(await admin.section({ user, client, context, notice })),
-      });
-    },
-    allowLocalHttp: true,
-  });
-  app = new App({
-    receiver: createReceiver({ signingSecret: SECRET, customRoutes: [], logger }),
-    // As in distribution mode: each request is authorized for its own team.
-    authorize: async (source) => ({
-      botToken: BOT_TOKEN,
-      teamId: source.teamId,
-      enterpriseId: source.enterpriseId,
-    }),
-    clientOptions: { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } },
-    logger: boltLogger(logger),
-  });
-  admin.register(app);
-  app.event('app_home_opened', async ({ event, client, context }) => {
-    await client.views.publish({
-      user_id: event.user,
-      view: connectionHomeView(await admin.section({ user: event.user, client, context })),
-    });
-  });
-  const server = (await app.start(0)) as { address(): AddressInfo };
-  base = `http://127.0.0.1:${server.address().port}`;
+  expect(installed.status).toBe(200);
+  token = installed.botToken;
+  sealed = await openSealedStores(h.statePath);
 });
 
 afterAll(async () => {
-  await app?.stop();
+  await sealed?.close();
+  await h?.stop();
   await sim?.close();
-  await slack?.close();
-  await sqlite?.close();
-  state?.remove();
 });
 
-async function post(body: string, contentType: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(`${base}/slack/events`, {
-    method: 'POST',
-    body,
-    headers: { ...signSlackRequest(SECRET, body), 'content-type': contentType },
-  });
-  return { status: res.status, text: await res.text() };
-}
-const interaction = (payload: Record<string, unknown>) =>
-  post(
-    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
-    'application/x-www-form-urlencoded',
-  );
+const connection = () => sealed.connections.get('T1');
 
 async function openHome(user: string): Promise<PublishedView> {
-  const from = slack.calls.length;
-  expect((await post(JSON.stringify(appHomeOpened(user, `D${user}`)), 'application/json')).status).toBe(200);
-  return slack.publishedView(user, from);
+  const from = h.slack.calls.length;
+  expect((await slack.event(homeOpened(user, 'T1'), TEAM)).status).toBe(200);
+  return h.slack.publishedView(user, from);
 }
 
 async function press(view: PublishedView, actionId: string, user: string, value?: string) {
@@ -181,14 +111,15 @@ async function press(view: PublishedView, actionId: string, user: string, value?
     action_id: actionId,
     value,
   };
-  const from = slack.calls.length;
-  expect((await interaction(homeButton(view, button, user))).status).toBe(200);
+  const from = h.slack.calls.length;
+  expect((await slack.interaction(homePress(TEAM, user, view, button))).status).toBe(200);
   return from;
 }
 
 /** The modal `views.open` opened after call `from`. */
 async function openedModal(from: number) {
-  const call = await slack.waitForCall('views.open', (c) => slack.calls.indexOf(c) >= from);
+  const call = await h.slack.waitForCall('views.open', (c) => h.slack.calls.indexOf(c) >= from);
+  expect(call.token).toBe(token);
   return JSON.parse(String(call.body.view)) as {
     private_metadata: string;
     blocks: unknown[];
@@ -196,55 +127,32 @@ async function openedModal(from: number) {
   };
 }
 
-function submission(user: string, privateMetadata: string, fields: Record<string, string>) {
-  const values = Object.fromEntries(
-    Object.entries(fields).map(([id, value]) => [
-      id,
-      { [id]: { type: id === 'focus_client_id' ? 'number_input' : 'plain_text_input', value } },
-    ]),
-  );
-  return {
-    type: 'view_submission',
-    team: { id: 'T1', domain: 'acme' },
-    user: { id: user, username: USERS[user]?.name ?? 'x', name: USERS[user]?.name ?? 'x', team_id: 'T1' },
-    api_app_id: 'A1',
-    token: 'legacy',
-    trigger_id: '12345.98765.abcd2358fdea',
-    view: {
-      id: 'VMODAL1',
-      team_id: 'T1',
-      type: 'modal',
-      blocks: [],
-      private_metadata: privateMetadata,
-      callback_id: CONNECTION_MODAL_ID,
-      state: { values },
-      hash: '156663117.cd33ad1f',
-      title: { type: 'plain_text', text: 'Connect Focus' },
-      clear_on_close: false,
-      notify_on_close: false,
-      close: { type: 'plain_text', text: 'Cancel' },
-      submit: { type: 'plain_text', text: 'Connect' },
-      previous_view_id: null,
-      root_view_id: 'VMODAL1',
-      app_id: 'A1',
-      external_id: '',
-      app_installed_team_id: 'T1',
-      bot_id: 'BBOT',
-    },
-    response_urls: [],
-    is_enterprise_install: false,
-    enterprise: null,
-  };
-}
-
 const simFields = (apiKey: string) => ({
-  focus_base_url: `${sim.url}/`,
-  focus_client_id: String(sim.credentials.clientId),
-  focus_username: sim.credentials.username,
-  focus_api_key: apiKey,
+  [CONNECTION_FIELDS.baseUrl]: `${sim.url}/`,
+  [CONNECTION_FIELDS.clientId]: String(sim.credentials.clientId),
+  [CONNECTION_FIELDS.username]: sim.credentials.username,
+  [CONNECTION_FIELDS.apiKey]: apiKey,
 });
 
+const submit = (user: string, metadata: string, fields: Record<string, string>) =>
+  slack.interaction(
+    viewSubmission(TEAM, user, { callbackId: CONNECTION_MODAL_ID, privateMetadata: metadata }, fields, [
+      CONNECTION_FIELDS.clientId,
+    ]),
+  );
+
+/** `/focus recording <id>` from `user` in T1; the answer's text and blocks as one string. */
+async function lookup(user: string): Promise<string> {
+  const { responseUrl } = await slack.command(`recording ${RECORDING}`, TEAM, user, 'C1');
+  return JSON.stringify((await h.slack.responseAt(responseUrl)).body);
+}
+
 const text = (view: PublishedView) => JSON.stringify(view.blocks);
+/** The connection section's buttons (the rest of the Home tab has its own). */
+const connectionButtons = (view: PublishedView) =>
+  buttonsOf(view.blocks).filter((b) => b.action_id.startsWith(CONNECTION_ACTION_PREFIX));
+const logged = (event: string, key: string) =>
+  h.logLines.filter((l) => l.includes(`"${event}"`) && l.includes(`"key":"${key}"`)).length;
 
 describe('connecting Focus from the App Home', () => {
   let metadata: string;
@@ -259,13 +167,15 @@ describe('connecting Focus from the App Home', () => {
     const memberView = await openHome(MEMBER);
     expect(buttonsOf(memberView.blocks)).toEqual([]);
     expect(text(memberView)).toContain(`<@${INSTALLER}> (who installed the app)`);
+    // Published with the installation's own token.
+    expect(h.slack.callsOf('views.publish').every((c) => c.token === token)).toBe(true);
   });
 
   it('a member’s crafted Connect press opens nothing and says who can', async () => {
     const from = await press(await openHome(MEMBER), CONNECTION_ACTIONS.connect, MEMBER, '-');
-    const view = await slack.publishedView(MEMBER, from);
+    const view = await h.slack.publishedView(MEMBER, from);
     expect(text(view)).toContain('Only a workspace admin or owner');
-    expect(slack.callsOf('views.open')).toEqual([]);
+    expect(h.slack.callsOf('views.open')).toEqual([]);
   });
 
   it('Connect Focus opens the modal, its key field empty', async () => {
@@ -279,12 +189,10 @@ describe('connecting Focus from the App Home', () => {
 
   it('a field Focus would not take is refused on that field, before Focus is asked', async () => {
     const before = sim.requests().length;
-    const answer = await interaction(
-      submission(ADMIN, metadata, {
-        ...simFields(WRONG_KEY),
-        focus_base_url: 'http://focus.example.com/api',
-      }),
-    );
+    const answer = await submit(ADMIN, metadata, {
+      ...simFields(WRONG_KEY),
+      [CONNECTION_FIELDS.baseUrl]: 'http://focus.example.com/api',
+    });
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toEqual({
       response_action: 'errors',
@@ -294,51 +202,49 @@ describe('connecting Focus from the App Home', () => {
   });
 
   it('a wrong key: Focus refuses it, the key field says so, nothing is saved, the key is never echoed', async () => {
-    const answer = await interaction(submission(ADMIN, metadata, simFields(WRONG_KEY)));
+    const answer = await submit(ADMIN, metadata, simFields(WRONG_KEY));
     const body = JSON.parse(answer.text) as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe('errors');
     expect(Object.keys(body.errors)).toEqual(['focus_api_key']);
     expect(body.errors.focus_api_key).toContain('Focus refused these credentials');
     expect(answer.text).not.toContain(WRONG_KEY);
-    expect(await connections.get('T1')).toBeUndefined();
-    expect(invalidated).toEqual([]);
-    expect(logLines.some((l) => l.includes('"connection.check_failed"') && l.includes('"refused"'))).toBe(
+    expect(await connection()).toBeUndefined();
+    expect(h.logLines.some((l) => l.includes('"connection.check_failed"') && l.includes('"refused"'))).toBe(
       true,
     );
+    // Still not connected: lookups say so.
+    expect(await lookup(LINKED)).toContain('Focus is not connected for this workspace yet');
   });
 
   it('an unreachable address is said on the address field', async () => {
-    const answer = await interaction(
-      submission(ADMIN, metadata, {
-        ...simFields(sim.credentials.apiKey),
-        focus_base_url: 'http://127.0.0.1:9/api',
-      }),
-    );
+    const answer = await submit(ADMIN, metadata, {
+      ...simFields(API_KEY),
+      [CONNECTION_FIELDS.baseUrl]: 'http://127.0.0.1:9/api',
+    });
     expect(JSON.parse(answer.text)).toMatchObject({
       response_action: 'errors',
       errors: { focus_base_url: expect.stringContaining('Could not reach this address') },
     });
-    expect(await connections.get('T1')).toBeUndefined();
+    expect(await connection()).toBeUndefined();
   });
 
   it('a member’s crafted submission with a good key is refused and saves nothing', async () => {
-    const answer = await interaction(submission(MEMBER, metadata, simFields(sim.credentials.apiKey)));
+    const answer = await submit(MEMBER, metadata, simFields(API_KEY));
     expect(JSON.parse(answer.text)).toMatchObject({
       response_action: 'errors',
       errors: { focus_base_url: expect.stringContaining('Only a workspace admin or owner') },
     });
-    const stranger = await interaction(submission(GUEST_ADMIN, metadata, simFields(sim.credentials.apiKey)));
+    const stranger = await submit(GUEST_ADMIN, metadata, simFields(API_KEY));
     expect(JSON.parse(stranger.text)).toMatchObject({ response_action: 'errors' });
-    expect(await connections.get('T1')).toBeUndefined();
+    expect(await connection()).toBeUndefined();
   });
 
-  it('the right key: checked against Focus, saved, the tenant invalidated, the Home tab shows it masked', async () => {
-    const from = slack.calls.length;
-    const answer = await interaction(submission(ADMIN, metadata, simFields(sim.credentials.apiKey)));
+  it('the right key: checked against Focus, saved, the Home tab shows it masked, and the workspace is answered from it', async () => {
+    const from = h.slack.calls.length;
+    const answer = await submit(ADMIN, metadata, simFields(API_KEY));
     expect(answer.status).toBe(200);
     expect(answer.text).toBe('');
-    const saved = await connections.get('T1');
-    expect(saved).toMatchObject({
+    expect(await connection()).toMatchObject({
       kind: 'tenant',
       baseUrl: sim.url,
       credentials: sim.credentials,
@@ -346,55 +252,72 @@ describe('connecting Focus from the App Home', () => {
       requireLinkedUsers: true,
       admins: [],
     });
-    const view = await slack.publishedView(ADMIN, from);
+    const view = await h.slack.publishedView(ADMIN, from);
     expect(text(view)).toContain(`Connected to Focus at ${new URL(sim.url).host}`);
-    expect(text(view)).toContain(maskApiKey(sim.credentials.apiKey));
-    expect(text(view)).not.toContain(sim.credentials.apiKey);
-    expect(invalidated).toEqual(['T1']);
-    // A member sees the status, without buttons.
+    expect(text(view)).toContain(maskApiKey(API_KEY));
+    expect(text(view)).not.toContain(API_KEY);
+    // A member sees the status, without the connection's buttons.
     const member = await openHome(MEMBER);
     expect(text(member)).toContain('Connected to Focus.');
-    expect(buttonsOf(member.blocks)).toEqual([]);
+    expect(connectionButtons(member)).toEqual([]);
+    // Answered from the connected tenant, for a linked member only (each member's own rights).
+    const searches = sim.requests().filter((r) => r.endpoint === 'recording.search').length;
+    expect(await lookup(LINKED)).toContain(`Recording ${RECORDING}`);
+    expect(sim.requests().filter((r) => r.endpoint === 'recording.search').length).toBeGreaterThan(searches);
+    expect(await lookup(MEMBER)).not.toContain(`Recording ${RECORDING}`);
   });
 
   it('answering everyone with the connection’s rights is the admin’s explicit choice, kept with the connection', async () => {
+    const built = logged('tenants.built', 'T1');
     const from = await press(await openHome(ADMIN), CONNECTION_ACTIONS.linkedOff, ADMIN);
-    const view = await slack.publishedView(ADMIN, from);
+    const view = await h.slack.publishedView(ADMIN, from);
     expect(text(view)).toContain('every member sees what the Focus service user sees');
-    expect((await connections.get('T1'))?.requireLinkedUsers).toBe(false);
-    expect(invalidated).toEqual(['T1', 'T1']);
+    expect((await connection())?.requireLinkedUsers).toBe(false);
+    // The tenant's stack was dropped: the next lookup builds it anew, with the new choice.
+    expect(logged('tenants.invalidated', 'T1')).toBeGreaterThan(0);
+    expect(await lookup(MEMBER)).toContain(`Recording ${RECORDING}`);
+    expect(logged('tenants.built', 'T1')).toBe(built + 1);
   });
 
   it('a press from an older Home tab (drawn before the connection changed) changes nothing', async () => {
-    const from = slack.calls.length;
-    const stale = homeButton({ blocks: [] }, { action_id: CONNECTION_ACTIONS.linkedOn, value: '-' }, ADMIN);
-    expect((await interaction(stale)).status).toBe(200);
-    expect(text(await slack.publishedView(ADMIN, from))).toContain('changed since this tab was shown');
-    expect((await connections.get('T1'))?.requireLinkedUsers).toBe(false);
+    const from = h.slack.calls.length;
+    const stale = homePress(
+      TEAM,
+      ADMIN,
+      { blocks: [] },
+      { action_id: CONNECTION_ACTIONS.linkedOn, value: '-' },
+    );
+    expect((await slack.interaction(stale)).status).toBe(200);
+    expect(text(await h.slack.publishedView(ADMIN, from))).toContain('changed since this tab was shown');
+    expect((await connection())?.requireLinkedUsers).toBe(false);
   });
 
   it('Remove (behind Slack’s confirm dialog) deletes it; then the simulator can be tried', async () => {
     const from = await press(await openHome(ADMIN), CONNECTION_ACTIONS.remove, ADMIN);
-    expect(text(await slack.publishedView(ADMIN, from))).toContain('Removed the Focus connection');
-    expect(await connections.get('T1')).toBeUndefined();
-    expect(invalidated).toEqual(['T1', 'T1', 'T1']);
+    expect(text(await h.slack.publishedView(ADMIN, from))).toContain('Removed the Focus connection');
+    expect(await connection()).toBeUndefined();
+    expect(await lookup(LINKED)).toContain('Focus is not connected for this workspace yet');
     const home = await openHome(ADMIN);
     expect(text(home)).toContain('Focus is not connected to this workspace yet');
     const next = await press(home, CONNECTION_ACTIONS.simulator, ADMIN);
-    expect(text(await slack.publishedView(ADMIN, next))).toContain(
+    expect(text(await h.slack.publishedView(ADMIN, next))).toContain(
       'Connected to the built-in Focus simulator',
     );
-    expect(await connections.get('T1')).toMatchObject({
+    expect(await connection()).toMatchObject({
       kind: 'simulator',
       connectedBy: ADMIN,
       requireLinkedUsers: false,
     });
+    // Answered by the built-in simulator, which every member may try.
+    const searches = sim.requests().length;
+    expect(await lookup(MEMBER)).toContain(`Recording ${RECORDING}`);
+    expect(sim.requests().length).toBe(searches);
   });
 
   it('no API key reaches a log line', () => {
-    const all = logLines.join('\n');
+    const all = h.logLines.join('\n');
     expect(all).toContain('"audit"');
-    expect(all).not.toContain(sim.credentials.apiKey);
+    expect(all).not.toContain(API_KEY);
     expect(all).not.toContain(WRONG_KEY);
   });
 });

@@ -13,21 +13,27 @@ import type { DistributedApp } from '../../src/distribution.js';
 import { BOT_SCOPES } from '../../src/slack/inbound/install.js';
 import { SqliteSealedTable } from '../../src/state/sqlite-sealed.js';
 import { SealedInstallationStore } from '../../src/state/tenant-stores.js';
-import { signSlackRequest, slashCommandBody } from '../helpers/fake-slack.js';
-import { type Harness, OAUTH, SECRET, startDistributionHarness } from '../helpers/harness.js';
+import { slashCommandBody } from '../helpers/fake-slack.js';
+import { type Harness, OAUTH, startDistributionHarness } from '../helpers/harness.js';
+import { STATE_COOKIE as COOKIE, slackInstalls, type Via } from '../helpers/slack-install.js';
+
+type Installs = ReturnType<typeof slackInstalls>;
 
 const { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, stateSecret: STATE_SECRET } = OAUTH;
-const COOKIE = 'slack-app-oauth-state';
 const ACME = { id: 'T100', name: 'Acme' };
 const GRID = { id: 'E200', name: 'Grid Org' };
 
 let h: Harness<DistributedApp>;
 let store: SealedInstallationStore;
-let events = 0;
+let startInstall: Installs['startInstall'];
+let redirect: Installs['redirect'];
+let install: Installs['install'];
+let event: Installs['event'];
 
 beforeAll(async () => {
   h = await startDistributionHarness();
   h.slack.oauthApp({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appId: 'A1' });
+  ({ startInstall, redirect, install, event } = slackInstalls(h));
   const keys = parseEncryptionKeys(OAUTH.encryptionKey);
   if (!keys.ok) throw new Error('test key');
   store = new SealedInstallationStore(
@@ -39,42 +45,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
-
-/** `GET /slack/install`: the page, its state cookie and the authorize URL it sends the browser to. */
-async function startInstall() {
-  const res = await fetch(`${h.base}/slack/install`, { redirect: 'manual' });
-  const body = await res.text();
-  const cookie = res.headers.get('set-cookie') ?? '';
-  const href = /<a href="([^"]+)">Add to Slack<\/a>/.exec(body)?.[1]?.replaceAll('&amp;', '&');
-  const refresh = /<meta http-equiv="refresh" content="0; url=([^"]+)">/
-    .exec(body)?.[1]
-    ?.replaceAll('&amp;', '&');
-  const authorize = new URL(href ?? 'about:blank');
-  return {
-    res,
-    cookie,
-    authorize,
-    refresh,
-    state: authorize.searchParams.get('state') ?? '',
-  };
-}
-
-/** The browser coming back from Slack's authorize page to the redirect route. */
-async function redirect(query: Record<string, string>, cookieState?: string) {
-  const res = await fetch(`${h.base}/slack/oauth_redirect?${new URLSearchParams(query)}`, {
-    redirect: 'manual',
-    headers: cookieState === undefined ? {} : { cookie: `other=1; ${COOKIE}=${cookieState}` },
-  });
-  return { status: res.status, body: await res.text(), headers: res.headers };
-}
-
-/** A whole install: the page, the approval on Slack's side, the way back with the cookie. */
-async function install(grant: Parameters<Harness['slack']['grant']>[0]) {
-  const { state } = await startInstall();
-  const granted = h.slack.grant(grant);
-  const back = await redirect({ code: granted.code, state }, state);
-  return { ...granted, ...back };
-}
 
 const fetchInstallation = (query: { teamId?: string; enterpriseId?: string; orgWide: boolean }) =>
   store
@@ -95,37 +65,6 @@ function stateToken(secret: string, now: Date): string {
     iat: Math.floor(now.getTime() / 1000),
   })}`;
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
-}
-
-interface Via {
-  teamId: string;
-  enterpriseId?: string;
-  orgWide?: boolean;
-}
-
-/** A signed Events API delivery, authorized for the installation `via` names. */
-async function event(e: Record<string, unknown>, via: Via) {
-  const body = JSON.stringify({
-    token: 'legacy',
-    team_id: via.teamId,
-    ...(via.enterpriseId && { enterprise_id: via.enterpriseId }),
-    api_app_id: 'A1',
-    type: 'event_callback',
-    event_id: `EvOAUTH${++events}`,
-    event_time: Math.floor(Date.now() / 1000),
-    is_ext_shared_channel: false,
-    authorizations: [
-      {
-        enterprise_id: via.enterpriseId ?? null,
-        team_id: via.orgWide ? null : via.teamId,
-        user_id: 'UBOT',
-        is_bot: true,
-        is_enterprise_install: via.orgWide === true,
-      },
-    ],
-    event: e,
-  });
-  return h.post(body, { ...signSlackRequest(SECRET, body), 'content-type': 'application/json' });
 }
 
 /** A DM saying `help`; resolves with the token the answer was posted with. */
