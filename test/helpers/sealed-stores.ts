@@ -8,12 +8,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createClient } from '@redis/client';
 import Database from 'better-sqlite3';
 import { parseEncryptionKeys } from '../../src/config-tenancy.js';
+import { openRedisState } from '../../src/state/redis.js';
 import { SqliteSealedTable } from '../../src/state/sqlite-sealed.js';
 import {
   SealedConnectionStore,
   SealedInstallationStore,
   type SealedKind,
-  type SealedTable,
 } from '../../src/state/tenant-stores.js';
 import { OAUTH } from './harness.js';
 
@@ -52,17 +52,9 @@ export async function openSealedStores(
   const client = createClient({ url: redis.url, RESP: 2 });
   client.on('error', () => {});
   await client.connect();
-  const table = (kind: SealedKind): SealedTable => {
-    const hash = `${redis.prefix}${kind}`;
-    return {
-      get: async (key) => (await client.hGet(hash, key)) ?? undefined,
-      put: async (key, sealed) => {
-        await client.hSet(hash, key, sealed);
-      },
-      delete: async (key) => (await client.hDel(hash, key)) > 0,
-      keys: () => client.hKeys(hash),
-    };
-  };
+  // The app's own Redis tables, on a connection of the test's.
+  const state = await openRedisState(redis.url, { prefix: redis.prefix });
+  const table = (kind: SealedKind) => state.sealedTable(kind);
   return {
     installations: new SealedInstallationStore(table('installations'), keys.value),
     connections: new SealedConnectionStore(table('connections'), keys.value),
@@ -85,6 +77,7 @@ export async function openSealedStores(
     },
     close: async () => {
       client.destroy();
+      await state.close();
     },
   };
 }
