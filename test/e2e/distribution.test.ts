@@ -67,6 +67,8 @@ const PEOPLE: Record<string, { user: string; channel: string; dm: string }> = {
 /** A member of Beta's who first asks after the reinstall (nothing kept about them yet). */
 const NEWCOMER = 'UBETA002';
 const ORG_ADMIN = 'UGRIDADM';
+/** Alpha's workspace admin (Alpha's connection is the provider's, from FOCUS_TENANTS_FILE). */
+const ALPHA_ADMIN = 'UALPHADM';
 const ORG_MEMBER = 'UGRIDMEM';
 const JANE = 'jane.smith@example.com';
 
@@ -74,6 +76,8 @@ const JANE = 'jane.smith@example.com';
 function userInfo(user: string): Record<string, unknown> | undefined {
   const asker = Object.entries(PEOPLE).find(([, p]) => p.user === user);
   if (asker) return { id: user, team_id: asker[0], is_admin: false, profile: { email: JANE } };
+  if (user === ALPHA_ADMIN)
+    return { id: user, team_id: ALPHA.teamId, is_admin: true, profile: { email: JANE } };
   if (user === NEWCOMER) return { id: user, team_id: BETA.teamId, is_admin: false, profile: { email: JANE } };
   const grid = { enterprise_id: GRID_ID, enterprise_name: 'Grid Org', is_owner: false };
   if (user === ORG_ADMIN)
@@ -303,6 +307,29 @@ function describeDistribution(backend: Backend): void {
     it('subscriptions are not offered in distribution mode: the command says so', async () => {
       const answer = await command(ALPHA, 'subscribe +44 7700 900123');
       expect(String(answer.text)).toMatch(/Subscriptions are not available yet/);
+    });
+
+    it('a provisioned connection is shown on the Home tab, and not even an admin changes it there', async () => {
+      const opened = async () => {
+        const from = h.slack.calls.length;
+        expect((await slack.event(homeOpened(ALPHA_ADMIN, ALPHA.teamId), ALPHA)).status).toBe(200);
+        return h.slack.publishedView(ALPHA_ADMIN, from);
+      };
+      const home = await opened();
+      expect(JSON.stringify(home.blocks)).toContain(CREDENTIALS.alpha.username);
+      expect(JSON.stringify(home.blocks)).not.toContain(CREDENTIALS.alpha.apiKey);
+      expect(buttonsOf(home.blocks)).toEqual([]);
+      // A crafted Remove, as if the button were there: refused, and the tenant keeps answering.
+      const from = h.slack.calls.length;
+      const press = homePress(ALPHA, ALPHA_ADMIN, home, { action_id: CONNECTION_ACTIONS.remove, value: '-' });
+      expect((await slack.interaction(press)).status).toBe(200);
+      const after = await h.slack.publishedView(ALPHA_ADMIN, from);
+      expect(JSON.stringify(after.blocks)).toContain('provided by whoever runs this Focus for Slack service');
+      expect(await lookup(ALPHA, IDS[0] as number)).toEqual({
+        command: 'alpha',
+        dm: 'alpha',
+        token: tokenOf(ALPHA),
+      });
     });
 
     it('one workspace uninstalled: its requests are no longer authorized; the other keeps answering', async () => {
