@@ -178,7 +178,7 @@ function installedPage(installation: Installation): string {
   const name = orgWide ? installation.enterprise?.name : installation.team?.name;
   const where = name ? ` in ${escapeHtml(name)}` : '';
   const next = orgWide
-    ? 'An organisation admin now chooses the workspaces that get it, in the organisation’s app settings.'
+    ? 'An organisation admin now chooses the workspaces that get it, in the organisation’s app settings, and connects your Focus tenant from the app’s Home tab in Slack.'
     : 'A workspace admin now connects your Focus tenant from the app’s Home tab in Slack.';
   const open =
     !orgWide && installation.team?.id
