@@ -166,7 +166,7 @@ async function main(): Promise<void> {
       ...productionEnv(),
       SLACK_CLIENT_ID: '1111.2222',
       SLACK_CLIENT_SECRET: 'bench-client-secret-0123456789',
-      SLACK_STATE_SECRET: 'bench-state-secret-0123456789',
+      SLACK_STATE_SECRET: 'bench-state-secret-0123456789abcdefghij',
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: slack.apiUrl,
       STATE_ENCRYPTION_KEY: encryptionKey,
@@ -355,9 +355,13 @@ async function allReleased(logFile: string, timeoutMs: number): Promise<{ built:
   }
 }
 
-/** The median of RSS_SAMPLES readings, each after a full GC and 2 s for the allocator to hand pages back. */
+/**
+ * The median of RSS_SAMPLES readings, each after a full GC and 2 s; the first GC is followed by
+ * 12 s, for jemalloc to hand back what it freed (its pages decay over 10 s).
+ */
 async function settledRss(child: Child, inspectPort: number): Promise<number> {
-  await pause(5_000);
+  await collectGarbage(child.pid, inspectPort);
+  await pause(12_000);
   const samples: number[] = [];
   for (let i = 0; i < RSS_SAMPLES; i++) {
     await collectGarbage(child.pid, inspectPort);
