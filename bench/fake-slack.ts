@@ -8,22 +8,49 @@ import type { AddressInfo } from 'node:net';
 
 export interface BenchSlack {
   apiUrl: string;
-  /** A fresh response_url and a promise of the time (performance.now) its post arrives. */
-  responseUrl(timeoutMs: number): { url: string; arrived: Promise<number> };
+  /**
+   * A fresh response_url, a promise of the time (performance.now) its post arrives, and one of
+   * the post's body (with `keepAnswers`: for a bench that checks what was answered, not only when;
+   * otherwise it resolves empty).
+   */
+  responseUrl(timeoutMs: number): { url: string; arrived: Promise<number>; body: Promise<string> };
   /** response_url posts received so far. */
   readonly received: number;
   close(): Promise<void>;
 }
 
-const AUTH_TEST = JSON.stringify({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'focus' });
+export interface BenchSlackOptions {
+  /**
+   * The email on a user's profile, for `users.info` (a bench whose askers must be linked Focus
+   * users); without it `users.info` answers ok with no user, as every other method does.
+   */
+  emailOf?: (userId: string) => string | undefined;
+  /** Keep each response_url post's body for `responseUrl().body` (otherwise it is dropped unread). */
+  keepAnswers?: boolean;
+}
 
-export async function startBenchSlack(): Promise<BenchSlack> {
-  const waiting = new Map<string, { resolve: (t: number) => void; timer: NodeJS.Timeout }>();
+const AUTH_TEST = JSON.stringify({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'focus' });
+/** The most of a response_url post's body kept (a card is a few KB). */
+const MAX_BODY = 64 * 1024;
+
+export async function startBenchSlack(options: BenchSlackOptions = {}): Promise<BenchSlack> {
+  const waiting = new Map<
+    string,
+    { resolve: (t: number) => void; resolveBody: (body: string) => void; timer: NodeJS.Timeout }
+  >();
   let counter = 0;
   let received = 0;
   const server = createServer((req, res) => {
     const path = req.url ?? '/';
-    req.resume();
+    const read =
+      (options.keepAnswers && path.startsWith('/response/')) ||
+      (options.emailOf !== undefined && path.startsWith('/api/users.info'));
+    let body = '';
+    if (read) {
+      req.on('data', (chunk: Buffer) => {
+        if (body.length < MAX_BODY) body += chunk;
+      });
+    } else req.resume();
     req.on('end', () => {
       const at = performance.now();
       res.setHeader('content-type', 'application/json');
@@ -34,8 +61,15 @@ export async function startBenchSlack(): Promise<BenchSlack> {
           waiting.delete(path);
           clearTimeout(waiter.timer);
           waiter.resolve(at);
+          waiter.resolveBody(body);
         }
         res.end('{"ok":true}');
+        return;
+      }
+      if (path.startsWith('/api/users.info') && options.emailOf) {
+        const id = new URLSearchParams(body).get('user') ?? '';
+        const email = options.emailOf(id);
+        res.end(JSON.stringify({ ok: true, user: { id, profile: email ? { email } : {} } }));
         return;
       }
       res.end(path.startsWith('/api/auth.test') ? AUTH_TEST : '{"ok":true}');
@@ -48,15 +82,19 @@ export async function startBenchSlack(): Promise<BenchSlack> {
     apiUrl: `${base}/api/`,
     responseUrl(timeoutMs) {
       const path = `/response/${++counter}`;
+      let resolveBody: (body: string) => void = () => {};
+      const body = new Promise<string>((resolve) => {
+        resolveBody = resolve;
+      });
       const arrived = new Promise<number>((resolve, reject) => {
         const timer = setTimeout(() => {
           waiting.delete(path);
           reject(new Error(`no card within ${timeoutMs} ms`));
         }, timeoutMs);
-        waiting.set(path, { resolve, timer });
+        waiting.set(path, { resolve, resolveBody, timer });
       });
       arrived.catch(() => {}); // a caller that only times the ack may never await it
-      return { url: `${base}${path}`, arrived };
+      return { url: `${base}${path}`, arrived, body };
     },
     get received() {
       return received;

@@ -12,6 +12,8 @@ export interface Prepared {
   headers: Record<string, string>;
   /** performance.now() when the card arrived at the response_url. */
   arrived: Promise<number>;
+  /** The card's body as posted (empty unless the fake Slack keeps answers). */
+  answer: Promise<string>;
 }
 
 export interface Sent {
@@ -32,11 +34,14 @@ export class SlackDriver {
     this.pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
   }
 
-  /** A signed `/focus <text>` with a fresh response_url; prepared ahead so a burst costs no hashing. */
-  prepare(text: string, cardTimeoutMs = 15_000): Prepared {
-    const { url, arrived } = this.slack.responseUrl(cardTimeoutMs);
-    const body = slashCommandBody(text, url);
-    return { body, headers: signSlackRequest(this.secret, body), arrived };
+  /**
+   * A signed `/focus <text>` with a fresh response_url; prepared ahead so a burst costs no hashing.
+   * `fields` override the command's form fields (e.g. `team_id`, for an app with many workspaces).
+   */
+  prepare(text: string, cardTimeoutMs = 15_000, fields?: Record<string, string>): Prepared {
+    const { url, arrived, body: answer } = this.slack.responseUrl(cardTimeoutMs);
+    const body = slashCommandBody(text, url, fields);
+    return { body, headers: signSlackRequest(this.secret, body), arrived, answer };
   }
 
   async send(p: Prepared): Promise<Sent> {
