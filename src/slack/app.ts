@@ -15,8 +15,6 @@ import type { InFlight } from '../inflight.js';
 import type { Metrics } from '../metrics.js';
 import { connectionHomeView } from '../render/focus-connection.js';
 import type { StateStore } from '../state/index.js';
-import type { SubscriptionStore } from '../state/subscriptions.js';
-import type { SubscriptionService } from '../subscriptions/service.js';
 import {
   perWorkspace,
   provideWorkspace,
@@ -31,13 +29,14 @@ import type { Home } from './inbound/request.js';
 import { slackHttp } from './outbound/http.js';
 import { perMethodRateLimits } from './outbound/rate-limits.js';
 import { SlackRevocation, watchRevocation } from './outbound/revocation.js';
+import { type WorkspaceSlack, workspaceSlack } from './outbound/workspace-slack.js';
 import { registerActions } from './surfaces/actions.js';
 import { registerCommand } from './surfaces/command.js';
 import { UnfurlConsent } from './surfaces/consent.js';
 import { registerDirectMessages } from './surfaces/dm.js';
 import { type ConnectionStore, FocusConnectionAdmin } from './surfaces/focus-connection.js';
 import { HomeTab, type HomeTabOf, registerHome } from './surfaces/home.js';
-import { registerLifecycle } from './surfaces/lifecycle.js';
+import { type LifecycleDeps, registerLifecycle } from './surfaces/lifecycle.js';
 import { registerMentions } from './surfaces/mention.js';
 import { registerShortcut } from './surfaces/shortcut.js';
 import { registerUnfurls } from './surfaces/unfurl.js';
@@ -70,8 +69,6 @@ export interface SlackAppOptions {
   state: StateStore;
   /** State that outlives the process and is shared by replicas: kept "always" choices of link previews. */
   durableState: StateStore;
-  /** The subscription commands (absent: `/focus subscribe` is not offered). */
-  subscriptions?: SubscriptionService;
   /** Work in progress, waited for at shutdown. */
   inflight: InFlight;
   /**
@@ -91,12 +88,11 @@ export interface SlackAppOptions {
     /** http:// to this machine or a private address (the simulator, tests): never in production. */
     allowLocalHttp: boolean;
   };
-  /** Channel and app lifecycle events act on these subscriptions (absent: they are only logged). */
-  lifecycle?: {
-    store: SubscriptionStore;
-    /** Drops what the poller has queued for these subscriptions. */
-    halt(ids: readonly number[]): void;
-  };
+  /**
+   * Channel and app lifecycle events act on the subscriptions of the installation they came
+   * through (none: they are only logged); distribution mode's uninstalls are reported too.
+   */
+  lifecycle?: Pick<LifecycleDeps, 'subscriptionsOf' | 'onUninstalled'>;
 }
 
 export interface RunningSlackApp {
@@ -118,9 +114,14 @@ export interface RunningSlackApp {
   revocation: SlackRevocation;
   /**
    * Single-workspace mode: what a subscription passes before each poll's posts (the access
-   * policy, again). Absent without a single workspace: subscriptions are not served then.
+   * policy, again). Absent without a single workspace (each workspace's is built by its poller).
    */
   gate: Gate | undefined;
+  /**
+   * Distribution mode: one workspace's Slack clients for its subscriptions, made with the token
+   * given (its own rate limits and revocation; `outbound/workspace-slack.ts`).
+   */
+  workspaceSlack(): (token: string) => WorkspaceSlack;
 }
 
 export async function startSlackApp(options: SlackAppOptions): Promise<RunningSlackApp> {
@@ -229,7 +230,6 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   const workspaces = options.workspaces({ client: app.client, home });
   resolve = workspaces.resolve;
   const single = workspaces.single;
-  const subscribe = options.subscriptions && { service: options.subscriptions };
   // Each workspace's consent and Home tab, made on its first request (their caches are its own).
   const consentOf = perWorkspace(
     (deps) =>
@@ -249,7 +249,6 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       new HomeTab(
         deps,
         {
-          subscriptions: options.subscriptions,
           consent: consentOf(deps),
           connection:
             admin && ((user) => admin.section({ user, client: deps.slackClient(), context: deps.home })),
@@ -258,7 +257,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       ),
   );
   admin?.register(app);
-  registerCommand(app, logger, subscribe, consentOf);
+  registerCommand(app, logger, consentOf);
   registerActions(app, logger, consentOf, homeOf);
   registerHome(
     app,
@@ -267,7 +266,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     admin &&
       (async (user, client, context) => connectionHomeView(await admin.section({ user, client, context }))),
   );
-  registerDirectMessages(app, logger, subscribe);
+  registerDirectMessages(app, logger);
   registerWorkflowStep(app, logger);
   registerShortcut(app, logger);
   registerUnfurls(app, logger, consentOf);
@@ -275,8 +274,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   registerLifecycle(
     app,
     {
-      store: options.lifecycle?.store ?? noSubscriptions,
-      halt: (ids) => options.lifecycle?.halt(ids),
+      subscriptionsOf: (context) => options.lifecycle?.subscriptionsOf(context),
+      ...(options.lifecycle?.onUninstalled && { onUninstalled: options.lifecycle.onUninstalled }),
       revocation,
       ...(oauth && options.installationStore && { installations: options.installationStore }),
     },
@@ -303,6 +302,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     stop: () => app.stop() as Promise<void>,
     close: () => http.close(),
     revocation,
+    workspaceSlack: () =>
+      workspaceSlack({ apiUrl: options.apiUrl, logger, fetch: http.fetch, clientLogger: boltLogger(logger) }),
     gate:
       single &&
       subscriptionGate(single.policy, {
@@ -360,13 +361,6 @@ function focusConnectionAdmin(
   });
   return admin;
 }
-
-/** Without a subscription store, lifecycle events find nothing to pause or remove. */
-const noSubscriptions: Pick<SubscriptionStore, 'pauseChannel' | 'removeChannel' | 'list'> = {
-  pauseChannel: async () => [],
-  removeChannel: async () => [],
-  list: async () => [],
-};
 
 function healthRoutes(
   ready: () => Promise<boolean>,
