@@ -18,7 +18,6 @@ import { type RunningSlackApp, startSlackApp } from './slack/app.js';
 import { ChannelPoster } from './slack/outbound/channel-poster.js';
 import { StoreMarker } from './state/marker.js';
 import { type AppState, openAppState } from './state/open.js';
-import { EndpointResolver } from './subscriptions/endpoints.js';
 import { SubscriptionPoller } from './subscriptions/poller.js';
 import type { Publisher } from './subscriptions/publisher.js';
 import { SubscriptionService } from './subscriptions/service.js';
@@ -98,9 +97,6 @@ export interface StopResult {
   /** False when answers under way had to be cut short (the process should exit non-zero). */
   complete: boolean;
 }
-
-/** Endpoints asked for per number: enough to count a number's owners well past the limit. */
-const ENDPOINT_PAGE = 1_000;
 
 /** After the grace period, how long the "restarting" answers get to reach Slack. */
 const FAREWELL_MS = 3_000;
@@ -203,7 +199,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     recent,
     metrics,
   });
-  const { client, cache, directory, lookups, answerer, links } = stack;
+  const { client, cache, directory, lookups, answerer, links, endpoints } = stack;
   for (const warning of config.warnings) logger.warn('config.deprecated', { warning });
   if (config.shutdownGraceMs < config.focus.timeoutMs) {
     logger.warn('config.shutdown_grace_short', {
@@ -212,16 +208,6 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       effect: 'a lookup under way at shutdown may be cut short (its asker is told to try again)',
     });
   }
-  // Each target's endpoints, kept at least a poll interval, shared by the poller and subscribe.
-  const endpoints = new EndpointResolver({
-    sources: {
-      ofNumber: async (phone) =>
-        (await client.searchEndpoints({ type: 'phone', value: phone, pageSize: ENDPOINT_PAGE })).items,
-      ofPerson: (personId) => directory.endpointsOf(personId),
-    },
-    ttlMs: Math.max(5 * 60_000, 2 * config.subscriptions.pollSeconds * 1000),
-    logger,
-  });
   let slack: RunningSlackApp | undefined;
   let poller: SubscriptionPoller | undefined;
   const subscriptions = new SubscriptionService({
@@ -287,7 +273,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
                 home,
                 client: () => slackClient,
                 state,
-                subscriptions: true,
+                subscriptions,
               },
               sharedParts(config, logger, metrics),
             ),
@@ -299,16 +285,16 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         metrics,
         state,
         durableState: appState.durable,
-        subscriptions,
         inflight,
-        lifecycle: { store: durable, halt: (ids) => poller?.halt(ids) },
+        // The one workspace's subscriptions, whichever installation context an event names.
+        lifecycle: { subscriptionsOf: () => ({ store: durable, halt: (ids) => poller?.halt(ids) }) },
       });
-      const { revocation, gate } = slack;
+      const { revocation, gate, postClient } = slack;
       // Subscriptions are served for the single workspace only, each post passing its gate.
       if (gate)
         startPolling(
           new ChannelPoster({
-            client: slack.postClient,
+            client: () => postClient,
             botId: slack.botId,
             links,
             logger,

@@ -10,15 +10,18 @@
  * - each tenant's Focus stack (client, token, cache, people directory, rate-limit pause) is built
  *   on first use and released after TENANT_IDLE_SECONDS unused (`tenants/registry.ts`), so many
  *   installed workspaces with a few active ones fit in one process;
- * - "Try the built-in simulator" runs one simulator in this process, started on first use.
- *
- * Subscriptions are not served in this mode yet (`/focus subscribe` says so).
+ * - "Try the built-in simulator" runs one simulator in this process, started on first use;
+ * - each workspace's subscriptions are its own (stored under its installation key), polled
+ *   against its own tenant and posted with its own token (`tenants/subscriptions.ts`), under the
+ *   one poller lease of the process.
  */
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import { drainInflight, openWatchedState, type StopResult, sharedParts } from './app.js';
 import type { Config } from './config.js';
 import type { Logger } from './domain/logger.js';
 import type { FocusConnection } from './domain/tenant.js';
+import { installationKey } from './domain/tenant.js';
 import { InFlight } from './inflight.js';
 import { Metrics } from './metrics.js';
 import type { FocusSimulator } from './sandbox/index.js';
@@ -28,6 +31,7 @@ import { UninstallRetention } from './state/retention.js';
 import { scopedState } from './state/scoped.js';
 import { TenantRegistry } from './tenants/registry.js';
 import { buildTenantStack } from './tenants/stack.js';
+import { TenantSubscriptions } from './tenants/subscriptions.js';
 import { tenantWorkspaces } from './tenants/workspaces.js';
 
 /** At most this many tenants' stacks at once (the least recently used beyond it is released). */
@@ -41,6 +45,8 @@ export interface DistributedApp {
    * one at once).
    */
   retention: UninstallRetention;
+  /** Each workspace's subscription posting (`tick()` polls every workspace now). */
+  subscriptions: TenantSubscriptions;
   stop(): Promise<StopResult>;
 }
 
@@ -96,7 +102,28 @@ export async function startDistribution(config: Config, logger: Logger): Promise
     logger,
   });
   const inflight = new InFlight();
-  let slack: RunningSlackApp;
+  const shared = sharedParts(config, logger, metrics);
+  const stores = appState.workspaceSubscriptions;
+  let slack: RunningSlackApp | undefined;
+  const posting = new TenantSubscriptions({
+    store: stores,
+    registry,
+    installations,
+    workspaceSlack: () => {
+      if (!slack) throw new Error('Slack is not started yet');
+      return slack.workspaceSlack();
+    },
+    shared,
+    state,
+    unanswered: appState.subscriptionsKv,
+    intervalMs: config.subscriptions.pollSeconds * 1000,
+    postIntervalMs: config.subscriptions.postIntervalMs,
+    holdsLease: appState.holdsLease,
+    fence: appState.fence,
+    logger,
+    metrics,
+  });
+  const halt = (key: string, ids: readonly number[]) => posting.halt(key, ids);
   try {
     slack = await startSlackApp({
       mode,
@@ -105,10 +132,11 @@ export async function startDistribution(config: Config, logger: Logger): Promise
       workspaces: () => ({
         resolve: tenantWorkspaces({
           registry,
-          shared: sharedParts(config, logger, metrics),
+          shared,
           state,
           idleMs,
           max: MAX_STACKS,
+          subscriptions: { store: stores, halt },
         }),
       }),
       logger,
@@ -120,6 +148,14 @@ export async function startDistribution(config: Config, logger: Logger): Promise
       state,
       durableState: appState.durable,
       inflight,
+      // Channel events act on the subscriptions of the installation they came through.
+      lifecycle: {
+        subscriptionsOf: (context) => {
+          const key = installationKey(context);
+          return key ? { store: stores.subscriptionsOf(key), halt: (ids) => halt(key, ids) } : undefined;
+        },
+        onUninstalled: (key) => posting.uninstalled(key),
+      },
       installationStore: installations,
       retention,
       connections: {
@@ -137,6 +173,8 @@ export async function startDistribution(config: Config, logger: Logger): Promise
     throw error;
   }
   retention.start();
+  posting.start();
+  const running = slack;
   logger.info('distribution.started', {
     provisioned: config.focus.tenants.size,
     installations: (await installations.listInstallationKeys()).length,
@@ -144,15 +182,17 @@ export async function startDistribution(config: Config, logger: Logger): Promise
   const stop = async (): Promise<StopResult> => {
     unwatch();
     await retention.stop();
-    await slack.stop().catch((error: unknown) => logger.warn('shutdown.slack_failed', { error }));
+    await running.stop().catch((error: unknown) => logger.warn('shutdown.slack_failed', { error }));
+    // The polls under way finish their posts (each marked delivered as Slack takes it), within the grace.
+    await Promise.race([posting.stop(), sleep(config.shutdownGraceMs, undefined, { ref: false })]);
     const result = await drainInflight(inflight, config.shutdownGraceMs, () => registry.cancelAll(), logger);
-    await slack.close().catch(() => {});
+    await running.close().catch(() => {});
     await registry.close();
     await appState.close().catch(() => {});
     await simulator.close();
     return result;
   };
-  return { slack, metrics, retention, stop };
+  return { slack: running, metrics, retention, subscriptions: posting, stop };
 }
 
 /** One simulator for every workspace that chose to try it, started on first use. */

@@ -27,7 +27,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   // slack/ is the edge: it may use every layer below it, and the process's own modules.
   slack: ['domain', 'access', 'parse', 'render', 'lookup', 'state', 'subscriptions', '(root)'],
   // tenants/ builds each Focus tenant's stack and the Slack workspaces that answer from it.
-  tenants: ['domain', 'access', 'focus', 'lookup', 'state', 'slack', '(root)'],
+  tenants: ['domain', 'access', 'focus', 'lookup', 'state', 'subscriptions', 'slack', '(root)'],
 };
 
 /**

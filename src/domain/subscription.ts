@@ -35,6 +35,12 @@ export interface Tuning {
 export interface Subscription extends Tuning {
   /** Assigned by the store, increasing. */
   id: number;
+  /**
+   * Distribution mode: the workspace's installation key (its team id, or its organisation's
+   * enterprise id for an org-wide install), whose token posts it and whose Focus tenant it
+   * follows. Absent in single-workspace mode.
+   */
+  workspace?: string | undefined;
   team: string | undefined;
   channel: string;
   target: SubscriptionTarget;
@@ -46,7 +52,8 @@ export interface Subscription extends Tuning {
   paused: { reason: string; at: string } | undefined;
 }
 
-export type NewSubscription = Pick<Subscription, 'team' | 'channel' | 'target' | 'createdBy'> & Tuning;
+export type NewSubscription = Pick<Subscription, 'workspace' | 'team' | 'channel' | 'target' | 'createdBy'> &
+  Tuning;
 
 /** Where delivery for one subscription has got to. */
 export interface Cursor {

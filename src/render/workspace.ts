@@ -1,7 +1,8 @@
 /**
  * What a surface answers when its workspace cannot be answered from Focus: its Focus tenant is
  * not connected yet (and who can connect it, and where), or which tenant answers it could not be
- * read just now; and, in multi-workspace mode, that subscriptions are not offered yet.
+ * read just now; and, in an organisation-wide install, that a workspace answered from its own
+ * connection has no subscriptions.
  */
 import type { Card } from './blocks.js';
 import { type HomeView, homeRefusedView } from './home.js';
@@ -32,6 +33,6 @@ export function workspaceProblemView(problem: WorkspaceProblem): HomeView {
 
 export function subscriptionsUnavailableCard(): Card {
   return infoCard(
-    'Subscriptions are not available yet when Focus for Slack serves several workspaces. Lookups work as usual: try `/focus help`.',
+    'Subscriptions are not available in this workspace: it is answered from its own Focus connection while the app is installed for the whole organisation, whose subscriptions follow the organisation’s connection. Lookups work as usual: try `/focus help`.',
   );
 }

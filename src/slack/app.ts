@@ -17,9 +17,7 @@ import { connectionHomeView } from '../render/focus-connection.js';
 import type { StateStore } from '../state/index.js';
 import type { UninstallRetention } from '../state/retention.js';
 import { scopedState } from '../state/scoped.js';
-import type { SubscriptionStore } from '../state/subscriptions.js';
 import type { Installations } from '../state/tenant-stores.js';
-import type { SubscriptionService } from '../subscriptions/service.js';
 import {
   perWorkspace,
   provideWorkspace,
@@ -34,13 +32,14 @@ import type { Home } from './inbound/request.js';
 import { slackHttp } from './outbound/http.js';
 import { perMethodRateLimits } from './outbound/rate-limits.js';
 import { SlackRevocation, watchRevocation } from './outbound/revocation.js';
+import { type WorkspaceSlack, workspaceSlack } from './outbound/workspace-slack.js';
 import { registerActions } from './surfaces/actions.js';
 import { registerCommand } from './surfaces/command.js';
 import { UnfurlConsent } from './surfaces/consent.js';
 import { registerDirectMessages } from './surfaces/dm.js';
 import { type ConnectionStore, FocusConnectionAdmin } from './surfaces/focus-connection.js';
 import { HomeTab, type HomeTabOf, registerHome } from './surfaces/home.js';
-import { registerLifecycle } from './surfaces/lifecycle.js';
+import { type LifecycleDeps, registerLifecycle } from './surfaces/lifecycle.js';
 import { registerMentions } from './surfaces/mention.js';
 import { registerShortcut } from './surfaces/shortcut.js';
 import { registerUnfurls } from './surfaces/unfurl.js';
@@ -73,8 +72,6 @@ export interface SlackAppOptions {
   state: StateStore;
   /** State that outlives the process and is shared by replicas: kept "always" choices of link previews. */
   durableState: StateStore;
-  /** The subscription commands (absent: `/focus subscribe` is not offered). */
-  subscriptions?: SubscriptionService;
   /** Work in progress, waited for at shutdown. */
   inflight: InFlight;
   /**
@@ -99,12 +96,11 @@ export interface SlackAppOptions {
    * is deleted after the retention window, unless it is reinstalled first.
    */
   retention?: Pick<UninstallRetention, 'uninstalled'>;
-  /** Channel and app lifecycle events act on these subscriptions (absent: they are only logged). */
-  lifecycle?: {
-    store: SubscriptionStore;
-    /** Drops what the poller has queued for these subscriptions. */
-    halt(ids: readonly number[]): void;
-  };
+  /**
+   * Channel and app lifecycle events act on the subscriptions of the installation they came
+   * through (none: they are only logged); distribution mode's uninstalls are reported too.
+   */
+  lifecycle?: Pick<LifecycleDeps, 'subscriptionsOf' | 'onUninstalled'>;
 }
 
 export interface RunningSlackApp {
@@ -126,9 +122,14 @@ export interface RunningSlackApp {
   revocation: SlackRevocation;
   /**
    * Single-workspace mode: what a subscription passes before each poll's posts (the access
-   * policy, again). Absent without a single workspace: subscriptions are not served then.
+   * policy, again). Absent without a single workspace (each workspace's is built by its poller).
    */
   gate: Gate | undefined;
+  /**
+   * Distribution mode: one workspace's Slack clients for its subscriptions, made with the token
+   * given (its own rate limits and revocation; `outbound/workspace-slack.ts`).
+   */
+  workspaceSlack(): (token: string) => WorkspaceSlack;
 }
 
 export async function startSlackApp(options: SlackAppOptions): Promise<RunningSlackApp> {
@@ -241,7 +242,6 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   const workspaces = options.workspaces({ client: app.client, home });
   resolve = workspaces.resolve;
   const single = workspaces.single;
-  const subscribe = options.subscriptions && { service: options.subscriptions };
   // Each workspace's consent and Home tab, made on its first request (their caches are its own).
   const consentOf = perWorkspace(
     (deps) =>
@@ -262,7 +262,6 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       new HomeTab(
         deps,
         {
-          subscriptions: options.subscriptions,
           consent: consentOf(deps),
           connection:
             admin && ((user) => admin.section({ user, client: deps.slackClient(), context: deps.home })),
@@ -271,7 +270,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       ),
   );
   admin?.register(app);
-  registerCommand(app, logger, subscribe, consentOf);
+  registerCommand(app, logger, consentOf);
   registerActions(app, logger, consentOf, homeOf);
   registerHome(
     app,
@@ -280,7 +279,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     admin &&
       (async (user, client, context) => connectionHomeView(await admin.section({ user, client, context }))),
   );
-  registerDirectMessages(app, logger, subscribe);
+  registerDirectMessages(app, logger);
   registerWorkflowStep(app, logger);
   registerShortcut(app, logger);
   registerUnfurls(app, logger, consentOf);
@@ -288,8 +287,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   registerLifecycle(
     app,
     {
-      store: options.lifecycle?.store ?? noSubscriptions,
-      halt: (ids) => options.lifecycle?.halt(ids),
+      subscriptionsOf: (context) => options.lifecycle?.subscriptionsOf(context),
+      ...(options.lifecycle?.onUninstalled && { onUninstalled: options.lifecycle.onUninstalled }),
       revocation,
       ...(oauth && options.installationStore && { installations: options.installationStore }),
       ...(oauth && options.retention && { retention: options.retention }),
@@ -317,6 +316,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     stop: () => app.stop() as Promise<void>,
     close: () => http.close(),
     revocation,
+    workspaceSlack: () =>
+      workspaceSlack({ apiUrl: options.apiUrl, logger, fetch: http.fetch, clientLogger: boltLogger(logger) }),
     gate:
       single &&
       subscriptionGate(single.policy, {
@@ -371,13 +372,6 @@ function focusConnectionAdmin(
   });
   return admin;
 }
-
-/** Without a subscription store, lifecycle events find nothing to pause or remove. */
-const noSubscriptions: Pick<SubscriptionStore, 'pauseChannel' | 'removeChannel' | 'list'> = {
-  pauseChannel: async () => [],
-  removeChannel: async () => [],
-  list: async () => [],
-};
 
 function healthRoutes(
   ready: () => Promise<boolean>,

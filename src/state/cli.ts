@@ -23,7 +23,7 @@ import { parseRecord, type SubscriptionArchive, toSnapshot } from './snapshot.js
 import { readSnapshot, SnapshotError } from './snapshot-reader.js';
 import { openSqliteState } from './sqlite.js';
 import { checkLimits } from './subscription-limits.js';
-import type { SubscriptionStore } from './subscriptions.js';
+import type { WorkspaceSubscriptions } from './subscriptions.js';
 import { isWorkspaceKey, type WorkspaceData } from './workspace-data.js';
 
 const USAGE = `usage: npm run -s state -- export > subscriptions.json
@@ -48,7 +48,7 @@ export interface CliIo {
 }
 
 type CliStore = SubscriptionArchive &
-  Pick<SubscriptionStore, 'list' | 'countTeam'> &
+  Pick<WorkspaceSubscriptions, 'subscriptionsOf'> &
   Pick<WorkspaceData, 'forget'> & { close(): Promise<void> };
 
 /** Runs the command; returns the exit code. */
@@ -136,7 +136,8 @@ async function importFrom(io: CliIo, store: CliStore, where: string): Promise<nu
         continue;
       }
       const sub = parsed.record.subscription;
-      const refused = await checkLimits(store, sub);
+      // The limits of the subscription's own workspace (distribution mode), or single-workspace mode's.
+      const refused = await checkLimits(store.subscriptionsOf(sub.workspace), sub);
       if (refused) {
         skip(
           item,

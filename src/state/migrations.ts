@@ -89,6 +89,62 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    description:
+      'subscriptions belong to a workspace (distribution mode; NULL: single-workspace), one per target per workspace and channel',
+    // A table's UNIQUE constraint cannot be changed in place: the three subscription tables are
+    // built anew and renamed (a rename rewrites the new children's REFERENCES to the final name),
+    // the children first dropped, so the parent's drop cascades to nothing. The AUTOINCREMENT
+    // counter is carried over, so an id is never reused.
+    sql: `
+      CREATE TABLE subscriptions_v5 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        workspace TEXT, -- the installation key (T… or E…) in distribution mode; NULL otherwise
+        team TEXT,
+        channel TEXT NOT NULL,
+        target_key TEXT NOT NULL,
+        target TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        paused_reason TEXT,
+        paused_at TEXT,
+        filters TEXT,
+        format TEXT
+      );
+      INSERT INTO sqlite_sequence (name, seq)
+        SELECT 'subscriptions_v5', seq FROM sqlite_sequence WHERE name = 'subscriptions';
+      INSERT INTO subscriptions_v5 (id, team, channel, target_key, target, created_by, created_at,
+                                    paused_reason, paused_at, filters, format)
+        SELECT id, team, channel, target_key, target, created_by, created_at,
+               paused_reason, paused_at, filters, format FROM subscriptions;
+      CREATE TABLE cursors_v5 (
+        subscription_id INTEGER PRIMARY KEY REFERENCES subscriptions_v5 (id) ON DELETE CASCADE,
+        newest_start TEXT,
+        newest_ms INTEGER,
+        ids_at_newest TEXT NOT NULL
+      );
+      INSERT INTO cursors_v5 SELECT subscription_id, newest_start, newest_ms, ids_at_newest FROM cursors;
+      CREATE TABLE delivered_v5 (
+        subscription_id INTEGER NOT NULL REFERENCES subscriptions_v5 (id) ON DELETE CASCADE,
+        recording_id INTEGER NOT NULL,
+        start_ms INTEGER NOT NULL,
+        delivered_at INTEGER NOT NULL,
+        PRIMARY KEY (subscription_id, recording_id)
+      ) WITHOUT ROWID;
+      INSERT INTO delivered_v5 SELECT subscription_id, recording_id, start_ms, delivered_at FROM delivered;
+      DROP TABLE delivered;
+      DROP TABLE cursors;
+      DROP TABLE subscriptions;
+      ALTER TABLE subscriptions_v5 RENAME TO subscriptions;
+      ALTER TABLE cursors_v5 RENAME TO cursors;
+      ALTER TABLE delivered_v5 RENAME TO delivered;
+      -- NULL (single-workspace) compares equal here, so a channel follows a target once per workspace.
+      CREATE UNIQUE INDEX subscriptions_target ON subscriptions (coalesce(workspace, ''), channel, target_key);
+      CREATE INDEX subscriptions_active ON subscriptions (id) WHERE paused_reason IS NULL;
+      CREATE INDEX delivered_by_start ON delivered (subscription_id, start_ms);
+    `,
+  },
 ];
 
 /**

@@ -14,7 +14,7 @@ import { MemoryStore } from './memory.js';
 import { ResilientStore } from './resilient.js';
 import { ownStateFile } from './sqlite-owner.js';
 import type { StateStore } from './store.js';
-import type { SubscriptionStore } from './subscriptions.js';
+import type { SubscriptionStore, WorkspaceSubscriptions } from './subscriptions.js';
 import {
   type ConnectionStore,
   type Installations,
@@ -29,8 +29,10 @@ import type { WorkspaceData } from './workspace-data.js';
 export interface AppState {
   /** Event dedupe, replayed signatures, unfurl memory, linked-user answers. */
   kv: StateStore;
-  /** Subscriptions, cursors, delivered ids. */
+  /** Subscriptions, cursors, delivered ids (single-workspace mode's: those stored without a workspace). */
   subscriptions: SubscriptionStore;
+  /** Distribution mode: each workspace's subscriptions, on the same backend. */
+  workspaceSubscriptions: WorkspaceSubscriptions;
   /**
    * Choices people make that must outlive the process and be shared by replicas (a kept "always"
    * of link previews): the SQLite file, or Redis (with `kv`'s fallback to memory while it is down).
@@ -116,6 +118,7 @@ export async function openAppState(
     return {
       kv: new MemoryStore(),
       subscriptions: sqlite,
+      workspaceSubscriptions: sqlite,
       durable: sqlite,
       subscriptionsKv: sqlite,
       // One process per file: its own refresh lock is every refresh's.
@@ -169,6 +172,7 @@ export async function openAppState(
   return {
     kv,
     subscriptions: redis,
+    workspaceSubscriptions: redis,
     durable: kv,
     subscriptionsKv: redis,
     ...tenantStores(

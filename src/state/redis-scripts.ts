@@ -10,11 +10,13 @@
  * | `kv:<key>` | string + PX | `StateStore` keys (`event:…`, `unfurl:…`, `linked:…`, `sig:…`, `unanswered:…`) |
  * | `subs:next` | counter | the last subscription id issued (INCR; ids are never reused) |
  * | `subs:all`, `subs:active` | zset (id by id) | every subscription; those not paused |
- * | `sub:<id>` | hash | channel, targetKey, target (JSON), createdBy, createdAt; team, pausedReason, pausedAt, filters (JSON), format (`compact`) when set |
+ * | `sub:<id>` | hash | channel, targetKey, target (JSON), createdBy, createdAt; workspace, team, pausedReason, pausedAt, filters (JSON), format (`compact`) when set |
  * | `sub:<id>:cursor` | hash | start (as Focus wrote it), ms, ids (those at that instant, comma-separated, in the order marked) |
  * | `sub:<id>:delivered` | zset | recording ids delivered, scored by start (ms) |
  * | `channel:<channel>:subs` | zset | the channel's subscription ids |
  * | `channel:<channel>:targets` | hash | target key (`phone:…`/`person:…`) -> id: one per target |
+ * | `ws:<key>:subs:all`, `ws:<key>:subs:active`, `ws:<key>:channel:<channel>:subs`, `ws:<key>:channel:<channel>:targets` | as above | distribution mode: the same indexes for one workspace's subscriptions (by installation key); the ones above are single-workspace mode's |
+ * | `subs:workspaces` | set | the installation keys that have (or had) subscriptions |
  * | `lease:<name>:holder`, `lease:<name>:fence` | string + PX, counter | see `redis-lease.ts` |
  * | `sub:<id>:sending:<recording id>` | string + PX | a post's intent: see `redis-lease.ts` |
  * | `installations`, `connections` | hash | installation key -> sealed JSON: see `redis-sealed.ts` |
@@ -27,20 +29,26 @@
  */
 import { lua } from './redis-connection.js';
 
-export function redisKeys(prefix: string) {
+/**
+ * The keys under `prefix`; with `workspace`, its subscriptions' indexes are that workspace's own
+ * (ids, subscription hashes, leases and the rest stay shared).
+ */
+export function redisKeys(prefix: string, workspace?: string) {
   const sub = (id: number) => `${prefix}sub:${id}`;
+  const index = workspace === undefined ? prefix : `${prefix}ws:${workspace}:`;
   return {
     kv: (key: string) => `${prefix}kv:${key}`,
     next: `${prefix}subs:next`,
-    all: `${prefix}subs:all`,
-    active: `${prefix}subs:active`,
+    all: `${index}subs:all`,
+    active: `${index}subs:active`,
+    workspaces: `${prefix}subs:workspaces`,
     subs: `${prefix}sub:`,
     sub,
     cursor: (id: number) => `${sub(id)}:cursor`,
     delivered: (id: number) => `${sub(id)}:delivered`,
     sending: (id: number, recording: number) => `${sub(id)}:sending:${recording}`,
-    targets: (channel: string) => `${prefix}channel:${channel}:targets`,
-    channelSubs: (channel: string) => `${prefix}channel:${channel}:subs`,
+    targets: (channel: string) => `${index}channel:${channel}:targets`,
+    channelSubs: (channel: string) => `${index}channel:${channel}:subs`,
     leaseHolder: (name: string) => `${prefix}lease:${name}:holder`,
     leaseFence: (name: string) => `${prefix}lease:${name}:fence`,
     /** A hash of sealed records (installations, connections): installation key -> sealed JSON. */
@@ -76,10 +84,10 @@ end
 
 /**
  * A new subscription, or an exported one imported. KEYS: next id, channel's target index, channel's
- * ids, all ids, active ids. ARGV: subscription key prefix, exported id (0: none), target key,
- * channel, target JSON, createdBy, createdAt, team, has team, paused reason, paused at, is paused,
- * cursor start, cursor ms, cursor ids, has cursor, filters JSON ('': none), format ('': full), then
- * (recording id, start ms) pairs.
+ * ids, all ids, active ids, workspaces. ARGV: subscription key prefix, exported id (0: none), target
+ * key, channel, target JSON, createdBy, createdAt, team, has team, paused reason, paused at, is
+ * paused, cursor start, cursor ms, cursor ids, has cursor, filters JSON ('': none), format ('':
+ * full), workspace ('': none), then (recording id, start ms) pairs.
  *
  * When the channel already follows the target, the existing subscription is kept and only its
  * cursor (merged) and delivered ids (a union) take the record in. Otherwise it is added, under the
@@ -117,10 +125,14 @@ if not id then
   end
   if ARGV[17] ~= '' then redis.call('HSET', key, 'filters', ARGV[17]) end
   if ARGV[18] ~= '' then redis.call('HSET', key, 'format', ARGV[18]) end
+  if ARGV[19] ~= '' then
+    redis.call('HSET', key, 'workspace', ARGV[19])
+    redis.call('SADD', KEYS[6], ARGV[19])
+  end
 end
 local key = ARGV[1] .. id
 if ARGV[16] == '1' then merge_cursor(key .. ':cursor', ARGV[13], ARGV[14], ARGV[15]) end
-for i = 19, #ARGV, 2 do
+for i = 20, #ARGV, 2 do
   redis.call('ZADD', key .. ':delivered', 'NX', ARGV[i + 1], ARGV[i])
 end
 return {added, id, redis.call('HGETALL', key)}
@@ -178,8 +190,8 @@ return n
 /**
  * KEYS: channel's target index, channel's ids, all ids, active ids. ARGV: subscription key prefix,
  * channel, then the ids to remove (ascending, distinct), or `*` for every one of the channel (its
- * two index keys go too). Only the channel's own are removed, each with its cursor and delivered
- * ids. Returns {{id, fields}, ...} of those removed, in id order.
+ * two index keys go too). Only the channel's own are removed (in these indexes: the workspace's),
+ * each with its cursor and delivered ids. Returns {{id, fields}, ...} of those removed, in id order.
  */
 export const REMOVE = lua(
   'remove',
@@ -190,7 +202,7 @@ if everyone then ids = redis.call('ZRANGE', KEYS[2], 0, -1) else for i = 3, #ARG
 local removed = {}
 for _, id in ipairs(ids) do
   local key = ARGV[1] .. id
-  local mine = redis.call('HGET', key, 'channel') == ARGV[2]
+  local mine = redis.call('HGET', key, 'channel') == ARGV[2] and redis.call('ZSCORE', KEYS[2], id) ~= false
   if mine then
     removed[#removed + 1] = {id, redis.call('HGETALL', key)}
     local targetKey = redis.call('HGET', key, 'targetKey')
@@ -208,11 +220,15 @@ return removed
 `,
 );
 
-/** KEYS: subscription, active ids. ARGV: id, then reason and at to pause (none: to resume). */
+/**
+ * KEYS: subscription, active ids, all ids. ARGV: id, then reason and at to pause (none: to
+ * resume). Only a subscription of these indexes (its workspace's) changes.
+ */
 export const SET_PAUSED = lua(
   'set-paused',
   `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('ZSCORE', KEYS[3], ARGV[1]) == false then return 0 end
 if ARGV[2] then
   redis.call('HSET', KEYS[1], 'pausedReason', ARGV[2], 'pausedAt', ARGV[3])
   redis.call('ZREM', KEYS[2], ARGV[1])

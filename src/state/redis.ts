@@ -70,14 +70,45 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
   /** `redis://host:port/db`, for the start-up log line (no password). */
   readonly where: string;
   private readonly k: RedisKeys;
+  private readonly views = new Map<string, RedisState>();
 
   /** Use `openRedisState`: it checks the connection first. */
   constructor(
     private readonly connection: RedisConnection,
-    prefix: string,
+    private readonly prefix: string,
+    /** The workspace whose subscriptions this sees (undefined: single-workspace mode's). */
+    private readonly workspace?: string,
   ) {
     this.where = connection.where;
-    this.k = redisKeys(prefix);
+    this.k = redisKeys(prefix, workspace);
+  }
+
+  /**
+   * One workspace's subscriptions (distribution mode): their indexes are the workspace's own
+   * (`ws:<key>:…`), and what it adds is stored with its key. Undefined: this store itself.
+   * Closed with this store.
+   */
+  subscriptionsOf(workspace: string | undefined): SubscriptionStore {
+    if (workspace === undefined || this.workspace !== undefined) return this;
+    let view = this.views.get(workspace);
+    if (!view) {
+      view = new RedisState(this.connection, this.prefix, workspace);
+      this.views.set(workspace, view);
+    }
+    return view;
+  }
+
+  /** The workspaces (installation keys) with at least one subscription not paused. */
+  async subscribedWorkspaces(): Promise<string[]> {
+    const keys = await this.connection.run('workspaces', (c) => c.sMembers(this.k.workspaces));
+    const out: string[] = [];
+    for (const key of keys.sort()) {
+      const active = await this.connection.run('workspace active', (c) =>
+        c.zCard(redisKeys(this.prefix, key).active),
+      );
+      if (active > 0) out.push(key);
+    }
+    return out;
   }
 
   /** The poller lease, on the same connection and prefix. */
@@ -147,12 +178,16 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
       } while (cursor !== '0');
     }
     let subscriptions = 0;
-    const theirs = (await this.subscriptions(LIST, [this.k.all], [this.k.subs])).filter(
-      (s) => s.team === key,
-    );
-    for (const [channel, ids] of idsByChannel(theirs)) {
-      if (guard !== '' && (await this.uninstalledAt(key)) !== guard) return stopped(keys, subscriptions);
-      subscriptions += (await this.remove(channel, ids)).length;
+    // The workspace's own (distribution mode, under its indexes), and those its team made in
+    // single-workspace mode.
+    for (const store of [this.subscriptionsOf(key) as RedisState, this]) {
+      const theirs = (await store.subscriptions(LIST, [store.k.all], [store.k.subs])).filter(
+        (s) => s.workspace === key || s.team === key,
+      );
+      for (const [channel, ids] of idsByChannel(theirs)) {
+        if (guard !== '' && (await this.uninstalledAt(key)) !== guard) return stopped(keys, subscriptions);
+        subscriptions += (await store.remove(channel, ids)).length;
+      }
     }
     const keysOf = [this.k.uninstalls, this.k.sealed('installations'), this.k.sealed('connections')];
     const records = await this.connection.script(FORGET_RECORDS, keysOf, [key, guard]);
@@ -193,15 +228,16 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
     await this.connection.run('release', (c) => c.del(this.k.kv(key)));
   }
 
-  /** Closes the connection (idempotent); what is in Redis stays. */
+  /** Closes the connection (idempotent); what is in Redis stays. A workspace's view closes nothing. */
   async close(): Promise<void> {
+    if (this.workspace !== undefined) return;
     await this.connection.close();
   }
 
   // ---- SubscriptionStore ------------------------------------------------------------------
 
   async add(sub: NewSubscription, now: Date): Promise<{ added: boolean; subscription: Subscription }> {
-    const [added, id, fields] = await this.put(newRecord(sub, now));
+    const [added, id, fields] = await this.put(newRecord({ ...sub, workspace: this.workspace }, now));
     return { added: added === 1, subscription: fromHash(id, fields) };
   }
 
@@ -291,7 +327,15 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
 
   async dumpSubscriptions(): Promise<SubscriptionRecord[]> {
     const records: SubscriptionRecord[] = [];
-    for (const subscription of await this.subscriptions(LIST, [this.k.all], [this.k.subs])) {
+    // Single-workspace mode's, then each workspace's (a view dumps its own).
+    const indexes = [this.k.all];
+    if (this.workspace === undefined) {
+      const keys = await this.connection.run('workspaces', (c) => c.sMembers(this.k.workspaces));
+      indexes.push(...keys.sort().map((key) => redisKeys(this.prefix, key).all));
+    }
+    const all: Subscription[] = [];
+    for (const index of indexes) all.push(...(await this.subscriptions(LIST, [index], [this.k.subs])));
+    for (const subscription of all.sort((a, b) => a.id - b.id)) {
       const { id } = subscription;
       const scored = await this.connection.run('dump delivered', (c) =>
         c.zRangeWithScores(this.k.delivered(id), 0, -1),
@@ -303,7 +347,9 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
   }
 
   async restoreSubscription(record: SubscriptionRecord): Promise<{ added: boolean; id: number }> {
-    const [added, id] = await this.put(record);
+    // Into its workspace's indexes (single-workspace mode's when it has none).
+    const into = this.subscriptionsOf(record.subscription.workspace) as RedisState;
+    const [added, id] = await into.put(record);
     return { added: added === 1, id: Number(id) };
   }
 
@@ -314,7 +360,14 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
     const { filters, format } = storedTuning(s);
     const reply = await this.connection.script(
       PUT,
-      [this.k.next, this.k.targets(s.channel), this.k.channelSubs(s.channel), this.k.all, this.k.active],
+      [
+        this.k.next,
+        this.k.targets(s.channel),
+        this.k.channelSubs(s.channel),
+        this.k.all,
+        this.k.active,
+        this.k.workspaces,
+      ],
       [
         this.k.subs,
         s.id,
@@ -334,6 +387,7 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
         start === undefined ? '0' : '1',
         filters ?? '',
         format ?? '',
+        s.workspace ?? '',
         ...delivered.flatMap((d) => [d.id, d.startMs]),
       ],
     );
@@ -342,7 +396,7 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
 
   /** Pauses with (reason, at), or resumes with neither. */
   private setPaused(id: number, ...pause: string[]): Promise<unknown> {
-    return this.connection.script(SET_PAUSED, [this.k.sub(id), this.k.active], [id, ...pause]);
+    return this.connection.script(SET_PAUSED, [this.k.sub(id), this.k.active, this.k.all], [id, ...pause]);
   }
 
   private removeOf(channel: string, ids: string[]): Promise<Subscription[]> {

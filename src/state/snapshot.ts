@@ -61,6 +61,7 @@ function importRecord(nowMs: number) {
       .max(max, `${what} is above ${max}`);
   return z.object({
     id: positiveId('id', IMPORT_LIMITS.maxSubscriptionId),
+    workspace: z.string().regex(TEAM_ID, 'workspace is not a Slack installation key (T…, E…)').optional(),
     team: z.string().regex(TEAM_ID, 'team is not a Slack workspace id (T…, E…)').nullable(),
     channel: z
       .string({ message: 'channel is missing' })
@@ -151,7 +152,7 @@ export function parseRecord(json: unknown, nowMs: number): ParsedRecord {
     });
     return { ok: false, problems: [...new Set(problems)].slice(0, 5) };
   }
-  const { cursor: c, delivered, team, paused, filters, format, ...fields } = parsed.data;
+  const { cursor: c, delivered, workspace, team, paused, filters, format, ...fields } = parsed.data;
   const notes: string[] = [];
   let cursor: Cursor = { newestStart: c.newestStart ?? undefined, idsAtNewest: c.idsAtNewest };
   if (cursor.newestStart !== undefined && Date.parse(cursor.newestStart) > nowMs + CLOCK_SKEW_MS) {
@@ -160,6 +161,7 @@ export function parseRecord(json: unknown, nowMs: number): ParsedRecord {
   }
   const subscription = {
     ...fields,
+    ...(workspace !== undefined && { workspace }),
     team: team ?? undefined,
     paused: paused ?? undefined,
     ...(filters && { filters }),
@@ -175,6 +177,8 @@ export function toSnapshot(records: readonly SubscriptionRecord[]) {
     version: SNAPSHOT_VERSION,
     subscriptions: records.map(({ subscription: s, cursor, delivered }) => ({
       id: s.id,
+      // Only in distribution mode: a single-workspace export reads as before.
+      ...(s.workspace !== undefined && { workspace: s.workspace }),
       team: s.team ?? null,
       channel: s.channel,
       target: s.target,

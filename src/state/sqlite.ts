@@ -80,14 +80,39 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
   private lastPurge = Number.NEGATIVE_INFINITY;
   private readonly s: Statements;
   private readonly tx: ReturnType<typeof transactions>;
+  /** The workspace whose subscriptions this sees (null: single-workspace mode's, stored without one). */
+  private readonly scope: string | null;
+  private readonly views = new Map<string, SqliteState>();
 
   /** Use `openSqliteState`: it checks and migrates the file first. */
   constructor(
     private readonly db: Database,
     private readonly now: () => number,
+    view?: { scope: string; of: SqliteState },
   ) {
-    this.s = prepare(db);
-    this.tx = transactions(db, this.s);
+    this.scope = view?.scope ?? null;
+    this.s = view ? view.of.s : prepare(db);
+    this.tx = view ? view.of.tx : transactions(db, this.s);
+  }
+
+  /**
+   * One workspace's subscriptions (distribution mode): every list, count, pause and removal sees
+   * only those stored with its installation key, and what it adds is stored with it. Undefined:
+   * this store itself (single-workspace mode's, stored without one). Closed with this store.
+   */
+  subscriptionsOf(workspace: string | undefined): SubscriptionStore {
+    if (workspace === undefined || this.scope !== null) return this;
+    let view = this.views.get(workspace);
+    if (!view) {
+      view = new SqliteState(this.db, this.now, { scope: workspace, of: this });
+      this.views.set(workspace, view);
+    }
+    return view;
+  }
+
+  /** The workspaces (installation keys) with at least one subscription not paused. */
+  async subscribedWorkspaces(): Promise<string[]> {
+    return this.s.workspaces.all().map((row) => row.workspace);
   }
 
   // ---- StateStore -------------------------------------------------------------------------
@@ -134,9 +159,9 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
     return this.tx.forget.immediate(key, ifUninstalledAt);
   }
 
-  /** Closes the file (idempotent); SQLite checkpoints the WAL into it. */
+  /** Closes the file (idempotent); SQLite checkpoints the WAL into it. A workspace's view closes nothing. */
   async close(): Promise<void> {
-    if (!this.db.open) return;
+    if (this.scope !== null || !this.db.open) return;
     this.db.pragma('optimize');
     this.db.close();
   }
@@ -153,49 +178,50 @@ export class SqliteState implements StateStore, SubscriptionStore, SubscriptionA
   // ---- SubscriptionStore ------------------------------------------------------------------
 
   async add(sub: NewSubscription, now: Date): Promise<{ added: boolean; subscription: Subscription }> {
-    const { added, row } = this.tx.put.immediate(newRecord(sub, now), 0);
+    const record = newRecord({ ...sub, workspace: this.scope ?? undefined }, now);
+    const { added, row } = this.tx.put.immediate(record, 0);
     return { added, subscription: toSubscription(row) };
   }
 
   async list(channel: string): Promise<Subscription[]> {
-    return this.s.list.all(channel).map(toSubscription);
+    return this.s.list.all(channel, this.scope).map(toSubscription);
   }
 
   async createdBy(user: string): Promise<Subscription[]> {
-    return this.s.createdBy.all(user).map(toSubscription);
+    return this.s.createdBy.all(user, this.scope).map(toSubscription);
   }
 
   async active(): Promise<Subscription[]> {
-    return this.s.active.all().map(toSubscription);
+    return this.s.active.all(this.scope).map(toSubscription);
   }
 
   async countTeam(team: string | undefined): Promise<number> {
-    return this.s.countTeam.get(team ?? null)?.n ?? 0;
+    return this.s.countTeam.get(team ?? null, this.scope)?.n ?? 0;
   }
 
   async remove(channel: string, ids: readonly number[]): Promise<Subscription[]> {
-    return byId(this.s.remove.all(channel, JSON.stringify(ids)));
+    return byId(this.s.remove.all(channel, this.scope, JSON.stringify(ids)));
   }
 
   async pause(id: number, reason: string, now: Date): Promise<void> {
-    this.s.pause.run(reason, now.toISOString(), id);
+    this.s.pause.run(reason, now.toISOString(), id, this.scope);
   }
 
   async resume(id: number): Promise<void> {
-    this.s.resume.run(id);
+    this.s.resume.run(id, this.scope);
   }
 
   async tune(id: number, tuning: Tuning): Promise<void> {
-    this.s.tune.run({ id, ...storedTuning(tuning) });
+    this.s.tune.run({ id, scope: this.scope, ...storedTuning(tuning) });
   }
 
   async pauseChannel(channel: string, reason: string, now: Date): Promise<Subscription[]> {
-    return byId(this.s.pauseChannel.all(reason, now.toISOString(), channel));
+    return byId(this.s.pauseChannel.all(reason, now.toISOString(), channel, this.scope));
   }
 
   async removeChannel(channel: string): Promise<Subscription[]> {
     // Cursors and delivered ids go with their subscription (ON DELETE CASCADE).
-    return byId(this.s.removeChannel.all(channel));
+    return byId(this.s.removeChannel.all(channel, this.scope));
   }
 
   async cursor(id: number): Promise<Cursor> {
@@ -262,13 +288,14 @@ function transactions(db: Database, s: Statements) {
      */
     put: db.transaction(({ subscription: sub, cursor, delivered }: SubscriptionRecord, nowMs: number) => {
       const key = targetKey(sub.target);
-      const existing = s.byTarget.get(sub.channel, key);
+      const existing = s.byTarget.get(sub.channel, key, sub.workspace ?? null);
       const { filters, format } = storedTuning(sub);
       const row =
         existing ??
         s.insert.get(
           // An exported id is kept only above every id issued here: ids are never reused.
           sub.id > (s.issued.get()?.n ?? 0) ? sub.id : null,
+          sub.workspace ?? null,
           sub.team ?? null,
           sub.channel,
           key,
@@ -307,7 +334,7 @@ function transactions(db: Database, s: Statements) {
         connection: s.deleteConnection.run(key).changes > 0,
         keys,
         // Cursors and delivered ids go with their subscription (ON DELETE CASCADE).
-        subscriptions: s.deleteTeamSubscriptions.run(key).changes,
+        subscriptions: s.deleteWorkspaceSubscriptions.run(key, key).changes,
       };
       s.cancelUninstalled.run(key);
       return forgotten;
@@ -334,7 +361,7 @@ interface CursorRow {
 type Statements = ReturnType<typeof prepare>;
 
 const COLUMNS =
-  'id, team, channel, target, created_by AS createdBy, created_at AS createdAt, ' +
+  'id, workspace, team, channel, target, created_by AS createdBy, created_at AS createdAt, ' +
   'paused_reason AS pausedReason, paused_at AS pausedAt, filters, format';
 
 const CURSOR_UPSERT = `ON CONFLICT (subscription_id) DO UPDATE SET newest_start = excluded.newest_start,
@@ -362,43 +389,50 @@ function prepare(db: Database) {
     ),
 
     insert: db.prepare<unknown[], Row>(
-      `INSERT INTO subscriptions (id, team, channel, target_key, target, created_by, created_at,
+      `INSERT INTO subscriptions (id, workspace, team, channel, target_key, target, created_by, created_at,
                                   paused_reason, paused_at, filters, format)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
     ),
     issued: db.prepare<[], { n: number }>(
       `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'subscriptions'), 0),
                   coalesce((SELECT max(id) FROM subscriptions), 0)) AS n`,
     ),
-    byTarget: rows('WHERE channel = ? AND target_key = ?'),
-    list: rows('WHERE channel = ? ORDER BY id'),
-    active: rows('WHERE paused_reason IS NULL ORDER BY id'),
+    // Every read and change of a workspace's subscriptions names its workspace (`IS`: NULL, the
+    // single-workspace mode's, matches NULL).
+    byTarget: rows('WHERE channel = ? AND target_key = ? AND workspace IS ?'),
+    list: rows('WHERE channel = ? AND workspace IS ? ORDER BY id'),
+    active: rows('WHERE paused_reason IS NULL AND workspace IS ? ORDER BY id'),
     all: rows('ORDER BY id'),
     // No index: a workspace holds at most 1,000 subscriptions, and only the Home tab asks.
-    createdBy: rows('WHERE created_by = ? ORDER BY id'),
-    countTeam: db.prepare<[string | null], { n: number }>(
-      'SELECT count(*) AS n FROM subscriptions WHERE team IS ?',
+    createdBy: rows('WHERE created_by = ? AND workspace IS ? ORDER BY id'),
+    countTeam: db.prepare<[string | null, string | null], { n: number }>(
+      'SELECT count(*) AS n FROM subscriptions WHERE team IS ? AND workspace IS ?',
+    ),
+    workspaces: db.prepare<[], { workspace: string }>(
+      `SELECT DISTINCT workspace FROM subscriptions WHERE paused_reason IS NULL AND workspace IS NOT NULL
+       ORDER BY workspace`,
     ),
     exists: db.prepare<[number], { id: number }>('SELECT id FROM subscriptions WHERE id = ?'),
-    remove: db.prepare<[string, string], Row>(
-      `DELETE FROM subscriptions WHERE channel = ? AND id IN (SELECT value FROM json_each(?))
+    remove: db.prepare<[string, string | null, string], Row>(
+      `DELETE FROM subscriptions WHERE channel = ? AND workspace IS ? AND id IN (SELECT value FROM json_each(?))
        RETURNING ${COLUMNS}`,
     ),
-    removeChannel: db.prepare<[string], Row>(
-      `DELETE FROM subscriptions WHERE channel = ? RETURNING ${COLUMNS}`,
+    removeChannel: db.prepare<[string, string | null], Row>(
+      `DELETE FROM subscriptions WHERE channel = ? AND workspace IS ? RETURNING ${COLUMNS}`,
     ),
-    pause: db.prepare<[string, string, number]>(
-      'UPDATE subscriptions SET paused_reason = ?, paused_at = ? WHERE id = ?',
+    pause: db.prepare<[string, string, number, string | null]>(
+      'UPDATE subscriptions SET paused_reason = ?, paused_at = ? WHERE id = ? AND workspace IS ?',
     ),
-    pauseChannel: db.prepare<[string, string, string], Row>(
-      `UPDATE subscriptions SET paused_reason = ?, paused_at = ? WHERE channel = ? AND paused_reason IS NULL
+    pauseChannel: db.prepare<[string, string, string, string | null], Row>(
+      `UPDATE subscriptions SET paused_reason = ?, paused_at = ?
+       WHERE channel = ? AND workspace IS ? AND paused_reason IS NULL
        RETURNING ${COLUMNS}`,
     ),
-    resume: db.prepare<[number]>(
-      'UPDATE subscriptions SET paused_reason = NULL, paused_at = NULL WHERE id = ?',
+    resume: db.prepare<[number, string | null]>(
+      'UPDATE subscriptions SET paused_reason = NULL, paused_at = NULL WHERE id = ? AND workspace IS ?',
     ),
-    tune: db.prepare<{ id: number; filters: string | null; format: string | null }>(
-      'UPDATE subscriptions SET filters = @filters, format = @format WHERE id = @id',
+    tune: db.prepare<{ id: number; scope: string | null; filters: string | null; format: string | null }>(
+      'UPDATE subscriptions SET filters = @filters, format = @format WHERE id = @id AND workspace IS @scope',
     ),
 
     cursor: db.prepare<[number], CursorRow>(
@@ -437,7 +471,10 @@ function prepare(db: Database) {
     deleteKeyRange: db.prepare<[string, string]>('DELETE FROM kv WHERE key >= ? AND key < ?'),
     deleteInstallation: db.prepare<[string]>('DELETE FROM installations WHERE key = ?'),
     deleteConnection: db.prepare<[string]>('DELETE FROM connections WHERE key = ?'),
-    deleteTeamSubscriptions: db.prepare<[string]>('DELETE FROM subscriptions WHERE team = ?'),
+    // A workspace's own (distribution mode), and those its team made in single-workspace mode.
+    deleteWorkspaceSubscriptions: db.prepare<[string, string]>(
+      'DELETE FROM subscriptions WHERE workspace = ? OR team = ?',
+    ),
   };
 }
 

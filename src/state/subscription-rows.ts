@@ -38,6 +38,7 @@ export function newRecord(sub: NewSubscription, now: Date): SubscriptionRecord {
 /** A stored subscription: a SQLite row (columns named as here), or a Redis hash's fields. */
 export interface StoredSubscription {
   id: number | string;
+  workspace?: string | null;
   team?: string | null;
   channel?: string;
   target?: string;
@@ -53,6 +54,8 @@ export interface StoredSubscription {
 export function toSubscription(row: StoredSubscription): Subscription {
   return {
     id: Number(row.id),
+    // Only when set: a single-workspace subscription reads as it always has.
+    ...(row.workspace != null && row.workspace !== '' && { workspace: row.workspace }),
     team: row.team ?? undefined,
     channel: row.channel ?? '',
     target: readTarget(row.target),

@@ -58,3 +58,14 @@ export interface SubscriptionStore {
   markDelivered(id: number, recording: { id: number; start: string }, now: Date): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Distribution mode: each workspace's subscriptions apart (both backends). A workspace's store
+ * sees and changes only its own; ids stay unique over all of them.
+ */
+export interface WorkspaceSubscriptions {
+  /** The workspace's subscriptions, by installation key (undefined: single-workspace mode's). */
+  subscriptionsOf(workspace: string | undefined): SubscriptionStore;
+  /** The installation keys with at least one subscription not paused. */
+  subscribedWorkspaces(): Promise<string[]>;
+}

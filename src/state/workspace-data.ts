@@ -7,7 +7,8 @@
  *   (`ws:<key>:`: kept preview choices, linked-user answers, unfurl memory, recent lookups, as
  *   the workspace's resolver scopes them), and the kept preview choices of a workspace answered
  *   without a scope (`consent:<team>:`, `consents:<team>:`);
- * - its subscriptions (their `team`), with their cursors and delivered ids;
+ * - its subscriptions (their `workspace`, or their `team` in single-workspace mode), with their
+ *   cursors and delivered ids;
  * - the time it was uninstalled, while its data waits out the retention window.
  *
  * An uninstall deletes the tokens at once (lifecycle.ts) and marks the time here; after the

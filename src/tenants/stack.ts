@@ -15,9 +15,16 @@ import { LookupService } from '../lookup/service.js';
 import type { Metrics } from '../metrics.js';
 import { Answerer } from '../slack/answer/answer.js';
 import type { RecentLookups } from '../slack/answer/recent.js';
+import { EndpointResolver } from '../subscriptions/endpoints.js';
 
 /** The configuration every tenant's stack is built with (each tenant brings its own connection). */
-export type StackSettings = Pick<Config, 'focus' | 'portal' | 'directory' | 'parse' | 'access'>;
+export type StackSettings = Pick<
+  Config,
+  'focus' | 'portal' | 'directory' | 'parse' | 'access' | 'subscriptions'
+>;
+
+/** Endpoints asked for per number: enough to count a number's owners well past the limit. */
+const ENDPOINT_PAGE = 1_000;
 
 export interface StackOptions {
   connection: Pick<FocusConnection, 'baseUrl' | 'credentials' | 'authPath'>;
@@ -40,6 +47,11 @@ export interface TenantStack {
   lookups: LookupService;
   answerer: Answerer;
   links: PortalLinks;
+  /**
+   * The tenant's subscription targets' endpoints, kept at least a poll interval: shared by its
+   * subscriptions poller and `/focus subscribe` (which says when a target is followed in part).
+   */
+  endpoints: EndpointResolver;
   recent: RecentLookups | undefined;
   /** Whether askers must be linked portal users, answered with their own rights (settings.access). */
   requireLinkedUser: boolean;
@@ -85,6 +97,15 @@ export function buildTenantStack(options: StackOptions): TenantStack {
     rights: { map: settings.access.rights, required: settings.access.requireLinkedUser },
     onAnswer: metrics?.lookup,
   });
+  const endpoints = new EndpointResolver({
+    sources: {
+      ofNumber: async (phone) =>
+        (await client.searchEndpoints({ type: 'phone', value: phone, pageSize: ENDPOINT_PAGE })).items,
+      ofPerson: (personId) => directory.endpointsOf(personId),
+    },
+    ttlMs: Math.max(5 * 60_000, 2 * settings.subscriptions.pollSeconds * 1000),
+    logger,
+  });
   let closing: Promise<void> | undefined;
   return {
     client,
@@ -93,6 +114,7 @@ export function buildTenantStack(options: StackOptions): TenantStack {
     lookups,
     answerer,
     links,
+    endpoints,
     recent: options.recent,
     requireLinkedUser: settings.access.requireLinkedUser,
     close() {

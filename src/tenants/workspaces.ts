@@ -4,8 +4,10 @@
  * organisation, through the registry's stack for that connection (built on first use, held for
  * the request and released after it). The workspace's own Slack-side parts (its Slack Connect
  * and DM caches, its linked-user answers, its scoped state) are kept while it is active, and use
- * the newest client Bolt built with its installation's token. Subscriptions are not served here
- * yet (`/focus subscribe` says so).
+ * the newest client Bolt built with its installation's token. Its subscriptions are its own
+ * (`subscriptionsOf` its installation key), resolved against its tenant's stack; an org-wide
+ * installation's workspace answered from a connection of its own (not the organisation's) is
+ * not offered them, since the organisation's poller follows the organisation's tenant.
  */
 import { LRUCache } from 'lru-cache';
 import { installationKey } from '../domain/tenant.js';
@@ -18,6 +20,8 @@ import {
 } from '../slack/answer/workspace.js';
 import type { StateStore } from '../state/index.js';
 import { scopedState } from '../state/scoped.js';
+import type { WorkspaceSubscriptions } from '../state/subscriptions.js';
+import { SubscriptionService } from '../subscriptions/service.js';
 import type { TenantLease, TenantRegistry } from './registry.js';
 import type { TenantStack } from './stack.js';
 
@@ -29,6 +33,12 @@ export interface TenantWorkspacesOptions {
   /** A workspace unused this long drops its Slack-side caches (as the registry drops its stack). */
   idleMs: number;
   max: number;
+  /** Each workspace's subscriptions (absent: not served). */
+  subscriptions?: {
+    store: WorkspaceSubscriptions;
+    /** Drops what the workspace's poller holds for these (unsubscribed, paused). */
+    halt(key: string, ids: readonly number[]): void;
+  };
 }
 
 interface Workspace {
@@ -63,6 +73,20 @@ export function tenantWorkspaces(options: TenantWorkspacesOptions): WorkspaceRes
     if (!workspace || workspace.stack !== lease.stack) {
       const state = scopedState(options.state, key);
       const stack = lease.stack;
+      const subs = options.subscriptions;
+      // The poller follows the tenant its installation resolves to (tenants/subscriptions.ts).
+      const polled = !request.isEnterpriseInstall || lease.key === key;
+      const subscriptions =
+        subs && polled
+          ? new SubscriptionService({
+              store: subs.store.subscriptionsOf(key),
+              cache: stack.cache,
+              directory: stack.directory,
+              endpoints: stack.endpoints,
+              logger: options.shared.logger,
+              onStopped: (ids) => subs.halt(key, ids),
+            })
+          : undefined;
       const slack = { client: request.client };
       workspace = {
         stack,
@@ -81,7 +105,7 @@ export function tenantWorkspaces(options: TenantWorkspacesOptions): WorkspaceRes
             client: () => slack.client,
             state,
             scope: key,
-            subscriptions: false,
+            subscriptions,
           },
           // Each connection says whether its members must be linked users (the App Home's choice).
           {

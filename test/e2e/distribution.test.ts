@@ -304,11 +304,6 @@ function describeDistribution(backend: Backend): void {
       expect(made.filter((c) => whose(c.body, IDS[2] as number) !== 'none')).toEqual([]);
     });
 
-    it('subscriptions are not offered in distribution mode: the command says so', async () => {
-      const answer = await command(ALPHA, 'subscribe +44 7700 900123');
-      expect(String(answer.text)).toMatch(/Subscriptions are not available yet/);
-    });
-
     it('a provisioned connection is shown on the Home tab, and not even an admin changes it there', async () => {
       const opened = async () => {
         const from = h.slack.calls.length;

@@ -32,9 +32,9 @@ describe('workspace problems', () => {
     expect(JSON.stringify(view.blocks)).toMatch(/workspace admin.*Home tab/);
   });
 
-  it('subscriptions in multi-workspace mode: not available yet', () => {
+  it('subscriptions in a workspace answered from its own connection inside an org-wide install: not available', () => {
     const card = subscriptionsUnavailableCard();
-    expect(card.text).toMatch(/Subscriptions are not available yet/);
+    expect(card.text).toMatch(/Subscriptions are not available in this workspace/);
     expect(limitProblems(card)).toEqual([]);
   });
 });

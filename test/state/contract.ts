@@ -5,6 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StateStore, SubscriptionStore, SubscriptionTarget } from '../../src/state/index.js';
+import type { SubscriptionArchive, SubscriptionRecord } from '../../src/state/snapshot.js';
+import type { WorkspaceSubscriptions } from '../../src/state/subscriptions.js';
 
 /** One test's storage: opened any number of times (each open sees what earlier ones wrote). */
 export interface Place<T> {
@@ -505,4 +507,91 @@ export async function checkDeliveredPruning(store: SubscriptionStore): Promise<v
   expect(await held()).toEqual([2, 3, 4]);
   await store.markDelivered(id, { id: 5, start: at(9.5) }, new Date());
   expect(await held()).toEqual([3, 5]);
+}
+
+/**
+ * Distribution mode: each workspace's subscriptions apart on one backend. Two workspaces (and
+ * single-workspace mode's, stored without one) follow the same target in the same channel (a
+ * Slack Connect channel both installed the app in), and each sees, counts, pauses and removes
+ * only its own; an export carries the workspace and an import puts it back in its place.
+ */
+export function describeWorkspaceSubscriptions(
+  name: string,
+  make: () =>
+    | Promise<Place<SubscriptionStore & WorkspaceSubscriptions & SubscriptionArchive>>
+    | Place<SubscriptionStore & WorkspaceSubscriptions & SubscriptionArchive>,
+  options: ContractOptions = {},
+): void {
+  describe(`${name}: each workspace's subscriptions apart`, () => {
+    const t = harness(make, options);
+    const sub = (channel: string, team: string, createdBy = 'U1') => ({
+      team,
+      channel,
+      target: JANE,
+      createdBy,
+    });
+
+    it('the same target in the same channel once per workspace; lists, counts and the active list are per workspace', async () => {
+      const store = await t.current().open();
+      const w1 = store.subscriptionsOf('T1');
+      const w2 = store.subscriptionsOf('T2');
+      const a = await w1.add(sub('C1', 'T1'), T0);
+      const b = await w2.add(sub('C1', 'T2'), T0);
+      const single = await store.add(sub('C1', 'T1'), T0);
+      expect([a.added, b.added, single.added]).toEqual([true, true, true]);
+      expect(new Set([a.subscription.id, b.subscription.id, single.subscription.id]).size).toBe(3);
+      expect(a.subscription.workspace).toBe('T1');
+      expect(single.subscription).not.toHaveProperty('workspace');
+      expect((await w1.add(sub('C1', 'T1', 'U2'), T0)).added).toBe(false);
+
+      expect((await w1.list('C1')).map((s) => s.id)).toEqual([a.subscription.id]);
+      expect((await w2.list('C1')).map((s) => s.id)).toEqual([b.subscription.id]);
+      expect((await store.list('C1')).map((s) => s.id)).toEqual([single.subscription.id]);
+      expect(await w1.countTeam('T1')).toBe(1);
+      expect(await w2.countTeam('T1')).toBe(0);
+      expect((await w2.createdBy('U1')).map((s) => s.id)).toEqual([b.subscription.id]);
+      expect((await w1.active()).map((s) => s.id)).toEqual([a.subscription.id]);
+      expect((await store.active()).map((s) => s.id)).toEqual([single.subscription.id]);
+      expect(await store.subscribedWorkspaces()).toEqual(['T1', 'T2']);
+    });
+
+    it("a workspace pauses, resumes and removes only its own, even given another's ids", async () => {
+      const store = await t.current().open();
+      const w1 = store.subscriptionsOf('T1');
+      const w2 = store.subscriptionsOf('T2');
+      const a = (await w1.add(sub('C1', 'T1'), T0)).subscription;
+      const b = (await w2.add(sub('C1', 'T2'), T0)).subscription;
+
+      await w2.pause(a.id, 'paused_by_subscriber', T0);
+      expect((await w1.active()).map((s) => s.id)).toEqual([a.id]);
+      expect(await w2.remove('C1', [a.id])).toEqual([]);
+      expect(await w1.list('C1')).toHaveLength(1);
+
+      expect((await w1.pauseChannel('C1', 'is_archived', T0)).map((s) => s.id)).toEqual([a.id]);
+      expect((await w2.active()).map((s) => s.id)).toEqual([b.id]);
+      expect(await store.subscribedWorkspaces()).toEqual(['T2']);
+      await w2.resume(a.id);
+      expect(await w1.active()).toEqual([]);
+      await w1.resume(a.id);
+      expect((await w1.active()).map((s) => s.id)).toEqual([a.id]);
+
+      expect((await w2.removeChannel('C1')).map((s) => s.id)).toEqual([b.id]);
+      expect((await w1.list('C1')).map((s) => s.id)).toEqual([a.id]);
+      expect(await store.subscribedWorkspaces()).toEqual(['T1']);
+    });
+
+    it('an export carries the workspace; an import puts each back in its own workspace', async () => {
+      const store = await t.current().open();
+      await store.subscriptionsOf('T1').add(sub('C1', 'T1'), T0);
+      await store.add(sub('C1', 'T1'), T0);
+      const dump = await store.dumpSubscriptions();
+      expect(dump.map((r) => r.subscription.workspace)).toEqual(['T1', undefined]);
+      await store.subscriptionsOf('T1').removeChannel('C1');
+      // Its id was issued here already, so it comes back under a new one.
+      const back = await store.restoreSubscription(dump[0] as SubscriptionRecord);
+      expect(back.added).toBe(true);
+      expect((await store.subscriptionsOf('T1').list('C1')).map((s) => s.id)).toEqual([back.id]);
+      expect(await store.list('C1')).toHaveLength(1);
+    });
+  });
 }

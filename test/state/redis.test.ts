@@ -9,6 +9,7 @@ import {
   checkDeliveredPruning,
   describeStateStore,
   describeSubscriptionStore,
+  describeWorkspaceSubscriptions,
   type Place,
 } from './contract.js';
 
@@ -32,6 +33,7 @@ describe.skipIf(!url)('RedisState', () => {
 
   describeStateStore('RedisState', () => redisPlace(redisUrl), { realTime: true });
   describeSubscriptionStore('RedisState', () => redisPlace(redisUrl), { realTime: true });
+  describeWorkspaceSubscriptions('RedisState', () => redisPlace(redisUrl), { realTime: true });
 
   describe('on one Redis', () => {
     const prefix = uniquePrefix('redis');

@@ -13,6 +13,7 @@ import {
   checkDeliveredPruning,
   describeStateStore,
   describeSubscriptionStore,
+  describeWorkspaceSubscriptions,
   type Place,
 } from './contract.js';
 
@@ -31,6 +32,7 @@ function tempPlace(options: SqliteStateOptions = {}): Place<SqliteState> {
 
 describeStateStore('SqliteState', () => tempPlace());
 describeSubscriptionStore('SqliteState', () => tempPlace());
+describeWorkspaceSubscriptions('SqliteState', () => tempPlace());
 
 describe('SqliteState', () => {
   let dir: string;
@@ -198,6 +200,46 @@ describe('SqliteState', () => {
         await store.close();
       }
       expect(peek<number>(file, 'PRAGMA user_version')).toBe(SCHEMA_VERSION);
+    });
+
+    it('a file of version 3 keeps its subscriptions, cursors, delivered ids and id counter: they are single-workspace ones', async () => {
+      const file = join(dir, 'v3.sqlite');
+      const db = new BetterSqlite3(file);
+      db.pragma('foreign_keys = ON');
+      migrate(db, file, MIGRATIONS.slice(0, 3));
+      const insert = db.prepare(
+        `INSERT INTO subscriptions (team, channel, target_key, target, created_by, created_at)
+         VALUES ('T1', ?, 'phone:447700900123', ?, 'U1', '2026-11-28T09:00:00.000Z')`,
+      );
+      const target = JSON.stringify({ kind: 'phone', phone: '447700900123', display: '+44 7700 900123' });
+      insert.run('C1', target);
+      insert.run('C2', target);
+      insert.run('C3', target);
+      // The newest id issued was removed: it must never be issued again.
+      db.prepare("DELETE FROM subscriptions WHERE channel = 'C3'").run();
+      db.prepare("INSERT INTO cursors VALUES (1, '2026-11-28T10:00:00.000Z', ?, '[7]')").run(
+        Date.parse('2026-11-28T10:00:00.000Z'),
+      );
+      db.prepare('INSERT INTO delivered VALUES (1, 7, ?, 1)').run(Date.parse('2026-11-28T10:00:00.000Z'));
+      db.close();
+      const store = openSqliteState(file);
+      try {
+        expect((await store.list('C1')).map((s) => s.id)).toEqual([1]);
+        expect(await store.list('C1')).not.toHaveProperty('0.workspace');
+        expect(await store.cursor(1)).toEqual({ newestStart: '2026-11-28T10:00:00.000Z', idsAtNewest: [7] });
+        expect(await store.delivered(1, 7)).toBe(true);
+        const added = await store.add(
+          { team: 'T1', channel: 'C3', createdBy: 'U1', target: JSON.parse(target) },
+          new Date(),
+        );
+        expect(added.subscription.id).toBe(4);
+        // The children still cascade from the rebuilt table.
+        await store.removeChannel('C1');
+        expect(await store.cursor(1)).toEqual({ newestStart: undefined, idsAtNewest: [] });
+        expect(peek<number>(file, 'SELECT count(*) FROM delivered')).toBe(0);
+      } finally {
+        await store.close();
+      }
     });
 
     it('a failing step leaves the file as it was (no table, same version)', () => {

@@ -10,6 +10,7 @@ import type { Asker, Surface } from '../../domain/interaction.js';
 import type { Card } from '../../render/blocks.js';
 import { noticeCard } from '../../render/status.js';
 import type { StateStore } from '../../state/index.js';
+import type { SubscriptionService } from '../../subscriptions/service.js';
 import type { Home } from '../inbound/request.js';
 import type { Answerer } from './answer.js';
 import type { ConnectChannels } from './connect.js';
@@ -39,8 +40,11 @@ export interface SurfaceDeps {
   slackClient(): App['client'];
   /** Each person's recent lookups here, for their Home tab (absent: HOME_RECENT_LOOKUPS=false). */
   recent?: RecentLookups | undefined;
-  /** Whether `/focus subscribe` is served here (single-workspace mode only, for now). */
-  subscriptions: boolean;
+  /**
+   * The workspace's subscriptions (`/focus subscribe`, the Home tab's part); absent where they are
+   * not served (the console's workspace, an org-wide install answered from a workspace's own tenant).
+   */
+  subscriptions: SubscriptionService | undefined;
   /** SLACK_CONNECT_ALLOWED: answers the conversation sees may go to Slack Connect conversations. */
   slackConnectAllowed: boolean;
   /** State shared by the surfaces (unfurl memory); see `src/state`. */

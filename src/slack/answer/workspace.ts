@@ -15,6 +15,7 @@ import type { PortalUser } from '../../domain/focus.js';
 import type { Logger } from '../../domain/logger.js';
 import type { RightsMap } from '../../domain/rights.js';
 import type { StateStore } from '../../state/index.js';
+import type { SubscriptionService } from '../../subscriptions/service.js';
 import type { Home } from '../inbound/request.js';
 import type { Answerer } from './answer.js';
 import { ConnectChannels } from './connect.js';
@@ -86,7 +87,8 @@ export interface WorkspaceParts {
   state: StateStore;
   /** The installation key `state` is scoped to (its kept preview choices are scoped the same way). */
   scope?: string | undefined;
-  subscriptions: boolean;
+  /** The workspace's subscriptions, if they are served there. */
+  subscriptions: SubscriptionService | undefined;
 }
 
 /** A workspace's surface dependencies. Its caches (Slack Connect, DMs, linked users) are its own. */

@@ -65,8 +65,11 @@ const UNANSWERED = 'unanswered:';
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export interface ChannelPosterOptions {
-  /** A client that does not retry by itself (`postClient`): the retries are this module's. */
-  client: App['client'];
+  /**
+   * A client that does not retry by itself (`postClient`): the retries are this module's. Asked
+   * for at each post: distribution mode's is made with the workspace's current token.
+   */
+  client: () => App['client'];
   links: PortalLinks;
   logger: Logger;
   /**
@@ -74,8 +77,8 @@ export interface ChannelPosterOptions {
    * replicas (`AppState.subscriptionsKv`: the SQLite file, or Redis).
    */
   unanswered: Pick<StateStore, 'claim' | 'get' | 'release'>;
-  /** The app's bot id (`auth.test`): a post found in a channel's history must be its own. */
-  botId?: string;
+  /** The app's bot id (`auth.test`, or the installation's): a post found in a channel's history must be its own. */
+  botId?: string | (() => string | undefined);
   /** Least time between two posts in one channel (default 1 s). */
   intervalMs?: number;
   /**
@@ -191,7 +194,9 @@ export class ChannelPoster implements Publisher {
     channel: string,
     payload: PostPayload,
   ): Promise<'posted' | 'recorded' | undefined> {
-    const { client, logger, botId, unanswered } = this.options;
+    const { logger, unanswered } = this.options;
+    const client = this.options.client();
+    const botId = typeof this.options.botId === 'function' ? this.options.botId() : this.options.botId;
     // A revoked token reads nothing: the send below says so.
     if (this.options.revoked?.() !== undefined) return undefined;
     const recorded = await unanswered.get(key).catch((error: unknown) => {
@@ -258,7 +263,7 @@ export class ChannelPoster implements Publisher {
     if (check && !(await check())) return { kind: 'done', result: { ok: false, fenced: true } };
     this.sentNow(channel);
     try {
-      await this.options.client.chat.postMessage({
+      await this.options.client().chat.postMessage({
         channel,
         text: card.text,
         blocks: card.blocks,

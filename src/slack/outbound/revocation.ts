@@ -29,7 +29,11 @@ export class SlackRevocation {
   private state: Revoked | undefined;
   private readonly listeners: Array<(revoked: Revoked) => void> = [];
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /** What losing the token stops, for the log line (default: the whole app's, one token). */
+    private readonly effect = 'subscriptions stopped (kept in the store), nothing more is posted, /readyz answers 503; reinstall the app and restart',
+  ) {}
 
   /** Set once the token is gone; undefined while it works. */
   get revoked(): Revoked | undefined {
@@ -49,8 +53,7 @@ export class SlackRevocation {
     this.logger.error('slack.revoked', {
       reason,
       ...detail,
-      effect:
-        'subscriptions stopped (kept in the store), nothing more is posted, /readyz answers 503; reinstall the app and restart',
+      effect: this.effect,
     });
     for (const listener of this.listeners) {
       try {

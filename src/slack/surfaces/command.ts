@@ -10,11 +10,11 @@ import { afterAck, serve } from '../answer/deliver.js';
 import { logUnready, workspaceOf } from '../answer/workspace.js';
 import { commandAsker } from '../inbound/request.js';
 import type { ConsentOf } from './consent.js';
-import { answerSubscription, type SubscribeDeps } from './subscribe.js';
+import { answerSubscription } from './subscribe.js';
 
 export const SLASH_COMMAND = '/focus';
 
-export function registerCommand(app: App, logger: Logger, subs?: SubscribeDeps, consentOf?: ConsentOf): void {
+export function registerCommand(app: App, logger: Logger, consentOf?: ConsentOf): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond, context }) => {
     await ack();
     await afterAck();
@@ -49,10 +49,10 @@ export function registerCommand(app: App, logger: Logger, subs?: SubscribeDeps, 
       });
       return;
     }
-    if (subs && subscription) {
+    if (deps.subscriptions && subscription) {
       await answerSubscription(
         deps,
-        subs,
+        { service: deps.subscriptions },
         asker,
         subscription,
         { channelName: command.channel_name },

@@ -16,12 +16,12 @@ import { subscriptionsUnavailableCard, workspaceProblemCard } from '../../render
 import { afterAck, serve } from '../answer/deliver.js';
 import { logUnready, workspaceOf } from '../answer/workspace.js';
 import { eventAsker } from '../inbound/request.js';
-import { answerSubscription, type SubscribeDeps } from './subscribe.js';
+import { answerSubscription } from './subscribe.js';
 
 /** A leading `/focus` or `focus` (people type the command out of habit) and any mention of the app. */
 const COMMAND_WORD = /^\s*\/?focus\b/i;
 
-export function registerDirectMessages(app: App, logger: Logger, subs?: SubscribeDeps): void {
+export function registerDirectMessages(app: App, logger: Logger): void {
   app.message(async ({ message, client, context, body }) => {
     const said = typedInDm(message, context.botUserId);
     if (!said) return;
@@ -64,10 +64,15 @@ export function registerDirectMessages(app: App, logger: Logger, subs?: Subscrib
       });
       return;
     }
-    if (subs && subscription) {
+    if (deps.subscriptions && subscription) {
       // Answers that subscriptions are for channels (a DM takes no posts), after the same checks.
-      await answerSubscription(deps, subs, asker, subscription, { channelName: 'directmessage' }, (m) =>
-        post(m as { text: string; blocks: unknown[] }),
+      await answerSubscription(
+        deps,
+        { service: deps.subscriptions },
+        asker,
+        subscription,
+        { channelName: 'directmessage' },
+        (m) => post(m as { text: string; blocks: unknown[] }),
       );
       return;
     }

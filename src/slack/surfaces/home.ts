@@ -45,8 +45,6 @@ import { subscribeRightMissing } from './subscribe.js';
 export type HomeButton = 'pause' | 'resume' | 'unsubscribe' | 'forget' | 'page';
 
 export interface HomeDeps {
-  /** Absent: the app runs without subscriptions (or not for this workspace: `SurfaceDeps.subscriptions`). */
-  subscriptions?: SubscriptionService | undefined;
   /** This workspace's consent (its kept preview choices). */
   consent: UnfurlConsent;
   /** Distribution mode: the Focus connection section for this person (focus-connection.ts). */
@@ -132,17 +130,17 @@ export class HomeTab {
     ttl: MEMBERSHIP_MS,
   });
 
-  private readonly home: HomeDeps;
+  private readonly home: HomeDeps & { subscriptions: SubscriptionService | undefined };
 
   constructor(
     private readonly deps: SurfaceDeps,
     home: HomeDeps,
     private readonly logger: Logger,
   ) {
-    // Subscriptions are served for single-workspace mode's workspace only, for now.
+    // The workspace's own subscriptions (absent where they are not served).
     this.home = {
       consent: home.consent,
-      subscriptions: deps.subscriptions ? home.subscriptions : undefined,
+      subscriptions: deps.subscriptions,
       connection: home.connection,
     };
   }

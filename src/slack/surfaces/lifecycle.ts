@@ -23,6 +23,12 @@
  *   kept under those workspaces' own ids marked the same way; the organisation's own
  *   installation stays, and keeps serving its other workspaces.
  *
+ * The subscriptions acted on are those of the installation the event came through (Bolt's
+ * context, never the event's `team`: a Slack Connect channel's events come to each organisation's
+ * installation): in distribution mode each workspace's own, and an uninstall there stops that
+ * workspace's poller (its subscriptions are kept, and polled again once a reinstall brings a token,
+ * as single-workspace mode's are after a reinstall and restart).
+ *
  * An event without the fields it needs is logged and ignored.
  */
 import type { App, Context, InstallationQuery, InstallationStore } from '@slack/bolt';
@@ -37,20 +43,28 @@ import type { SlackRevocation } from '../outbound/revocation.js';
 
 export type PauseReason = 'shared_channel' | 'is_archived' | 'bot_removed';
 
-export interface LifecycleDeps {
+/** One installation's subscriptions, as lifecycle events act on them. */
+export interface LifecycleSubscriptions {
   store: Pick<SubscriptionStore, 'pauseChannel' | 'removeChannel' | 'list'>;
   /** Drops what the poller has queued for these subscriptions. */
   halt(ids: readonly number[]): void;
+}
+
+export interface LifecycleDeps {
+  /** The subscriptions of the installation an event came through (none: nothing to act on). */
+  subscriptionsOf(context: InstallContext): LifecycleSubscriptions | undefined;
   revocation: SlackRevocation;
   /** Distribution mode: uninstalls delete the installation here instead of stopping the app. */
   installations?: Required<Pick<InstallationStore, 'deleteInstallation'>>;
   /** Distribution mode: an uninstalled workspace's other data goes after the retention window. */
   retention?: Pick<UninstallRetention, 'uninstalled'>;
+  /** Distribution mode: after an uninstall deleted this installation key's tokens. */
+  onUninstalled?(key: string): void;
   now?: () => Date;
 }
 
 /** What Bolt's context says about the installation an event came through. */
-interface InstallContext {
+export interface InstallContext {
   botUserId?: string;
   teamId?: string;
   enterpriseId?: string;
@@ -77,41 +91,42 @@ export function registerLifecycle(app: App, deps: LifecycleDeps, logger: Logger)
   };
   const pause =
     (reason: PauseReason) =>
-    async ({ event, client }: Args) => {
+    async ({ event, client, context }: Args) => {
       const channel = channelOf(event);
-      if (channel) await pauseChannel(channel, reason, event.type, client, deps, logger);
+      if (channel) await pauseChannel(channel, reason, event.type, client, context, deps, logger);
     };
   const teamOf = (body: unknown) => (body as { team_id?: unknown }).team_id;
   const removal: Removal | undefined = deps.installations && {
     installations: deps.installations,
     retention: deps.retention,
+    onUninstalled: deps.onUninstalled,
   };
   const handlers: Record<string, (args: Args) => Promise<void>> = {
     channel_shared: async ({ event, client, context }) => {
       const channel = channelOf(event);
       if (!channel) return;
       (await connectOf(context))?.markShared(channel);
-      await pauseChannel(channel, 'shared_channel', event.type, client, deps, logger);
+      await pauseChannel(channel, 'shared_channel', event.type, client, context, deps, logger);
     },
     channel_unshared: async ({ event, context }) => {
       const channel = channelOf(event);
       if (!channel) return;
       (await connectOf(context))?.forget(channel);
-      await stillPaused(channel, event.type, deps, logger);
+      await stillPaused(channel, event.type, deps.subscriptionsOf(context), logger);
     },
     channel_archive: pause('is_archived'),
     group_archive: pause('is_archived'),
-    channel_unarchive: async ({ event }) => {
+    channel_unarchive: async ({ event, context }) => {
       const channel = channelOf(event);
-      if (channel) await stillPaused(channel, event.type, deps, logger);
+      if (channel) await stillPaused(channel, event.type, deps.subscriptionsOf(context), logger);
     },
-    channel_deleted: async ({ event }) => {
+    channel_deleted: async ({ event, context }) => {
       const channel = channelOf(event);
-      if (channel) await removeChannel(channel, event.type, deps, logger);
+      if (channel) await removeChannel(channel, event.type, deps.subscriptionsOf(context), logger);
     },
-    group_deleted: async ({ event }) => {
+    group_deleted: async ({ event, context }) => {
       const channel = channelOf(event);
-      if (channel) await removeChannel(channel, event.type, deps, logger);
+      if (channel) await removeChannel(channel, event.type, deps.subscriptionsOf(context), logger);
     },
     member_left_channel: async (args) => {
       const user = (args.event as { user?: unknown }).user;
@@ -169,19 +184,21 @@ export function registerLifecycle(app: App, deps: LifecycleDeps, logger: Logger)
   });
 }
 
-/** The installation the event came through (org-wide: the organisation's), deleted. */
+/** The installation the event came through (org-wide: the organisation's), deleted; its poller stopped. */
 async function uninstall(store: Removal, context: InstallContext, by: string, logger: Logger): Promise<void> {
   const { teamId, enterpriseId } = context;
   if (context.isEnterpriseInstall && enterpriseId) {
     await remove(store, { enterpriseId, teamId: undefined, isEnterpriseInstall: true }, by, logger);
+    store.onUninstalled?.(enterpriseId);
   } else if (teamId) {
     await remove(store, { teamId, enterpriseId, isEnterpriseInstall: false }, by, logger);
+    store.onUninstalled?.(teamId);
   } else {
     logger.warn('slack.lifecycle_invalid', { type: by, problem: 'no team or enterprise id' });
   }
 }
 
-type Removal = Pick<LifecycleDeps, 'retention'> & {
+type Removal = Pick<LifecycleDeps, 'retention' | 'onUninstalled'> & {
   installations: Required<Pick<InstallationStore, 'deleteInstallation'>>;
 };
 
@@ -210,11 +227,13 @@ async function pauseChannel(
   reason: PauseReason,
   type: string,
   client: Client,
+  context: InstallContext,
   deps: LifecycleDeps,
   logger: Logger,
 ): Promise<void> {
-  const paused = await deps.store.pauseChannel(channel, reason, deps.now?.() ?? new Date());
-  deps.halt(paused.map((s) => s.id));
+  const subs = deps.subscriptionsOf(context);
+  const paused = subs ? await subs.store.pauseChannel(channel, reason, deps.now?.() ?? new Date()) : [];
+  subs?.halt(paused.map((s) => s.id));
   for (const sub of paused) {
     logger.warn('subscriptions.paused', { subscription: sub.id, channel, reason, by: type });
   }
@@ -248,11 +267,11 @@ async function pauseChannel(
 async function removeChannel(
   channel: string,
   type: string,
-  deps: LifecycleDeps,
+  subs: LifecycleSubscriptions | undefined,
   logger: Logger,
 ): Promise<void> {
-  const removed = await deps.store.removeChannel(channel);
-  deps.halt(removed.map((s) => s.id));
+  const removed = subs ? await subs.store.removeChannel(channel) : [];
+  subs?.halt(removed.map((s) => s.id));
   logger.info('subscriptions.channel_removed', {
     channel,
     by: type,
@@ -264,10 +283,10 @@ async function removeChannel(
 async function stillPaused(
   channel: string,
   type: string,
-  deps: LifecycleDeps,
+  subs: LifecycleSubscriptions | undefined,
   logger: Logger,
 ): Promise<void> {
-  const paused = (await deps.store.list(channel)).filter((s) => s.paused !== undefined);
+  const paused = ((await subs?.store.list(channel)) ?? []).filter((s) => s.paused !== undefined);
   logger.info('slack.lifecycle', {
     type,
     channel,

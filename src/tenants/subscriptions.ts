@@ -1,0 +1,274 @@
+/**
+ * Distribution mode's subscription posting: one process-wide lease (`AppState.holdsLease` and its
+ * fence cover every workspace), and per workspace with subscriptions not paused its own
+ * `SubscriptionPoller`, made on first need and kept while it has work:
+ *
+ * - at each interval the workspaces with active subscriptions are listed from the store (so one
+ *   subscribed anywhere, by any replica, is picked up), and each is polled in turn;
+ * - a poll reads the workspace's installation first (so a rotated token is used at once; none:
+ *   uninstalled, nothing is polled, the subscriptions are kept for a reinstall), then holds its
+ *   Focus tenant's stack from the registry for the poll only (the stack may be released while the
+ *   workspace is idle, and is built again on its next poll);
+ * - its posts go through its own `ChannelPoster` (its own pacing and in-flight posts) with Slack
+ *   clients made with its token (its own rate limits and revocation), each passing its own gate:
+ *   the access policy with its connection's choice of linked users, and its Slack Connect
+ *   knowledge asked with its token;
+ * - a workspace no longer listed, uninstalled, or whose connection is gone has its poller
+ *   stopped (the poll under way and its posts end first); a replaced connection (a new stack)
+ *   gets a new poller.
+ *
+ * Why one poller per workspace rather than one poller over all of them: a poller's search,
+ * endpoints and gate are one tenant's and one token's, and its delivery keeps per-subscription
+ * queues that must not outlive the token they post with. Polls of different workspaces are
+ * independent, so one tenant's Focus outage leaves the others' posts on time.
+ */
+import { subscriptionGate } from '../access/subscription-gate.js';
+import type { Logger } from '../domain/logger.js';
+import type { PostFence } from '../domain/post-fence.js';
+import type { Gate, PollReport } from '../domain/subscription.js';
+import type { Metrics } from '../metrics.js';
+import { type SharedParts, workspaceDeps } from '../slack/answer/workspace.js';
+import { ChannelPoster } from '../slack/outbound/channel-poster.js';
+import type { WorkspaceSlack } from '../slack/outbound/workspace-slack.js';
+import type { StateStore } from '../state/index.js';
+import { scopedState } from '../state/scoped.js';
+import type { WorkspaceSubscriptions } from '../state/subscriptions.js';
+import type { Installations } from '../state/tenant-stores.js';
+import { SubscriptionPoller } from '../subscriptions/poller.js';
+import type { TenantLease, TenantRegistry } from './registry.js';
+import type { TenantStack } from './stack.js';
+
+export interface TenantSubscriptionsOptions {
+  store: WorkspaceSubscriptions;
+  registry: Pick<TenantRegistry, 'acquire'>;
+  installations: Pick<Installations, 'fetchInstallation'>;
+  /** Each workspace's Slack clients for a token (`RunningSlackApp.workspaceSlack`). */
+  workspaceSlack: () => (token: string) => WorkspaceSlack;
+  shared: SharedParts;
+  /** The shared state store: each workspace's linked-user answers under its own keys. */
+  state: StateStore;
+  /** The store that holds the subscriptions, as key-value: the posts that got no answer. */
+  unanswered: StateStore;
+  intervalMs: number;
+  postIntervalMs: number;
+  holdsLease: () => boolean;
+  fence?: PostFence | undefined;
+  logger: Logger;
+  metrics?: Pick<Metrics, 'poll' | 'subscriptionPost' | 'badRecord'>;
+}
+
+/** What one workspace polls with: its tenant's stack, its token's clients, its poller. */
+interface Unit {
+  key: string;
+  stack: TenantStack;
+  poller: SubscriptionPoller;
+  /** The workspace's Slack clients for a token (made anew when it changes). */
+  slackFor: (token: string) => WorkspaceSlack;
+  /** The token and bot id the next posts use (set from the installation at each poll). */
+  current: { slack: WorkspaceSlack; botId: string | undefined } | undefined;
+}
+
+/** An installation as this needs it: its bot's token and id, its organisation. */
+interface BotOf {
+  token: string;
+  botId: string | undefined;
+  enterpriseId: string | undefined;
+}
+
+export class TenantSubscriptions {
+  private readonly units = new Map<string, Unit>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(private readonly options: TenantSubscriptionsOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** No new poll starts; the polls under way and their posts end first. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+    await Promise.all([...this.units.keys()].map((key) => this.retire(key, 'shutdown')));
+  }
+
+  /** Drops what the workspace's poller holds for these subscriptions (unsubscribed, paused, channel gone). */
+  halt(key: string, ids: readonly number[]): void {
+    this.units.get(key)?.poller.halt(ids);
+  }
+
+  /** The workspace was uninstalled: its poller stops now (its subscriptions stay for a reinstall). */
+  uninstalled(key: string): void {
+    void this.retire(key, 'uninstalled');
+  }
+
+  /** One round over every workspace with active subscriptions (the timer's; tests). Never throws. */
+  tick(): Promise<void> {
+    this.running ??= this.round().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      const started = Date.now();
+      void this.tick().finally(() =>
+        this.schedule(Math.max(0, this.options.intervalMs - (Date.now() - started))),
+      );
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async round(): Promise<void> {
+    if (!this.options.holdsLease()) return;
+    let keys: string[];
+    try {
+      keys = await this.options.store.subscribedWorkspaces();
+    } catch (error) {
+      this.options.logger.warn('subscriptions.workspaces_unread', { error });
+      return;
+    }
+    const listed = new Set(keys);
+    for (const key of this.units.keys())
+      if (!listed.has(key)) void this.retire(key, 'no_active_subscriptions');
+    for (const key of keys) {
+      if (this.stopped) return;
+      await this.pollWorkspace(key).catch((error: unknown) =>
+        this.options.logger.warn('subscriptions.workspace_poll_failed', { workspace: key, error }),
+      );
+    }
+  }
+
+  private async pollWorkspace(key: string): Promise<PollReport | undefined> {
+    const bot = await this.botOf(key);
+    if (!bot) {
+      await this.retire(key, 'not_installed');
+      return undefined;
+    }
+    const lease = await this.tenantOf(key, bot);
+    if (!lease) {
+      await this.retire(key, 'not_connected');
+      return undefined;
+    }
+    try {
+      let unit = this.units.get(key);
+      // A replaced connection (or a stack released while idle) comes with a new poller.
+      if (unit && unit.stack !== lease.stack) {
+        await this.retire(key, 'tenant_rebuilt');
+        unit = undefined;
+      }
+      unit ??= this.unitFor(key, lease.stack);
+      // The installation's token now: a rotated or reinstalled one is used from this poll on.
+      unit.current = { slack: unit.slackFor(bot.token), botId: bot.botId };
+      return await unit.poller.poll();
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** The workspace's installation: its bot token, read at each poll. */
+  private async botOf(key: string): Promise<BotOf | undefined> {
+    const orgWide = key.startsWith('E');
+    const installation = await this.options.installations
+      .fetchInstallation(
+        orgWide
+          ? { enterpriseId: key, teamId: undefined, isEnterpriseInstall: true }
+          : { teamId: key, enterpriseId: undefined, isEnterpriseInstall: false },
+      )
+      .catch(() => undefined);
+    const token = installation?.bot?.token;
+    if (!installation || !token) return undefined;
+    return { token, botId: installation.bot?.id, enterpriseId: installation.enterprise?.id };
+  }
+
+  /**
+   * The Focus tenant a workspace's requests are answered from: its own connection, else its
+   * organisation's (an org-wide install: the organisation's only; `workspaces.ts` serves
+   * subscriptions there only when that is the one answering).
+   */
+  private async tenantOf(key: string, bot: BotOf): Promise<TenantLease | undefined> {
+    for (const candidate of new Set([key, bot.enterpriseId])) {
+      if (!candidate) continue;
+      const lease = await this.options.registry.acquire(candidate);
+      if (lease) return lease;
+    }
+    return undefined;
+  }
+
+  private unitFor(key: string, stack: TenantStack): Unit {
+    const { options } = this;
+    const logger = options.logger.child({ workspace: key });
+    // Asked at each call, after the poll has set the token (closures over `unit`, run later).
+    const slack = (): WorkspaceSlack => {
+      if (!unit.current) throw new Error(`no token for workspace ${key} yet`);
+      return unit.current.slack;
+    };
+    const deps = workspaceDeps(
+      {
+        answerer: stack.answerer,
+        findPortalUsers: (search) => stack.cache.searchUsers(search),
+        home: key.startsWith('E') ? { enterpriseId: key } : { teamId: key },
+        client: () => slack().client,
+        state: scopedState(options.state, key),
+        subscriptions: undefined,
+      },
+      // The connection's own choice of linked users, as its requests are answered.
+      { ...options.shared, access: { ...options.shared.access, requireLinkedUser: stack.requireLinkedUser } },
+    );
+    const gate: Gate = subscriptionGate(deps.policy, {
+      slackConnectAllowed: options.shared.slackConnectAllowed,
+      sharedStatus: (channel) => deps.connect.sharedStatus(channel),
+      isExternalUser: (user) => deps.connect.isExternalUser(user, logger),
+    });
+    const metrics = options.metrics;
+    const unit: Unit = {
+      key,
+      stack,
+      slackFor: options.workspaceSlack(),
+      current: undefined,
+      poller: new SubscriptionPoller({
+        store: options.store.subscriptionsOf(key),
+        client: stack.client,
+        endpoints: stack.endpoints.sources,
+        resolver: stack.endpoints,
+        publisher: new ChannelPoster({
+          client: () => slack().postClient,
+          botId: () => unit.current?.botId,
+          links: stack.links,
+          logger,
+          unanswered: scopedState(options.unanswered, key),
+          intervalMs: options.postIntervalMs,
+          revoked: () => unit.current?.slack.revocation.revoked?.reason,
+        }),
+        gate,
+        logger,
+        intervalMs: options.intervalMs,
+        holdsLease: options.holdsLease,
+        ...(options.fence && { fence: options.fence }),
+        ...(metrics && {
+          onPoll: metrics.poll,
+          onPost: metrics.subscriptionPost,
+          onBadRecord: metrics.badRecord,
+        }),
+      }),
+    };
+    this.units.set(key, unit);
+    options.logger.info('subscriptions.workspace_started', { workspace: key });
+    return unit;
+  }
+
+  /** Stops the workspace's poller (its poll under way and its posts end first). */
+  private async retire(key: string, why: string): Promise<void> {
+    const unit = this.units.get(key);
+    if (!unit) return;
+    this.units.delete(key);
+    this.options.logger.info('subscriptions.workspace_stopped', { workspace: key, why });
+    await unit.poller.stop();
+  }
+}
