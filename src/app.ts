@@ -165,6 +165,27 @@ export async function drainInflight(
   return { complete };
 }
 
+/** What the Slack app of either mode takes from the configuration and the app's state. */
+export function slackAppBase(
+  config: Config,
+  logger: Logger,
+  metrics: Metrics,
+  { appState, marker }: Pick<WatchedState, 'appState' | 'marker'>,
+  inflight: InFlight,
+) {
+  return {
+    apiUrl: config.slack.apiUrl,
+    port: config.slack.port,
+    logger,
+    stateStatus: () => (marker.lost ? 'subscriptions_lost' : undefined),
+    ...config.surfaces,
+    metrics,
+    state: appState.kv,
+    durableState: appState.durable,
+    inflight,
+  };
+}
+
 /** What every workspace's surfaces share: the access settings, the logger, the metrics. */
 export function sharedParts(config: Config, logger: Logger, metrics: Metrics): SharedParts {
   return {
@@ -260,8 +281,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     try {
       slack = await startSlackApp({
         mode,
-        apiUrl: config.slack.apiUrl,
-        port: config.slack.port,
+        ...slackAppBase(config, logger, metrics, { appState, marker }, inflight),
         // Single-workspace mode: every request is answered from the one tenant built above.
         workspaces: ({ client: slackClient, home }) =>
           singleWorkspace(
@@ -278,14 +298,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
               sharedParts(config, logger, metrics),
             ),
           ),
-        logger,
         ready: () => lookups.checkFocus().then(() => true),
-        stateStatus: () => (marker.lost ? 'subscriptions_lost' : undefined),
-        ...config.surfaces,
-        metrics,
-        state,
-        durableState: appState.durable,
-        inflight,
         // The one workspace's subscriptions, whichever installation context an event names.
         lifecycle: { subscriptionsOf: () => ({ store: durable, halt: (ids) => poller?.halt(ids) }) },
       });

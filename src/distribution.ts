@@ -17,7 +17,7 @@
  */
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { drainInflight, openWatchedState, type StopResult, sharedParts } from './app.js';
+import { drainInflight, openWatchedState, type StopResult, sharedParts, slackAppBase } from './app.js';
 import type { Config } from './config.js';
 import type { Logger } from './domain/logger.js';
 import type { FocusConnection } from './domain/tenant.js';
@@ -127,8 +127,7 @@ export async function startDistribution(config: Config, logger: Logger): Promise
   try {
     slack = await startSlackApp({
       mode,
-      apiUrl: config.slack.apiUrl,
-      port: config.slack.port,
+      ...slackAppBase(config, logger, metrics, { appState, marker }, inflight),
       workspaces: () => ({
         resolve: tenantWorkspaces({
           registry,
@@ -139,15 +138,8 @@ export async function startDistribution(config: Config, logger: Logger): Promise
           subscriptions: { store: stores, halt },
         }),
       }),
-      logger,
       // Each workspace's Focus is its own: the process is ready when its state store is.
       ready: async () => true,
-      stateStatus: () => (marker.lost ? 'subscriptions_lost' : undefined),
-      ...config.surfaces,
-      metrics,
-      state,
-      durableState: appState.durable,
-      inflight,
       // Channel events act on the subscriptions of the installation they came through.
       lifecycle: {
         subscriptionsOf: (context) => {

@@ -4,6 +4,7 @@
  * (`search.ts`), shares the answers out (`fan-out.ts`) and queues the news for posting
  * (`delivery.ts`). A failed poll moves nothing: the next one picks up from the same place.
  */
+import { Every } from '../domain/every.js';
 import type { BadRecordKind, PollReport } from '../domain/subscription.js';
 import { BadRecords } from './bad-records.js';
 import { Delivery, type DeliveryOptions } from './delivery.js';
@@ -30,9 +31,8 @@ export interface PollerOptions extends SearchOptions, FanOutOptions, DeliveryOpt
 }
 
 export class SubscriptionPoller {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<PollReport> | undefined;
-  private stopped = true;
+  /** Polls every intervalMs, one at a time. */
+  private readonly every: Every<PollReport>;
   /** Slack took the app's token away: nothing is polled or posted again by this process. */
   private suspended = false;
   private readonly watches: WatchSources;
@@ -51,18 +51,16 @@ export class SubscriptionPoller {
     this.search = new RecordingSearch({ ...options, bad, now, lookbackMs });
     this.fanOut = new FanOut({ ...options, lookbackMs });
     this.delivery = new Delivery({ ...options, now, mayPost: () => this.mayWork() });
+    this.every = new Every(intervalMs, () => this.pollOnce());
   }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.every.start();
   }
 
   /** No new poll starts; resolves once the poll under way and its posts are done (held marks tried). */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.every.stop();
     await this.delivery.settle();
   }
 
@@ -77,33 +75,17 @@ export class SubscriptionPoller {
    */
   suspend(): void {
     this.suspended = true;
-    this.stopped = true;
-    clearTimeout(this.timer);
+    void this.every.stop();
   }
 
   /** One poll now (tests, and the timer). Never throws. */
   poll(): Promise<PollReport> {
-    this.running ??= this.pollOnce().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.every.now();
   }
 
   /** Not suspended, and holding the lease (by this replica's clock): checked before each poll and post. */
   private mayWork(): boolean {
     return !this.suspended && (this.options.holdsLease?.() ?? true);
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      const started = Date.now();
-      // Polls start every intervalMs (or right after a poll that took longer).
-      void this.poll().finally(() =>
-        this.schedule(Math.max(0, this.options.intervalMs - (Date.now() - started))),
-      );
-    }, delayMs);
-    this.timer.unref();
   }
 
   private async pollOnce(): Promise<PollReport> {

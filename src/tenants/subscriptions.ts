@@ -22,7 +22,9 @@
  * queues that must not outlive the token they post with. Polls of different workspaces are
  * independent, so one tenant's Focus outage leaves the others' posts on time.
  */
+
 import { subscriptionGate } from '../access/subscription-gate.js';
+import { Every } from '../domain/every.js';
 import type { Logger } from '../domain/logger.js';
 import type { PostFence } from '../domain/post-fence.js';
 import type { Gate, PollReport } from '../domain/subscription.js';
@@ -77,22 +79,20 @@ interface BotOf {
 
 export class TenantSubscriptions {
   private readonly units = new Map<string, Unit>();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  /** A round over every workspace every poll interval, one at a time. */
+  private readonly every: Every<void>;
 
-  constructor(private readonly options: TenantSubscriptionsOptions) {}
+  constructor(private readonly options: TenantSubscriptionsOptions) {
+    this.every = new Every(options.intervalMs, () => this.round());
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.every.start();
   }
 
   /** No new poll starts; the polls under way and their posts end first. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.every.stop();
     await Promise.all([...this.units.keys()].map((key) => this.retire(key, 'shutdown')));
   }
 
@@ -108,21 +108,7 @@ export class TenantSubscriptions {
 
   /** One round over every workspace with active subscriptions (the timer's; tests). Never throws. */
   tick(): Promise<void> {
-    this.running ??= this.round().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      const started = Date.now();
-      void this.tick().finally(() =>
-        this.schedule(Math.max(0, this.options.intervalMs - (Date.now() - started))),
-      );
-    }, delayMs);
-    this.timer.unref();
+    return this.every.now();
   }
 
   private async round(): Promise<void> {
@@ -138,7 +124,7 @@ export class TenantSubscriptions {
     for (const key of this.units.keys())
       if (!listed.has(key)) void this.retire(key, 'no_active_subscriptions');
     for (const key of keys) {
-      if (this.stopped) return;
+      if (!this.every.active) return;
       await this.pollWorkspace(key).catch((error: unknown) =>
         this.options.logger.warn('subscriptions.workspace_poll_failed', { workspace: key, error }),
       );

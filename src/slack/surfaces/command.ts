@@ -5,7 +5,7 @@ import { parsePreviewsCommand } from '../../parse/previews.js';
 import { parseSubscriptionCommand } from '../../parse/subscribe.js';
 import type { Card } from '../../render/blocks.js';
 import { noticeCard } from '../../render/status.js';
-import { subscriptionsUnavailableCard, workspaceProblemCard } from '../../render/workspace.js';
+import { workspaceProblemCard } from '../../render/workspace.js';
 import { afterAck, serve } from '../answer/deliver.js';
 import { logUnready, workspaceOf } from '../answer/workspace.js';
 import { commandAsker } from '../inbound/request.js';
@@ -41,23 +41,8 @@ export function registerCommand(app: App, logger: Logger, consentOf?: ConsentOf)
       return;
     }
     const subscription = parseSubscriptionCommand(command.text ?? '', deps.answerer.parseSettings);
-    if (subscription && !deps.subscriptions) {
-      await serve<Card>(deps, asker, {
-        answer: async () => subscriptionsUnavailableCard(),
-        refusal: noticeCard,
-        send: ephemeral,
-      });
-      return;
-    }
-    if (deps.subscriptions && subscription) {
-      await answerSubscription(
-        deps,
-        { service: deps.subscriptions },
-        asker,
-        subscription,
-        { channelName: command.channel_name },
-        respond,
-      );
+    if (subscription) {
+      await answerSubscription(deps, asker, subscription, { channelName: command.channel_name }, respond);
       return;
     }
     await serve<Card>(deps, asker, {

@@ -12,7 +12,7 @@ import { parsePreviewsCommand } from '../../parse/previews.js';
 import { parseSubscriptionCommand } from '../../parse/subscribe.js';
 import type { Card } from '../../render/blocks.js';
 import { infoCard, noticeCard } from '../../render/status.js';
-import { subscriptionsUnavailableCard, workspaceProblemCard } from '../../render/workspace.js';
+import { workspaceProblemCard } from '../../render/workspace.js';
 import { afterAck, serve } from '../answer/deliver.js';
 import { logUnready, workspaceOf } from '../answer/workspace.js';
 import { eventAsker } from '../inbound/request.js';
@@ -56,23 +56,10 @@ export function registerDirectMessages(app: App, logger: Logger): void {
       logger,
     );
     const subscription = parseSubscriptionCommand(text, deps.answerer.parseSettings);
-    if (subscription && !deps.subscriptions) {
-      await serve<Card>(deps, asker, {
-        answer: async () => subscriptionsUnavailableCard(),
-        refusal: noticeCard,
-        send: post,
-      });
-      return;
-    }
-    if (deps.subscriptions && subscription) {
+    if (subscription) {
       // Answers that subscriptions are for channels (a DM takes no posts), after the same checks.
-      await answerSubscription(
-        deps,
-        { service: deps.subscriptions },
-        asker,
-        subscription,
-        { channelName: 'directmessage' },
-        (m) => post(m as { text: string; blocks: unknown[] }),
+      await answerSubscription(deps, asker, subscription, { channelName: 'directmessage' }, (m) =>
+        post(m as { text: string; blocks: unknown[] }),
       );
       return;
     }

@@ -15,21 +15,21 @@ import type { Card } from '../../render/blocks.js';
 import { withheldText } from '../../render/kit.js';
 import { failureCard, infoCard, invalidCard, noticeCard } from '../../render/status.js';
 import { subscribedCard, subscriptionsCard, tunedCard, unsubscribedCard } from '../../render/subscription.js';
+import { subscriptionsUnavailableCard } from '../../render/workspace.js';
 import type { SubscriptionService } from '../../subscriptions/service.js';
 import { checkAccess, conversationMaySee, deliver, type SurfaceDeps } from '../answer/deliver.js';
-
-export interface SubscribeDeps {
-  service: SubscriptionService;
-}
 
 interface Reply {
   card: Card;
   inChannel: boolean;
 }
 
+/**
+ * Answers a subscription command with `respond`; where the workspace serves no subscriptions
+ * (`deps.subscriptions` absent), says so, after the same access check.
+ */
 export async function answerSubscription(
   deps: SurfaceDeps,
-  subs: SubscribeDeps,
   asker: Asker,
   command: SubscriptionCommand,
   where: { channelName: string | undefined },
@@ -38,9 +38,12 @@ export async function answerSubscription(
   const denial = await checkAccess(deps, asker);
   // Seeing and stopping what a channel follows needs only a member of the organisation.
   const mayManage = !denial || (command.kind !== 'subscribe' && denial.reason !== 'external_user');
-  const reply = mayManage
-    ? await run(deps, subs, asker, command, where.channelName)
-    : { card: noticeCard(denial.message), inChannel: false };
+  const service = deps.subscriptions;
+  const reply: Reply = !mayManage
+    ? { card: noticeCard(denial.message), inChannel: false }
+    : service
+      ? await run(deps, service, asker, command, where.channelName)
+      : { card: subscriptionsUnavailableCard(), inChannel: false };
   await deliver(deps, asker, () =>
     respond({
       response_type: reply.inChannel ? 'in_channel' : 'ephemeral',
@@ -52,7 +55,7 @@ export async function answerSubscription(
 
 async function run(
   deps: SurfaceDeps,
-  subs: SubscribeDeps,
+  service: SubscriptionService,
   request: Asker,
   command: SubscriptionCommand,
   channelName: string | undefined,
@@ -89,7 +92,7 @@ async function run(
         const right = subscribeRightMissing(deps, request, command.target.kind);
         if (right) return only(noticeCard(withheldText('subscribe a channel to recordings', right)));
         const { target, filters, format } = command;
-        const outcome = await subs.service.subscribe(target, where, request.logger, { filters, format });
+        const outcome = await service.subscribe(target, where, request.logger, { filters, format });
         // Nobody or several people match: what to type instead, not a refusal.
         if (outcome.status === 'refused') return only(infoCard(outcome.message));
         // What the channel gets changed: its members see who changed it, as with a subscribe.
@@ -106,9 +109,9 @@ async function run(
         };
       }
       case 'subscriptions':
-        return only(subscriptionsCard(await subs.service.list(channel)));
+        return only(subscriptionsCard(await service.list(channel)));
       case 'unsubscribe': {
-        const removed = await subs.service.unsubscribe(command.which, where, request.logger);
+        const removed = await service.unsubscribe(command.which, where, request.logger);
         return { card: unsubscribedCard(removed, user), inChannel: removed.length > 0 };
       }
     }
