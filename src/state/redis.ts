@@ -29,15 +29,7 @@ import {
 import { RedisSealedTable } from './redis-sealed.js';
 import type { SubscriptionArchive, SubscriptionRecord } from './snapshot.js';
 import type { StateStore } from './store.js';
-import {
-  DELIVERED_RETENTION_MS,
-  newRecord,
-  noCursor,
-  startMs,
-  storedTuning,
-  targetKey,
-  toSubscription,
-} from './subscription-rows.js';
+import * as rows from './subscription-rows.js';
 import type { Cursor, NewSubscription, Subscription, SubscriptionStore, Tuning } from './subscriptions.js';
 import type { SealedKind } from './tenant-stores.js';
 import {
@@ -237,7 +229,7 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
   // ---- SubscriptionStore ------------------------------------------------------------------
 
   async add(sub: NewSubscription, now: Date): Promise<{ added: boolean; subscription: Subscription }> {
-    const [added, id, fields] = await this.put(newRecord({ ...sub, workspace: this.workspace }, now));
+    const [added, id, fields] = await this.put(rows.newRecord({ ...sub, workspace: this.workspace }, now));
     return { added: added === 1, subscription: fromHash(id, fields) };
   }
 
@@ -277,7 +269,7 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
   }
 
   async tune(id: number, tuning: Tuning): Promise<void> {
-    const { filters, format } = storedTuning(tuning);
+    const { filters, format } = rows.storedTuning(tuning);
     await this.connection.script(TUNE, [this.k.sub(id)], [filters ?? '', format ?? '']);
   }
 
@@ -290,14 +282,14 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
     const [start, ids] = await this.connection.run('cursor', (c) =>
       c.hmGet(this.k.cursor(id), ['start', 'ids']),
     );
-    if (start === null || start === undefined) return noCursor();
+    if (start === null || start === undefined) return rows.noCursor();
     return { newestStart: String(start), idsAtNewest: ids ? String(ids).split(',').map(Number) : [] };
   }
 
   async startAt(id: number, cursor: Cursor): Promise<void> {
     if (cursor.newestStart === undefined) return;
     const ids = [...new Set(cursor.idsAtNewest)].join(',');
-    const args = [cursor.newestStart, startMs(cursor.newestStart), ids];
+    const args = [cursor.newestStart, rows.startMs(cursor.newestStart), ids];
     await this.connection.script(START_AT, [this.k.sub(id), this.k.cursor(id)], args);
   }
 
@@ -314,12 +306,12 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
       // As in SQLite: a mark for a subscription that is gone is ignored before its start is read.
       const exists = await this.connection.run('exists', (c) => c.exists(this.k.sub(id)));
       if (exists === 0) return;
-      startMs(recording.start);
+      rows.startMs(recording.start);
     }
     await this.connection.script(
       MARK_DELIVERED,
       [this.k.sub(id), this.k.cursor(id), this.k.delivered(id)],
-      [recording.id, recording.start, ms, ms - DELIVERED_RETENTION_MS],
+      [recording.id, recording.start, ms, ms - rows.DELIVERED_RETENTION_MS],
     );
   }
 
@@ -357,7 +349,7 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
 
   private async put({ subscription: s, cursor, delivered }: SubscriptionRecord) {
     const start = cursor.newestStart;
-    const { filters, format } = storedTuning(s);
+    const { filters, format } = rows.storedTuning(s);
     const reply = await this.connection.script(
       PUT,
       [
@@ -371,7 +363,7 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
       [
         this.k.subs,
         s.id,
-        targetKey(s.target),
+        rows.targetKey(s.target),
         s.channel,
         JSON.stringify(s.target),
         s.createdBy,
@@ -382,7 +374,7 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
         s.paused?.at ?? '',
         s.paused ? '1' : '0',
         start ?? '',
-        start === undefined ? 0 : startMs(start),
+        start === undefined ? 0 : rows.startMs(start),
         [...new Set(cursor.idsAtNewest)].join(','),
         start === undefined ? '0' : '1',
         filters ?? '',
@@ -415,7 +407,7 @@ export class RedisState implements StateStore, SubscriptionStore, SubscriptionAr
 function fromHash(id: string | number, flat: readonly string[]): Subscription {
   const fields: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) fields[String(flat[i])] = String(flat[i + 1]);
-  return toSubscription({ ...fields, id });
+  return rows.toSubscription({ ...fields, id });
 }
 
 /** `text` matched literally by a SCAN pattern (a prefix may hold `*`, `?`, `[`, `]` or `\\`). */

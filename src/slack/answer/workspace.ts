@@ -14,6 +14,8 @@ import { AccessPolicy } from '../../access/policy.js';
 import type { PortalUser } from '../../domain/focus.js';
 import type { Logger } from '../../domain/logger.js';
 import type { RightsMap } from '../../domain/rights.js';
+import type { Card } from '../../render/blocks.js';
+import { workspaceProblemCard } from '../../render/workspace.js';
 import type { StateStore } from '../../state/index.js';
 import type { SubscriptionService } from '../../subscriptions/service.js';
 import type { Home } from '../inbound/request.js';
@@ -176,6 +178,20 @@ export function perWorkspace<T extends object>(make: (deps: SurfaceDeps) => T): 
     }
     return it;
   };
+}
+
+/** Logs a request its workspace cannot answer and tells the asker with `send` (a failure to is logged). */
+export async function answerUnready(
+  logger: Logger,
+  surface: string,
+  resolved: Exclude<Resolved, { status: 'ready' }>,
+  context: Context,
+  send: (card: Card) => Promise<unknown>,
+): Promise<void> {
+  logUnready(logger, surface, resolved, context);
+  await send(workspaceProblemCard(resolved.status)).catch((error: unknown) =>
+    logger.error('slack.delivery_failed', { surface, error }),
+  );
 }
 
 /** Logs a request its workspace cannot answer (the surface says so to the asker, if anyone). */

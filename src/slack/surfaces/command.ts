@@ -5,9 +5,8 @@ import { parsePreviewsCommand } from '../../parse/previews.js';
 import { parseSubscriptionCommand } from '../../parse/subscribe.js';
 import type { Card } from '../../render/blocks.js';
 import { noticeCard } from '../../render/status.js';
-import { workspaceProblemCard } from '../../render/workspace.js';
 import { afterAck, serve } from '../answer/deliver.js';
-import { logUnready, workspaceOf } from '../answer/workspace.js';
+import { answerUnready, workspaceOf } from '../answer/workspace.js';
 import { commandAsker } from '../inbound/request.js';
 import type { ConsentOf } from './consent.js';
 import { answerSubscription } from './subscribe.js';
@@ -22,10 +21,7 @@ export function registerCommand(app: App, logger: Logger, consentOf?: ConsentOf)
       respond({ response_type: 'ephemeral', text: card.text, blocks: card.blocks });
     const workspace = await workspaceOf(context);
     if (workspace.status !== 'ready') {
-      logUnready(logger, 'command', workspace, context);
-      await ephemeral(workspaceProblemCard(workspace.status)).catch((error: unknown) =>
-        logger.error('slack.delivery_failed', { surface: 'command', error }),
-      );
+      await answerUnready(logger, 'command', workspace, context, ephemeral);
       return;
     }
     const { deps } = workspace;

@@ -12,9 +12,8 @@ import { parsePreviewsCommand } from '../../parse/previews.js';
 import { parseSubscriptionCommand } from '../../parse/subscribe.js';
 import type { Card } from '../../render/blocks.js';
 import { infoCard, noticeCard } from '../../render/status.js';
-import { workspaceProblemCard } from '../../render/workspace.js';
 import { afterAck, serve } from '../answer/deliver.js';
-import { logUnready, workspaceOf } from '../answer/workspace.js';
+import { answerUnready, workspaceOf } from '../answer/workspace.js';
 import { eventAsker } from '../inbound/request.js';
 import { answerSubscription } from './subscribe.js';
 
@@ -41,10 +40,7 @@ export function registerDirectMessages(app: App, logger: Logger): void {
         ...(said.thread && { thread_ts: said.thread }),
       });
     if (workspace.status !== 'ready') {
-      logUnready(logger, 'dm', workspace, context);
-      await post(workspaceProblemCard(workspace.status)).catch((error: unknown) =>
-        logger.error('slack.delivery_failed', { surface: 'dm', error }),
-      );
+      await answerUnready(logger, 'dm', workspace, context, post);
       return;
     }
     const { deps } = workspace;

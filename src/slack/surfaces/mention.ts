@@ -8,7 +8,6 @@ import type { Logger } from '../../domain/logger.js';
 import { findPhones } from '../../parse/index.js';
 import type { Card } from '../../render/blocks.js';
 import { noticeCard } from '../../render/status.js';
-import { workspaceProblemCard } from '../../render/workspace.js';
 import {
   afterAck,
   checkAccess,
@@ -17,7 +16,7 @@ import {
   refuseExternalOnce,
   serve,
 } from '../answer/deliver.js';
-import { logUnready, workspaceOf } from '../answer/workspace.js';
+import { answerUnready, logUnready, workspaceOf } from '../answer/workspace.js';
 import { eventAsker, newAsker } from '../inbound/request.js';
 
 const MAX_WATCHED_NUMBERS = 3;
@@ -28,9 +27,8 @@ export function registerMentions(app: App, logger: Logger, options: { watchChann
     const thread = event.thread_ts ?? event.ts;
     const workspace = await workspaceOf(context);
     if (workspace.status !== 'ready') {
-      logUnready(logger, 'mention', workspace, context);
-      await postInThread(client, event.channel, thread, workspaceProblemCard(workspace.status)).catch(
-        (error: unknown) => logger.error('slack.delivery_failed', { surface: 'mention', error }),
+      await answerUnready(logger, 'mention', workspace, context, (card) =>
+        postInThread(client, event.channel, thread, card),
       );
       return;
     }

@@ -7,9 +7,8 @@ import type { Logger } from '../../domain/logger.js';
 import type { Card } from '../../render/blocks.js';
 import { loadingCard, modalView } from '../../render/modal.js';
 import { noticeCard } from '../../render/status.js';
-import { workspaceProblemCard } from '../../render/workspace.js';
 import { deliver, serve } from '../answer/deliver.js';
-import { logUnready, workspaceOf } from '../answer/workspace.js';
+import { answerUnready, workspaceOf } from '../answer/workspace.js';
 import { interactionAsker } from '../inbound/request.js';
 
 export const SHORTCUT_CALLBACK_ID = 'focus_lookup';
@@ -19,10 +18,8 @@ export function registerShortcut(app: App, logger: Logger): void {
     await ack();
     const workspace = await workspaceOf(context);
     if (workspace.status !== 'ready') {
-      logUnready(logger, 'shortcut', workspace, context);
-      const card = workspaceProblemCard(workspace.status);
-      await respond({ response_type: 'ephemeral', text: card.text, blocks: card.blocks }).catch(
-        (error: unknown) => logger.error('slack.delivery_failed', { surface: 'shortcut', error }),
+      await answerUnready(logger, 'shortcut', workspace, context, (card) =>
+        respond({ response_type: 'ephemeral', text: card.text, blocks: card.blocks }),
       );
       return;
     }
