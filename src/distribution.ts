@@ -108,7 +108,10 @@ export async function startDistribution(config: Config, logger: Logger): Promise
   const posting = new TenantSubscriptions({
     store: stores,
     registry,
-    installations,
+    authorize: (query) => {
+      if (!slack?.authorize) throw new Error('Slack is not started yet');
+      return slack.authorize(query);
+    },
     workspaceSlack: () => {
       if (!slack) throw new Error('Slack is not started yet');
       return slack.workspaceSlack();
@@ -153,7 +156,10 @@ export async function startDistribution(config: Config, logger: Logger): Promise
       connections: {
         store: managed,
         provisioned: (key) => config.focus.tenants.has(key),
-        onChanged: (key) => registry.invalidate(key),
+        onChanged: (key) => {
+          registry.invalidate(key);
+          posting.connectionChanged(key);
+        },
         allowLocalHttp: !config.production,
       },
     });

@@ -106,7 +106,7 @@ export class Metrics {
     });
     this.subscriptionsActive = new Gauge({
       name: 'focus_slack_subscriptions',
-      help: 'Channel subscriptions being polled (not paused), as of the last poll.',
+      help: 'Channel subscriptions being polled (not paused), as of the last poll (distribution mode: summed over the workspaces of the last round).',
       registers,
     });
     this.polls = new Counter({
@@ -202,12 +202,24 @@ export class Metrics {
     this.leaseHeld.set(token === undefined ? 0 : 1);
   };
 
-  /** For the subscriptions poller's `onPoll`. */
+  /** For the (single-workspace) subscriptions poller's `onPoll`: its poll is all there is. */
   readonly poll = (report: PollReport): void => {
+    this.workspacePoll(report);
+    if (report.ok) this.subscriptionsPolled(report.subscriptions);
+  };
+
+  /**
+   * For each workspace poller's `onPoll` in distribution mode: the poll counted, the gauge left
+   * to the round's sum (`subscriptionsPolled`), which one workspace's count would overwrite.
+   */
+  readonly workspacePoll = (report: PollReport): void => {
     this.polls.inc({ result: report.ok ? 'ok' : 'failed' });
-    if (!report.ok) return;
-    this.subscriptionsActive.set(report.subscriptions);
-    this.pollFocusCalls.observe(report.focusCalls);
+    if (report.ok) this.pollFocusCalls.observe(report.focusCalls);
+  };
+
+  /** Active subscriptions polled: one poller's, or a distribution round's sum over workspaces. */
+  readonly subscriptionsPolled = (subscriptions: number): void => {
+    this.subscriptionsActive.set(subscriptions);
   };
 
   /** For the subscriptions poller's `onPost`: a post's outcome, and for one made, recording start to post. */

@@ -5,7 +5,7 @@
  * Bolt's InstallProvider). `deferInitialization` so a bad token fails at boot, clearly.
  */
 import type { Server } from 'node:http';
-import { App, type CustomRoute, webApi } from '@slack/bolt';
+import { App, type CustomRoute, type InstallationQuery, webApi } from '@slack/bolt';
 import { subscriptionGate } from '../access/subscription-gate.js';
 import type { SlackMode } from '../config.js';
 import type { ConsentMode } from '../domain/consent.js';
@@ -130,6 +130,22 @@ export interface RunningSlackApp {
    * given (its own rate limits and revocation; `outbound/workspace-slack.ts`).
    */
   workspaceSlack(): (token: string) => WorkspaceSlack;
+  /**
+   * Distribution mode: an installation's tokens as Bolt's InstallProvider authorizes a request
+   * with them (a token about to expire refreshed first, under the installation's refresh lock);
+   * rejects when nothing is installed there. For work no request starts (subscription posts).
+   */
+  authorize: ((query: AuthorizeQuery) => Promise<InstallationTokens>) | undefined;
+}
+
+/** Which installation `authorize` reads: a team's, or an organisation's (org-wide). */
+export type AuthorizeQuery = InstallationQuery<boolean>;
+
+/** What `authorize` gives: the installation's bot token and ids. */
+export interface InstallationTokens {
+  botToken?: string | undefined;
+  botId?: string | undefined;
+  enterpriseId?: string | undefined;
 }
 
 export async function startSlackApp(options: SlackAppOptions): Promise<RunningSlackApp> {
@@ -166,47 +182,49 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       fetch: limits,
     },
   };
-  const app =
+  const receiver =
     mode.kind === 'http' || mode.kind === 'oauth'
-      ? new App({
-          ...common,
-          receiver: createReceiver({
-            signingSecret: mode.signingSecret,
-            customRoutes,
-            logger,
-            state: options.state,
-            ...(oauth &&
-              options.installationStore && {
-                install: {
-                  clientId: oauth.clientId,
-                  clientSecret: oauth.clientSecret,
-                  stateSecret: oauth.stateSecret,
-                  installationStore: options.installationStore,
-                  // Shared by replicas and kept across restarts: a used state stays used.
-                  usedStates: options.durableState,
-                  // No retries: an authorization code is good for one exchange. The same client
-                  // refreshes rotating tokens: bounded by the timeout (a 429 rejected at once, not
-                  // waited out), well within the refresh lock's time (state/token-refresh.ts).
-                  clientOptions: {
-                    slackApiUrl: options.apiUrl,
-                    timeout: 10_000,
-                    retryConfig: { retries: 0 },
-                    rejectRateLimitedCalls: true,
-                    fetch: limits,
-                  },
+      ? createReceiver({
+          signingSecret: mode.signingSecret,
+          customRoutes,
+          logger,
+          state: options.state,
+          ...(oauth &&
+            options.installationStore && {
+              install: {
+                clientId: oauth.clientId,
+                clientSecret: oauth.clientSecret,
+                stateSecret: oauth.stateSecret,
+                installationStore: options.installationStore,
+                // Shared by replicas and kept across restarts: a used state stays used.
+                usedStates: options.durableState,
+                // No retries: an authorization code is good for one exchange. The same client
+                // refreshes rotating tokens: bounded by the timeout (a 429 rejected at once, not
+                // waited out), well within the refresh lock's time (state/token-refresh.ts).
+                clientOptions: {
+                  slackApiUrl: options.apiUrl,
+                  timeout: 10_000,
+                  retryConfig: { retries: 0 },
+                  rejectRateLimitedCalls: true,
+                  fetch: limits,
                 },
-              }),
-          }),
+              },
+            }),
         })
-      : // Socket Mode serves the health routes on installerOptions.port.
+      : undefined;
+  const app =
+    mode.kind === 'socket'
+      ? // Socket Mode serves the health routes on installerOptions.port.
         new App({
           ...common,
           customRoutes,
           socketMode: true,
           appToken: mode.appToken,
           installerOptions: { port: options.port },
-        });
+        })
+      : new App({ ...common, receiver });
 
+  const installer = receiver?.installer;
   app.error(async (error) => {
     logger.error('slack.listener_error', { error });
   });
@@ -316,6 +334,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     stop: () => app.stop() as Promise<void>,
     close: () => http.close(),
     revocation,
+    authorize: oauth && installer ? (query) => installer.authorize(query) : undefined,
     workspaceSlack: () =>
       workspaceSlack({ apiUrl: options.apiUrl, logger, fetch: http.fetch, clientLogger: boltLogger(logger) }),
     gate:

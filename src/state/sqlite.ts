@@ -472,8 +472,10 @@ function prepare(db: Database) {
     deleteInstallation: db.prepare<[string]>('DELETE FROM installations WHERE key = ?'),
     deleteConnection: db.prepare<[string]>('DELETE FROM connections WHERE key = ?'),
     // A workspace's own (distribution mode), and those its team made in single-workspace mode.
+    // The workspace's own (distribution mode), and those its team made in single-workspace mode
+    // (no workspace); never another installation's made in its channels (an org-wide install's).
     deleteWorkspaceSubscriptions: db.prepare<[string, string]>(
-      'DELETE FROM subscriptions WHERE workspace = ? OR team = ?',
+      'DELETE FROM subscriptions WHERE workspace = ? OR (workspace IS NULL AND team = ?)',
     ),
   };
 }

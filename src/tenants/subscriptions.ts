@@ -5,7 +5,8 @@
  *
  * - at each interval the workspaces with active subscriptions are listed from the store (so one
  *   subscribed anywhere, by any replica, is picked up), and each is polled in turn;
- * - a poll reads the workspace's installation first (so a rotated token is used at once; none:
+ * - a poll reads the workspace's installation first, as Bolt authorizes a request (a token about
+ *   to expire is refreshed first; a rotated or reinstalled token is used at once; none:
  *   uninstalled, nothing is polled, the subscriptions are kept for a reinstall), then holds its
  *   Focus tenant's stack from the registry for the poll only (the stack may be released while the
  *   workspace is idle, and is built again on its next poll);
@@ -14,8 +15,10 @@
  *   the access policy with its connection's choice of linked users, and its Slack Connect
  *   knowledge asked with its token;
  * - a workspace no longer listed, uninstalled, or whose connection is gone has its poller
- *   stopped (the poll under way and its posts end first); a replaced connection (a new stack)
- *   gets a new poller.
+ *   stopped (the poll under way and its posts end first); a replaced or removed connection stops
+ *   the pollers on it at once, and the next round starts a new one where there is a connection;
+ * - `focus_slack_subscriptions` is the round's sum over workspaces; polls and posts are counted
+ *   per workspace poll, into the same (unlabelled by workspace) metrics.
  *
  * Why one poller per workspace rather than one poller over all of them: a poller's search,
  * endpoints and gate are one tenant's and one token's, and its delivery keeps per-subscription
@@ -30,12 +33,12 @@ import type { PostFence } from '../domain/post-fence.js';
 import type { Gate, PollReport } from '../domain/subscription.js';
 import type { Metrics } from '../metrics.js';
 import { type SharedParts, workspaceDeps } from '../slack/answer/workspace.js';
+import type { AuthorizeQuery, InstallationTokens } from '../slack/app.js';
 import { ChannelPoster } from '../slack/outbound/channel-poster.js';
 import type { WorkspaceSlack } from '../slack/outbound/workspace-slack.js';
 import type { StateStore } from '../state/index.js';
 import { scopedState } from '../state/scoped.js';
 import type { WorkspaceSubscriptions } from '../state/subscriptions.js';
-import type { Installations } from '../state/tenant-stores.js';
 import { SubscriptionPoller } from '../subscriptions/poller.js';
 import type { TenantLease, TenantRegistry } from './registry.js';
 import type { TenantStack } from './stack.js';
@@ -43,7 +46,12 @@ import type { TenantStack } from './stack.js';
 export interface TenantSubscriptionsOptions {
   store: WorkspaceSubscriptions;
   registry: Pick<TenantRegistry, 'acquire'>;
-  installations: Pick<Installations, 'fetchInstallation'>;
+  /**
+   * The installation's tokens as Bolt authorizes a request with them (`RunningSlackApp.authorize`):
+   * a rotating token about to expire is refreshed first, under the installation's refresh lock,
+   * so a poll never posts with an expired token nor holds the lock without refreshing.
+   */
+  authorize: (query: AuthorizeQuery) => Promise<InstallationTokens>;
   /** Each workspace's Slack clients for a token (`RunningSlackApp.workspaceSlack`). */
   workspaceSlack: () => (token: string) => WorkspaceSlack;
   shared: SharedParts;
@@ -56,13 +64,17 @@ export interface TenantSubscriptionsOptions {
   holdsLease: () => boolean;
   fence?: PostFence | undefined;
   logger: Logger;
-  metrics?: Pick<Metrics, 'poll' | 'subscriptionPost' | 'badRecord'>;
+  metrics?: Pick<Metrics, 'workspacePoll' | 'subscriptionsPolled' | 'subscriptionPost' | 'badRecord'>;
 }
 
 /** What one workspace polls with: its tenant's stack, its token's clients, its poller. */
 interface Unit {
   key: string;
   stack: TenantStack;
+  /** The connection key its stack was built for (the workspace's own, or its organisation's). */
+  tenant: string;
+  /** Active subscriptions as of its last poll that read them (for the round's sum). */
+  subscriptions: number;
   poller: SubscriptionPoller;
   /** The workspace's Slack clients for a token (made anew when it changes). */
   slackFor: (token: string) => WorkspaceSlack;
@@ -106,13 +118,28 @@ export class TenantSubscriptions {
     void this.retire(key, 'uninstalled');
   }
 
+  /**
+   * A connection was replaced or removed (Home tab, provisioning): every poller polling that
+   * tenant stops now, rather than at the next round; the next round starts one on the
+   * connection as it is then, if any.
+   */
+  connectionChanged(tenant: string): void {
+    for (const unit of [...this.units.values()])
+      if (unit.tenant === tenant) void this.retire(unit.key, 'connection_changed');
+  }
+
   /** One round over every workspace with active subscriptions (the timer's; tests). Never throws. */
   tick(): Promise<void> {
     return this.every.now();
   }
 
   private async round(): Promise<void> {
-    if (!this.options.holdsLease()) return;
+    const metrics = this.options.metrics;
+    if (!this.options.holdsLease()) {
+      // As the single-workspace poller reports it: a replica without the lease polls none.
+      metrics?.subscriptionsPolled(0);
+      return;
+    }
     let keys: string[];
     try {
       keys = await this.options.store.subscribedWorkspaces();
@@ -129,6 +156,11 @@ export class TenantSubscriptions {
         this.options.logger.warn('subscriptions.workspace_poll_failed', { workspace: key, error }),
       );
     }
+    // The gauge is the round's sum over workspaces (one workspace's poll would overwrite it); a
+    // workspace whose poll failed counts as of its last poll that read them.
+    let total = 0;
+    for (const unit of this.units.values()) total += unit.subscriptions;
+    metrics?.subscriptionsPolled(total);
   }
 
   private async pollWorkspace(key: string): Promise<PollReport | undefined> {
@@ -149,28 +181,31 @@ export class TenantSubscriptions {
         await this.retire(key, 'tenant_rebuilt');
         unit = undefined;
       }
-      unit ??= this.unitFor(key, lease.stack);
+      unit ??= this.unitFor(key, lease);
       // The installation's token now: a rotated or reinstalled one is used from this poll on.
       unit.current = { slack: unit.slackFor(bot.token), botId: bot.botId };
-      return await unit.poller.poll();
+      const report = await unit.poller.poll();
+      if (report.ok) unit.subscriptions = report.subscriptions;
+      return report;
     } finally {
       lease.release();
     }
   }
 
-  /** The workspace's installation: its bot token, read at each poll. */
+  /** The workspace's installation: its bot token, read (and refreshed when due) at each poll. */
   private async botOf(key: string): Promise<BotOf | undefined> {
     const orgWide = key.startsWith('E');
-    const installation = await this.options.installations
-      .fetchInstallation(
-        orgWide
-          ? { enterpriseId: key, teamId: undefined, isEnterpriseInstall: true }
-          : { teamId: key, enterpriseId: undefined, isEnterpriseInstall: false },
-      )
-      .catch(() => undefined);
-    const token = installation?.bot?.token;
-    if (!installation || !token) return undefined;
-    return { token, botId: installation.bot?.id, enterpriseId: installation.enterprise?.id };
+    const query: AuthorizeQuery = orgWide
+      ? { enterpriseId: key, teamId: undefined, isEnterpriseInstall: true }
+      : { teamId: key, enterpriseId: undefined, isEnterpriseInstall: false };
+    const tokens = await this.options.authorize(query).catch((error: unknown) => {
+      // Nothing installed there (uninstalled) is the usual cause; a failed refresh is the other.
+      this.options.logger.debug('subscriptions.workspace_unauthorized', { workspace: key, error });
+      return undefined;
+    });
+    const token = tokens?.botToken;
+    if (!token) return undefined;
+    return { token, botId: tokens.botId, enterpriseId: tokens.enterpriseId };
   }
 
   /**
@@ -187,8 +222,9 @@ export class TenantSubscriptions {
     return undefined;
   }
 
-  private unitFor(key: string, stack: TenantStack): Unit {
+  private unitFor(key: string, lease: TenantLease): Unit {
     const { options } = this;
+    const stack = lease.stack;
     const logger = options.logger.child({ workspace: key });
     // Asked at each call, after the poll has set the token (closures over `unit`, run later).
     const slack = (): WorkspaceSlack => {
@@ -216,6 +252,8 @@ export class TenantSubscriptions {
     const unit: Unit = {
       key,
       stack,
+      tenant: lease.key,
+      subscriptions: 0,
       slackFor: options.workspaceSlack(),
       current: undefined,
       poller: new SubscriptionPoller({
@@ -238,7 +276,7 @@ export class TenantSubscriptions {
         holdsLease: options.holdsLease,
         ...(options.fence && { fence: options.fence }),
         ...(metrics && {
-          onPoll: metrics.poll,
+          onPoll: metrics.workspacePoll,
           onPost: metrics.subscriptionPost,
           onBadRecord: metrics.badRecord,
         }),

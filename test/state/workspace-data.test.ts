@@ -3,7 +3,8 @@
  * sealed installation and connection, its keys under `ws:`, `consent:` and `consents:`, its
  * subscriptions with their cursors and delivered ids, its uninstall mark) goes, and a search of
  * every table or key for its id finds nothing; a neighbour whose id starts the same (T100,
- * T1000) keeps all of its own. A sweep guarded by a mark a reinstall cleared deletes nothing; two
+ * T1000) keeps all of its own. Distribution mode's subscriptions (each workspace's view) go with
+ * their workspace only, not another installation's made in its channels (an org-wide install's). A sweep guarded by a mark a reinstall cleared deletes nothing; two
  * at once delete once. The operator's `npm run state -- forget <id>` does the same, unguarded.
  */
 import { randomBytes } from 'node:crypto';
@@ -148,6 +149,42 @@ describe.each(backends)('forgetting a workspace on %s', (_name, open) => {
     expect(naming(after, 'T1000').sort()).toEqual(neighbour.sort());
     expect(await store.uninstalls()).toEqual(new Map());
     expect(await store.get('consent:T1000:C1:U1')).toBe('always');
+  });
+
+  it("distribution mode's subscriptions (each workspace's view) go with their workspace, and no other workspace's", async () => {
+    const o = await open();
+    opened.push(o);
+    const { store } = o;
+    const subscribe = async (key: string, team: string, channel: string) => {
+      const view = store.subscriptionsOf(key);
+      const { subscription } = await view.add(
+        { team, channel, target: { kind: 'phone', phone: '447700900123', display: '+44' }, createdBy: 'U1' },
+        T0,
+      );
+      await view.markDelivered(subscription.id, { id: 7, start: '2026-11-28T08:00:00.000Z' }, T0);
+      return subscription;
+    };
+    await subscribe('T100', 'T100', 'CMINE1');
+    await subscribe('T100', 'T100', 'CMINE2');
+    const neighbour = await subscribe('T1000', 'T1000', 'CNEXT');
+    // An org-wide install's, made in a channel of workspace T100 (its `team`): the organisation's,
+    // not T100's installation's, so forgetting T100 leaves it.
+    const organisation = await subscribe('E200', 'T100', 'CORG');
+    expect((await store.subscribedWorkspaces()).sort()).toEqual(['E200', 'T100', 'T1000']);
+
+    await store.markUninstalled('T100', T0.getTime());
+    const gone = await store.forget('T100', T0.getTime());
+    expect(gone).toMatchObject({ done: true, subscriptions: 2 });
+
+    const mine = store.subscriptionsOf('T100');
+    expect(await mine.active()).toEqual([]);
+    expect([...(await mine.list('CMINE1')), ...(await mine.list('CMINE2'))]).toEqual([]);
+    expect((await store.subscribedWorkspaces()).sort()).toEqual(['E200', 'T1000']);
+    expect((await store.subscriptionsOf('T1000').active()).map((s) => s.id)).toEqual([neighbour.id]);
+    expect(await store.subscriptionsOf('T1000').delivered(neighbour.id, 7)).toBe(true);
+    expect((await store.subscriptionsOf('E200').active()).map((s) => s.id)).toEqual([organisation.id]);
+    expect(await store.subscriptionsOf('E200').delivered(organisation.id, 7)).toBe(true);
+    expect(naming(await o.scan(), 'CMINE')).toEqual([]);
   });
 
   it('the first uninstall starts the window; a reinstall clears it, and a sweep guarded by it deletes nothing', async () => {
