@@ -43,19 +43,11 @@ export function seal(keys: EncryptionKeys, recordKey: string, plaintext: string)
  * configured: put it back in STATE_ENCRYPTION_KEY), `rejected` (tampered with, or another record's).
  */
 export function open(keys: EncryptionKeys, recordKey: string, sealed: string): string {
-  const parts = sealed.split('.');
-  const [version, keyId, nonce, text, tag] = parts;
-  if (
-    parts.length !== 5 ||
-    version !== VERSION ||
-    !keyId ||
-    nonce === undefined ||
-    text === undefined ||
-    tag === undefined ||
-    ![nonce, text, tag].every((p) => B64URL.test(p))
-  ) {
+  const parts = partsOf(sealed);
+  if (!parts) {
     throw new SealError('malformed', `the record ${recordKey} is not a sealed value (${VERSION})`);
   }
+  const { keyId, nonce, text, tag } = parts;
   const key = keys.all.get(keyId);
   if (!key) {
     throw new SealError(
@@ -82,6 +74,30 @@ export function open(keys: EncryptionKeys, recordKey: string, sealed: string): s
       `the record ${recordKey} does not open with key "${keyId}": it was altered, or belongs to another record`,
     );
   }
+}
+
+/**
+ * The id of the key that sealed `sealed`, read without opening it; undefined when it is not a
+ * sealed value (for `state import`, which moves records without a key, and `state reseal`).
+ */
+export function sealedKeyId(sealed: string): string | undefined {
+  return partsOf(sealed)?.keyId;
+}
+
+function partsOf(sealed: string): { keyId: string; nonce: string; text: string; tag: string } | undefined {
+  const parts = sealed.split('.');
+  const [version, keyId, nonce, text, tag] = parts;
+  if (
+    parts.length !== 5 ||
+    version !== VERSION ||
+    !keyId ||
+    nonce === undefined ||
+    text === undefined ||
+    tag === undefined ||
+    ![nonce, text, tag].every((p) => B64URL.test(p))
+  )
+    return undefined;
+  return { keyId, nonce, text, tag };
 }
 
 function b64(bytes: Buffer): string {

@@ -30,6 +30,10 @@ export class RedisSealedTable implements SealedTable {
     await this.connection.run('sealed put', (c) => c.hSet(this.hash, key, sealed));
   }
 
+  async add(key: string, sealed: string): Promise<boolean> {
+    return (await this.connection.run('sealed add', (c) => c.hSetNX(this.hash, key, sealed))) === 1;
+  }
+
   async replace(key: string, expected: string, sealed: string): Promise<boolean> {
     return (await this.connection.script(REPLACE, [this.hash], [key, expected, sealed])) === 1;
   }

@@ -1,22 +1,23 @@
 /**
- * Reads a subscriptions export as it streams in, one subscription at a time, so an import holds
- * one record in memory however large the file is. The document is the one `toSnapshot` writes:
- * `{"format": …, "version": …, "subscriptions": [ {…}, {…} ]}`; `format` and `version` must come
- * before `subscriptions` (as an export writes them), and are checked there. Only the structure is
- * scanned here (strings, nesting, the top-level keys); each subscription's text is handed on
- * whole, with its index and the line it starts on, for `JSON.parse` and validation. A
- * subscription longer than `IMPORT_LIMITS.maxRecordChars` is reported as oversized without being
+ * Reads a state export as it streams in, one record at a time, so an import holds one record in
+ * memory however large the file is. The document is the one `toSnapshot` writes:
+ * `{"format": …, "version": …, "installations": [ {…} ], "connections": [ … ], "uninstalls": [ … ],
+ * "subscriptions": [ {…}, {…} ]}` (version 1 has `subscriptions` alone); `format` and `version`
+ * must come before the first list (as an export writes them), and are checked there. Only the
+ * structure is scanned here (strings, nesting, the top-level keys); each record's text is handed
+ * on whole, with its list, its index and the line it starts on, for `JSON.parse` and validation.
+ * A record longer than `IMPORT_LIMITS.maxRecordChars` is reported as oversized without being
  * kept. Lines `npm run` (without `-s`) writes before the JSON (`> focus-for-slack@0.1.0 state`)
  * are skipped; any other text before or after it is an error.
  */
 import { IMPORT_LIMITS } from '../domain/subscription-limits.js';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './snapshot.js';
+import { SNAPSHOT_FORMAT, SNAPSHOT_SECTIONS, SNAPSHOT_VERSIONS, type SnapshotSection } from './snapshot.js';
 
 export type SnapshotItem =
-  | { kind: 'row'; index: number; line: number; text: string }
-  | { kind: 'oversized'; index: number; line: number; chars: number };
+  | { kind: 'row'; section: SnapshotSection; index: number; line: number; text: string }
+  | { kind: 'oversized'; section: SnapshotSection; index: number; line: number; chars: number };
 
-/** Input that is not a subscriptions export; the message says where and why. */
+/** Input that is not a state export; the message says where and why. */
 export class SnapshotError extends Error {
   constructor(message: string) {
     super(message);
@@ -24,7 +25,7 @@ export class SnapshotError extends Error {
   }
 }
 
-/** A top-level value other than `subscriptions`, or a key, at most. */
+/** A top-level value other than a list of records, or a key, at most. */
 const MAX_HEADER_CHARS = 64 * 1024;
 /** Text before the `{` (npm's banner) at most. */
 const MAX_PREFIX_CHARS = 4 * 1024;
@@ -60,8 +61,8 @@ export async function* readSnapshot(
   let top: 'key' | 'colon' | 'value' | 'comma' = 'key';
   let key: string | undefined;
   let cap: Capture | undefined;
-  let inSubs = false;
-  let sawSubs = false;
+  let section: SnapshotSection | undefined;
+  const seen = new Set<SnapshotSection>();
   let index = 0;
   const header: Record<string, unknown> = {};
   const out: SnapshotItem[] = [];
@@ -69,11 +70,11 @@ export async function* readSnapshot(
   const start = (kind: Capture['kind'], at: number): void => {
     cap = { kind, depth, line, parts: [], chars: 0, from: at, over: false };
   };
-  /** A value starts: kept when it is a top-level one or a subscription. */
+  /** A value starts: kept when it is a top-level one or a record. */
   const startValue = (at: number): void => {
     if (cap) return;
     if (depth === 1 && top === 'value') start('value', at);
-    else if (depth === 2 && inSubs) start('row', at);
+    else if (depth === 2 && section) start('row', at);
   };
   const limit = (c: Capture) => (c.kind === 'row' ? IMPORT_LIMITS.maxRecordChars : MAX_HEADER_CHARS);
   const keep = (c: Capture, piece: string): void => {
@@ -89,10 +90,11 @@ export async function* readSnapshot(
     cap = undefined;
     keep(c, text.slice(c.from, at));
     if (c.kind === 'row') {
+      const from = section as SnapshotSection;
       out.push(
         c.over
-          ? { kind: 'oversized', index, line: c.line, chars: c.chars }
-          : { kind: 'row', index, line: c.line, text: c.parts.join('') },
+          ? { kind: 'oversized', section: from, index, line: c.line, chars: c.chars }
+          : { kind: 'row', section: from, index, line: c.line, text: c.parts.join('') },
       );
       index++;
       return;
@@ -174,12 +176,13 @@ export async function* readSnapshot(
           break;
         case 123: // {
         case 91: // [
-          if (!cap && depth === 1 && top === 'value' && key === 'subscriptions') {
-            if (c !== 91) throw new SnapshotError(`line ${line}: subscriptions is not a list`);
-            if (sawSubs) throw new SnapshotError(`line ${line}: subscriptions appears twice`);
-            inSubs = true;
-            sawSubs = true;
-            checkHeader(header);
+          if (!cap && depth === 1 && top === 'value' && isSection(key)) {
+            if (c !== 91) throw new SnapshotError(`line ${line}: ${key} is not a list`);
+            if (seen.has(key)) throw new SnapshotError(`line ${line}: ${key} appears twice`);
+            if (seen.size === 0) checkHeader(header);
+            section = key;
+            seen.add(key);
+            index = 0;
           } else startValue(i);
           depth++;
           break;
@@ -187,8 +190,8 @@ export async function* readSnapshot(
         case 93: // ]
           if (cap && depth === cap.depth) end(text, i);
           depth--;
-          if (depth === 1 && inSubs) {
-            inSubs = false;
+          if (depth === 1 && section) {
+            section = undefined;
             top = 'comma';
           }
           if (depth === 0) phase = 'after';
@@ -224,20 +227,24 @@ export async function* readSnapshot(
   if (phase === 'prefix') throw new SnapshotError('standard input is empty or not JSON');
   if (phase === 'body')
     throw new SnapshotError(
-      inSubs
-        ? `the input ends inside subscriptions[${index}] (line ${line}): the file is cut short`
+      section
+        ? `the input ends inside ${section}[${index}] (line ${line}): the file is cut short`
         : `the input ends at line ${line} before the document does: the file is cut short`,
     );
-  if (!sawSubs) checkHeader(header);
+  if (seen.size === 0) checkHeader(header);
 }
 
-/** The top-level values read before `subscriptions`: this format and version, or an error. */
+function isSection(key: string | undefined): key is SnapshotSection {
+  return (SNAPSHOT_SECTIONS as readonly (string | undefined)[]).includes(key);
+}
+
+/** The top-level values read before the first list: this format and a known version, or an error. */
 function checkHeader({ format, version }: Record<string, unknown>): void {
-  if (format === SNAPSHOT_FORMAT && version === SNAPSHOT_VERSION) return;
+  if (format === SNAPSHOT_FORMAT && (SNAPSHOT_VERSIONS as readonly unknown[]).includes(version)) return;
   throw new SnapshotError(
-    `not a subscriptions export (${SNAPSHOT_FORMAT} v${SNAPSHOT_VERSION}): ` +
+    `not a state export (${SNAPSHOT_FORMAT} v${SNAPSHOT_VERSIONS.join(' or v')}): ` +
       (format === undefined
-        ? '"format" and "version" must come before "subscriptions"'
+        ? '"format" and "version" must come before the lists ("subscriptions", …)'
         : format !== SNAPSHOT_FORMAT
           ? `format is ${JSON.stringify(format)}`
           : `version is ${JSON.stringify(version)}`),

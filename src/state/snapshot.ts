@@ -1,7 +1,12 @@
 /**
- * Subscriptions as a portable JSON document, so a team can move them between stores (the SQLite
- * file and Redis, either way) with `npm run state -- export|import`. A record carries everything
- * that makes delivery exactly-once: the subscription, its cursor and its delivered ids.
+ * A state store as a portable JSON document, so a team can move it between stores (the SQLite
+ * file and Redis, either way) with `npm run state -- export|import`: the subscriptions, and in
+ * distribution mode the workspaces' installations, Focus connections and uninstall marks. A
+ * subscription record carries everything that makes delivery exactly-once: the subscription, its
+ * cursor and its delivered ids. Installations and connections travel sealed, verbatim (crypto.ts):
+ * exporting them needs no key, and each opens again only under its own installation key (its
+ * authenticated data), with the same STATE_ENCRYPTION_KEY. A document without them is version 1,
+ * as before; with them, version 2 (an older version of the app refuses it rather than drop them).
  *
  * Importing is idempotent: a subscription whose channel already follows the same target is not
  * added again; its cursor takes the newer of the two and its delivered ids the union (its filters
@@ -12,6 +17,7 @@
 import { z } from 'zod';
 import { DIRECTIONS, MAX_LONGER_THAN_SECONDS } from '../domain/filters.js';
 import { CHANNEL_ID, CLOCK_SKEW_MS, IMPORT_LIMITS, TEAM_ID, USER_ID } from '../domain/subscription-limits.js';
+import { sealedKeyId } from './crypto.js';
 import type { Cursor, Subscription } from './subscriptions.js';
 
 /** One subscription with where its delivery has got to. */
@@ -35,7 +41,28 @@ export interface SubscriptionArchive {
 }
 
 export const SNAPSHOT_FORMAT = 'focus-for-slack/subscriptions';
-export const SNAPSHOT_VERSION = 1;
+/** 1: subscriptions only; 2: with the sealed sections. Both import. */
+export const SNAPSHOT_VERSIONS = [1, 2] as const;
+/** The lists of records a document may hold, in the order an export writes them. */
+export const SNAPSHOT_SECTIONS = ['installations', 'connections', 'uninstalls', 'subscriptions'] as const;
+export type SnapshotSection = (typeof SNAPSHOT_SECTIONS)[number];
+
+/** One sealed record as a backend keeps it: the installation key and the sealed text. */
+export interface SealedRecord {
+  key: string;
+  sealed: string;
+}
+
+/** What a distribution-mode store keeps per workspace besides subscriptions (workspace-data.ts). */
+export interface WorkspaceArchive {
+  installations: SealedRecord[];
+  connections: SealedRecord[];
+  /** When each workspace was uninstalled, ms since the epoch. */
+  uninstalls: Array<{ key: string; atMs: number }>;
+}
+
+/** A sealed record is a few kilobytes; this is far above any. */
+const MAX_SEALED_CHARS = 64 * 1024;
 
 /**
  * One record as `npm run state -- import` accepts it: what this app writes, and nothing it could
@@ -142,16 +169,7 @@ export type ParsedRecord =
 /** Validates one record of an export (see `importRecord`); every problem is named. */
 export function parseRecord(json: unknown, nowMs: number): ParsedRecord {
   const parsed = importRecord(nowMs).safeParse(json);
-  if (!parsed.success) {
-    // Messages written here name their field; zod's own get the path (delivered.3.id: …).
-    const problems = parsed.error.issues.map((issue) => {
-      const path = issue.path.join('.');
-      return path !== '' && issue.message.startsWith(path)
-        ? issue.message
-        : `${path || '(record)'}: ${issue.message}`;
-    });
-    return { ok: false, problems: [...new Set(problems)].slice(0, 5) };
-  }
+  if (!parsed.success) return { ok: false, problems: problemsOf(parsed.error.issues) };
   const { cursor: c, delivered, workspace, team, paused, filters, format, ...fields } = parsed.data;
   const notes: string[] = [];
   let cursor: Cursor = { newestStart: c.newestStart ?? undefined, idsAtNewest: c.idsAtNewest };
@@ -170,11 +188,80 @@ export function parseRecord(json: unknown, nowMs: number): ParsedRecord {
   return { ok: true, notes, record: { subscription, cursor, delivered } };
 }
 
-/** The document for these records (stable: the same state gives the same text). */
-export function toSnapshot(records: readonly SubscriptionRecord[]) {
+const sealedRecord = z.object({
+  key: z.string().regex(TEAM_ID, 'key is not a Slack installation key (T…, E…)'),
+  sealed: z
+    .string({ message: 'sealed is missing' })
+    .max(MAX_SEALED_CHARS, `sealed is longer than ${MAX_SEALED_CHARS} characters`)
+    .refine(
+      (s) => sealedKeyId(s) !== undefined,
+      'sealed is not a sealed value (v1.<key id>.<nonce>.<ciphertext>.<tag>)',
+    ),
+});
+
+/** An installation or connection record of an export: its key and sealed text, checked for shape only. */
+export function parseSealedRecord(
+  json: unknown,
+): { ok: true; record: SealedRecord } | { ok: false; problems: string[] } {
+  const parsed = sealedRecord.safeParse(json);
+  if (parsed.success) return { ok: true, record: { key: parsed.data.key, sealed: parsed.data.sealed } };
+  return { ok: false, problems: problemsOf(parsed.error.issues) };
+}
+
+/** An uninstall mark of an export: a key and a time from 2000 to now (plus the allowed clock skew). */
+export function parseUninstall(
+  json: unknown,
+  nowMs: number,
+): { ok: true; key: string; atMs: number } | { ok: false; problems: string[] } {
+  const parsed = z
+    .object({
+      key: z.string().regex(TEAM_ID, 'key is not a Slack installation key (T…, E…)'),
+      at: z
+        .string({ message: 'at is missing' })
+        .max(64)
+        .refine((s) => ISO_INSTANT.test(s) && Number.isFinite(Date.parse(s)), 'at is not an ISO-8601 date')
+        .refine((s) => !(Date.parse(s) < IMPORT_LIMITS.earliest), 'at is before 2000')
+        .refine((s) => !(Date.parse(s) > nowMs + CLOCK_SKEW_MS), 'at is in the future'),
+    })
+    .safeParse(json);
+  if (parsed.success) return { ok: true, key: parsed.data.key, atMs: Date.parse(parsed.data.at) };
+  return { ok: false, problems: problemsOf(parsed.error.issues) };
+}
+
+/** Messages written here name their field; zod's own get the path (delivered.3.id: …). */
+function problemsOf(issues: readonly z.core.$ZodIssue[]): string[] {
+  const problems = issues.map((issue) => {
+    const path = issue.path.join('.');
+    return path !== '' && issue.message.startsWith(path)
+      ? issue.message
+      : `${path || '(record)'}: ${issue.message}`;
+  });
+  return [...new Set(problems)].slice(0, 5);
+}
+
+/**
+ * The document for these records (stable: the same state gives the same text). Version 1 when
+ * there is nothing but subscriptions, so such an export reads as before.
+ */
+export function toSnapshot(records: readonly SubscriptionRecord[], workspaces?: WorkspaceArchive) {
+  const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  const sealed =
+    workspaces &&
+    workspaces.installations.length + workspaces.connections.length + workspaces.uninstalls.length > 0
+      ? {
+          installations: [...workspaces.installations]
+            .sort(byKey)
+            .map(({ key, sealed }) => ({ key, sealed })),
+          connections: [...workspaces.connections].sort(byKey).map(({ key, sealed }) => ({ key, sealed })),
+          uninstalls: [...workspaces.uninstalls]
+            .sort(byKey)
+            .map(({ key, atMs }) => ({ key, at: new Date(atMs).toISOString() })),
+        }
+      : undefined;
   return {
     format: SNAPSHOT_FORMAT,
-    version: SNAPSHOT_VERSION,
+    version: sealed ? 2 : 1,
+    ...sealed,
     subscriptions: records.map(({ subscription: s, cursor, delivered }) => ({
       id: s.id,
       // Only in distribution mode: a single-workspace export reads as before.

@@ -20,6 +20,10 @@ export class SqliteSealedTable implements SealedTable {
     this.s.put.run(key, sealed);
   }
 
+  async add(key: string, sealed: string): Promise<boolean> {
+    return this.s.add.run(key, sealed).changes > 0;
+  }
+
   async replace(key: string, expected: string, sealed: string): Promise<boolean> {
     return this.s.replace.run(sealed, key, expected).changes > 0;
   }
@@ -39,6 +43,9 @@ function prepare(db: Database, kind: SealedKind) {
     get: db.prepare<[string], { sealed: string }>(`SELECT sealed FROM ${kind} WHERE key = ?`),
     put: db.prepare<[string, string]>(
       `INSERT INTO ${kind} (key, sealed) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET sealed = excluded.sealed`,
+    ),
+    add: db.prepare<[string, string]>(
+      `INSERT INTO ${kind} (key, sealed) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`,
     ),
     replace: db.prepare<[string, string, string]>(
       `UPDATE ${kind} SET sealed = ? WHERE key = ? AND sealed = ?`,

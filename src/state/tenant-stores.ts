@@ -37,6 +37,8 @@ export interface SealedTable {
   get(key: string): Promise<string | undefined>;
   /** Inserts or replaces. */
   put(key: string, sealed: string): Promise<void>;
+  /** Inserts unless there is a record under `key` (`state import`); true when it did. */
+  add(key: string, sealed: string): Promise<boolean>;
   /** Replaces the record only if it still reads `expected`; true when it did. */
   replace(key: string, expected: string, sealed: string): Promise<boolean>;
   /** True when there was a record. */
@@ -199,7 +201,11 @@ export class SealedInstallationStore implements Installations {
   /** Only the new tokens, onto the record as read under the lock, and only if it is unchanged. */
   private async storeRefresh(key: string, refreshed: Installation, pending: PendingRefresh): Promise<void> {
     const record = withRefreshedTokens(JSON.parse(pending.json) as Installation, refreshed);
-    if (await this.table.replace(key, pending.sealed, this.sealInstallation(key, record))) {
+    const sealed = this.sealInstallation(key, record);
+    if (
+      (await this.table.replace(key, pending.sealed, sealed)) ||
+      (await this.replaceResealed(key, pending, sealed))
+    ) {
       this.logger.info('installation.token_refreshed', {
         installation: key,
         botExpiresAt: record.bot?.expiresAt,
@@ -209,6 +215,22 @@ export class SealedInstallationStore implements Installations {
       // Reinstalled or uninstalled during the refresh: that write wins.
       this.logger.warn('installation.refresh_dropped', { installation: key, reason: 'record_changed' });
     }
+  }
+
+  /**
+   * The record changed under the refresh: if only its sealing did (`state reseal` wrote the same
+   * installation with the current key meanwhile), the refresh still applies, onto that one.
+   */
+  private async replaceResealed(key: string, pending: PendingRefresh, sealed: string): Promise<boolean> {
+    const now = await this.table.get(key);
+    if (now === undefined) return false;
+    let json: string;
+    try {
+      json = open(this.keys, recordKey('installation', key), now);
+    } catch {
+      return false;
+    }
+    return json === pending.json && this.table.replace(key, now, sealed);
   }
 
   private async read(key: string): Promise<{ sealed: string; json: string; installation: Installation }> {
@@ -255,7 +277,8 @@ export class SealedConnectionStore implements ConnectionStore {
 
 const nowSec = () => Math.floor(Date.now() / 1000);
 
-function recordKey(kind: 'installation' | 'connection', key: string): string {
+/** A record's authenticated data: its kind and installation key (`installation:T123`). */
+export function recordKey(kind: 'installation' | 'connection', key: string): string {
   return `${kind}:${key}`;
 }
 

@@ -237,7 +237,7 @@ describe.skipIf(!url)('npm run state -- export|import', () => {
     );
     expect(notExport.code).toBe(2);
     expect(notExport.err).toContain(
-      'not a subscriptions export (focus-for-slack/subscriptions v1): format is "x"',
+      'not a state export (focus-for-slack/subscriptions v1 or v2): format is "x"',
     );
     const missing = await run(['export'], { STATE_PATH: join(dir, 'nope', 'none.sqlite') });
     expect(missing.code).toBe(2);

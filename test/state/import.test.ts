@@ -142,7 +142,7 @@ describe('import checks each subscription', () => {
     );
     expect(result.code).toBe(2);
     expect(result.err).toContain('the input ends inside subscriptions[1]');
-    expect(result.err).toContain('(1 subscription(s) before it were imported)');
+    expect(result.err).toContain('(1 record(s) before it were imported)');
   });
 });
 
