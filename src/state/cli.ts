@@ -320,11 +320,14 @@ async function importFrom(
         `${u.imported - u.added} already there (the earlier time kept)\n`,
     );
   const s = tally.subscriptions;
+  // An archive of subscriptions alone reads as before: the skipped ones on the same line.
+  const only = !KINDS.some((kind) => tally[kind].seen) && !u.seen;
   io.stderr(
     `imported ${s.imported} subscription(s) into ${where}: ${s.added} added, ` +
       `${s.imported - s.added} already there (cursor and delivered ids merged)` +
-      (skipped > 0 ? `; ${skipped} skipped (listed above)` : '') +
-      '\n',
+      (skipped > 0 && only ? `; ${skipped} skipped (listed above)` : '') +
+      '\n' +
+      (skipped > 0 && !only ? `${skipped} record(s) skipped (listed above)\n` : ''),
   );
   return skipped > 0 ? 3 : 0;
 }

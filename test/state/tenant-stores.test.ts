@@ -11,8 +11,10 @@ import type { Installation } from '@slack/bolt';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/domain/logger.js';
 import type { EncryptionKeys, FocusConnection } from '../../src/domain/tenant.js';
+import { sealedKeyId } from '../../src/state/crypto.js';
 import { type AppState, openAppState } from '../../src/state/open.js';
 import { openRedisState } from '../../src/state/redis.js';
+import { resealTable } from '../../src/state/reseal.js';
 import { openSqliteState } from '../../src/state/sqlite.js';
 import {
   type ConnectionStore,
@@ -401,6 +403,51 @@ describe.each(BACKENDS)('sealed tenant stores on %s', (_name, make) => {
     await expect(installations.fetchInstallation(TEAM_QUERY)).rejects.toMatchObject({
       code: 'installation_missing',
     });
+  });
+
+  it('a reseal during a refresh keeps the refresh; a write during a reseal wins over it', async () => {
+    const old = await open(keySet(K1));
+    await old.installations.storeInstallation(expiring());
+    await old.connections.put('T0TEAM001', CONNECTION);
+    const rotated = keySet(K2, K1);
+    const { installations, table } = await open(rotated, { waitMs: 0 });
+    const handed = await installations.fetchInstallation(TEAM_QUERY);
+    expect(handed.bot?.refreshToken).toBe(REFRESH_TOKEN);
+    // `state reseal` rewrites the record (same installation, new key) while Bolt refreshes.
+    expect(await resealTable(table('installations'), 'installations', rotated)).toMatchObject({
+      resealed: { k1: 1 },
+    });
+    await installations.storeInstallation(boltRefresh(handed, NEW_BOT_TOKEN, 'xoxe-1-next'));
+    expect((await installations.fetchInstallation(TEAM_QUERY)).bot?.token).toBe(NEW_BOT_TOKEN);
+    expect(sealedKeyId((await table('installations').get('T0TEAM001')) as string)).toBe('k2');
+
+    // The app saves the connection (with the old key: a replica not yet restarted) between the
+    // reseal's read and its write: the app's write stands, and the reseal seals that one.
+    const saved = { ...CONNECTION, connectedBy: 'U0OTHER' };
+    const connections = table('connections');
+    let raced = false;
+    const racing: SealedTable = {
+      get: (key) => connections.get(key),
+      put: (key, sealed) => connections.put(key, sealed),
+      add: (key, sealed) => connections.add(key, sealed),
+      delete: (key) => connections.delete(key),
+      keys: () => connections.keys(),
+      async replace(key, expected, sealed) {
+        if (!raced) {
+          raced = true;
+          await old.connections.put(key, saved);
+        }
+        return connections.replace(key, expected, sealed);
+      },
+    };
+    expect(await resealTable(racing, 'connections', rotated)).toEqual({
+      resealed: { k1: 1 },
+      current: 0,
+      gone: 0,
+      failed: [],
+    });
+    expect(raced).toBe(true);
+    expect(await new SealedConnectionStore(connections, keySet(K2)).get('T0TEAM001')).toEqual(saved);
   });
 
   it('a refresh that stores nothing (it failed) holds the lock until it runs out', async () => {
