@@ -9,10 +9,9 @@ import { type RunningApp, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { FIXTURES } from '../../src/sandbox/index.js';
-import { appEnv, startAppProcess } from '../helpers/app-process.js';
-import { type FakeSlack, signSlackRequest, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.js';
+import { appEnv, startAppProcess, subscribeJane } from '../helpers/app-process.js';
+import { type FakeSlack, startFakeSlack } from '../helpers/fake-slack.js';
 import { startSimulator } from '../helpers/focus.js';
-import { SECRET } from '../helpers/harness.js';
 import { twoPollsLater } from '../helpers/polls.js';
 import { tempStatePath } from '../helpers/state.js';
 
@@ -26,18 +25,6 @@ const envFor = (
   extra: Record<string, string> = {},
 ) =>
   appEnv(sim, slack, { STATE_PATH: statePath, SUBSCRIPTION_POLL_SECONDS: '1', LOG_LEVEL: 'warn', ...extra });
-
-async function subscribe(port: number, slack: FakeSlack, channel: string) {
-  const body = slashCommandBody(`subscribe +${JANE}`, slack.responseUrl(), { channel_id: channel });
-  const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
-    method: 'POST',
-    body,
-    headers: signSlackRequest(SECRET, body),
-  });
-  expect(res.status).toBe(200);
-  const reply = await slack.nextResponse();
-  expect(String(reply.body.text)).toContain('Subscribed');
-}
 
 const postedIds = (slack: FakeSlack, channel: string) =>
   slack
@@ -72,7 +59,7 @@ describe.concurrent('subscriptions across restarts', () => {
       return app;
     };
     const first = await start();
-    await subscribe(first.slack?.port as number, slack, 'CRESTART');
+    await subscribeJane(first.slack?.port as number, slack, 'CRESTART');
     const a = sim.addRecording({ phone: JANE });
     await until(() => postedIds(slack, 'CRESTART').length >= 1, 10_000);
     await first.stop();
@@ -106,7 +93,7 @@ describe.concurrent('subscriptions across restarts', () => {
       return app;
     };
     const first = await spawnApp();
-    await subscribe(first.port, slack, 'CKILL');
+    await subscribeJane(first.port, slack, 'CKILL');
     const since = Date.now();
     await new Promise((r) => setTimeout(r, 50));
     const added = Array.from({ length: 8 }, (_, i) =>

@@ -14,10 +14,9 @@ import { type RunningApp, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { FIXTURES } from '../../src/sandbox/index.js';
-import { appEnv } from '../helpers/app-process.js';
-import { type FakeSlack, signSlackRequest, slashCommandBody, startFakeSlack } from '../helpers/fake-slack.js';
+import { appEnv, subscribeJane } from '../helpers/app-process.js';
+import { type FakeSlack, startFakeSlack } from '../helpers/fake-slack.js';
 import { startSimulator } from '../helpers/focus.js';
-import { SECRET } from '../helpers/harness.js';
 import { twoPollsLater } from '../helpers/polls.js';
 import { deletePrefix, sharedRedisUrl, uniquePrefix } from '../helpers/redis.js';
 import { tempStatePath } from '../helpers/state.js';
@@ -83,17 +82,6 @@ async function app(
   return { app: running, lines, stop, stopped };
 }
 
-async function subscribe(port: number, slack: FakeSlack, channel: string) {
-  const body = slashCommandBody(`subscribe +${JANE}`, slack.responseUrl(), { channel_id: channel });
-  const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
-    method: 'POST',
-    body,
-    headers: signSlackRequest(SECRET, body),
-  });
-  expect(res.status).toBe(200);
-  expect(String((await slack.nextResponse()).body.text)).toContain('Subscribed');
-}
-
 const sends = (slack: FakeSlack, channel: string) =>
   slack.callsOf('chat.postMessage').filter((c) => c.body.channel === channel).length;
 const logged = (lines: string[], event: string) => lines.filter((l) => l.includes(`"event":"${event}"`));
@@ -110,7 +98,7 @@ async function unansweredThenStopped(
   first: Awaited<ReturnType<typeof app>>,
   channel: string,
 ): Promise<number> {
-  await subscribe(first.app.slack?.port as number, w.slack, channel);
+  await subscribeJane(first.app.slack?.port as number, w.slack, channel);
   // Slack takes the post and cuts the connection: no answer, so it may have been posted.
   w.slack.stall('chat.postMessage', 1, { cutAfterMs: 50 });
   const r = w.sim.addRecording({ phone: JANE });

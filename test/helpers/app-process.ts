@@ -4,7 +4,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { FakeSlack } from './fake-slack.js';
+import { expect } from 'vitest';
+import { FIXTURES } from '../../src/sandbox/index.js';
+import { type FakeSlack, signSlackRequest, slashCommandBody } from './fake-slack.js';
 import type { startSimulator } from './focus.js';
 import { BOT_TOKEN, SECRET } from './harness.js';
 import { freePort } from './ports.js';
@@ -71,4 +73,18 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
     await new Promise((r) => setTimeout(r, 100));
   }
   return { child, port, base, exited, output: () => output };
+}
+
+/** `/focus subscribe +<Jane's number>` in `channel`, signed, to the app on `port`; expects "Subscribed". */
+export async function subscribeJane(port: number, slack: FakeSlack, channel: string): Promise<void> {
+  const body = slashCommandBody(`subscribe +${FIXTURES.jane.phone}`, slack.responseUrl(), {
+    channel_id: channel,
+  });
+  const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+    method: 'POST',
+    body,
+    headers: signSlackRequest(SECRET, body),
+  });
+  expect(res.status).toBe(200);
+  expect(String((await slack.nextResponse()).body.text)).toContain('Subscribed');
 }
