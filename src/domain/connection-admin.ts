@@ -291,13 +291,17 @@ export function readBaseUrl(
     if (!(local && rules.allowLocalHttp))
       return wrong('The address must start with https:// (the API key is sent to it).');
   } else if (url.protocol !== 'https:') return wrong('The address must start with https://');
-  if (!rules.allowLocalHttp && (local || privateAddress(url.hostname)))
+  if (!rules.allowLocalHttp && (local || isPrivateAddress(url.hostname)))
     return wrong('That address is on a private network; enter the Focus tenant’s public address.');
   return { ok: true, baseUrl: url.toString().replace(/\/+$/, '') };
 }
 
-/** An IPv4 or IPv6 literal of a loopback, private, link-local or unspecified network. */
-function privateAddress(host: string): boolean {
+/**
+ * An IPv4 or IPv6 address (a URL's host, bracketed, or as DNS gives it) of a loopback, private,
+ * link-local or unspecified network.
+ */
+export function isPrivateAddress(address: string): boolean {
+  const host = address.startsWith('[') ? address : address.includes(':') ? `[${address}]` : address;
   const v4 = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(host);
   if (v4) {
     const a = Number(v4[1]);

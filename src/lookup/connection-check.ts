@@ -5,6 +5,9 @@
  * modal's submission, and a refusal must come back on the form's own fields. Nothing else is
  * asked of that Focus, and the client is closed at once.
  */
+import { lookup } from 'node:dns/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isPrivateAddress } from '../domain/connection-admin.js';
 import type { Logger } from '../domain/logger.js';
 import type { FocusConnection } from '../domain/tenant.js';
 import { FocusClient } from '../focus/client.js';
@@ -16,18 +19,28 @@ export type ConnectionCheck =
   | {
       ok: false;
       /** `refused`: Focus answered, and said no to these credentials; the others: it did not answer so. */
-      problem: 'refused' | 'unreachable' | 'timeout' | 'not_focus';
+      problem: 'refused' | 'unreachable' | 'timeout' | 'not_focus' | 'private';
       message: string;
     };
 
 /** Within Slack's 3 s for a view submission, with room for the rest of the answer. */
 export const CHECK_DEADLINE_MS = 2_000;
 
+/**
+ * `refusePrivate` (production): a host name that resolves to a private, loopback or link-local
+ * address is refused before anything is sent, so a workspace admin cannot make the app sign in to
+ * (or probe) a host of the network it runs in. Address literals are refused by the form already.
+ */
 export async function checkConnection(
   connection: Pick<FocusConnection, 'baseUrl' | 'credentials' | 'authPath'>,
   logger: Logger,
   deadlineMs = CHECK_DEADLINE_MS,
+  options: { refusePrivate?: boolean } = {},
 ): Promise<ConnectionCheck> {
+  if (options.refusePrivate) {
+    const resolved = await resolvesPrivate(new URL(connection.baseUrl).hostname, deadlineMs);
+    if (resolved !== 'public') return resolved === 'private' ? privateNetwork : unreachable;
+  }
   const client = new FocusClient({
     baseUrl: connection.baseUrl,
     credentials: connection.credentials,
@@ -73,6 +86,31 @@ function describe(error: unknown, deadlineMs: number): ConnectionCheck {
     return timeout(deadlineMs);
   return unreachable;
 }
+
+/** Every address the name resolves to, checked; `unresolved` when it does not resolve in time. */
+async function resolvesPrivate(
+  host: string,
+  deadlineMs: number,
+): Promise<'public' | 'private' | 'unresolved'> {
+  if (isPrivateAddress(host)) return 'private';
+  try {
+    const addresses = await Promise.race([
+      lookup(host.replace(/^\[|\]$/g, ''), { all: true, verbatim: true }),
+      sleep(deadlineMs, undefined, { ref: false }).then(() => {
+        throw new Error('lookup timed out');
+      }),
+    ]);
+    return addresses.some((a) => isPrivateAddress(a.address)) ? 'private' : 'public';
+  } catch {
+    return 'unresolved';
+  }
+}
+
+const privateNetwork: ConnectionCheck = {
+  ok: false,
+  problem: 'private',
+  message: 'This address leads to a private network from here; enter the Focus tenant’s public address.',
+};
 
 const unreachable: ConnectionCheck = {
   ok: false,

@@ -280,6 +280,7 @@ export class FocusConnectionAdmin {
         { baseUrl: form.baseUrl, credentials, authPath: form.authPath },
         logger.child({ key: at.key, host }),
         this.options.checkDeadlineMs ?? CHECK_DEADLINE_MS,
+        { refusePrivate: !this.options.allowLocalHttp },
       );
       if (!check.ok) {
         logger.info('connection.check_failed', { key: at.key, host, problem: check.problem });
