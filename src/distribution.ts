@@ -95,6 +95,7 @@ export async function startDistribution(config: Config, logger: Logger): Promise
     max: MAX_STACKS,
     logger,
   });
+  metrics.tenantStacks(() => registry.size);
   // An uninstalled workspace's data goes after the window (state/retention.ts).
   const retention = new UninstallRetention({
     data: appState.workspaceData,

@@ -51,6 +51,8 @@ export class Metrics {
   private readonly badRecords: Counter<'kind'>;
   private readonly subscriptionsLost: Gauge;
   private pausedUntilMs = 0;
+  /** Distribution mode: how many tenants' Focus stacks are built (the registry's count). */
+  private stacks: () => number = () => 0;
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -141,6 +143,15 @@ export class Metrics {
         this.set(Math.max(0, pausedUntil() - Date.now()) / 1000);
       },
     });
+    const stacks = () => this.stacks();
+    new Gauge({
+      name: 'focus_slack_tenant_stacks',
+      help: 'Distribution mode: Focus tenants with a stack built (client, cache, people directory); idle ones are released.',
+      registers,
+      collect() {
+        this.set(stacks());
+      },
+    });
     this.sharedStoreUp = new Gauge({
       name: 'focus_slack_redis_up',
       help: 'Whether the connection to Redis (REDIS_URL) is up (absent without Redis).',
@@ -215,6 +226,11 @@ export class Metrics {
   readonly workspacePoll = (report: PollReport): void => {
     this.polls.inc({ result: report.ok ? 'ok' : 'failed' });
     if (report.ok) this.pollFocusCalls.observe(report.focusCalls);
+  };
+
+  /** Distribution mode: where the count of built tenant stacks is read at each scrape. */
+  readonly tenantStacks = (count: () => number): void => {
+    this.stacks = count;
   };
 
   /** Active subscriptions polled: one poller's, or a distribution round's sum over workspaces. */

@@ -19,6 +19,16 @@ describe('Metrics', () => {
     expect(body).toContain('focus_slack_lookup_duration_seconds_bucket{le="10",kind="recording"} 1');
   });
 
+  it('reads the tenant stacks built at each scrape (0 outside distribution mode)', async () => {
+    const m = new Metrics({ defaultMetrics: false });
+    expect((await m.render()).body).toContain('focus_slack_tenant_stacks 0');
+    let stacks = 3;
+    m.tenantStacks(() => stacks);
+    expect((await m.render()).body).toContain('focus_slack_tenant_stacks 3');
+    stacks = 1;
+    expect((await m.render()).body).toContain('focus_slack_tenant_stacks 1');
+  });
+
   it('counts Focus calls by endpoint and status, with durations in seconds', async () => {
     const m = new Metrics({ defaultMetrics: false });
     const onCall = m.focusCall;

@@ -98,7 +98,7 @@ export class TenantRegistry {
     });
   }
 
-  /** Stacks built and not released. */
+  /** Stacks built and not released (`focus_slack_tenant_stacks`). */
   get size(): number {
     return this.live.size;
   }
