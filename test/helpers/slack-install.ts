@@ -5,6 +5,7 @@
  * sends it for a team install or an org-wide one (Enterprise Grid), so Bolt's InstallProvider
  * authorizes it with that installation's token.
  */
+import { homeButton } from '../fixtures/slack-events.js';
 import type { FakeGrant } from './fake-slack.js';
 import { signSlackRequest, slashCommandBody } from './fake-slack.js';
 import type { Harness } from './harness.js';
@@ -143,42 +144,12 @@ export function homePress(
   button: { action_id: string; value?: string },
 ) {
   const from = origin(via, user);
+  const pressed = homeButton(view, button, user, via.teamId);
   return {
-    type: 'block_actions',
+    ...pressed,
     ...from.payload,
-    container: { type: 'view', view_id: 'VHOME1' },
     trigger_id: `7193711691442.255442617559.${Math.random().toString(16).slice(2)}`,
-    view: {
-      id: 'VHOME1',
-      team_id: via.teamId,
-      type: 'home',
-      blocks: view.blocks,
-      private_metadata: view.private_metadata ?? '',
-      callback_id: 'focus_home',
-      state: { values: {} },
-      hash: '1717014894.7yiVYWT4',
-      title: { type: 'plain_text', text: 'View Title', emoji: true },
-      clear_on_close: false,
-      notify_on_close: false,
-      close: null,
-      submit: null,
-      previous_view_id: null,
-      root_view_id: 'VHOME1',
-      app_id: 'A1',
-      external_id: '',
-      app_installed_team_id: from.installedTeam,
-      bot_id: 'BBOT',
-    },
-    actions: [
-      {
-        type: 'button',
-        action_id: button.action_id,
-        block_id: 'hb1',
-        text: { type: 'plain_text', text: 'x', emoji: true },
-        ...(button.value !== undefined && { value: button.value }),
-        action_ts: '1717014973.933609',
-      },
-    ],
+    view: { ...pressed.view, team_id: via.teamId, app_installed_team_id: from.installedTeam },
   };
 }
 
