@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Installation } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEncryptionKeys } from '../../src/config-tenancy.js';
 import type { EncryptionKeys, FocusConnection } from '../../src/domain/tenant.js';
@@ -18,6 +17,7 @@ import { openRedisState, type RedisState } from '../../src/state/redis.js';
 import { openSqliteState } from '../../src/state/sqlite.js';
 import { SealedConnectionStore, SealedInstallationStore } from '../../src/state/tenant-stores.js';
 import { withoutRefresh } from '../../src/state/token-refresh.js';
+import { orgInstall, teamInstall } from '../fixtures/installations.js';
 import { deletePrefix, sharedRedisUrl, uniquePrefix } from '../helpers/redis.js';
 import { runCli } from '../helpers/state-cli.js';
 
@@ -34,33 +34,8 @@ const API_KEY = 'focus-cli-API-KEY-secret-EEEE';
 const GONE_API_KEY = 'focus-cli-API-KEY-gone-FFFF';
 const SECRETS = [BOT_TOKEN, USER_TOKEN, REFRESH_TOKEN, ORG_TOKEN, API_KEY, GONE_API_KEY];
 
-const TEAM_INSTALL: Installation<'v2', false> = {
-  team: { id: 'T0TEAM001', name: 'Acme' },
-  enterprise: undefined,
-  isEnterpriseInstall: false,
-  user: { id: 'U0INSTALL', token: USER_TOKEN, scopes: ['identity.basic'] },
-  bot: {
-    id: 'B0BOT',
-    userId: 'U0BOT',
-    token: BOT_TOKEN,
-    refreshToken: REFRESH_TOKEN,
-    expiresAt: 1_900_000_000,
-    scopes: ['commands', 'chat:write'],
-  },
-  tokenType: 'bot',
-  appId: 'A0APP',
-  authVersion: 'v2',
-};
-const ORG_INSTALL: Installation<'v2', true> = {
-  team: undefined,
-  enterprise: { id: 'E0ORG0002', name: 'Grid Org' },
-  isEnterpriseInstall: true,
-  user: { id: 'U0ADMIN', token: undefined, scopes: undefined },
-  bot: { id: 'B0BOT2', userId: 'U0BOT2', token: ORG_TOKEN, scopes: ['commands'] },
-  tokenType: 'bot',
-  appId: 'A0APP',
-  authVersion: 'v2',
-};
+const TEAM_INSTALL = teamInstall({ bot: BOT_TOKEN, user: USER_TOKEN, refresh: REFRESH_TOKEN });
+const ORG_INSTALL = orgInstall(ORG_TOKEN);
 const connection = (apiKey: string): FocusConnection => ({
   baseUrl: 'https://uk.focus.example/api',
   credentials: { clientId: 42, username: 'svc-slack', apiKey },

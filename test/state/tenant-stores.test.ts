@@ -25,6 +25,7 @@ import {
   type SealedTable,
 } from '../../src/state/tenant-stores.js';
 import { type RefreshLock, withoutRefresh } from '../../src/state/token-refresh.js';
+import { orgInstall, teamInstall } from '../fixtures/installations.js';
 import { deletePrefix, sharedRedisUrl, uniquePrefix } from '../helpers/redis.js';
 import { tempStatePath } from '../helpers/state.js';
 
@@ -44,39 +45,15 @@ const NEW_BOT_TOKEN = 'xoxe.xoxb-1-rotatedTOKENsecretDDDD';
 const API_KEY = 'focus-API-KEY-secret-EEEE';
 const SECRETS = [BOT_TOKEN, USER_TOKEN, REFRESH_TOKEN, NEW_BOT_TOKEN, API_KEY];
 
-const TEAM_BOT = {
-  id: 'B0BOT',
-  userId: 'U0BOT',
-  token: BOT_TOKEN,
-  refreshToken: REFRESH_TOKEN,
-  expiresAt: 1_900_000_000,
-  scopes: ['commands', 'chat:write'],
-};
-
 /** A workspace install inside an Enterprise Grid organisation: keyed by its team. */
-const TEAM_INSTALL: Installation<'v2', false> = {
-  team: { id: 'T0TEAM001', name: 'Acme' },
+const TEAM_INSTALL = teamInstall({
+  bot: BOT_TOKEN,
+  user: USER_TOKEN,
+  refresh: REFRESH_TOKEN,
   enterprise: { id: 'E0ORG0001', name: 'Acme Org' },
-  isEnterpriseInstall: false,
-  user: { id: 'U0INSTALL', token: USER_TOKEN, scopes: ['identity.basic'] },
-  bot: TEAM_BOT,
-  tokenType: 'bot',
-  appId: 'A0APP',
-  authVersion: 'v2',
-};
-
-/** An org-wide install: no team, keyed by its enterprise. */
-const ORG_INSTALL: Installation<'v2', true> = {
-  team: undefined,
-  enterprise: { id: 'E0ORG0002', name: 'Grid Org' },
-  isEnterpriseInstall: true,
-  user: { id: 'U0ADMIN', token: undefined, scopes: undefined },
-  bot: { id: 'B0BOT2', userId: 'U0BOT2', token: `${BOT_TOKEN}-org`, scopes: ['commands'] },
-  enterpriseUrl: 'https://grid.enterprise.slack.com/',
-  tokenType: 'bot',
-  appId: 'A0APP',
-  authVersion: 'v2',
-};
+});
+const TEAM_BOT = TEAM_INSTALL.bot as NonNullable<typeof TEAM_INSTALL.bot>;
+const ORG_INSTALL = orgInstall(`${BOT_TOKEN}-org`);
 
 const CONNECTION: FocusConnection = {
   baseUrl: 'https://uk.focus.example/api',
