@@ -5,7 +5,7 @@
  * Bolt's InstallProvider). `deferInitialization` so a bad token fails at boot, clearly.
  */
 import type { Server } from 'node:http';
-import { App, type CustomRoute, type InstallationQuery, webApi } from '@slack/bolt';
+import { App, type InstallationQuery, webApi } from '@slack/bolt';
 import { subscriptionGate } from '../access/subscription-gate.js';
 import type { SlackMode } from '../config.js';
 import type { ConsentMode } from '../domain/consent.js';
@@ -27,9 +27,10 @@ import {
 } from './answer/workspace.js';
 import { boltLogger } from './inbound/bolt-logger.js';
 import { DeliveryDeduper } from './inbound/dedupe.js';
+import { healthRoutes } from './inbound/health.js';
 import { createReceiver } from './inbound/receiver.js';
 import type { Home } from './inbound/request.js';
-import { slackHttp } from './outbound/http.js';
+import { slackHttp, WEB_API_RETRIES, WEB_API_TIMEOUT_MS } from './outbound/http.js';
 import { perMethodRateLimits } from './outbound/rate-limits.js';
 import { SlackRevocation, watchRevocation } from './outbound/revocation.js';
 import { type WorkspaceSlack, workspaceSlack } from './outbound/workspace-slack.js';
@@ -151,7 +152,12 @@ export interface InstallationTokens {
 export async function startSlackApp(options: SlackAppOptions): Promise<RunningSlackApp> {
   const { mode, logger } = options;
   const revocation = new SlackRevocation(logger);
-  const customRoutes = healthRoutes(options.ready, options.metrics, revocation, options.stateStatus);
+  const customRoutes = healthRoutes(
+    options.ready,
+    options.metrics,
+    () => revocation.revoked,
+    options.stateStatus,
+  );
   const http = slackHttp({ apiUrl: options.apiUrl });
   const oauth = mode.kind === 'oauth' ? mode : undefined;
   if (oauth && !options.installationStore)
@@ -173,8 +179,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     logger: boltLogger(logger),
     clientOptions: {
       slackApiUrl: options.apiUrl,
-      timeout: 10_000,
-      retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
+      timeout: WEB_API_TIMEOUT_MS,
+      retryConfig: WEB_API_RETRIES,
       // One method's 429 pauses that method only, in that workspace only (one token, one
       // workspace), not the client's whole queue.
       rejectRateLimitedCalls: true,
@@ -203,7 +209,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
                 // waited out), well within the refresh lock's time (state/token-refresh.ts).
                 clientOptions: {
                   slackApiUrl: options.apiUrl,
-                  timeout: 10_000,
+                  timeout: WEB_API_TIMEOUT_MS,
                   retryConfig: { retries: 0 },
                   rejectRateLimitedCalls: true,
                   fetch: limits,
@@ -321,7 +327,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   const postClient = new webApi.WebClient(mode.kind === 'oauth' ? undefined : mode.botToken, {
     slackApiUrl: options.apiUrl,
     logger: boltLogger(logger),
-    timeout: 10_000,
+    timeout: WEB_API_TIMEOUT_MS,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     fetch: limits.once,
@@ -390,62 +396,4 @@ function focusConnectionAdmin(
     },
   });
   return admin;
-}
-
-function healthRoutes(
-  ready: () => Promise<boolean>,
-  metrics: Metrics,
-  revocation: SlackRevocation,
-  stateStatus: () => string | undefined = () => undefined,
-): CustomRoute[] {
-  return [
-    {
-      path: '/metrics',
-      method: ['GET'],
-      handler: (_req, res) => {
-        metrics.render().then(
-          ({ contentType, body }) => {
-            res.writeHead(200, { 'content-type': contentType });
-            res.end(body);
-          },
-          () => {
-            res.writeHead(500);
-            res.end();
-          },
-        );
-      },
-    },
-    {
-      path: '/healthz',
-      method: ['GET'],
-      handler: (_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"status":"ok"}');
-      },
-    },
-    {
-      path: '/readyz',
-      method: ['GET'],
-      handler: (_req, res) => {
-        const revoked = revocation.revoked;
-        if (revoked) {
-          // Until a restart: a reinstall brings a new token, which the process reads at start.
-          res.writeHead(503, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ status: 'slack_revoked', reason: revoked.reason }));
-          return;
-        }
-        ready().then(
-          (ok) => {
-            const state = stateStatus();
-            res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ status: ok ? 'ready' : 'focus_unavailable', ...(state && { state }) }));
-          },
-          () => {
-            res.writeHead(503, { 'content-type': 'application/json' });
-            res.end('{"status":"focus_unavailable"}');
-          },
-        );
-      },
-    },
-  ];
 }

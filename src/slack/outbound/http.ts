@@ -26,6 +26,15 @@ export interface SlackHttp {
   close(): Promise<void>;
 }
 
+/** How long a Web API call may take, for every WebClient the app makes. */
+export const WEB_API_TIMEOUT_MS = 10_000;
+
+/**
+ * The WebClient's retries for the calls the app makes itself (not posts: the channel poster's
+ * policy is the only one a post goes through, and an OAuth code is good for one exchange).
+ */
+export const WEB_API_RETRIES = { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 };
+
 /** Connections per Slack origin (a request takes a few ms on a warm connection). */
 export const CONNECTIONS_PER_ORIGIN = 32;
 

@@ -7,6 +7,7 @@
  */
 import { webApi } from '@slack/bolt';
 import type { Logger } from '../../domain/logger.js';
+import { WEB_API_RETRIES, WEB_API_TIMEOUT_MS } from './http.js';
 import { perMethodRateLimits } from './rate-limits.js';
 import { SlackRevocation, watchRevocation } from './revocation.js';
 
@@ -45,12 +46,12 @@ export function workspaceSlack(options: WorkspaceSlackOptions): (token: string) 
       logger,
       fetch: watchRevocation({ apiUrl, revocation, fetch: options.fetch }),
     });
-    const common = { slackApiUrl: apiUrl, logger: options.clientLogger, timeout: 10_000 };
+    const common = { slackApiUrl: apiUrl, logger: options.clientLogger, timeout: WEB_API_TIMEOUT_MS };
     current = {
       token,
       client: new webApi.WebClient(token, {
         ...common,
-        retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
+        retryConfig: WEB_API_RETRIES,
         rejectRateLimitedCalls: true,
         fetch: limits,
       }),
