@@ -16,6 +16,13 @@ import type { Logger } from '../domain/logger.js';
 import type { FocusConnection } from '../domain/tenant.js';
 import type { TenantStack } from './stack.js';
 
+/**
+ * How long "no connection for this key" is believed without reading the store again: a
+ * connection made from another replica's Home tab (or provisioned there) answers within it; one
+ * made on this replica, at once.
+ */
+export const UNCONNECTED_TTL_MS = 15_000;
+
 export interface TenantRegistryOptions {
   /** The connection of a key; undefined when that workspace has not connected Focus. */
   connectionOf(key: string): Promise<FocusConnection | undefined>;
@@ -82,6 +89,12 @@ export class TenantRegistry {
   private readonly building = new Map<string, Promise<Entry | undefined>>();
   private readonly retiring = new Set<Entry>();
   private stopped = false;
+  /**
+   * Keys found without a connection a moment ago: every request of a workspace that has not
+   * connected (or whose connection is its organisation's, looked up after its team's) would
+   * otherwise read the connection store again. `invalidate` forgets one at once.
+   */
+  private readonly unconnected = new LRUCache<string, true>({ max: 10_000, ttl: UNCONNECTED_TTL_MS });
 
   constructor(private readonly options: TenantRegistryOptions) {
     this.live = new LRUCache<string, Entry>({
@@ -121,6 +134,7 @@ export class TenantRegistry {
   /** Retires the key's stack (its connection changed or was removed); the next use builds anew. */
   invalidate(key: string): void {
     this.building.delete(key);
+    this.unconnected.delete(key);
     if (this.live.delete(key)) this.options.logger.info('tenants.invalidated', { key });
   }
 
@@ -142,8 +156,12 @@ export class TenantRegistry {
   private build(key: string): Promise<Entry | undefined> {
     const under = this.building.get(key);
     if (under) return under;
+    if (this.unconnected.has(key)) return Promise.resolve(undefined);
     const build: Promise<Entry | undefined> = this.options.connectionOf(key).then((connection) => {
-      if (!connection) return undefined;
+      if (!connection) {
+        if (this.building.get(key) === build) this.unconnected.set(key, true);
+        return undefined;
+      }
       const entry = new Entry(key, this.options.build(connection, key), () => this.retiring.delete(entry));
       // Invalidated while building: the connection read may be stale, so this stack is not kept.
       if (this.building.get(key) !== build || this.stopped) {

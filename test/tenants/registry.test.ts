@@ -195,4 +195,29 @@ describe('TenantRegistry', () => {
       await registry.close();
     }
   });
+
+  it('a key without a connection is not read again for a while, unless invalidated', async () => {
+    const connections = new Map<string, FocusConnection>();
+    const reads: string[] = [];
+    const { registry } = registryOver(connections, {
+      connectionOf: async (key) => {
+        reads.push(key);
+        return connections.get(key);
+      },
+    });
+    try {
+      expect(await registry.acquire('TNONE')).toBeUndefined();
+      expect(await registry.acquire('TNONE')).toBeUndefined();
+      expect(reads).toEqual(['TNONE']);
+      // Connected from this replica's Home tab: the next use reads it, and answers.
+      connections.set('TNONE', connection(simA));
+      registry.invalidate('TNONE');
+      const lease = await registry.acquire('TNONE');
+      expect(lease).toBeDefined();
+      lease?.release();
+      expect(reads).toEqual(['TNONE', 'TNONE']);
+    } finally {
+      await registry.close();
+    }
+  });
 });
