@@ -11,6 +11,7 @@
  * workspace, not of this one). An org-wide installation's connection serves every workspace of the
  * organisation, so a workspace admin alone may not change it: only the organisation's.
  */
+import { BlockList, isIP } from 'node:net';
 import { AUTH_PATHS, type AuthPath } from './tenant.js';
 
 /**
@@ -296,31 +297,38 @@ export function readBaseUrl(
   return { ok: true, baseUrl: url.toString().replace(/\/+$/, '') };
 }
 
+/** Loopback, private, shared (CGNAT), link-local and unspecified networks; IPv4-mapped IPv6 too. */
+const PRIVATE_NETWORKS = (() => {
+  const list = new BlockList();
+  for (const [net, bits] of [
+    ['0.0.0.0', 8],
+    ['10.0.0.0', 8],
+    ['100.64.0.0', 10],
+    ['127.0.0.0', 8],
+    ['169.254.0.0', 16],
+    ['172.16.0.0', 12],
+    ['192.168.0.0', 16],
+  ] as const)
+    list.addSubnet(net, bits, 'ipv4');
+  for (const [net, bits] of [
+    ['::', 128],
+    ['::1', 128],
+    ['fc00::', 7],
+    ['fe80::', 10],
+  ] as const)
+    list.addSubnet(net, bits, 'ipv6');
+  return list;
+})();
+
 /**
  * An IPv4 or IPv6 address (a URL's host, bracketed, or as DNS gives it) of a loopback, private,
- * link-local or unspecified network.
+ * link-local or unspecified network (Node's own `BlockList`, which also reads IPv4-mapped IPv6).
+ * A host name is not an address: false.
  */
 export function isPrivateAddress(address: string): boolean {
-  const host = address.startsWith('[') ? address : address.includes(':') ? `[${address}]` : address;
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(host);
-  if (v4) {
-    const a = Number(v4[1]);
-    const b = Number(v4[2]);
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 100 && b >= 64 && b <= 127)
-    );
-  }
-  if (host.startsWith('[')) {
-    const h = host.slice(1, -1).toLowerCase();
-    return h === '::' || h === '::1' || /^f[cd]/.test(h) || /^fe[89ab]/.test(h) || h.startsWith('::ffff:');
-  }
-  return false;
+  const host = address.replace(/^\[(.*)\]$/, '$1');
+  const family = isIP(host);
+  return family !== 0 && PRIVATE_NETWORKS.check(host, family === 6 ? 'ipv6' : 'ipv4');
 }
 
 /** An API key as the Home tab shows it: its last 4 characters at most, fewer for a short key. */
