@@ -17,7 +17,7 @@ import { connectionHomeView } from '../render/focus-connection.js';
 import type { StateStore } from '../state/index.js';
 import type { UninstallRetention } from '../state/retention.js';
 import { scopedState } from '../state/scoped.js';
-import type { Installations } from '../state/tenant-stores.js';
+import type { ConnectionStore, Installations } from '../state/tenant-stores.js';
 import {
   perWorkspace,
   provideWorkspace,
@@ -38,7 +38,7 @@ import { registerActions } from './surfaces/actions.js';
 import { registerCommand } from './surfaces/command.js';
 import { UnfurlConsent } from './surfaces/consent.js';
 import { registerDirectMessages } from './surfaces/dm.js';
-import { type ConnectionStore, FocusConnectionAdmin } from './surfaces/focus-connection.js';
+import { FocusConnectionAdmin } from './surfaces/focus-connection.js';
 import { HomeTab, type HomeTabOf, registerHome } from './surfaces/home.js';
 import { type LifecycleDeps, registerLifecycle } from './surfaces/lifecycle.js';
 import { registerMentions } from './surfaces/mention.js';

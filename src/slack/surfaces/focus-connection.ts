@@ -27,7 +27,7 @@ import {
   type SlackUserRoles,
 } from '../../domain/connection-admin.js';
 import type { Logger } from '../../domain/logger.js';
-import { type FocusConnection, installationKey } from '../../domain/tenant.js';
+import { type FocusConnection, type InstallationOwner, installationKey } from '../../domain/tenant.js';
 import { CHECK_DEADLINE_MS, checkConnection } from '../../lookup/connection-check.js';
 import type { Block } from '../../render/blocks.js';
 import {
@@ -39,20 +39,10 @@ import {
   type ShownConnection,
 } from '../../render/focus-connection.js';
 import { escapeEntities } from '../../render/mrkdwn.js';
-
-/** Where connections are kept (src/state's encrypted ConnectionStore has this shape). */
-export interface ConnectionStore {
-  get(key: string): Promise<FocusConnection | undefined>;
-  put(key: string, connection: FocusConnection): Promise<void>;
-  delete(key: string): Promise<unknown>;
-}
+import type { ConnectionStore } from '../../state/tenant-stores.js';
 
 /** The request's installation, from Bolt's authorization context (never from the payload). */
-export interface WorkspaceContext {
-  teamId?: string | undefined;
-  enterpriseId?: string | undefined;
-  isEnterpriseInstall?: boolean | undefined;
-}
+type WorkspaceContext = InstallationOwner;
 
 type SlackClient = webApi.WebClient;
 
